@@ -1,0 +1,1 @@
+"""kiegram: the KIE.ai model marketplace in one Telegram chat."""

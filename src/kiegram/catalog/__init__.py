@@ -1,0 +1,41 @@
+"""The model catalog: typed specs kept as data, their loader, costs and audit."""
+
+from kiegram.catalog.catalog import Catalog
+from kiegram.catalog.cost import credit_range, credits_for
+from kiegram.catalog.loader import DATA_DIR, load_catalog
+from kiegram.catalog.spec import (
+    ApiFamily,
+    Category,
+    Confidence,
+    CostSpec,
+    InputKind,
+    InputSpec,
+    Label,
+    MediaKind,
+    ModelSpec,
+    ModelStatus,
+    Option,
+    OutputKind,
+    Value,
+)
+
+__all__ = [
+    "DATA_DIR",
+    "ApiFamily",
+    "Catalog",
+    "Category",
+    "Confidence",
+    "CostSpec",
+    "InputKind",
+    "InputSpec",
+    "Label",
+    "MediaKind",
+    "ModelSpec",
+    "ModelStatus",
+    "Option",
+    "OutputKind",
+    "Value",
+    "credit_range",
+    "credits_for",
+    "load_catalog",
+]

@@ -1,0 +1,87 @@
+"""The KIE-credit cost of a set of answers, computed from a model's CostSpec."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from itertools import product
+from typing import Any
+
+from kiegram.catalog.spec import CostSpec, InputKind, ModelSpec, dump_value
+
+
+def _row(cost: CostSpec, values: Mapping[str, Any]) -> float | None:
+    parts = [dump_value(values.get(name, "")) for name in cost.by]
+    if not cost.by:
+        return cost.table.get("*")
+    for key, credits in cost.table.items():
+        pattern = key.split("|")
+        if len(pattern) == len(parts) and all(
+            p in ("*", v) for p, v in zip(pattern, parts, strict=True)
+        ):
+            return credits
+    return None
+
+
+def _multiplier(cost: CostSpec, values: Mapping[str, Any]) -> float | None:
+    factor = 1.0
+    if cost.per is not None:
+        value = values.get(cost.per)
+        if isinstance(value, list | tuple):
+            factor *= len(value)
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            factor *= float(value)
+        elif isinstance(value, str) and value.replace(".", "", 1).isdigit():
+            factor *= float(value)
+        else:
+            return None
+        factor /= cost.per_unit
+    if cost.per_chars is not None:
+        text = values.get(cost.per_chars)
+        if not isinstance(text, str):
+            return None
+        factor *= max(1, math.ceil(len(text) / cost.chars_unit))
+    return factor
+
+
+def credits_for(spec: ModelSpec, values: Mapping[str, Any]) -> Decimal | None:
+    """KIE credits for these answers, or None when the cost is unknown."""
+    if spec.cost is None:
+        return None
+    merged = {i.name: i.default for i in spec.inputs if i.default is not None}
+    merged.update(values)
+    row = _row(spec.cost, merged)
+    factor = _multiplier(spec.cost, merged)
+    if row is None or factor is None:
+        return None
+    return (Decimal(str(row)) * Decimal(str(factor))).quantize(Decimal("0.01"))
+
+
+def _choices(spec: ModelSpec, name: str) -> tuple[Any, ...]:
+    field = spec.input(name)
+    if field.kind is InputKind.BOOLEAN:
+        return (False, True)
+    if field.options:
+        return field.option_values()
+    return (field.default,)
+
+
+def combinations(spec: ModelSpec) -> Iterator[dict[str, Any]]:
+    """Every combination of the cost-relevant choices (for ranges and the audit)."""
+    names = list(spec.cost.by) if spec.cost else []
+    if spec.cost and spec.cost.per and spec.cost.per not in names:
+        per_field = spec.input(spec.cost.per)
+        if per_field.options:
+            names.append(spec.cost.per)
+    pools = [_choices(spec, n) for n in names]
+    for combo in product(*pools):
+        yield dict(zip(names, combo, strict=True))
+
+
+def credit_range(spec: ModelSpec) -> tuple[Decimal, Decimal] | None:
+    """The lowest and highest known cost over all choice combinations."""
+    known = [c for c in (credits_for(spec, combo) for combo in combinations(spec)) if c]
+    if not known:
+        return None
+    return min(known), max(known)

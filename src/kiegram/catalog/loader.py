@@ -1,0 +1,136 @@
+"""Loads and validates the catalog's data files (one TOML file per model family)."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from kiegram.catalog.catalog import Catalog
+from kiegram.catalog.spec import InputKind, InputSpec, Label, ModelSpec, Option
+from kiegram.errors import CatalogError
+
+DATA_DIR = Path(__file__).parent / "data"
+LABELS_FILE = "_labels.toml"
+
+
+def load_catalog(data_dir: Path = DATA_DIR) -> Catalog:
+    """Read every family file under `data_dir` into a validated Catalog."""
+    labels = _read(data_dir / LABELS_FILE) if (data_dir / LABELS_FILE).exists() else {}
+    specs: list[ModelSpec] = []
+    for path in sorted(data_dir.glob("*.toml")):
+        if path.name == LABELS_FILE:
+            continue
+        specs.extend(_load_family(path, labels))
+    _reject_duplicates(specs)
+    return Catalog(specs)
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogError(f"{path.name}: not valid TOML: {exc}") from exc
+
+
+def _load_family(path: Path, labels: Mapping[str, Any]) -> list[ModelSpec]:
+    data = _read(path)
+    family = data.get("family", path.stem)
+    specs = []
+    for raw in data.get("models", []):
+        where = f"{path.name}: model {raw.get('id', '?')!r}"
+        raw = {**raw, "family": raw.get("family", family), "source": path.name}
+        raw["inputs"] = [_with_labels(i, labels) for i in raw.get("inputs", [])]
+        try:
+            spec = ModelSpec.model_validate(raw)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            loc = ".".join(str(p) for p in first["loc"])
+            raise CatalogError(f"{where}: {loc}: {first['msg']}") from exc
+        _check(spec, where)
+        specs.append(spec)
+    return specs
+
+
+def _with_labels(raw: Mapping[str, Any], labels: Mapping[str, Any]) -> dict[str, Any]:
+    """Fill a missing parameter or value label from the shared label file."""
+    out = dict(raw)
+    name = out.get("name", "")
+    params = labels.get("params", {})
+    if "label" not in out and name in params:
+        out["label"] = params[name]
+    if "help" not in out and name in labels.get("help", {}):
+        out["help"] = labels["help"][name]
+    shared = {**labels.get("values", {}), **labels.get("param_values", {}).get(name, {})}
+    options = []
+    for option in out.get("options", []):
+        option = dict(option) if isinstance(option, Mapping) else {"value": option}
+        key = str(option["value"]).lower() if not isinstance(option["value"], bool) else ""
+        if "label" not in option and key in shared:
+            option["label"] = shared[key]
+        options.append(option)
+    out["options"] = options
+    return out
+
+
+def _check(spec: ModelSpec, where: str) -> None:
+    names = [i.name for i in spec.inputs]
+    if len(set(names)) != len(names):
+        raise CatalogError(f"{where}: an input is listed twice")
+    known = set(names)
+    _require_known(spec.order, known, where, "order")
+    if spec.cost is not None:
+        _require_known(spec.cost.by, known, where, "cost.by")
+        extra = [n for n in (spec.cost.per, spec.cost.per_chars) if n is not None]
+        _require_known(extra, known, where, "cost")
+    for field in spec.inputs:
+        _require_known(field.when, known, where, f"{field.name}.when")
+        _check_default(field, where)
+
+
+def _require_known(names: Iterable[str], known: set[str], where: str, what: str) -> None:
+    for name in names:
+        if name not in known:
+            raise CatalogError(f"{where}: {what} names an unknown input {name!r}")
+
+
+def _check_default(field: InputSpec, where: str) -> None:
+    default = field.default
+    if field.kind is InputKind.CHOICE and not field.options:
+        raise CatalogError(f"{where}: choice input {field.name!r} has no options")
+    if default is None:
+        return
+    if field.kind is InputKind.CHOICE and default not in field.option_values():
+        raise CatalogError(
+            f"{where}: default {default!r} of {field.name!r} is not one of its options"
+        )
+    if field.kind in (InputKind.INTEGER, InputKind.NUMBER):
+        if isinstance(default, bool) or not isinstance(default, int | float):
+            raise CatalogError(f"{where}: default of {field.name!r} is not a number")
+        low = field.min if field.min is not None else default
+        high = field.max if field.max is not None else default
+        if not low <= default <= high:
+            raise CatalogError(
+                f"{where}: default {default!r} of {field.name!r} is outside {low}..{high}"
+            )
+    if field.kind is InputKind.BOOLEAN and not isinstance(default, bool):
+        raise CatalogError(f"{where}: default of {field.name!r} is not true/false")
+
+
+def _reject_duplicates(specs: list[ModelSpec]) -> None:
+    seen_ids: dict[str, str] = {}
+    seen_codes: dict[str, str] = {}
+    for spec in specs:
+        for key, seen in ((spec.id, seen_ids), (spec.code, seen_codes)):
+            if key in seen:
+                raise CatalogError(
+                    f"{spec.source}: model {spec.id!r}: {key!r} is already used in {seen[key]}"
+                )
+            seen[key] = spec.source
+
+
+__all__ = ["DATA_DIR", "Label", "Option", "load_catalog"]

@@ -1,0 +1,234 @@
+"""Frozen, typed specs of KIE models: the data the whole product derives from."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Value = str | int | float | bool
+"""A single answer as it is sent to KIE (its JSON type matters)."""
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Label(_Frozen):
+    """A user-facing text in Russian and English."""
+
+    ru: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        """The text in `lang`, Russian for anything but English."""
+        return self.en if lang == "en" else self.ru
+
+
+class InputKind(StrEnum):
+    """How an input is asked and what JSON type it is sent as."""
+
+    TEXT = "text"
+    INTEGER = "integer"
+    NUMBER = "number"
+    BOOLEAN = "boolean"
+    CHOICE = "choice"
+    MEDIA = "media"  # one file URL
+    MEDIA_LIST = "media_list"  # a list of file URLs
+    TEXT_LIST = "text_list"  # a list of ids (e.g. earlier task ids): never asked
+    STRUCT = "struct"  # object[] / nested arrays: never asked, never sent
+
+
+class MediaKind(StrEnum):
+    """What a person sends for a media input."""
+
+    IMAGE = "image"
+    VIDEO = "video"
+    AUDIO = "audio"
+
+
+class Category(StrEnum):
+    """What a model does, as the menus group it."""
+
+    TEXT_TO_IMAGE = "text-to-image"
+    IMAGE_TO_IMAGE = "image-to-image"
+    IMAGE_EDIT = "image-edit"
+    UPSCALE = "upscale"
+    BACKGROUND_REMOVAL = "background-removal"
+    OUTPAINT = "outpaint"
+    TEXT_TO_VIDEO = "text-to-video"
+    IMAGE_TO_VIDEO = "image-to-video"
+    VIDEO_TO_VIDEO = "video-to-video"
+    VIDEO_UPSCALE = "video-upscale"
+    WATERMARK_REMOVAL = "watermark-removal"
+    AVATAR = "avatar"
+    SPEECH_TO_VIDEO = "speech-to-video"
+    TEXT_TO_SPEECH = "text-to-speech"
+    SPEECH_TO_TEXT = "speech-to-text"
+    SOUND_EFFECT = "sound-effect"
+    AUDIO_ISOLATION = "audio-isolation"
+    MUSIC = "music"
+
+
+class OutputKind(StrEnum):
+    """What a successful generation delivers."""
+
+    IMAGE = "image"
+    VIDEO = "video"
+    AUDIO = "audio"
+    TEXT = "text"
+
+
+class ApiFamily(StrEnum):
+    """Which KIE API a model is called through."""
+
+    MARKET = "market"
+    VEO = "veo"
+    RUNWAY = "runway"
+    LUMA = "luma"
+    SUNO = "suno"
+    MIDJOURNEY = "midjourney"
+    GPT4O_IMAGE = "gpt4o-image"
+    FLUX_KONTEXT = "flux-kontext"
+
+
+class Confidence(StrEnum):
+    """How the schema was confirmed (see models.json `about`)."""
+
+    DOCS = "docs"
+    DOCS_PARTIAL = "docs-partial"
+    CODE_ONLY = "code-only"
+    NOT_FOUND = "not-found"
+
+
+class Option(_Frozen):
+    """One allowed value of a choice input, with its button label."""
+
+    value: Value
+    label: Label | None = None
+
+
+class InputSpec(_Frozen):
+    """One field of KIE's `input` object, with KIE's exact name."""
+
+    name: str
+    kind: InputKind
+    required: bool = False
+    default: Value | None = None
+    label: Label | None = None
+    help: Label | None = None
+    options: tuple[Option, ...] = ()
+    min: float | None = None
+    max: float | None = None
+    step: float | None = None
+    decimals: int | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    min_items: int | None = None
+    max_items: int | None = None
+    media: MediaKind | None = None
+    file_types: tuple[str, ...] = ()
+    max_file_mb: float | None = None
+    lowercase: bool = False
+    # Asked and sent only while every named input has one of the listed values.
+    when: Mapping[str, tuple[Value, ...]] = Field(default_factory=dict)
+
+    @property
+    def is_media(self) -> bool:
+        """True for inputs answered with files."""
+        return self.kind in (InputKind.MEDIA, InputKind.MEDIA_LIST)
+
+    @property
+    def askable(self) -> bool:
+        """True when the wizard knows how to ask for this input."""
+        return self.kind not in (InputKind.TEXT_LIST, InputKind.STRUCT)
+
+    def option_values(self) -> tuple[Value, ...]:
+        """The allowed values of a choice, in catalog order."""
+        return tuple(o.value for o in self.options)
+
+
+class CostSpec(_Frozen):
+    """KIE credits as a function of the chosen options.
+
+    credits = table[values of `by`, joined by "|"; "*" matches anything]
+              * value of `per` (a number input, or the item count of a list input)
+              / `per_unit`
+              * ceil(len(text of `per_chars`) / `chars_unit`) when `per_chars` is set.
+    A combination with no row has an unknown cost: it is not offered.
+    """
+
+    by: tuple[str, ...] = ()
+    table: Mapping[str, float] = Field(default_factory=dict)
+    per: str | None = None
+    per_unit: float = 1.0
+    per_chars: str | None = None
+    chars_unit: int = 1000
+    note: str = ""
+
+
+class ModelStatus(StrEnum):
+    """Whether users can see and run a model."""
+
+    USABLE = "usable"
+    HELD = "held"
+
+
+class ModelSpec(_Frozen):
+    """Everything kiegram knows about one KIE model."""
+
+    id: str
+    code: str
+    family: str
+    category: Category
+    output: OutputKind
+    api: ApiFamily = ApiFamily.MARKET
+    name: Label
+    description: Label
+    docs_url: str
+    confidence: Confidence = Confidence.DOCS
+    status: ModelStatus = ModelStatus.USABLE
+    held_reason: str = ""
+    popular: bool = False
+    inputs: tuple[InputSpec, ...]
+    order: tuple[str, ...]
+    cost: CostSpec | None = None
+    source: str = ""  # the data file this spec came from (set by the loader)
+
+    @property
+    def usable(self) -> bool:
+        """True when the model is offered to users."""
+        return self.status is ModelStatus.USABLE
+
+    def input(self, name: str) -> InputSpec:
+        """The input called `name` (KeyError when there is none)."""
+        for spec in self.inputs:
+            if spec.name == name:
+                return spec
+        raise KeyError(name)
+
+    def inputs_by_name(self) -> Mapping[str, InputSpec]:
+        """A read-only name -> input view."""
+        return MappingProxyType({i.name: i for i in self.inputs})
+
+    @property
+    def media_only(self) -> bool:
+        """True when every asked step is a file (background removal, upscalers...)."""
+        steps = [self.input(n) for n in self.order]
+        return (
+            bool(steps)
+            and all(s.is_media for s in steps)
+            and not any(i.kind is InputKind.TEXT and i.required for i in self.inputs)
+        )
+
+
+def dump_value(value: Any) -> str:
+    """A cost-table key part for one value ("true"/"false" for booleans)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

@@ -1,0 +1,65 @@
+"""Typed settings read once from the environment and a `.env` file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from kiegram.errors import ConfigError
+
+
+class Settings(BaseSettings):
+    """Everything an operator configures; nothing else reads the environment."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+
+    bot_token: str = ""
+    telegram_api_base: str = "https://api.telegram.org"
+    webhook_url: str = ""
+    webhook_secret: str = ""
+    kie_api_key: str = ""
+    kie_base_url: str = "https://api.kie.ai"
+    kie_upload_base_url: str = "https://kieai.redpandaai.co"
+    kie_webhook_key: str = ""
+    public_url: str = ""  # where KIE can reach our callback endpoint
+    database_url: str = ""
+    redis_url: str = ""
+    admin_ids: Annotated[tuple[int, ...], NoDecode] = ()
+    admin_chat_id: int | None = None
+    data_dir: Path = Path("data")
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8080, ge=0, le=65535)
+    log_format: str = "text"
+    log_level: str = "INFO"
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(int(part) for part in value.replace(";", ",").split(",") if part.strip())
+        return value
+
+    @property
+    def sandbox(self) -> bool:
+        """True when no KIE key is set: KIE is simulated in-process."""
+        return not self.kie_api_key
+
+    @property
+    def effective_database_url(self) -> str:
+        """DATABASE_URL, or an SQLite file under DATA_DIR."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'kiegram.sqlite3').resolve()}"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings once; malformed values raise ConfigError with one clear line."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]).upper() if first["loc"] else "settings"
+        raise ConfigError(f"setting {name} is invalid: {first['msg']}") from exc
