@@ -1,0 +1,333 @@
+"""The async KIE client: one object owning its HTTP connection pool, limiter and retries."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import mimetypes
+import random
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from importlib import metadata
+from typing import Any, TypeVar
+
+import httpx
+
+from kiegram.kie import _fields as f
+from kiegram.kie.api_family import ApiFamily, endpoints
+from kiegram.kie.errors import (
+    KieError,
+    KieFileTooLarge,
+    KieInvalidInput,
+    KieProtocolError,
+    KieRateLimited,
+    KieServerError,
+    KieTransportError,
+    error_from_envelope,
+    is_retryable,
+    may_resend_create,
+)
+from kiegram.kie.limiter import RateLimiter, SlidingWindowLimiter
+from kiegram.kie.retry import RetryPolicy, Sleep, retry_async
+from kiegram.kie.status import TaskStatus, parse_status
+
+T = TypeVar("T")
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BASE_URL = "https://api.kie.ai"
+DEFAULT_UPLOAD_BASE_URL = "https://kieai.redpandaai.co"
+DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=60.0, pool=10.0)
+UPLOAD_TIMEOUT_SECONDS = 300.0
+# Create: only 429s and refused connections are resent; 20 creates / 10 s is KIE's window.
+CREATE_POLICY = RetryPolicy(attempts=4, base=2.0, factor=2.0, cap=10.0)
+READ_POLICY = RetryPolicy(attempts=4, base=1.0, factor=2.0, cap=15.0)
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+def _version() -> str:
+    try:
+        return metadata.version("kiegram")
+    except metadata.PackageNotFoundError:
+        return "0"
+
+
+DEFAULT_USER_AGENT = f"kiegram/{_version()} (+https://github.com/kiegram/kiegram)"
+
+
+def create_body(
+    family: ApiFamily, model: str | None, payload: Mapping[str, Any], callback_url: str | None
+) -> dict[str, Any]:
+    """The createTask body: Market wraps ``payload`` as ``input``; dedicated APIs are flat."""
+    body: dict[str, Any]
+    if family is ApiFamily.MARKET:
+        if not model:
+            raise ValueError("a Market task needs a model name")
+        body = {"model": model, "input": dict(payload)}
+    else:
+        # Dedicated APIs take their model (if any) inside the payload; `model` is not sent.
+        body = dict(payload)
+    if callback_url is not None:
+        body["callBackUrl"] = callback_url
+    return body
+
+
+async def _collect(chunks: AsyncIterator[bytes]) -> bytes:
+    buffer = bytearray()
+    async for chunk in chunks:
+        buffer.extend(chunk)
+    return bytes(buffer)
+
+
+class KieClient:
+    """Async client for KIE.ai: create tasks, read status, upload files, download results."""
+
+    def __init__(
+        self,
+        api_key: str,
+        *,
+        base_url: str = DEFAULT_BASE_URL,
+        upload_base_url: str = DEFAULT_UPLOAD_BASE_URL,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: httpx.Timeout | None = None,
+        limiter: RateLimiter | None = None,
+        sleep: Sleep = asyncio.sleep,
+        user_agent: str = DEFAULT_USER_AGENT,
+        create_policy: RetryPolicy = CREATE_POLICY,
+        read_policy: RetryPolicy = READ_POLICY,
+        rng: random.Random | None = None,
+    ) -> None:
+        if not api_key or not api_key.isprintable() or any(c.isspace() for c in api_key):
+            raise ValueError("api_key must be a non-empty token without whitespace")
+        self._api_key = api_key
+        self.base_url = base_url.rstrip("/")
+        self.upload_base_url = upload_base_url.rstrip("/")
+        self._timeout = timeout or DEFAULT_TIMEOUT
+        self._upload_timeout = httpx.Timeout(
+            connect=self._timeout.connect,
+            read=UPLOAD_TIMEOUT_SECONDS,
+            write=UPLOAD_TIMEOUT_SECONDS,
+            pool=self._timeout.pool,
+        )
+        self._limiter = limiter if limiter is not None else SlidingWindowLimiter(sleep=sleep)
+        self._sleep = sleep
+        self._create_policy = create_policy
+        self._read_policy = read_policy
+        self._rng = rng or random.Random()
+        self._http = httpx.AsyncClient(
+            transport=transport,
+            timeout=self._timeout,
+            headers={"User-Agent": user_agent, "Accept": "application/json"},
+        )
+
+    def __repr__(self) -> str:
+        return f"KieClient(base_url={self.base_url!r}, upload_base_url={self.upload_base_url!r})"
+
+    async def __aenter__(self) -> KieClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._http.aclose()
+
+    # -- public API -------------------------------------------------------------------------
+
+    async def create_task(
+        self,
+        family: ApiFamily,
+        model: str | None,
+        payload: Mapping[str, Any],
+        callback_url: str | None = None,
+    ) -> str:
+        """Create a generation task and return its taskId; resend only if it never arrived."""
+        family = ApiFamily(family)
+        body = create_body(family, model, payload, callback_url)
+        url = self._api_url(endpoints(family).create_path)
+
+        async def attempt() -> Any:
+            await self._limiter.acquire()
+            return await self._call("POST", url, json=body)
+
+        data = await self._retry(attempt, self._create_policy, may_resend_create)
+        task_id = f.first_text(f.mapping(data), "taskId", "task_id")
+        if task_id is None:
+            raise KieProtocolError("KIE accepted the task but returned no taskId")
+        return task_id
+
+    async def get_status(self, family: ApiFamily, task_id: str) -> TaskStatus:
+        """Read a task's current status, retrying transient failures."""
+        family = ApiFamily(family)
+        spec = endpoints(family)
+        url = self._api_url(spec.status_path)
+
+        async def attempt() -> Any:
+            params = {spec.status_param: task_id}
+            return await self._call("GET", url, params=params, reading_status=True)
+
+        data = await self._retry(attempt, self._read_policy, is_retryable)
+        if not isinstance(data, Mapping):
+            raise KieProtocolError("KIE status reply has no data object")
+        status = parse_status(family, data)
+        return status if status.task_id else dataclasses.replace(status, task_id=task_id)
+
+    async def upload_file(
+        self, data: bytes | AsyncIterator[bytes], filename: str, upload_path: str = "kiegram"
+    ) -> str:
+        """Upload a file with the stream endpoint and return its download URL."""
+        content = data if isinstance(data, bytes) else await _collect(data)
+        mime = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+        url = f"{self.upload_base_url}/api/file-stream-upload"
+        form = {"uploadPath": upload_path.strip("/"), "fileName": filename}
+
+        async def attempt() -> Any:
+            files = {"file": (filename, content, mime)}
+            return await self._call(
+                "POST", url, data=form, files=files, timeout=self._upload_timeout, is_json=False
+            )
+
+        reply = f.mapping(await self._retry(attempt, self._read_policy, is_retryable))
+        found = f.urls(reply.get("downloadUrl"), reply.get("fileUrl"), reply.get("url"))
+        if not found:
+            raise KieProtocolError("KIE upload reply has no downloadUrl/fileUrl/url")
+        return found[0]
+
+    async def get_credits(self) -> float:
+        """The account's remaining credits."""
+        url = self._api_url("/api/v1/chat/credit")
+        data = await self._retry(lambda: self._call("GET", url), self._read_policy, is_retryable)
+        credits = f.number(data)
+        if credits is None:
+            raise KieProtocolError("KIE credit reply is not a number")
+        return credits
+
+    async def download_url(self, url: str) -> str:
+        """Exchange a KIE-generated file URL for a direct one valid for about 20 minutes."""
+        api_url = self._api_url("/api/v1/common/download-url")
+
+        async def attempt() -> Any:
+            return await self._call("POST", api_url, json={"url": url})
+
+        found = f.urls(await self._retry(attempt, self._read_policy, is_retryable))
+        if not found:
+            raise KieProtocolError("KIE download-url reply has no URL")
+        return found[0]
+
+    async def download(self, url: str, max_bytes: int) -> bytes:
+        """Fetch a result file, refusing anything larger than ``max_bytes``."""
+        if not url.startswith(("http://", "https://")):
+            raise KieInvalidInput("only http(s) result URLs can be downloaded")
+        headers = self._auth_headers() if self._is_kie_host(url) else {}
+
+        async def attempt() -> bytes:
+            return await self._fetch(url, headers, max_bytes)
+
+        return await self._retry(attempt, self._read_policy, is_retryable)
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def _api_url(self, path: str) -> str:
+        return f"{self.base_url}{path}"
+
+    def _auth_headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self._api_key}"}
+
+    def _is_kie_host(self, url: str) -> bool:
+        target = httpx.URL(url)
+        return any(
+            (target.scheme, target.host, target.port) == (own.scheme, own.host, own.port)
+            for own in (httpx.URL(self.base_url), httpx.URL(self.upload_base_url))
+        )
+
+    def _scrub(self, text: str) -> str:
+        return text.replace(self._api_key, "***")
+
+    async def _retry(
+        self,
+        fn: Callable[[], Awaitable[T]],
+        policy: RetryPolicy,
+        should_retry: Callable[[BaseException], bool],
+    ) -> T:
+        def logged(exc: Exception) -> bool:
+            again = should_retry(exc)
+            if again:
+                log.warning("KIE request failed, retrying: %s", self._scrub(str(exc)))
+            return again
+
+        return await retry_async(
+            fn, policy=policy, sleep=self._sleep, should_retry=logged, rng=self._rng
+        )
+
+    async def _call(
+        self,
+        method: str,
+        url: str,
+        *,
+        reading_status: bool = False,
+        is_json: bool = True,
+        **kwargs: Any,
+    ) -> Any:
+        """Send one authorised request and return the envelope's ``data``."""
+        headers = self._auth_headers()
+        if is_json:
+            headers["Content-Type"] = "application/json"
+        try:
+            response = await self._http.request(method, url, headers=headers, **kwargs)
+        except httpx.TransportError as exc:
+            raise self._transport_error(exc) from exc
+        return self._unwrap(response, reading_status)
+
+    def _transport_error(self, exc: httpx.TransportError) -> KieTransportError:
+        sent = not isinstance(exc, _NOT_SENT)
+        detail = self._scrub(str(exc)) or "no detail"
+        return KieTransportError(f"{type(exc).__name__}: {detail}", sent=sent)
+
+    def _unwrap(self, response: httpx.Response, reading_status: bool) -> Any:
+        try:
+            body = response.json()
+        except ValueError:
+            raise self._non_json(response) from None
+        if not isinstance(body, Mapping):
+            raise KieProtocolError("KIE reply is not a JSON object", response.status_code)
+        code = f.integer(body.get("code"))
+        if response.is_success and (code == 200 or (code is None and body.get("success") is True)):
+            return body.get("data")
+        if code is None or code == 200:
+            if response.is_success:
+                raise KieProtocolError("KIE reply has no envelope code", response.status_code)
+            code = response.status_code
+        msg = self._scrub(f.first_text(body, "msg", "message") or "")
+        raise error_from_envelope(code, msg, reading_status=reading_status)
+
+    def _non_json(self, response: httpx.Response) -> KieError:
+        status = response.status_code
+        snippet = self._scrub(response.text[:200].strip())
+        message = f"HTTP {status} with a non-JSON body: {snippet!r}"
+        if status == 429:
+            return KieRateLimited(message, status)
+        if status >= 500:
+            return KieServerError(message, status)
+        return KieProtocolError(message, status)
+
+    async def _fetch(self, url: str, headers: Mapping[str, str], max_bytes: int) -> bytes:
+        too_large = KieFileTooLarge(f"result file exceeds {max_bytes} bytes", max_bytes=max_bytes)
+        try:
+            async with self._http.stream(
+                "GET", url, headers=headers, follow_redirects=True
+            ) as response:
+                if not response.is_success:
+                    status = response.status_code
+                    raise error_from_envelope(status, f"download failed with HTTP {status}")
+                declared = f.integer(response.headers.get("Content-Length"))
+                if declared is not None and declared > max_bytes:
+                    raise too_large
+                buffer = bytearray()
+                async for chunk in response.aiter_bytes():
+                    buffer.extend(chunk)
+                    if len(buffer) > max_bytes:
+                        raise too_large
+                return bytes(buffer)
+        except httpx.TransportError as exc:
+            raise self._transport_error(exc) from exc
