@@ -1,0 +1,281 @@
+"""A Bot API stand-in over real HTTP: records what the bot sends and plays users."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from kiegram.testing.telegram_users import FakeUser
+
+TOKEN = "123456:TEST-token-for-the-fake-server"
+SEND_METHODS = {
+    "sendmessage": "text",
+    "sendphoto": "photo",
+    "senddocument": "document",
+    "sendvideo": "video",
+    "sendaudio": "audio",
+    "sendvoice": "voice",
+    "sendanimation": "animation",
+    "sendinvoice": "invoice",
+}
+
+
+@dataclass
+class Call:
+    """One Bot API request the bot made."""
+
+    method: str
+    params: dict[str, Any]
+    files: dict[str, bytes] = field(default_factory=dict)
+
+
+class FakeTelegram:
+    """An aiohttp server answering Bot API methods; tests drive users through it."""
+
+    def __init__(self, token: str = TOKEN) -> None:
+        self.token = token
+        self.calls: list[Call] = []
+        self.messages: dict[tuple[int, int], dict[str, Any]] = {}
+        self.files: dict[str, bytes] = {}
+        self.failures: dict[str, list[dict[str, Any]]] = {}
+        self.blocked: set[int] = set()
+        self._updates: list[dict[str, Any]] = []
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(1000)
+        self._file_ids = itertools.count(1)
+        self._changed = asyncio.Condition()
+        self._polled = 0
+        self._runner: web.AppRunner | None = None
+        self.base_url = ""
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
+        """Start serving; returns the base URL to give the bot as TELEGRAM_API_BASE."""
+        app = web.Application(client_max_size=100 * 1024 * 1024)
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.*}", self._file)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, host, port)
+        await site.start()
+        sockets = site._server.sockets  # type: ignore[union-attr]
+        self.base_url = f"http://{host}:{sockets[0].getsockname()[1]}"
+        return self.base_url
+
+    async def stop(self) -> None:
+        """Stop serving."""
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    def user(self, user_id: int, language_code: str = "ru", **extra: Any) -> FakeUser:
+        """A person chatting with the bot in a private chat."""
+        return FakeUser(self, user_id, language_code, **extra)
+
+    def fail_next(self, method: str, error: dict[str, Any]) -> None:
+        """Make the next call of `method` fail with this Bot API error body."""
+        self.failures.setdefault(method.lower(), []).append(error)
+
+    # --- updates -------------------------------------------------------------------------
+
+    async def push(self, kind: str, payload: dict[str, Any]) -> int:
+        """Queue an update for getUpdates; returns its update_id."""
+        update_id = next(self._update_ids)
+        async with self._changed:
+            self._updates.append({"update_id": update_id, kind: payload})
+            self._changed.notify_all()
+        return update_id
+
+    async def wait_consumed(self, update_id: int, timeout: float = 10.0) -> None:
+        """Wait until the bot has asked for updates after `update_id` (it was handled)."""
+        async with self._changed:
+            await asyncio.wait_for(
+                self._changed.wait_for(lambda: self._polled > update_id), timeout
+            )
+
+    async def wait_for(self, predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+        """Wait until `predicate` holds after some bot call."""
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(predicate), timeout)
+
+    def new_file(self, data: bytes) -> str:
+        """Store a file a user sends; returns its file_id."""
+        file_id = f"file{next(self._file_ids)}"
+        self.files[file_id] = data
+        return file_id
+
+    def new_message_id(self) -> int:
+        """A fresh message id."""
+        return next(self._message_ids)
+
+    # --- HTTP handlers ---------------------------------------------------------------------
+
+    async def _file(self, request: web.Request) -> web.Response:
+        file_id = request.match_info["path"].rsplit("/", 1)[-1]
+        if file_id not in self.files:
+            return web.Response(status=404)
+        return web.Response(body=self.files[file_id])
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.json_response(
+                {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
+            )
+        method = request.match_info["method"].lower()
+        params, files = await _read_params(request)
+        if method == "getupdates":
+            return web.json_response({"ok": True, "result": await self._get_updates(params)})
+        call = Call(method, params, files)
+        failures = self.failures.get(method)
+        if failures:
+            error = failures.pop(0)
+            return web.json_response({"ok": False, **error}, status=error.get("error_code", 400))
+        chat_id = _int(params.get("chat_id"))
+        if chat_id is not None and chat_id in self.blocked and method.startswith("send"):
+            error = {"error_code": 403, "description": "Forbidden: bot was blocked by the user"}
+            return web.json_response({"ok": False, **error}, status=403)
+        result = self._answer(call)
+        async with self._changed:
+            self.calls.append(call)
+            self._changed.notify_all()
+        if isinstance(result, web.Response):
+            return result
+        return web.json_response({"ok": True, "result": result})
+
+    async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = _int(params.get("offset")) or 0
+        timeout = float(params.get("timeout") or 0)
+        async with self._changed:
+            self._updates = [u for u in self._updates if u["update_id"] >= offset]
+            self._polled = max(self._polled, offset)
+            self._changed.notify_all()
+            if not self._updates and timeout:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._changed.wait_for(lambda: bool(self._updates)), 1)
+            return list(self._updates[:1])
+
+    def _answer(self, call: Call) -> Any:
+        method, params = call.method, call.params
+        if method == "getme":
+            return {"id": 42, "is_bot": True, "first_name": "kiegram", "username": "kiegram_bot"}
+        if method in SEND_METHODS:
+            return self._store(call, SEND_METHODS[method])
+        if method == "sendmediagroup":
+            media = params.get("media") or []
+            return [self._store(call, item.get("type", "photo"), item) for item in media]
+        if method in ("editmessagetext", "editmessagecaption", "editmessagereplymarkup"):
+            return self._edit(params)
+        if method == "getfile":
+            file_id = str(params.get("file_id"))
+            if file_id not in self.files:
+                return web.json_response(
+                    {"ok": False, "error_code": 400, "description": "Bad Request: invalid file_id"},
+                    status=400,
+                )
+            size = len(self.files[file_id])
+            return {
+                "file_id": file_id,
+                "file_unique_id": file_id,
+                "file_size": size,
+                "file_path": f"files/{file_id}",
+            }
+        return True
+
+    def _store(self, call: Call, kind: str, item: dict[str, Any] | None = None) -> dict[str, Any]:
+        params = call.params
+        chat_id = _int(params.get("chat_id")) or 0
+        message: dict[str, Any] = {
+            "message_id": self.new_message_id(),
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private"},
+            "from": {"id": 42, "is_bot": True, "first_name": "kiegram"},
+        }
+        if kind == "text":
+            message["text"] = params.get("text", "")
+        else:
+            stored = _attached(call, item)
+            file_id = self.new_file(stored)
+            file_obj = {"file_id": file_id, "file_unique_id": file_id, "file_size": len(stored)}
+            message[kind] = [{**file_obj, "width": 1, "height": 1}] if kind == "photo" else file_obj
+            caption = (item or params).get("caption")
+            if caption:
+                message["caption"] = caption
+        if params.get("reply_markup"):
+            message["reply_markup"] = params["reply_markup"]
+        self.messages[(chat_id, message["message_id"])] = message
+        return message
+
+    def _edit(self, params: dict[str, Any]) -> Any:
+        key = (_int(params.get("chat_id")) or 0, _int(params.get("message_id")) or 0)
+        message = self.messages.get(key)
+        if message is None:
+            return web.json_response(
+                {
+                    "ok": False,
+                    "error_code": 400,
+                    "description": "Bad Request: message to edit not found",
+                },
+                status=400,
+            )
+        new_text = params.get("text", params.get("caption"))
+        same_text = new_text is None or new_text == message.get("text", message.get("caption"))
+        same_markup = params.get("reply_markup") == message.get("reply_markup")
+        if same_text and same_markup:
+            return web.json_response(
+                {
+                    "ok": False,
+                    "error_code": 400,
+                    "description": "Bad Request: message is not modified",
+                },
+                status=400,
+            )
+        if new_text is not None:
+            message["text" if "text" in message else "caption"] = new_text
+        message["reply_markup"] = params.get("reply_markup")
+        return message
+
+
+async def _read_params(request: web.Request) -> tuple[dict[str, Any], dict[str, bytes]]:
+    params: dict[str, Any] = {}
+    files: dict[str, bytes] = {}
+    if request.content_type == "application/json":
+        params = dict(await request.json())
+    elif request.can_read_body:
+        form = await request.post()
+        for key, value in form.items():
+            if isinstance(value, web.FileField):
+                files[key] = value.file.read()
+            else:
+                params[key] = _decode(str(value))
+    params.update({k: _decode(v) for k, v in request.query.items()})
+    return params, files
+
+
+def _decode(value: str) -> Any:
+    if value[:1] in "[{" or value in ("true", "false", "null"):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _attached(call: Call, item: dict[str, Any] | None) -> bytes:
+    """The bytes the bot uploaded for one message (or one album item)."""
+    media = str((item or {}).get("media", ""))
+    if media.startswith("attach://"):
+        return call.files.get(media.removeprefix("attach://"), b"")
+    return next(iter(call.files.values()), b"")

@@ -1,0 +1,73 @@
+"""The Bot API stand-in works with a real aiogram bot over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+from aiogram import Bot, Dispatcher, F
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+from kiegram.testing import FakeTelegram
+
+
+@pytest.fixture
+async def echo() -> AsyncIterator[FakeTelegram]:
+    server = FakeTelegram()
+    base = await server.start()
+    session = AiohttpSession(api=TelegramAPIServer.from_base(base))
+    bot = Bot(server.token, session=session)
+    dp = Dispatcher()
+
+    @dp.message(F.photo)
+    async def photo(message: Message) -> None:
+        assert message.photo is not None
+        data = await bot.download(message.photo[-1].file_id)
+        assert data is not None
+        await message.answer(f"got {len(data.read())} bytes")
+
+    @dp.message()
+    async def text(message: Message) -> None:
+        markup = InlineKeyboardMarkup(
+            inline_keyboard=[[InlineKeyboardButton(text="Press me", callback_data="p:1")]]
+        )
+        await message.answer(f"echo: {message.text}", reply_markup=markup)
+
+    @dp.callback_query()
+    async def press(query: CallbackQuery) -> None:
+        await query.answer()
+        assert isinstance(query.message, Message)
+        await query.message.edit_text(f"pressed {query.data}")
+
+    task = asyncio.create_task(dp.start_polling(bot, handle_as_tasks=False, polling_timeout=1))
+    yield server
+    await dp.stop_polling()
+    await task
+    await bot.session.close()
+    await server.stop()
+
+
+async def test_text_buttons_and_edits(echo: FakeTelegram) -> None:
+    user = echo.user(7)
+    await user.send("hello")
+    assert user.last_text() == "echo: hello"
+    assert user.buttons() == ["Press me"]
+    await user.click("Press")
+    assert user.last_text() == "pressed p:1"
+    assert len(user.answered_callbacks()) == 1
+
+
+async def test_user_photo_is_downloadable(echo: FakeTelegram) -> None:
+    user = echo.user(8)
+    await user.send_photo(b"\x89PNG fake bytes")
+    assert user.last_text() == "got 15 bytes"
+
+
+async def test_wrong_token_is_refused(echo: FakeTelegram) -> None:
+    bot = Bot("1:wrong", session=AiohttpSession(api=TelegramAPIServer.from_base(echo.base_url)))
+    with pytest.raises(Exception, match="Unauthorized"):
+        await bot.get_me()
+    await bot.session.close()
