@@ -1,0 +1,134 @@
+"""The end of a job: record KIE's verdict once, deliver results, settle the hold."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Collection
+from datetime import datetime, timedelta
+
+from kiegram.jobs.errors import DeliveryFailed
+from kiegram.jobs.media import result_filename
+from kiegram.jobs.model import ErrorCode, Job, JobState, ResultFile
+from kiegram.jobs.ports import Delivery, JobStore, Settlement, TaskApi
+from kiegram.jobs.timing import DELIVERY_RETRY_SECONDS, MAX_DELIVERY_ATTEMPTS
+from kiegram.kie.errors import KieError
+from kiegram.kie.status import TaskState, TaskStatus
+
+log = logging.getLogger(__name__)
+
+SUCCEEDED = frozenset({JobState.SUCCEEDED})
+
+
+class Finisher:
+    """Moves a job to its final state exactly once and tells billing and the user."""
+
+    def __init__(
+        self,
+        store: JobStore,
+        api: TaskApi,
+        delivery: Delivery,
+        settlement: Settlement,
+        owner: str,
+        clock: Callable[[], datetime],
+        lease_seconds: float,
+        max_download_bytes: int,
+    ) -> None:
+        self.store = store
+        self.settlement = settlement
+        self._api = api
+        self._delivery = delivery
+        self._owner = owner
+        self._clock = clock
+        self._lease = timedelta(seconds=lease_seconds)
+        self._max_bytes = max_download_bytes
+
+    async def settle(self, job: Job, status: TaskStatus) -> Job | None:
+        """Apply a terminal status to a SUBMITTED job; only the first caller acts on it."""
+        if status.state is TaskState.FAILED:
+            reason = status.fail_message or "generation failed"
+            if status.fail_code:
+                reason = f"[{status.fail_code}] {reason}"
+            return await self.fail(job, ErrorCode.GENERATION_FAILED, reason, {JobState.SUBMITTED})
+        now = self._clock()
+        # The lease makes this instance the one that delivers; if it dies, the lease expires
+        # and a poller picks the SUCCEEDED job up again.
+        won = await self.store.transition(
+            job.id,
+            {JobState.SUBMITTED},
+            JobState.SUCCEEDED,
+            result_urls=tuple(status.result_urls),
+            result_text=status.result_text,
+            attempts=0,
+            lease_owner=self._owner,
+            lease_until=now + self._lease,
+            next_poll_at=now + self._lease,
+        )
+        if won is None:
+            return await self.store.get(job.id)
+        log.info("job %s: KIE task %s succeeded", job.id, job.task_id)
+        return await self.deliver(won)
+
+    async def deliver(self, job: Job) -> Job | None:
+        """Download and deliver a SUCCEEDED job's results, capture, mark it DELIVERED."""
+        files = await self._download(job)
+        try:
+            await self._delivery.deliver(job, files)
+        except DeliveryFailed as exc:
+            return await self._delivery_failed(job, str(exc))
+        await self.settlement.capture(job)
+        done = await self.store.transition(
+            job.id, SUCCEEDED, JobState.DELIVERED, lease_owner=None, lease_until=None
+        )
+        log.info("job %s delivered (%d files)", job.id, len(files))
+        return done
+
+    async def fail(
+        self, job: Job, code: ErrorCode, message: str, expected: Collection[JobState]
+    ) -> Job | None:
+        """Fail a job still in ``expected``, release its hold and tell the user."""
+        failed = await self.store.transition(
+            job.id,
+            expected,
+            JobState.FAILED,
+            error_code=code.value,
+            error_message=message[:1000],
+            lease_owner=None,
+            lease_until=None,
+        )
+        if failed is None:
+            return await self.store.get(job.id)
+        log.info("job %s failed (%s): %s", job.id, code.value, message)
+        await self.settlement.release(failed)
+        try:
+            await self._delivery.fail(failed)
+        except DeliveryFailed as exc:
+            log.warning("job %s: could not tell the user about the failure: %s", job.id, exc)
+        return failed
+
+    async def _download(self, job: Job) -> list[ResultFile]:
+        files = []
+        for index, url in enumerate(job.result_urls):
+            name = result_filename(job.id, index, url, job.output)
+            try:
+                data: bytes | None = await self._api.download(url, self._max_bytes)
+            except KieError as exc:
+                # Too large or unreachable: the user still gets the (expiring) link.
+                log.warning("job %s: result %d sent as a link: %s", job.id, index + 1, exc)
+                data = None
+            files.append(ResultFile(url=url, filename=name, kind=job.output, data=data))
+        return files
+
+    async def _delivery_failed(self, job: Job, reason: str) -> Job | None:
+        if job.attempts + 1 >= MAX_DELIVERY_ATTEMPTS:
+            return await self.fail(job, ErrorCode.DELIVERY, reason, SUCCEEDED)
+        log.warning("job %s: delivery failed, retrying later: %s", job.id, reason)
+        return await self.store.transition(
+            job.id,
+            SUCCEEDED,
+            JobState.SUCCEEDED,
+            attempts=job.attempts + 1,
+            error_message=reason[:1000],
+            next_poll_at=self._clock() + timedelta(seconds=DELIVERY_RETRY_SECONDS),
+            lease_owner=None,
+            lease_until=None,
+        )

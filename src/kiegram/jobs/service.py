@@ -1,0 +1,310 @@
+"""JobService: submit a generation, complete it once (callback or poll), deliver, settle.
+
+Creates are never repeated blindly. When KIE certainly did not take a create (429, 455, a
+refused connection) the job stays PENDING with ``error_code=retry_create`` and the poller
+sends it again. When the create may have reached KIE (5xx, a connection lost after sending,
+an unreadable reply) the job stays PENDING with ``error_code=unconfirmed`` until its deadline:
+a callback whose ``callBackUrl`` names the job (``?job=<id>``) and whose task KIE confirms
+adopts it; otherwise the deadline fails it and releases the hold.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from kiegram.catalog.catalog import Catalog
+from kiegram.jobs.errors import JobError, MediaUnavailable
+from kiegram.jobs.finisher import Finisher
+from kiegram.jobs.media import resolve_payload
+from kiegram.jobs.model import ErrorCode, Job, JobState, utcnow
+from kiegram.jobs.ports import Delivery, JobStore, MediaResolver, Settlement, TaskApi
+from kiegram.jobs.timing import LEASE_SECONDS, RETRY_CREATE_SECONDS, deadline_for, poll_delay
+from kiegram.kie.api_family import ApiFamily
+from kiegram.kie.errors import (
+    KieAuthError,
+    KieError,
+    KieInsufficientCredits,
+    KieMaintenance,
+    may_resend_create,
+)
+from kiegram.kie.status import TaskStatus
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+PENDING = frozenset({JobState.PENDING})
+SUBMITTED = frozenset({JobState.SUBMITTED})
+MAX_DOWNLOAD_BYTES = 50 * 1024 * 1024  # what a bot may upload to Telegram
+
+
+def _failure_code(exc: KieError) -> ErrorCode | None:
+    """The final error code of a create that certainly created nothing, else None."""
+    if isinstance(exc, KieInsufficientCredits):
+        return ErrorCode.NO_CREDITS
+    if isinstance(exc, KieAuthError):
+        return ErrorCode.AUTH
+    if exc.code is not None and 400 <= exc.code < 500 and exc.code != 429:
+        return ErrorCode.INVALID_INPUT  # 400/404/422 and other validation refusals
+    if exc.code == 501:
+        return ErrorCode.GENERATION_FAILED
+    return None
+
+
+class JobService:
+    """The generation lifecycle over a store, the KIE API and the delivery/billing ports."""
+
+    def __init__(
+        self,
+        store: JobStore,
+        api: TaskApi,
+        catalog: Catalog,
+        media: MediaResolver,
+        delivery: Delivery,
+        settlement: Settlement,
+        *,
+        callback_url: str | None = None,
+        owner: str = "local",
+        clock: Clock = utcnow,
+        lease_seconds: float = LEASE_SECONDS,
+        max_download_bytes: int = MAX_DOWNLOAD_BYTES,
+    ) -> None:
+        self.store = store
+        self.owner = owner
+        self.clock = clock
+        self.lease_seconds = lease_seconds
+        self._api = api
+        self._catalog = catalog
+        self._media = media
+        self._callback_url = callback_url.rstrip("/") if callback_url else None
+        self._finish = Finisher(
+            store, api, delivery, settlement, owner, clock, lease_seconds, max_download_bytes
+        )
+
+    # -- entry points -----------------------------------------------------------------------
+
+    async def submit(
+        self,
+        model_id: str,
+        payload: Mapping[str, Any],
+        *,
+        user_id: int,
+        chat_id: int,
+        cost: Decimal = Decimal(0),
+        hold_key: str | None = None,
+        lang: str = "ru",
+    ) -> Job:
+        """Store the job, then create the KIE task; returns the job as it then stands."""
+        spec = self._catalog.get(model_id)
+        if spec is None:
+            raise JobError(f"unknown model {model_id!r}")
+        now = self.clock()
+        job = Job(
+            user_id=user_id,
+            chat_id=chat_id,
+            model_id=spec.id,
+            api=spec.api.value,
+            output=spec.output.value,
+            payload=dict(payload),
+            cost=cost,
+            hold_key=hold_key,
+            lang=lang,
+            deadline_at=now + deadline_for(spec.output.value),
+            created_at=now,
+            updated_at=now,
+            next_poll_at=now,
+            # Held while creating, so no poller mistakes it for an interrupted submit.
+            lease_owner=self.owner,
+            lease_until=now + timedelta(seconds=self.lease_seconds),
+        )
+        await self.store.add(job)
+        log.info("job %s stored for model %s", job.id, job.model_id)
+        return await self._create(job)
+
+    async def cancel(self, job_id: str) -> Job | None:
+        """Cancel a job that has no result yet and release its hold; None if too late."""
+        cancelled = await self.store.transition(
+            job_id, {JobState.PENDING, JobState.SUBMITTED}, JobState.CANCELLED, **_unleased()
+        )
+        if cancelled is not None:
+            log.info("job %s cancelled", job_id)
+            await self._finish.settlement.release(cancelled)
+        return cancelled
+
+    async def complete(self, task_id: str, job_hint: str | None = None) -> Job | None:
+        """Finish the job of ``task_id`` if KIE says it is done; safe to repeat."""
+        job = await self.store.by_task_id(task_id)
+        if job is None and job_hint:
+            job = await self._adopt(task_id, job_hint)
+        if job is None:
+            log.warning("callback for unknown task %s ignored", task_id)
+            return None
+        if job.state is not JobState.SUBMITTED:
+            return job
+        status = await self._read(job)
+        if status is None or not status.state.terminal:
+            return job
+        return await self._finish.settle(job, status)
+
+    async def poll(self, job: Job) -> Job | None:
+        """Advance one job this instance has leased (the poller calls this)."""
+        now = self.clock()
+        if job.state is JobState.SUCCEEDED:
+            return await self._finish.deliver(job)
+        if job.state is JobState.PENDING:
+            return await self._poll_pending(job, now)
+        if job.state is not JobState.SUBMITTED:
+            return job
+        status = await self._read(job)
+        if status is not None and status.state.terminal:
+            return await self._finish.settle(job, status)
+        if now >= job.deadline_at:
+            message = "KIE did not finish the task before the deadline"
+            return await self._finish.fail(job, ErrorCode.TIMEOUT, message, SUBMITTED)
+        return await self._reschedule(job, now)
+
+    async def resume(self) -> int:
+        """On start-up: drop our old leases and make every submitted job due now."""
+        await self.store.release_leases(self.owner)
+        now = self.clock()
+        unfinished = await self.store.unfinished()
+        for job in unfinished:
+            if job.state is JobState.SUBMITTED and job.next_poll_at > now:
+                await self.store.transition(job.id, SUBMITTED, JobState.SUBMITTED, next_poll_at=now)
+        log.info("resuming %d unfinished jobs", len(unfinished))
+        return len(unfinished)
+
+    # -- creating ---------------------------------------------------------------------------
+
+    def _callback_for(self, job: Job) -> str | None:
+        if self._callback_url is None:
+            return None
+        return f"{self._callback_url}/{job.api}?job={job.id}"
+
+    def _media_fields(self, job: Job) -> list[str]:
+        spec = self._catalog.get(job.model_id)
+        return [] if spec is None else [i.name for i in spec.inputs if i.is_media]
+
+    async def _create(self, job: Job) -> Job:
+        try:
+            payload = await resolve_payload(job.payload, self._media_fields(job), self._media)
+        except (MediaUnavailable, KieError) as exc:
+            failed = await self._finish.fail(job, ErrorCode.MEDIA, str(exc), PENDING)
+            return failed or await self._current(job)
+        family = ApiFamily(job.api)
+        model = job.model_id if family is ApiFamily.MARKET else None
+        try:
+            task_id = await self._api.create_task(family, model, payload, self._callback_for(job))
+        except KieError as exc:
+            return await self._create_failed(job, exc)
+        log.info("job %s submitted as KIE task %s", job.id, task_id)
+        now = self.clock()
+        submitted = await self.store.transition(
+            job.id,
+            PENDING,
+            JobState.SUBMITTED,
+            task_id=task_id,
+            error_code=None,
+            error_message=None,
+            attempts=0,
+            next_poll_at=now + timedelta(seconds=poll_delay(job.output, 0)),
+            **_unleased(),
+        )
+        return submitted or await self._current(job)
+
+    async def _create_failed(self, job: Job, exc: KieError) -> Job:
+        code = _failure_code(exc)
+        if code is not None:
+            failed = await self._finish.fail(job, code, str(exc), PENDING)
+            return failed or await self._current(job)
+        now = self.clock()
+        if may_resend_create(exc) or isinstance(exc, KieMaintenance):
+            log.warning("job %s: KIE did not take the create (%s); retrying later", job.id, exc)
+            wait = now + timedelta(seconds=RETRY_CREATE_SECONDS)
+            return await self._park(job, ErrorCode.RETRY_CREATE, str(exc), wait)
+        log.warning("job %s: create may have reached KIE (%s); not resending", job.id, exc)
+        return await self._park(job, ErrorCode.UNCONFIRMED, str(exc), job.deadline_at)
+
+    async def _park(self, job: Job, code: ErrorCode, message: str, until: datetime) -> Job:
+        parked = await self.store.transition(
+            job.id,
+            PENDING,
+            JobState.PENDING,
+            error_code=code.value,
+            error_message=message,
+            attempts=job.attempts + 1,
+            next_poll_at=until,
+            **_unleased(),
+        )
+        return parked or await self._current(job)
+
+    async def _poll_pending(self, job: Job, now: datetime) -> Job | None:
+        if now >= job.deadline_at:
+            message = job.error_message or "KIE never confirmed the task"
+            return await self._finish.fail(
+                job, ErrorCode(job.error_code or "unconfirmed"), message, PENDING
+            )
+        if job.error_code == ErrorCode.RETRY_CREATE:
+            return await self._create(job)
+        if job.error_code is None:
+            # The instance that stored it died while creating: the create may have reached KIE.
+            message = "interrupted before KIE confirmed the task"
+            return await self._park(job, ErrorCode.UNCONFIRMED, message, job.deadline_at)
+        return await self._park(
+            job, ErrorCode(job.error_code), job.error_message or "", job.deadline_at
+        )
+
+    # -- tracking ---------------------------------------------------------------------------
+
+    async def _adopt(self, task_id: str, job_id: str) -> Job | None:
+        """Attach a task KIE confirms was created for a job whose create was unconfirmed."""
+        job = await self.store.get(job_id)
+        if job is None or job.state is not JobState.PENDING:
+            return None
+        status = await self._read_task(job, task_id)
+        if status is None or f"job={job.id}" not in json.dumps(status.raw, default=str):
+            log.warning("task %s does not belong to job %s; not adopted", task_id, job_id)
+            return None
+        log.info("job %s adopted KIE task %s", job.id, task_id)
+        return await self.store.transition(
+            job.id,
+            PENDING,
+            JobState.SUBMITTED,
+            task_id=task_id,
+            error_code=None,
+            error_message=None,
+            next_poll_at=self.clock(),
+            **_unleased(),
+        )
+
+    async def _read(self, job: Job) -> TaskStatus | None:
+        return None if job.task_id is None else await self._read_task(job, job.task_id)
+
+    async def _read_task(self, job: Job, task_id: str) -> TaskStatus | None:
+        try:
+            return await self._api.get_status(ApiFamily(job.api), task_id)
+        except KieError as exc:
+            log.warning("job %s: status of task %s unavailable: %s", job.id, task_id, exc)
+            return None
+
+    async def _reschedule(self, job: Job, now: datetime) -> Job | None:
+        delay = poll_delay(job.output, job.attempts + 1)
+        return await self.store.transition(
+            job.id,
+            {job.state},
+            job.state,
+            attempts=job.attempts + 1,
+            next_poll_at=now + timedelta(seconds=delay),
+            **_unleased(),
+        )
+
+    async def _current(self, job: Job) -> Job:
+        return await self.store.get(job.id) or job
+
+
+def _unleased() -> dict[str, Any]:
+    return {"lease_owner": None, "lease_until": None}

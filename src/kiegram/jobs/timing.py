@@ -1,0 +1,43 @@
+"""Polling backoff and deadlines per output kind, as pure functions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+
+@dataclass(frozen=True, slots=True)
+class PollPlan:
+    """How often to poll one kind of output and when to give up."""
+
+    first: float  # seconds before the first poll
+    cap: float  # the longest pause between polls
+    factor: float
+    deadline: timedelta
+
+
+# KIE suggests 2-3 s polls at first, then 5-10 s, then 15-30 s; stop after 10-15 min.
+FAST = PollPlan(first=3.0, cap=15.0, factor=1.5, deadline=timedelta(minutes=10))
+SLOW = PollPlan(first=10.0, cap=30.0, factor=1.5, deadline=timedelta(minutes=30))
+PLANS = {"image": FAST, "text": FAST, "video": SLOW, "audio": SLOW}
+
+LEASE_SECONDS = 60.0
+RETRY_CREATE_SECONDS = 20.0  # after a 429/455/refused connection the client gave up on
+DELIVERY_RETRY_SECONDS = 30.0
+MAX_DELIVERY_ATTEMPTS = 5
+
+
+def plan_for(output: str) -> PollPlan:
+    """The plan of an output kind (slow for unknown kinds: they are usually big)."""
+    return PLANS.get(output, SLOW)
+
+
+def poll_delay(output: str, attempt: int) -> float:
+    """Seconds to wait before poll number ``attempt`` (0-based)."""
+    plan = plan_for(output)
+    return float(min(plan.cap, plan.first * plan.factor ** max(0, attempt)))
+
+
+def deadline_for(output: str) -> timedelta:
+    """How long a job of this output kind may take in all."""
+    return plan_for(output).deadline
