@@ -136,6 +136,10 @@ class InputSpec(_Frozen):
     # Asked and sent only while every named input has one of the listed values.
     when: Mapping[str, tuple[Value, ...]] = Field(default_factory=dict)
 
+    def title(self, lang: str) -> str:
+        """The parameter's display name (its KIE name when it has no label)."""
+        return self.label.get(lang) if self.label else self.name
+
     @property
     def is_media(self) -> bool:
         """True for inputs answered with files."""

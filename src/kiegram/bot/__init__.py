@@ -1,0 +1,1 @@
+"""The Telegram layer: aiogram routers (one per feature), keyboards, callback data."""

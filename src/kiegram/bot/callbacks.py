@@ -1,0 +1,39 @@
+"""Typed callback payloads; every one packs to at most 64 bytes."""
+
+from __future__ import annotations
+
+from aiogram.filters.callback_data import CallbackData
+
+
+class Nav(CallbackData, prefix="n"):
+    """Menu navigation: menu, section, model card, history page, balance, help."""
+
+    to: str
+    arg: str = ""
+
+
+class Go(CallbackData, prefix="g"):
+    """Start the wizard for a model (by its short code)."""
+
+    code: str
+
+
+class Wz(CallbackData, prefix="w"):
+    """A wizard button: `a` is the wizard action, `i` its small argument, `s` the session."""
+
+    a: str
+    i: str = ""
+    s: str = ""
+
+
+class JobAct(CallbackData, prefix="j"):
+    """An action on a generation: cancel, repeat, vary, reuse the result."""
+
+    a: str
+    job: str
+
+
+class LangPick(CallbackData, prefix="l"):
+    """Switch the interface language."""
+
+    lang: str

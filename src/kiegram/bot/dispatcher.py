@@ -1,0 +1,33 @@
+"""Builds the dispatcher: storage, middlewares and routers in their order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import Dispatcher
+from aiogram.fsm.storage.base import BaseStorage
+from aiogram.utils.callback_answer import CallbackAnswerMiddleware
+
+from kiegram.bot.middlewares import LangMiddleware
+from kiegram.bot.routers import fallback, menu
+from kiegram.i18n import Translator
+
+
+def build_dispatcher(storage: BaseStorage, translator: Translator, **deps: Any) -> Dispatcher:
+    """A dispatcher with every feature router; `deps` reach handlers by name."""
+    dp = Dispatcher(storage=storage, translator=translator, **deps)
+    lang = LangMiddleware(translator)
+    dp.message.outer_middleware(lang)
+    dp.callback_query.outer_middleware(lang)
+    dp.pre_checkout_query.outer_middleware(lang)
+    # Every button press is answered at once, before any work (no spinning buttons).
+    dp.callback_query.middleware(CallbackAnswerMiddleware(pre=True))
+    for feature in feature_routers():
+        dp.include_router(feature)
+    dp.include_router(fallback.build_router())
+    return dp
+
+
+def feature_routers() -> list[Any]:
+    """Feature routers, most specific first (fallback comes last, separately)."""
+    return [menu.build_router()]

@@ -1,0 +1,103 @@
+"""Keyboards are functions of data; they hold no per-user state."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from kiegram.bot.callbacks import Go, LangPick, Nav
+from kiegram.bot.deps import Text
+from kiegram.catalog import Catalog, ModelSpec
+from kiegram.catalog.menu import MENU_SECTIONS
+
+PriceRange = Callable[[ModelSpec], tuple[Decimal, Decimal] | None]
+
+
+def section_models(catalog: Catalog, section: str) -> list[ModelSpec]:
+    """Usable models of a menu section, popular first."""
+    categories = MENU_SECTIONS.get(section, ())
+    models = [m for m in catalog.usable() if m.category in categories]
+    return sorted(models, key=lambda m: (not m.popular,))
+
+
+def main_menu(catalog: Catalog, _: Text, lang: str) -> InlineKeyboardMarkup:
+    """Sections with model counts, popular models, history, balance, help, language."""
+    kb = InlineKeyboardBuilder()
+    for section in MENU_SECTIONS:
+        count = len(section_models(catalog, section))
+        if count:
+            label = _(f"bot.section.{section}")
+            kb.button(text=f"{label} ({count})", callback_data=Nav(to="sec", arg=section))
+    kb.adjust(2)
+    popular = [m for m in catalog.usable() if m.popular][:4]
+    for spec in popular:
+        kb.row(
+            InlineKeyboardButton(
+                text=f"⭐ {spec.name.get(lang)}", callback_data=Go(code=spec.code).pack()
+            )
+        )
+    kb.row(
+        InlineKeyboardButton(text=_("bot.btn.history"), callback_data=Nav(to="hist").pack()),
+        InlineKeyboardButton(text=_("bot.btn.balance"), callback_data=Nav(to="bal").pack()),
+    )
+    kb.row(
+        InlineKeyboardButton(text=_("bot.btn.help"), callback_data=Nav(to="help").pack()),
+        InlineKeyboardButton(text=_("bot.btn.lang"), callback_data=Nav(to="lang").pack()),
+    )
+    return kb.as_markup()
+
+
+def section_menu(
+    models: Sequence[ModelSpec], price: Callable[[ModelSpec], str], lang: str, _: Text
+) -> InlineKeyboardMarkup:
+    """One button per model with its starting price, then Back."""
+    kb = InlineKeyboardBuilder()
+    for spec in models:
+        kb.row(
+            InlineKeyboardButton(
+                text=f"{spec.name.get(lang)} · {price(spec)}",
+                callback_data=Nav(to="card", arg=spec.code).pack(),
+            )
+        )
+    kb.row(back_to_menu(_))
+    return kb.as_markup()
+
+
+def model_card(spec: ModelSpec, section: str, _: Text) -> InlineKeyboardMarkup:
+    """Start and Back buttons under a model card."""
+    kb = InlineKeyboardBuilder()
+    kb.row(
+        InlineKeyboardButton(text=_("bot.btn.start_model"), callback_data=Go(code=spec.code).pack())
+    )
+    kb.row(
+        InlineKeyboardButton(
+            text=_("bot.btn.back"), callback_data=Nav(to="sec", arg=section).pack()
+        ),
+        back_to_menu(_),
+    )
+    return kb.as_markup()
+
+
+def back_to_menu(_: Text) -> InlineKeyboardButton:
+    """The Menu button."""
+    return InlineKeyboardButton(text=_("bot.btn.menu"), callback_data=Nav(to="menu").pack())
+
+
+def menu_only(_: Text) -> InlineKeyboardMarkup:
+    """A keyboard with just the Menu button."""
+    return InlineKeyboardMarkup(inline_keyboard=[[back_to_menu(_)]])
+
+
+def languages() -> InlineKeyboardMarkup:
+    """Русский / English."""
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(text="Русский", callback_data=LangPick(lang="ru").pack()),
+                InlineKeyboardButton(text="English", callback_data=LangPick(lang="en").pack()),
+            ]
+        ]
+    )

@@ -1,0 +1,56 @@
+"""Prices as users see them: KIE credits converted by the operator's pricing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+from kiegram.bot.deps import Text
+from kiegram.catalog import ModelSpec, credit_range
+
+ToUnits = Callable[[Decimal], Decimal]
+"""KIE credits -> the user's units (the billing pricing function)."""
+
+
+class PriceBook:
+    """Formats model prices in user units."""
+
+    def __init__(self, to_units: ToUnits) -> None:
+        self.to_units = to_units
+
+    def units(self, credits: Decimal | None) -> Decimal | None:
+        """User units for KIE credits (None stays None)."""
+        return None if credits is None else self.to_units(credits)
+
+    def range(self, spec: ModelSpec) -> tuple[Decimal, Decimal] | None:
+        """The cheapest and dearest option of a model, in user units."""
+        known = credit_range(spec)
+        if known is None:
+            return None
+        return self.to_units(known[0]), self.to_units(known[1])
+
+    def amount(self, units: Decimal, _: Text) -> str:
+        """ "12 кр." / "12 cr"."""
+        return _("bot.price.amount", amount=fmt(units))
+
+    def from_text(self, spec: ModelSpec, _: Text) -> str:
+        """ "от 12 кр." for menus."""
+        span = self.range(spec)
+        if span is None:
+            return _("bot.price.unknown")
+        return _("bot.price.from", amount=fmt(span[0]))
+
+    def span_text(self, spec: ModelSpec, _: Text) -> str:
+        """ "12–40 кр." for model cards."""
+        span = self.range(spec)
+        if span is None:
+            return _("bot.price.unknown")
+        if span[0] == span[1]:
+            return self.amount(span[0], _)
+        return _("bot.price.span", low=fmt(span[0]), high=fmt(span[1]))
+
+
+def fmt(amount: Decimal) -> str:
+    """An amount without trailing zeros."""
+    text = f"{amount.normalize():f}"
+    return text
