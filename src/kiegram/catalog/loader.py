@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from kiegram.catalog.cache import CACHE_FILE, cache_key, package_version, read_cached, write_cached
 from kiegram.catalog.catalog import Catalog
 from kiegram.catalog.spec import InputKind, InputSpec, Label, ModelSpec, Option
 from kiegram.errors import CatalogError
@@ -17,33 +18,47 @@ DATA_DIR = Path(__file__).parent / "data"
 LABELS_FILE = "_labels.toml"
 
 
-def load_catalog(data_dir: Path = DATA_DIR) -> Catalog:
-    """Read every family file under `data_dir` into a validated Catalog."""
-    labels = _read(data_dir / LABELS_FILE) if (data_dir / LABELS_FILE).exists() else {}
-    specs: list[ModelSpec] = []
-    for path in sorted(data_dir.glob("*.toml")):
-        if path.name == LABELS_FILE:
-            continue
-        specs.extend(_load_family(path, labels))
-    _reject_duplicates(specs)
+def load_catalog(data_dir: Path = DATA_DIR, cache_dir: Path | None = None) -> Catalog:
+    """Read every family file under `data_dir` into a validated Catalog.
+
+    With `cache_dir`, the validated specs are kept there and reused while neither the data
+    files nor the package version change.
+    """
+    files = {path.name: path.read_bytes() for path in sorted(data_dir.glob("*.toml"))}
+    if cache_dir is None:
+        return Catalog(_validate(files))
+    key = cache_key(files, package_version())
+    cache_file = cache_dir / CACHE_FILE
+    specs = read_cached(cache_file, key)
+    if specs is None:
+        specs = _validate(files)
+        write_cached(cache_file, key, specs)
     return Catalog(specs)
 
 
-def _read(path: Path) -> dict[str, Any]:
+def _validate(files: Mapping[str, bytes]) -> tuple[ModelSpec, ...]:
+    labels = _read(LABELS_FILE, files[LABELS_FILE]) if LABELS_FILE in files else {}
+    specs: list[ModelSpec] = []
+    for name, content in files.items():
+        if name != LABELS_FILE:
+            specs.extend(_load_family(name, _read(name, content), labels))
+    _reject_duplicates(specs)
+    return tuple(specs)
+
+
+def _read(name: str, content: bytes) -> dict[str, Any]:
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as exc:
-        raise CatalogError(f"{path.name}: not valid TOML: {exc}") from exc
+        return tomllib.loads(content.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise CatalogError(f"{name}: not valid TOML: {exc}") from exc
 
 
-def _load_family(path: Path, labels: Mapping[str, Any]) -> list[ModelSpec]:
-    data = _read(path)
-    family = data.get("family", path.stem)
+def _load_family(name: str, data: Mapping[str, Any], labels: Mapping[str, Any]) -> list[ModelSpec]:
+    family = data.get("family", Path(name).stem)
     specs = []
     for raw in data.get("models", []):
-        where = f"{path.name}: model {raw.get('id', '?')!r}"
-        raw = {**raw, "family": raw.get("family", family), "source": path.name}
+        where = f"{name}: model {raw.get('id', '?')!r}"
+        raw = {**raw, "family": raw.get("family", family), "source": name}
         raw["inputs"] = [_with_labels(i, labels) for i in raw.get("inputs", [])]
         try:
             spec = ModelSpec.model_validate(raw)

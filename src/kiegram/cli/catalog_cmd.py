@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 
@@ -18,9 +19,16 @@ def register(subparsers: Any) -> None:
 
 def run_audit(args: argparse.Namespace) -> int:
     """Print the audit; exit 1 when a usable model has a critical problem."""
+    # Imported here so `kiegram --help` and other commands stay fast.
     from kiegram.catalog import load_catalog
     from kiegram.catalog.audit import audit_catalog, render_json, render_text
 
     report = audit_catalog(load_catalog())
-    print(render_json(report) if args.json else render_text(report, args.lang))
+    text = render_json(report) if args.json else render_text(report, args.lang)
+    try:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # `kiegram catalog audit | head` closes the pipe early; that is not an error.
+        sys.stderr.close()
     return 1 if report.critical else 0
