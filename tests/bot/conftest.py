@@ -45,3 +45,34 @@ async def menu_bot(telegram: FakeTelegram) -> AsyncIterator[FakeTelegram]:
     await dp.stop_polling()
     await task
     await bot.session.close()
+
+
+PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def database_url(request: pytest.FixtureRequest, tmp_path) -> AsyncIterator[str]:
+    """A migrated, empty database: an SQLite file, or a fresh PostgreSQL database."""
+    import os
+    import uuid
+
+    import asyncpg
+
+    from kiegram.storage.db import upgrade
+
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
+        await upgrade(url)
+        yield url
+        return
+    admin = os.environ.get("KIEGRAM_TEST_PG_ADMIN", PG_ADMIN_URL)
+    name = f"kiegram_bot_{uuid.uuid4().hex[:10]}"
+    conn = await asyncpg.connect(admin)
+    await conn.execute(f'CREATE DATABASE "{name}"')
+    await conn.close()
+    url = admin.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://") + f"/{name}"
+    await upgrade(url)
+    yield url
+    conn = await asyncpg.connect(admin)
+    await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    await conn.close()
