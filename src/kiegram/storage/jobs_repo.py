@@ -1,0 +1,141 @@
+"""SqlJobStore: the JobStore Protocol over SQLAlchemy, for SQLite and PostgreSQL.
+
+Every transition is one ``UPDATE ... WHERE state IN (...) RETURNING`` (a compare-and-set),
+and claiming due jobs is one ``UPDATE`` whose lease condition is re-checked by the database,
+with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL so instances never wait on each other.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Collection
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from kiegram.jobs.model import UNFINISHED_STATES, Job, JobState
+from kiegram.storage.jobs_table import JobRow
+
+_FIELDS = frozenset(f.name for f in dataclasses.fields(Job))
+
+
+def _to_columns(fields: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(fields) - _FIELDS
+    if unknown:
+        raise TypeError(f"not job fields: {sorted(unknown)}")
+    values = dict(fields)
+    if "result_urls" in values:
+        values["result_urls"] = list(values["result_urls"])
+    if "state" in values:
+        values["state"] = JobState(values["state"]).value
+    return values
+
+
+def to_row(job: Job) -> JobRow:
+    """The row for a new job."""
+    return JobRow(**_to_columns(dataclasses.asdict(job)))
+
+
+def to_job(row: JobRow) -> Job:
+    """The frozen job of a row."""
+    values = {name: getattr(row, name) for name in _FIELDS}
+    values["state"] = JobState(row.state)
+    values["result_urls"] = tuple(row.result_urls or ())
+    values["payload"] = dict(row.payload or {})
+    return Job(**values)
+
+
+def _unleased(now: datetime) -> Any:
+    return or_(JobRow.lease_until.is_(None), JobRow.lease_until < now)
+
+
+class SqlJobStore:
+    """Jobs in the ``jobs`` table."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def add(self, job: Job) -> None:
+        """Store a new job."""
+        async with self._sessions.begin() as session:
+            session.add(to_row(job))
+
+    async def get(self, job_id: str) -> Job | None:
+        """The job with ``job_id``."""
+        async with self._sessions() as session:
+            row = await session.get(JobRow, job_id)
+            return None if row is None else to_job(row)
+
+    async def by_task_id(self, task_id: str) -> Job | None:
+        """The job KIE knows as ``task_id``."""
+        async with self._sessions() as session:
+            row = await session.scalar(select(JobRow).where(JobRow.task_id == task_id))
+            return None if row is None else to_job(row)
+
+    async def transition(
+        self, job_id: str, expected: Collection[JobState], new_state: JobState, **fields: Any
+    ) -> Job | None:
+        """Compare-and-set: move the job to ``new_state`` only if it is in ``expected``."""
+        values = _to_columns({**fields, "state": new_state})
+        values["updated_at"] = datetime.now(UTC)
+        statement = (
+            update(JobRow)
+            .where(JobRow.id == job_id, JobRow.state.in_([JobState(s).value for s in expected]))
+            .values(**values)
+            .returning(JobRow)
+            .execution_options(synchronize_session=False)
+        )
+        async with self._sessions.begin() as session:
+            row = (await session.scalars(statement)).one_or_none()
+            return None if row is None else to_job(row)
+
+    async def claim_due(
+        self, now: datetime, owner: str, lease_seconds: float, limit: int
+    ) -> list[Job]:
+        """Lease up to ``limit`` due, unleased, unfinished jobs to ``owner``."""
+        due = (
+            select(JobRow.id)
+            .where(
+                JobRow.state.in_([s.value for s in UNFINISHED_STATES]),
+                JobRow.next_poll_at <= now,
+                _unleased(now),
+            )
+            .order_by(JobRow.next_poll_at)
+            .limit(limit)
+        )
+        async with self._sessions.begin() as session:
+            if session.get_bind().dialect.name == "postgresql":
+                due = due.with_for_update(skip_locked=True)
+            statement = (
+                update(JobRow)
+                .where(JobRow.id.in_(due.scalar_subquery()), _unleased(now))
+                .values(lease_owner=owner, lease_until=now + timedelta(seconds=lease_seconds))
+                .returning(JobRow)
+                .execution_options(synchronize_session=False)
+            )
+            rows = (await session.scalars(statement)).all()
+            return sorted((to_job(r) for r in rows), key=lambda j: j.next_poll_at)
+
+    async def release_leases(self, owner: str) -> int:
+        """Drop every lease ``owner`` holds."""
+        statement = (
+            update(JobRow)
+            .where(JobRow.lease_owner == owner)
+            .values(lease_owner=None, lease_until=None)
+            .returning(JobRow.id)
+            .execution_options(synchronize_session=False)
+        )
+        async with self._sessions.begin() as session:
+            return len((await session.scalars(statement)).all())
+
+    async def unfinished(self) -> list[Job]:
+        """Every job that is not final, oldest first."""
+        statement = (
+            select(JobRow)
+            .where(JobRow.state.in_([s.value for s in UNFINISHED_STATES]))
+            .order_by(JobRow.created_at)
+        )
+        async with self._sessions() as session:
+            return [to_job(r) for r in (await session.scalars(statement)).all()]

@@ -1,0 +1,70 @@
+"""Real databases for the job tests: an SQLite file per test, a PostgreSQL database per session."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from kiegram.storage.db import create_engine, session_factory, upgrade
+from kiegram.storage.jobs_repo import SqlJobStore
+
+PG_URL = os.environ.get("KIEGRAM_TEST_PG", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+
+
+async def _admin(statement: str) -> None:
+    engine = create_async_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text(statement))
+    finally:
+        await engine.dispose()
+
+
+def _run(coroutine: Coroutine[Any, Any, None]) -> None:
+    # Session fixtures may be set up inside a running loop: use a thread of our own.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, coroutine).result()
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str]:
+    """A PostgreSQL database created for this test session and dropped afterwards."""
+    name = f"kiegram_jobs_{uuid.uuid4().hex[:12]}"
+    _run(_admin(f'CREATE DATABASE "{name}"'))
+    url = PG_URL.rsplit("/", 1)[0] + f"/{name}"
+    _run(upgrade(url))
+    yield url
+    _run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A migrated, empty database of each kind."""
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path / 'jobs.sqlite3'}"
+        await upgrade(url)
+        yield url
+        return
+    url = request.getfixturevalue("pg_database")
+    yield url
+    engine = create_async_engine(url)
+    async with engine.begin() as connection:
+        await connection.execute(text("DELETE FROM jobs"))
+    await engine.dispose()
+
+
+@pytest.fixture
+async def store(db_url: str) -> AsyncIterator[SqlJobStore]:
+    """A SqlJobStore over the test database."""
+    engine = create_engine(db_url)
+    yield SqlJobStore(session_factory(engine))
+    await engine.dispose()
