@@ -1,0 +1,81 @@
+"""The wizard: a pure form engine that asks, validates and converts every model's inputs.
+
+It imports only the standard library, `kiegram.catalog`, `kiegram.i18n` and `kiegram.errors`:
+no Telegram, HTTP or database code, so the bot, the terminal (`kiegram try`) and tests drive
+the same logic.
+
+State: a JSON-serialisable dict (store it as-is): "model", "values" (KIE input name -> answer;
+media as {"ref", "media", "mime", "size", "name"} dicts, a list of them for media_list inputs;
+"ref" is an http(s) URL or an opaque "tg:<file_id>" / "file:/path" the caller resolves to a
+URL before sending), "screen" ("step", "settings", "edit", "confirm", then "confirmed",
+"cancelled" or "closed"), "field" (the input of a step/edit screen) and "history" (the screens
+Back returns to).
+
+Flow: the steps are the model's `order` (inputs whose `when` holds), then any required input
+without a default that `order` misses; optional steps get Skip. After the last step comes the
+settings screen (every other askable input: optional ones and required ones with a default,
+each with its current value; booleans toggle in place, other kinds open an edit screen), then
+confirm (summary and KIE credits; no Confirm button when the cost is unknown). Media-only
+models and models with no settings go from the last step straight to confirm; confirm has a
+Settings button whenever there are settings. Every step has Back, Reset (clear the value) and
+Cancel. A media_list answer (an album) replaces the list. Answers never mutate the given
+state: `Wizard.answer` returns a `Step` (new state + view) or an `Invalid` (message key and
+values naming the input; the very same state object).
+
+Buttons carry compact callbacks: `Action` plus an option index, a preset index or an index
+into `spec.inputs` — never values — so they fit Telegram's 64 bytes.
+"""
+
+from kiegram.wizard.answers import Action, Answer, MediaAnswer, MediaRef, Press, TextAnswer
+from kiegram.wizard.engine import Wizard, take
+from kiegram.wizard.errors import InvalidAnswer, MissingInputError, UnknownModelError, WizardError
+from kiegram.wizard.payload import build_payload, request_body, sent
+from kiegram.wizard.render import button_text, plain, refusal, text
+from kiegram.wizard.state import new_state, settings, steps
+from kiegram.wizard.view import (
+    Button,
+    Expect,
+    ExpectKind,
+    Invalid,
+    Msg,
+    ScreenKind,
+    Step,
+    SummaryItem,
+    Text,
+    View,
+)
+
+__all__ = [
+    "Action",
+    "Answer",
+    "Button",
+    "Expect",
+    "ExpectKind",
+    "Invalid",
+    "InvalidAnswer",
+    "MediaAnswer",
+    "MediaRef",
+    "MissingInputError",
+    "Msg",
+    "Press",
+    "ScreenKind",
+    "Step",
+    "SummaryItem",
+    "Text",
+    "TextAnswer",
+    "UnknownModelError",
+    "View",
+    "Wizard",
+    "WizardError",
+    "build_payload",
+    "button_text",
+    "new_state",
+    "plain",
+    "refusal",
+    "request_body",
+    "sent",
+    "settings",
+    "steps",
+    "take",
+    "text",
+]

@@ -1,0 +1,182 @@
+"""The wizard: start a model, show its screen, take an answer (a new state or a refusal)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from kiegram.catalog import Catalog, InputKind, InputSpec, ModelSpec
+from kiegram.wizard.answers import Action, Answer, MediaAnswer, Press, TextAnswer
+from kiegram.wizard.display import presets
+from kiegram.wizard.errors import InvalidAnswer, UnknownModelError
+from kiegram.wizard.media import check_media, refs_from_text
+from kiegram.wizard.navigation import back, enter_step, forward, go
+from kiegram.wizard.parse import param_of, parse_boolean, parse_choice, parse_number, parse_text
+from kiegram.wizard.pricing import offered
+from kiegram.wizard.screens import build_view
+from kiegram.wizard.state import clone, new_state, prune, settings
+from kiegram.wizard.view import Invalid, ScreenKind, Step, View
+
+TERMINAL = (ScreenKind.CONFIRMED, ScreenKind.CANCELLED, ScreenKind.CLOSED)
+
+
+class Wizard:
+    """The form engine over a catalog; holds no per-user state."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+
+    def spec(self, state: Mapping[str, Any]) -> ModelSpec:
+        """The usable model a state belongs to."""
+        spec = self.catalog.get(str(state.get("model", "")))
+        if spec is None or not spec.usable:
+            raise UnknownModelError(f"no usable model {state.get('model')!r}")
+        return spec
+
+    def start(self, model_id: str) -> Step:
+        """The first screen of a model."""
+        state = new_state(model_id)
+        spec = self.spec(state)
+        enter_step(spec, state, 0)
+        return Step(state, build_view(spec, state))
+
+    def view(self, state: Mapping[str, Any]) -> View:
+        """The screen a state is on."""
+        return build_view(self.spec(state), state)
+
+    def answer(self, state: dict[str, Any], answer: Answer) -> Step | Invalid:
+        """Apply an answer to a copy of `state`; a refusal returns `state` itself."""
+        spec = self.spec(state)
+        work = clone(state)
+        try:
+            self._apply(spec, work, answer)
+        except InvalidAnswer as exc:
+            return Invalid(exc.key, exc.values, state)
+        work["values"] = prune(spec, work["values"])
+        return Step(work, build_view(spec, work))
+
+    def _apply(self, spec: ModelSpec, state: dict[str, Any], answer: Answer) -> None:
+        screen = ScreenKind(state["screen"])
+        if screen in TERMINAL:
+            raise InvalidAnswer("wizard.err_finished")
+        if isinstance(answer, Press) and answer.action is Action.CANCEL:
+            go(state, ScreenKind.CANCELLED)
+        elif isinstance(answer, Press) and answer.action is Action.BACK:
+            back(spec, state)
+        elif screen is ScreenKind.STEP:
+            self._on_step(spec, state, answer)
+        elif screen is ScreenKind.EDIT:
+            self._on_edit(spec, state, answer)
+        elif screen is ScreenKind.SETTINGS:
+            self._on_settings(spec, state, answer)
+        else:
+            self._on_confirm(spec, state, answer)
+
+    def _on_step(self, spec: ModelSpec, state: dict[str, Any], answer: Answer) -> None:
+        field = spec.input(state["field"])
+        values = state["values"]
+        if isinstance(answer, Press) and answer.action is Action.RESET:
+            values.pop(field.name, None)
+            return
+        if isinstance(answer, Press) and answer.action is Action.SKIP and not field.required:
+            values.pop(field.name, None)
+        else:
+            values[field.name] = take(spec, values, field, answer)
+        state["values"] = prune(spec, values)
+        forward(spec, state)
+
+    def _on_edit(self, spec: ModelSpec, state: dict[str, Any], answer: Answer) -> None:
+        field = spec.input(state["field"])
+        values = state["values"]
+        if isinstance(answer, Press) and answer.action in (Action.RESET, Action.CLEAR):
+            values.pop(field.name, None)
+        else:
+            values[field.name] = take(spec, values, field, answer)
+        state["values"] = prune(spec, values)
+        back(spec, state)
+
+    def _on_settings(self, spec: ModelSpec, state: dict[str, Any], answer: Answer) -> None:
+        values = state["values"]
+        listed = settings(spec, values)
+        if not isinstance(answer, Press):
+            raise InvalidAnswer("wizard.err_use_buttons")
+        if answer.action is Action.RESET:
+            for field in listed:
+                values.pop(field.name, None)
+            return
+        if answer.action is Action.DONE:
+            go(state, ScreenKind.CONFIRM, push=True)
+            return
+        field = _setting(spec, listed, answer)
+        if answer.action is Action.TOGGLE and field.kind is InputKind.BOOLEAN:
+            values[field.name] = not bool(values.get(field.name, field.default))
+        elif answer.action is Action.OPEN and field.kind is not InputKind.BOOLEAN:
+            go(state, ScreenKind.EDIT, field.name, push=True)
+        else:
+            raise InvalidAnswer("wizard.err_stale")
+
+    def _on_confirm(self, spec: ModelSpec, state: dict[str, Any], answer: Answer) -> None:
+        view = build_view(spec, state)
+        if isinstance(answer, Press) and answer.action is Action.SETTINGS:
+            if not settings(spec, state["values"]):
+                raise InvalidAnswer("wizard.err_stale")
+            go(state, ScreenKind.SETTINGS, push=True)
+        elif isinstance(answer, Press) and answer.action is Action.CONFIRM:
+            if view.credits is None:
+                raise InvalidAnswer("wizard.not_available")
+            go(state, ScreenKind.CONFIRMED)
+        else:
+            raise InvalidAnswer("wizard.err_use_buttons")
+
+
+def _setting(spec: ModelSpec, listed: list[InputSpec], press: Press) -> InputSpec:
+    if not isinstance(press.arg, int) or not 0 <= press.arg < len(spec.inputs):
+        raise InvalidAnswer("wizard.err_stale")
+    field = spec.inputs[press.arg]
+    if field not in listed:
+        raise InvalidAnswer("wizard.err_stale")
+    return field
+
+
+def take(spec: ModelSpec, values: Mapping[str, Any], field: InputSpec, answer: Answer) -> Any:
+    """The value an answer gives an input, or InvalidAnswer naming the input."""
+    if isinstance(answer, Press):
+        return _pressed(spec, values, field, answer)
+    if isinstance(answer, MediaAnswer):
+        if not field.is_media:
+            raise InvalidAnswer("wizard.err_expected_text", param=param_of(field))
+        return check_media(field, answer.items)
+    return typed(spec, values, field, answer)
+
+
+def typed(spec: ModelSpec, values: Mapping[str, Any], field: InputSpec, answer: TextAnswer) -> Any:
+    """The value of typed text for an input of any kind."""
+    kind = field.kind
+    if field.is_media:
+        if not answer.text.strip():
+            raise InvalidAnswer("wizard.err_empty", param=param_of(field))
+        return check_media(field, refs_from_text(field, answer.text))
+    if kind in (InputKind.INTEGER, InputKind.NUMBER):
+        return parse_number(field, answer.text)
+    if kind is InputKind.BOOLEAN:
+        return parse_boolean(field, answer.text)
+    if kind is InputKind.CHOICE:
+        return parse_choice(field, answer.text, lambda v: offered(spec, values, field, v))
+    return parse_text(field, answer.text)
+
+
+def _pressed(spec: ModelSpec, values: Mapping[str, Any], field: InputSpec, press: Press) -> Any:
+    arg = press.arg
+    choice = press.action is Action.OPTION and field.kind is InputKind.CHOICE
+    if choice and isinstance(arg, int) and 0 <= arg < len(field.options):
+        value = field.options[arg].value
+        if offered(spec, values, field, value):
+            return value
+        raise InvalidAnswer("wizard.err_unavailable_option", param=param_of(field))
+    if press.action is Action.BOOL and field.kind is InputKind.BOOLEAN and arg in (0, 1):
+        return bool(arg)
+    if press.action is Action.NUMBER and field.kind in (InputKind.INTEGER, InputKind.NUMBER):
+        found = presets(field)
+        if isinstance(arg, int) and 0 <= arg < len(found):
+            return found[arg]
+    raise InvalidAnswer("wizard.err_stale")

@@ -1,0 +1,147 @@
+"""Checks files against a media input: kind, count, type and size; URLs typed as text."""
+
+from __future__ import annotations
+
+import mimetypes
+from collections.abc import Mapping, Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+from kiegram.catalog import InputKind, InputSpec
+from kiegram.wizard.answers import MediaRef
+from kiegram.wizard.errors import InvalidAnswer
+from kiegram.wizard.parse import is_http_url, listing, param_of
+from kiegram.wizard.view import Msg
+
+OPAQUE_PREFIXES = ("tg:", "file:")
+# The built-in table only: no system files are read, so results never depend on the host.
+_TYPES = mimetypes.MimeTypes(filenames=())
+_ALIASES = {
+    "image/jpg": "image/jpeg",
+    "audio/mp3": "audio/mpeg",
+    "audio/x-wav": "audio/wav",
+    "audio/wave": "audio/wav",
+    "audio/m4a": "audio/mp4",
+    "audio/x-m4a": "audio/mp4",
+    "jpg": "jpeg",
+    "qt": "mov",
+}
+_EXTRA_EXTENSIONS = {"video/quicktime": {"mov"}, "audio/mpeg": {"mp3"}, "audio/ogg": {"ogg"}}
+
+
+def _norm(text: str) -> str:
+    text = text.strip().lower().lstrip(".")
+    return _ALIASES.get(text, text)
+
+
+def guess_mime(name: str) -> str | None:
+    """The MIME type a file or URL name suggests."""
+    return _TYPES.guess_type(urlsplit(name).path or name)[0]
+
+
+def kind_of(mime: str | None) -> str | None:
+    """ "image", "video" or "audio" from a MIME type."""
+    head = (mime or "").split("/")[0]
+    return head if head in ("image", "video", "audio") else None
+
+
+def _extensions(ref: MediaRef) -> set[str]:
+    found: set[str] = set()
+    if ref.mime:
+        mime = _norm(ref.mime)
+        found |= {_norm(e) for e in _TYPES.guess_all_extensions(mime)}
+        found |= _EXTRA_EXTENSIONS.get(mime, set()) | {mime.split("/")[-1]}
+    name = ref.name or urlsplit(ref.ref).path
+    if "." in name.rsplit("/", 1)[-1]:
+        found.add(_norm(name.rsplit(".", 1)[-1]))
+    return found
+
+
+def type_allowed(ref: MediaRef, file_types: Sequence[str]) -> bool:
+    """True when the file's MIME type or extension is listed (or nothing is known)."""
+    mime = _norm(ref.mime) if ref.mime else guess_mime(ref.name or urlsplit(ref.ref).path)
+    extensions = _extensions(ref)
+    if not file_types or (mime is None and not extensions):
+        return True
+    for allowed in (_norm(t) for t in file_types):
+        if (
+            "/" in allowed and mime is not None and _norm(mime) == allowed
+        ) or allowed in extensions:
+            return True
+    return False
+
+
+def check_ref(field: InputSpec, ref: MediaRef) -> None:
+    """One file: a usable reference, the right kind, an allowed type and size."""
+    if not (is_http_url(ref.ref) or ref.ref.startswith(OPAQUE_PREFIXES)):
+        raise InvalidAnswer("wizard.err_bad_url", param=param_of(field))
+    expected = field.media.value if field.media else None
+    sent = ref.media or kind_of(ref.mime)
+    if expected is not None and sent != expected:
+        raise InvalidAnswer(
+            "wizard.err_wrong_media",
+            param=param_of(field),
+            expected=media_word(expected),
+            got=media_word(sent or "file"),
+        )
+    if not type_allowed(ref, field.file_types):
+        raise InvalidAnswer(
+            "wizard.err_file_type", param=param_of(field), allowed=listing(field.file_types)
+        )
+    if field.max_file_mb is not None and ref.size is not None:
+        size_mb = ref.size / (1024 * 1024)
+        if size_mb > field.max_file_mb:
+            raise InvalidAnswer(
+                "wizard.err_file_too_big",
+                param=param_of(field),
+                limit=f"{field.max_file_mb:g}",
+                size=f"{size_mb:.1f}",
+            )
+
+
+def media_word(kind: str) -> Msg:
+    """The translatable name of a media kind."""
+    return Msg(
+        f"wizard.media_{kind}" if kind in ("image", "video", "audio") else "wizard.media_file"
+    )
+
+
+def check_media(field: InputSpec, items: Sequence[MediaRef]) -> Any:
+    """The JSON value to store: one ref dict for media, a list of them for media_list."""
+    count = len(items)
+    if field.kind is InputKind.MEDIA:
+        if count > 1:
+            raise InvalidAnswer("wizard.err_single_only", param=param_of(field), count=count)
+    else:
+        low = max(1, field.min_items or 1)
+        if field.max_items is not None and count > field.max_items:
+            raise InvalidAnswer(
+                "wizard.err_too_many", param=param_of(field), limit=field.max_items, count=count
+            )
+        if count < low:
+            raise InvalidAnswer("wizard.err_too_few", param=param_of(field), limit=low, count=count)
+    if count == 0:
+        raise InvalidAnswer("wizard.err_empty", param=param_of(field))
+    for ref in items:
+        check_ref(field, ref)
+    refs = [ref.to_json() for ref in items]
+    return refs[0] if field.kind is InputKind.MEDIA else refs
+
+
+def refs_from_text(field: InputSpec, raw: str) -> list[MediaRef]:
+    """Typed URLs (separated by spaces or new lines) as refs of the input's media kind."""
+    refs = []
+    for word in raw.split():
+        if not is_http_url(word):
+            raise InvalidAnswer("wizard.err_bad_url", param=param_of(field))
+        mime = guess_mime(word)
+        kind = kind_of(mime) or (field.media.value if field.media else "image")
+        refs.append(MediaRef(ref=word, media=kind, mime=mime, name=None))
+    return refs
+
+
+def stored_count(value: Mapping[str, Any] | list[Any] | None) -> int:
+    """How many files a stored media value holds."""
+    if value is None:
+        return 0
+    return len(value) if isinstance(value, list) else 1

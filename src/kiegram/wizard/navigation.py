@@ -1,0 +1,67 @@
+"""Moving between screens: forward after an answer, Back through the history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kiegram.catalog import ModelSpec
+from kiegram.wizard.state import media_only, settings, steps
+from kiegram.wizard.view import ScreenKind
+
+
+def go(
+    state: dict[str, Any], screen: ScreenKind, field: str | None = None, push: bool = False
+) -> None:
+    """Switch screens; `push` remembers the current one for Back."""
+    if push:
+        state["history"].append({"screen": state["screen"], "field": state["field"]})
+    state["screen"] = screen.value
+    state["field"] = field
+
+
+def after_steps(spec: ModelSpec, state: dict[str, Any]) -> ScreenKind:
+    """Settings when there are any (and the model is not media-only), else confirm."""
+    values = state["values"]
+    if media_only(spec, values) or not settings(spec, values):
+        return ScreenKind.CONFIRM
+    return ScreenKind.SETTINGS
+
+
+def enter_step(spec: ModelSpec, state: dict[str, Any], index: int, push: bool = False) -> None:
+    """Go to step `index` of the current step list, or past the last step."""
+    listed = steps(spec, state["values"])
+    if index < len(listed):
+        go(state, ScreenKind.STEP, listed[index].name, push)
+    else:
+        go(state, after_steps(spec, state), None, push)
+
+
+def forward(spec: ModelSpec, state: dict[str, Any]) -> None:
+    """The screen after the current step."""
+    names = [f.name for f in steps(spec, state["values"])]
+    here = state["field"]
+    index = names.index(here) + 1 if here in names else len(names)
+    enter_step(spec, state, index, push=True)
+
+
+def _still_valid(spec: ModelSpec, state: dict[str, Any], entry: dict[str, Any]) -> bool:
+    values = state["values"]
+    screen = entry["screen"]
+    if screen == ScreenKind.STEP.value:
+        return entry["field"] in {f.name for f in steps(spec, values)}
+    if screen == ScreenKind.EDIT.value:
+        return entry["field"] in {f.name for f in settings(spec, values)}
+    if screen == ScreenKind.SETTINGS.value:
+        return bool(settings(spec, values))
+    return True
+
+
+def back(spec: ModelSpec, state: dict[str, Any]) -> None:
+    """Return to the last remembered screen that still applies; past the first, close."""
+    history: list[dict[str, Any]] = state["history"]
+    while history:
+        entry = history.pop()
+        if _still_valid(spec, state, entry):
+            state["screen"], state["field"] = entry["screen"], entry["field"]
+            return
+    go(state, ScreenKind.CLOSED)

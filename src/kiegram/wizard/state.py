@@ -1,0 +1,98 @@
+"""The JSON state and what it implies: active inputs, the steps, the settings.
+
+State keys: "v" (format version), "model" (KIE id), "values" (KIE input name -> answer;
+media as ref dicts, lists for media_list), "screen" (a ScreenKind value), "field" (the input
+of a "step" or "edit" screen) and "history" (screens Back returns to, last on top).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from typing import Any
+
+from kiegram.catalog import InputKind, InputSpec, ModelSpec
+from kiegram.wizard.view import ScreenKind
+
+STATE_VERSION = 1
+
+
+def new_state(model_id: str) -> dict[str, Any]:
+    """A fresh state before the first screen is chosen."""
+    return {
+        "v": STATE_VERSION,
+        "model": model_id,
+        "values": {},
+        "screen": ScreenKind.STEP.value,
+        "field": None,
+        "history": [],
+    }
+
+
+def clone(state: Mapping[str, Any]) -> dict[str, Any]:
+    """A deep copy: the caller's dict is never mutated."""
+    return copy.deepcopy(dict(state))
+
+
+def current(field: InputSpec, values: Mapping[str, Any]) -> Any:
+    """The value the input has now: the answer, else the documented default."""
+    return values.get(field.name, field.default)
+
+
+def is_active(spec: ModelSpec, field: InputSpec, values: Mapping[str, Any]) -> bool:
+    """True when every input named in `when` currently has one of the listed values."""
+    by_name = spec.inputs_by_name()
+    for name, allowed in field.when.items():
+        other = by_name.get(name)
+        if other is None or current(other, values) not in allowed:
+            return False
+    return True
+
+
+def prune(spec: ModelSpec, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Drop answers of inputs whose `when` no longer holds (until nothing changes)."""
+    out = dict(values)
+    while True:
+        dead = [f.name for f in spec.inputs if f.name in out and not is_active(spec, f, out)]
+        if not dead:
+            return out
+        for name in dead:
+            del out[name]
+
+
+def asked(spec: ModelSpec, values: Mapping[str, Any]) -> list[InputSpec]:
+    """Askable, active inputs."""
+    return [f for f in spec.inputs if f.askable and is_active(spec, f, values)]
+
+
+def steps(spec: ModelSpec, values: Mapping[str, Any]) -> list[InputSpec]:
+    """The step screens: `order`, then required inputs without a default that it misses."""
+    active = {f.name: f for f in asked(spec, values)}
+    out = [active[n] for n in spec.order if n in active]
+    listed = {f.name for f in out}
+    out += [
+        f
+        for f in active.values()
+        if f.required and f.default in (None, "") and f.name not in listed
+    ]
+    return out
+
+
+def settings(spec: ModelSpec, values: Mapping[str, Any]) -> list[InputSpec]:
+    """Every other askable, active input: optional ones and required ones with a default."""
+    step_names = {f.name for f in steps(spec, values)}
+    return [f for f in asked(spec, values) if f.name not in step_names]
+
+
+def media_only(spec: ModelSpec, values: Mapping[str, Any]) -> bool:
+    """True when every step is a file: confirm follows the last file at once."""
+    found = steps(spec, values)
+    return bool(found) and all(f.is_media for f in found)
+
+
+def is_set(field: InputSpec, values: Mapping[str, Any]) -> bool:
+    """True when the input has an answer or a sendable default."""
+    value = current(field, values)
+    if field.kind is InputKind.TEXT and field.required:
+        return isinstance(value, str) and bool(value.strip())
+    return value is not None
