@@ -75,8 +75,10 @@ def combinations(spec: ModelSpec) -> Iterator[dict[str, Any]]:
         if per_field.options:
             names.append(spec.cost.per)
     pools = [_choices(spec, n) for n in names]
+    # Priced per characters: the range is the price of one character unit.
+    text = {spec.cost.per_chars: "x"} if spec.cost and spec.cost.per_chars else {}
     for combo in product(*pools):
-        yield dict(zip(names, combo, strict=True))
+        yield {**text, **dict(zip(names, combo, strict=True))}
 
 
 def credit_range(spec: ModelSpec) -> tuple[Decimal, Decimal] | None:
