@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
@@ -34,6 +35,15 @@ class Settings(BaseSettings):
     http_port: int = Field(default=8080, ge=0, le=65535)
     log_format: str = "text"
     log_level: str = "INFO"
+    # Pricing: users buy "units" for Stars; a model's price is its KIE credits * markup /
+    # kie_credits_per_unit, rounded up to a multiple of price_rounding units.
+    kie_credits_per_unit: Decimal = Field(default=Decimal(1), gt=0)
+    markup: Decimal = Field(default=Decimal("1.5"), gt=0)
+    price_rounding: int = Field(default=1, ge=1)
+    stars_packs: str = "100:50,500:230,1000:450,5000:2100"  # units:stars, comma-separated
+    free_daily_generations: int = Field(default=3, ge=0)
+    free_max_units: int = Field(default=5, ge=0)  # free only when the price is at most this
+    referral_bonus_units: int = Field(default=20, ge=0)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -1,0 +1,156 @@
+"""One locked money transaction on SQLAlchemy: the billing core's LedgerTx."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import exists, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from kiegram.billing.records import Account, Entry, EntryKind, FreeUse, NewEntry, Payment
+from kiegram.storage.billing_tables import (
+    FreeUseRow,
+    LedgerEntry,
+    PaymentRow,
+    Referral,
+    User,
+    utcnow,
+)
+
+
+def to_entry(row: LedgerEntry) -> Entry:
+    """A stored entry as the billing record."""
+    return Entry(
+        id=row.id,
+        user_id=row.user_id,
+        kind=EntryKind(row.kind),
+        amount=row.amount,
+        key=row.key,
+        settles=row.settles,
+        job_id=row.job_id,
+        payment_id=row.payment_id,
+        created_at=row.created_at,
+    )
+
+
+def to_payment(row: PaymentRow) -> Payment:
+    """A stored payment as the billing record."""
+    return Payment(
+        row.charge_id, row.user_id, row.units, row.stars, row.created_at, row.refunded_at
+    )
+
+
+async def read_account(session: AsyncSession, user_id: int, *, for_update: bool) -> Account | None:
+    """Balance, open holds and the ban flag; optionally locking the row (PostgreSQL)."""
+    query = select(User.balance, User.blocked).where(User.id == user_id)
+    row = (await session.execute(query.with_for_update() if for_update else query)).first()
+    if row is None:
+        return None
+    settle = aliased(LedgerEntry)
+    held = select(func.coalesce(func.sum(-LedgerEntry.amount), 0)).where(
+        LedgerEntry.user_id == user_id,
+        LedgerEntry.kind == EntryKind.HOLD.value,
+        ~exists().where(settle.settles == LedgerEntry.key),
+    )
+    return Account(
+        user_id, row.balance, int((await session.execute(held)).scalar_one()), row.blocked
+    )
+
+
+class SqlLedgerTx:
+    """LedgerTx over one session inside an open transaction."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+        self._sqlite = session.get_bind().dialect.name == "sqlite"
+
+    async def lock(self, user_id: int) -> Account | None:
+        """Lock the user's row first: FOR UPDATE on PostgreSQL, the write lock on SQLite."""
+        if self._sqlite:
+            # A no-op write as the transaction's first statement takes SQLite's single write
+            # lock (waiting on busy_timeout), so no stale read snapshot can precede it.
+            touch = update(User).where(User.id == user_id).values(balance=User.balance)
+            await self._session.execute(touch)
+        return await read_account(self._session, user_id, for_update=not self._sqlite)
+
+    async def entry(self, key: str) -> Entry | None:
+        """The entry with this key."""
+        row = await self._session.scalar(select(LedgerEntry).where(LedgerEntry.key == key))
+        return None if row is None else to_entry(row)
+
+    async def settlement(self, hold_key: str) -> Entry | None:
+        """The entry that settled this hold."""
+        query = select(LedgerEntry).where(LedgerEntry.settles == hold_key)
+        row = await self._session.scalar(query)
+        return None if row is None else to_entry(row)
+
+    async def append(self, entry: NewEntry) -> int:
+        """Insert the entry and move the cached balance in the same transaction."""
+        values = {
+            "user_id": entry.user_id,
+            "kind": entry.kind.value,
+            "amount": entry.amount,
+            "key": entry.key,
+            "settles": entry.settles,
+            "job_id": entry.job_id,
+            "payment_id": entry.payment_id,
+            "actor_id": entry.actor_id,
+            "reason": entry.reason,
+            "created_at": utcnow(),
+        }
+        await self._session.execute(insert(LedgerEntry).values(**values))
+        move = (
+            update(User)
+            .where(User.id == entry.user_id)
+            .values(balance=User.balance + entry.amount)
+            .returning(User.balance)
+        )
+        return int((await self._session.execute(move)).scalar_one())
+
+    async def payment(self, charge_id: str) -> Payment | None:
+        """The payment with this charge id."""
+        row = await self._session.get(PaymentRow, charge_id, populate_existing=True)
+        return None if row is None else to_payment(row)
+
+    async def add_payment(self, charge_id: str, user_id: int, units: int, stars: int) -> None:
+        """Record a credited payment."""
+        row = {"charge_id": charge_id, "user_id": user_id, "units": units, "stars": stars}
+        await self._session.execute(insert(PaymentRow).values(**row, created_at=utcnow()))
+
+    async def mark_refunded(self, charge_id: str) -> None:
+        """Stamp the payment as refunded."""
+        stamp = update(PaymentRow).where(PaymentRow.charge_id == charge_id)
+        await self._session.execute(stamp.values(refunded_at=utcnow()))
+
+    async def free_use(self, job_key: str) -> FreeUse | None:
+        """The free use of this job."""
+        row = await self._session.get(FreeUseRow, job_key, populate_existing=True)
+        return None if row is None else FreeUse(row.user_id, row.day, row.job_key, row.returned)
+
+    async def free_uses_on(self, user_id: int, day: date) -> int:
+        """Free uses not returned on this day."""
+        return await count_free(self._session, user_id, day)
+
+    async def add_free_use(self, user_id: int, day: date, job_key: str) -> None:
+        """Record one free use."""
+        row = {"job_key": job_key, "user_id": user_id, "day": day, "returned": False}
+        await self._session.execute(insert(FreeUseRow).values(**row, created_at=utcnow()))
+
+    async def return_free_use(self, job_key: str) -> None:
+        """Mark the free use as returned."""
+        back = update(FreeUseRow).where(FreeUseRow.job_key == job_key).values(returned=True)
+        await self._session.execute(back)
+
+    async def referral_rewarded(self, invited_id: int) -> None:
+        """Stamp the referral as rewarded."""
+        stamp = update(Referral).where(Referral.invited_id == invited_id)
+        await self._session.execute(stamp.values(rewarded_at=utcnow()))
+
+
+async def count_free(session: AsyncSession, user_id: int, day: date) -> int:
+    """Free uses not returned on this day."""
+    query = select(func.count()).where(
+        FreeUseRow.user_id == user_id, FreeUseRow.day == day, FreeUseRow.returned.is_(False)
+    )
+    return int((await session.execute(query)).scalar_one())

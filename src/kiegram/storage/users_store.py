@@ -1,0 +1,115 @@
+"""The billing core's UserStore on SQLAlchemy: registration, look-ups, referrer, ban flag."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from sqlalchemy import Insert, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from kiegram.billing.records import UserInfo
+from kiegram.storage.billing_tables import Referral, User, utcnow
+
+
+def _insert_new(session: AsyncSession, values: dict[str, object]) -> Insert:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING id, in this database's dialect."""
+    make = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    return make(User).values(**values).on_conflict_do_nothing().returning(User.id)
+
+
+class SqlUserStore:
+    """UserStore over an async session factory; `admin_ids` marks admins in UserInfo."""
+
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], admin_ids: Collection[int] = ()
+    ) -> None:
+        self._sessions = sessions
+        self._admins = frozenset(admin_ids)
+
+    def _info(self, row: User) -> UserInfo:
+        return UserInfo(
+            id=row.id,
+            username=row.username,
+            language=row.language,
+            created_at=row.created_at,
+            referrer_id=row.referrer_id,
+            blocked=row.blocked,
+            balance=row.balance,
+            is_admin=row.id in self._admins,
+        )
+
+    async def touch(
+        self, user_id: int, username: str | None, language: str, referrer_id: int | None = None
+    ) -> UserInfo:
+        """Create the user (with `referrer_id`, new users only) or refresh their username."""
+        values: dict[str, object] = {"id": user_id, "username": username, "language": language}
+        values |= {"created_at": utcnow(), "blocked": False, "balance": 0}
+        async with self._sessions() as session, session.begin():
+            created = (await session.execute(_insert_new(session, values))).first() is not None
+            if not created:
+                refresh = update(User).where(User.id == user_id).values(username=username)
+                await session.execute(refresh)
+        if created and referrer_id is not None:
+            await self.set_referrer(user_id, referrer_id)
+        info = await self.get(user_id)
+        assert info is not None  # just inserted or already there; users are never deleted
+        return info
+
+    async def set_language(self, user_id: int, language: str) -> None:
+        """Store the interface language the user chose."""
+        async with self._sessions() as session, session.begin():
+            await session.execute(update(User).where(User.id == user_id).values(language=language))
+
+    async def set_referrer(self, user_id: int, referrer_id: int) -> bool:
+        """Set who invited the user, once; never themself or someone they invited."""
+        if user_id == referrer_id:
+            return False
+        async with self._sessions() as session, session.begin():
+            upline = await session.scalar(select(User.referrer_id).where(User.id == referrer_id))
+            known = await session.scalar(select(User.id).where(User.id == referrer_id))
+            if known is None or upline == user_id:
+                return False
+            claim = update(User).where(User.id == user_id, User.referrer_id.is_(None))
+            done = await session.execute(claim.values(referrer_id=referrer_id))
+            if done.rowcount != 1:  # type: ignore[attr-defined]
+                return False
+            row = {"invited_id": user_id, "referrer_id": referrer_id, "created_at": utcnow()}
+            await session.execute(insert(Referral).values(**row))
+            return True
+
+    async def get(self, user_id: int) -> UserInfo | None:
+        """A user by Telegram id."""
+        async with self._sessions() as session:
+            row = await session.get(User, user_id, populate_existing=True)
+            return None if row is None else self._info(row)
+
+    async def by_username(self, username: str) -> UserInfo | None:
+        """A user by @username, case-insensitive."""
+        name = username.strip().removeprefix("@").lower()
+        async with self._sessions() as session:
+            row = await session.scalar(select(User).where(func.lower(User.username) == name))
+            return None if row is None else self._info(row)
+
+    async def find(self, query: str) -> UserInfo | None:
+        """A user by numeric id or @username (the admin's look-up box)."""
+        text = query.strip()
+        if text.lstrip("-").isdigit():
+            return await self.get(int(text))
+        return await self.by_username(text)
+
+    async def set_blocked(self, user_id: int, blocked: bool) -> None:
+        """Ban or unban a user."""
+        async with self._sessions() as session, session.begin():
+            await session.execute(update(User).where(User.id == user_id).values(blocked=blocked))
+
+    async def ids_after(self, cursor: int, limit: int) -> list[int]:
+        """Ids of users not banned, above `cursor`, ascending (resumable broadcasts)."""
+        query = (
+            select(User.id)
+            .where(User.id > cursor, User.blocked.is_(False))
+            .order_by(User.id)
+            .limit(limit)
+        )
+        async with self._sessions() as session:
+            return list(await session.scalars(query))
