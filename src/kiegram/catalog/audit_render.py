@@ -77,6 +77,6 @@ def _problem(problem: Problem, lang: str, t: Translator) -> str:
         lang,
         f"audit.problem.{problem.code}",
         input=problem.input or "",
-        details=", ".join(problem.details),
+        details="; ".join(problem.details),
     )
     return f"{severity}: {text}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 
@@ -14,16 +15,17 @@ def register(subparsers: Any) -> None:
     audit = sub.add_parser("audit", help="report every model as usable or held back")
     audit.add_argument("--json", action="store_true", help="machine-readable output")
     audit.add_argument("--lang", choices=("ru", "en"), default="ru")
+    audit.add_argument("--data-dir", type=Path, default=None, help="audit these data files instead")
     audit.set_defaults(func=run_audit)
 
 
 def run_audit(args: argparse.Namespace) -> int:
     """Print the audit; exit 1 when a usable model has a critical problem."""
     # Imported here so `kiegram --help` and other commands stay fast.
-    from kiegram.catalog import load_catalog
+    from kiegram.catalog import DATA_DIR, load_catalog
     from kiegram.catalog.audit import audit_catalog, render_json, render_text
 
-    report = audit_catalog(load_catalog())
+    report = audit_catalog(load_catalog(args.data_dir or DATA_DIR))
     text = render_json(report) if args.json else render_text(report, args.lang)
     try:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")

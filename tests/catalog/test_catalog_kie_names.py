@@ -1,0 +1,121 @@
+"""The catalog covers every model KIE documents, with KIE's own field names and types."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kiegram.catalog import Catalog, InputKind, load_catalog
+
+# tests/catalog/<this file> -> parents[2] is the repo; shared/ sits next to it.
+SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
+MODELS_JSON = SHARED / "kie" / "models.json"
+
+# KIE's documented type -> the input kinds that send that JSON type.
+COMPATIBLE: dict[str, set[InputKind]] = {
+    "string": {InputKind.TEXT, InputKind.CHOICE},
+    "enum": {InputKind.CHOICE, InputKind.BOOLEAN},
+    "boolean": {InputKind.BOOLEAN, InputKind.CHOICE},
+    "integer": {InputKind.INTEGER, InputKind.CHOICE},
+    "number": {InputKind.NUMBER, InputKind.INTEGER, InputKind.CHOICE},
+    "url": {InputKind.MEDIA},
+    "url[]": {InputKind.MEDIA_LIST},
+    "string[]": {InputKind.TEXT_LIST, InputKind.STRUCT},
+    "integer[]": {InputKind.TEXT_LIST, InputKind.STRUCT},
+    "object[]": {InputKind.STRUCT},
+    "array": {InputKind.STRUCT},
+}
+
+
+# The JSON type a choice's values must have to stand for KIE's type.
+VALUE_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+}
+
+
+def _choice_fits(kie: dict[str, Any], values: tuple[object, ...]) -> bool:
+    """True when every value of a choice is sent with the JSON type KIE documents."""
+    if kie["type"] == "enum":
+        documented = kie.get("values", [])
+        return all(any(_same(v, d) for d in documented) for v in values)
+    if kie["type"] == "boolean":
+        return all(type(v) is bool for v in values)
+    wanted = VALUE_TYPES.get(kie["type"], ())
+    return all(isinstance(v, wanted) and not isinstance(v, bool) for v in values)
+
+
+def _same(value: object, documented: object) -> bool:
+    # 1 == True and 5 == 5.0 in Python, but KIE sees different JSON.
+    return (
+        value == documented
+        and isinstance(value, bool) == isinstance(documented, bool)
+        and (isinstance(value, str) == isinstance(documented, str))
+    )
+
+
+@pytest.fixture(scope="module")
+def kie_models() -> dict[str, dict[str, Any]]:
+    if not MODELS_JSON.is_file():
+        pytest.skip(f"KIE's model schemas are not here: {MODELS_JSON.resolve()} is absent")
+    models = json.loads(MODELS_JSON.read_text(encoding="utf-8"))["models"]
+    return {m["model"]: m for m in models}
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return load_catalog()
+
+
+def test_every_documented_model_is_in_the_catalog(
+    kie_models: dict[str, dict[str, Any]], catalog: Catalog
+) -> None:
+    missing = sorted(mid for mid in kie_models if catalog.get(mid) is None)
+    assert not missing, f"models.json models missing from the catalog: {missing}"
+    for mid in kie_models:
+        spec = catalog.get(mid)
+        assert spec is not None and spec.id == mid
+        assert spec.usable or spec.held_reason.strip(), f"{mid} is held without a reason"
+
+
+def test_every_input_name_is_kies_own(
+    kie_models: dict[str, dict[str, Any]], catalog: Catalog
+) -> None:
+    wrong = []
+    for spec in catalog:
+        documented = kie_models.get(spec.id)
+        if documented is None:
+            continue  # a model models.json does not list has nothing to compare with
+        names = {f["name"] for f in documented["input"]}
+        wrong += [f"{spec.id}: {i.name}" for i in spec.inputs if i.name not in names]
+    assert not wrong, f"inputs KIE does not document for that model (aliases?): {wrong}"
+
+
+def test_every_input_kind_sends_the_documented_type(
+    kie_models: dict[str, dict[str, Any]], catalog: Catalog
+) -> None:
+    wrong = []
+    for spec in catalog:
+        documented = {f["name"]: f for f in kie_models.get(spec.id, {}).get("input", [])}
+        for field in spec.inputs:
+            kie = documented.get(field.name)
+            if kie is None:
+                continue
+            if field.kind not in COMPATIBLE.get(kie["type"], set()):
+                wrong.append(f"{spec.id}: {field.name} is {field.kind}, KIE says {kie['type']}")
+            elif field.kind is InputKind.CHOICE and not _choice_fits(kie, field.option_values()):
+                wrong.append(f"{spec.id}: {field.name} values {field.option_values()} vs {kie}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_api_family_matches(kie_models: dict[str, dict[str, Any]], catalog: Catalog) -> None:
+    wrong = [
+        f"{s.id}: {s.api} != {kie_models[s.id]['api']}"
+        for s in catalog
+        if s.id in kie_models and s.api.value != kie_models[s.id]["api"]
+    ]
+    assert not wrong, wrong
