@@ -9,7 +9,7 @@ from aiogram.fsm.storage.base import BaseStorage
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 
 from kiegram.bot.middlewares import LangMiddleware
-from kiegram.bot.routers import fallback, menu
+from kiegram.bot.routers import fallback, menu, wizard
 from kiegram.i18n import Translator
 
 
@@ -30,4 +30,4 @@ def build_dispatcher(storage: BaseStorage, translator: Translator, **deps: Any) 
 
 def feature_routers() -> list[Any]:
     """Feature routers, most specific first (fallback comes last, separately)."""
-    return [menu.build_router()]
+    return [menu.build_router(), wizard.build_router()]

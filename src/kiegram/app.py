@@ -1,0 +1,187 @@
+"""The one composition root: settings in, a running bot (polling or webhook) out."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+from contextlib import AsyncExitStack
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.fsm.storage.base import BaseStorage
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from kiegram.billing import FreeQuota, Ledger, Payments, PriceRules, Referrals, parse_packs
+from kiegram.billing.settlement import LedgerSettlement
+from kiegram.bot.albums import AlbumCollector
+from kiegram.bot.delivery import TelegramDelivery, TelegramMedia
+from kiegram.bot.deps import BotConfig
+from kiegram.bot.desk import Desk
+from kiegram.bot.dispatcher import build_dispatcher
+from kiegram.bot.fsm import SqlStorage
+from kiegram.bot.prices import PriceBook
+from kiegram.bot.routers.wizard import album_finisher
+from kiegram.catalog import Catalog, load_catalog
+from kiegram.i18n import load_translator
+from kiegram.jobs import JobService, Poller
+from kiegram.kie import KieClient
+from kiegram.settings import Settings
+from kiegram.storage.conversations import ConversationStore
+from kiegram.storage.db import create_engine, session_factory, upgrade
+from kiegram.storage.jobs_repo import SqlJobStore
+from kiegram.storage.ledger_store import SqlLedgerStore
+from kiegram.storage.users_store import SqlUserStore
+from kiegram.web.app import build_web_app
+from kiegram.wizard import Wizard
+
+log = logging.getLogger(__name__)
+SANDBOX_KEY = "sandbox-key"
+
+
+@dataclass
+class App:
+    """Everything the running bot is made of; built by `build_app`, closed by `aclose`."""
+
+    settings: Settings
+    bot: Bot
+    dp: Dispatcher
+    engine: AsyncEngine
+    jobs: JobService
+    poller: Poller
+    desk: Desk
+    web_app: web.Application
+    stack: AsyncExitStack
+    stop: asyncio.Event = field(default_factory=asyncio.Event)
+    tasks: list[asyncio.Task[Any]] = field(default_factory=list)
+
+    async def aclose(self) -> None:
+        """Stop polling jobs, finish submissions in flight, close clients and the engine."""
+        self.stop.set()
+        await self.desk.drain()
+        for task in self.tasks:
+            task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+        await self.jobs.store.release_leases(self.jobs.owner)
+        await self.stack.aclose()
+        await self.bot.session.close()
+        await self.engine.dispose()
+
+
+async def _kie_base(
+    settings: Settings, catalog: Catalog, stack: AsyncExitStack
+) -> tuple[str, str, str]:
+    """KIE's URLs and key; without a key, an in-process sandbox takes KIE's place."""
+    if not settings.sandbox:
+        return settings.kie_base_url, settings.kie_upload_base_url, settings.kie_api_key
+    from kiegram.sandbox import start_sandbox
+
+    sandbox = await start_sandbox(catalog=catalog)
+    stack.push_async_callback(sandbox.close)
+    log.warning("KIE_API_KEY is not set: using the sandbox KIE at %s", sandbox.base_url)
+    return sandbox.base_url, sandbox.base_url, SANDBOX_KEY
+
+
+async def _fsm_storage(settings: Settings, engine: AsyncEngine) -> BaseStorage:
+    if settings.redis_url:
+        from aiogram.fsm.storage.redis import RedisStorage
+
+        return RedisStorage.from_url(settings.redis_url)
+    return SqlStorage(ConversationStore(engine))
+
+
+async def build_app(settings: Settings) -> App:
+    """Build every part from settings; nothing is created at import time."""
+    stack = AsyncExitStack()
+    url = settings.effective_database_url
+    await upgrade(url)
+    engine = create_engine(url)
+    sessions = session_factory(engine)
+    catalog = load_catalog(cache_dir=settings.data_dir / "cache")
+    translator = load_translator()
+    base, upload_base, key = await _kie_base(settings, catalog, stack)
+    kie = await stack.enter_async_context(
+        KieClient(key, base_url=base, upload_base_url=upload_base)
+    )
+    api = TelegramAPIServer.from_base(settings.telegram_api_base)
+    bot = Bot(
+        settings.bot_token,
+        session=AiohttpSession(api=api),
+        default=DefaultBotProperties(parse_mode="HTML"),
+    )
+    ledger_store = SqlLedgerStore(sessions)
+    users = SqlUserStore(sessions, settings.admin_ids)
+    ledger = Ledger(ledger_store)
+    quota = FreeQuota(ledger_store, settings.free_daily_generations, settings.free_max_units)
+    referrals = Referrals(ledger_store, settings.referral_bonus_units)
+    rules = PriceRules(settings.markup, settings.kie_credits_per_unit, settings.price_rounding)
+    callback = f"{settings.public_url.rstrip('/')}/kie/callback" if settings.public_url else None
+    jobs = JobService(
+        SqlJobStore(sessions),
+        kie,
+        catalog,
+        TelegramMedia(bot, kie),
+        TelegramDelivery(bot, translator, catalog),
+        LedgerSettlement(ledger, quota, referrals),
+        callback_url=callback,
+        owner=f"{socket.gethostname()}:{id(stack):x}",
+    )
+    admin_ids = frozenset(settings.admin_ids)
+    desk = Desk(rules, ledger, quota, users, jobs, admin_ids)
+    config = BotConfig(
+        admin_ids=admin_ids,
+        free_daily=settings.free_daily_generations,
+        free_max_units=settings.free_max_units,
+        referral_bonus=settings.referral_bonus_units,
+    )
+    dp = build_dispatcher(
+        await _fsm_storage(settings, engine),
+        translator,
+        catalog=catalog,
+        prices=PriceBook(lambda credits: Decimal(rules.units(credits))),
+        config=config,
+        wizard=Wizard(catalog),
+        desk=desk,
+        albums=AlbumCollector(album_finisher(catalog, desk)),
+        ledger=ledger,
+        users=users,
+        payments=Payments(ledger_store),
+        packs=parse_packs(settings.stars_packs),
+        quota=quota,
+    )
+    web_app = build_web_app(complete=jobs.complete, webhook_key=settings.kie_webhook_key or None)
+    return App(settings, bot, dp, engine, jobs, Poller(jobs), desk, web_app, stack)
+
+
+WEBHOOK_PATH = "/telegram/webhook"
+
+
+async def serve(app: App) -> None:
+    """Run the HTTP server, the job poller and the update source until cancelled."""
+    settings = app.settings
+    if settings.webhook_url:
+        from aiogram.webhook.aiohttp_server import SimpleRequestHandler
+
+        handler = SimpleRequestHandler(
+            app.dp, app.bot, secret_token=settings.webhook_secret or None
+        )
+        handler.register(app.web_app, path=WEBHOOK_PATH)
+    runner = web.AppRunner(app.web_app)
+    await runner.setup()
+    site = web.TCPSite(runner, app.settings.http_host, app.settings.http_port)
+    await site.start()
+    app.stack.push_async_callback(runner.cleanup)
+    app.tasks.append(asyncio.create_task(app.poller.run(app.stop)))
+    if settings.webhook_url:
+        url = settings.webhook_url.rstrip("/") + WEBHOOK_PATH
+        await app.bot.set_webhook(url, secret_token=settings.webhook_secret or None)
+        await app.stop.wait()
+        return
+    await app.bot.delete_webhook(drop_pending_updates=False)
+    await app.dp.start_polling(app.bot, handle_signals=False)

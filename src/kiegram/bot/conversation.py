@@ -1,0 +1,113 @@
+"""The wizard conversation of one chat: load, answer, save, show."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Awaitable, Callable
+from decimal import Decimal
+from typing import Any
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.fsm.context import FSMContext
+from aiogram.types import Message
+
+from kiegram.bot.prices import PriceBook
+from kiegram.bot.render import Renderer
+from kiegram.i18n import Translator
+from kiegram.wizard import Wizard
+from kiegram.wizard.answers import Answer
+from kiegram.wizard.view import Invalid, ScreenKind, Step, View
+
+OnFinish = Callable[["Conversation", View], Awaitable[None]]
+
+
+class Conversation:
+    """One user's wizard: its stored state and the message that shows it."""
+
+    def __init__(
+        self,
+        bot: Bot,
+        chat_id: int,
+        state: FSMContext,
+        wizard: Wizard,
+        translator: Translator,
+        prices: PriceBook,
+        lang: str,
+    ) -> None:
+        self.bot = bot
+        self.chat_id = chat_id
+        self.state = state
+        self.wizard = wizard
+        self.prices = prices
+        self.lang = lang
+        self.render = Renderer(translator, lang)
+        self.translator = translator
+
+    def t(self, key: str, **values: Any) -> str:
+        """A bot message in the user's language."""
+        return self.translator(self.lang, key, **values)
+
+    def price(self, credits: Decimal | None) -> str | None:
+        """A price text for KIE credits."""
+        units = self.prices.units(credits)
+        if units is None:
+            return None
+        return self.t("bot.price.amount", amount=str(units))
+
+    async def load(self) -> tuple[dict[str, Any] | None, str]:
+        """The stored wizard state and session id (None when no wizard is open)."""
+        data = await self.state.get_data()
+        return data.get("wz"), str(data.get("sid", ""))
+
+    async def start(self, model_id: str) -> View:
+        """Open the wizard for a model in a new session."""
+        step = self.wizard.start(model_id)
+        sid = secrets.token_hex(3)
+        await self.state.update_data(wz=step.state, sid=sid, wz_msg=None)
+        await self.show(step.view, sid, new=True)
+        return step.view
+
+    async def close(self) -> None:
+        """Forget the wizard (cancel, confirm, or closed)."""
+        await self.state.update_data(wz=None, sid="", wz_msg=None)
+
+    async def answer(self, answer: Answer) -> Step | Invalid | None:
+        """Apply an answer; show the refusal when invalid; None when no wizard is open."""
+        state, _sid = await self.load()
+        if state is None:
+            return None
+        result = self.wizard.answer(state, answer)
+        if isinstance(result, Invalid):
+            await self.bot.send_message(self.chat_id, "⚠️ " + self.render.text(result.message))
+            return result
+        await self.state.update_data(wz=result.state)
+        return result
+
+    async def show(self, view: View, sid: str, new: bool = False, extra: str = "") -> None:
+        """Edit the wizard's message in place, or send a new one."""
+        text = self.render.body(view, self.price, extra)
+        markup = self.render.keyboard(view, sid, self.price)
+        message_id = (await self.state.get_data()).get("wz_msg")
+        if message_id and not new:
+            try:
+                await self.bot.edit_message_text(
+                    text, chat_id=self.chat_id, message_id=message_id, reply_markup=markup
+                )
+                return
+            except TelegramBadRequest as exc:
+                if "not modified" in str(exc):
+                    return
+        sent: Message = await self.bot.send_message(self.chat_id, text, reply_markup=markup)
+        await self.state.update_data(wz_msg=sent.message_id)
+
+    async def resend(self, sid: str) -> None:
+        """Show the current screen again as a new message (after media or errors)."""
+        state, _sid = await self.load()
+        if state is not None:
+            await self.show(self.wizard.view(state), sid, new=True)
+
+
+def terminal(view: View) -> bool:
+    """True for screens that end the wizard (the caller acts on them)."""
+    return view.kind in (ScreenKind.CONFIRMED, ScreenKind.CANCELLED, ScreenKind.CLOSED)

@@ -1,0 +1,138 @@
+"""Confirming a generation: price, then a free use or a hold, then the job in the background."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+from kiegram.billing import FreeQuota, FreeStatus, HoldStatus, Ledger, PriceRules, utc_today
+from kiegram.billing.ports import UserStore
+from kiegram.bot.callbacks import Nav
+from kiegram.bot.conversation import Conversation
+from kiegram.catalog import ModelSpec
+from kiegram.errors import KiegramError
+from kiegram.jobs import JobService
+from kiegram.wizard import build_payload
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Charge:
+    """How a confirmed generation is paid: its price and the key of its hold or free use."""
+
+    cost: int
+    hold_key: str | None
+
+
+class Desk:
+    """Turns a confirmed wizard into a paid, stored, submitted job."""
+
+    def __init__(
+        self,
+        rules: PriceRules,
+        ledger: Ledger,
+        quota: FreeQuota,
+        users: UserStore,
+        jobs: JobService,
+        admin_ids: frozenset[int],
+    ) -> None:
+        self.rules = rules
+        self.ledger = ledger
+        self.quota = quota
+        self.users = users
+        self.jobs = jobs
+        self.admin_ids = admin_ids
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    async def confirm(
+        self,
+        conv: Conversation,
+        spec: ModelSpec,
+        values: dict[str, Any],
+        user_id: int,
+        username: str | None,
+        sid: str,
+    ) -> None:
+        """Charge (or take a free use) once per wizard session, then submit in the background."""
+        price = self.rules.price_for(spec, values)
+        if price is None:
+            await conv.bot.send_message(conv.chat_id, conv.t("bot.wizard.cost_unknown"))
+            return
+        await self.users.touch(user_id, username, conv.lang)
+        key = f"job:{user_id}:{sid}"
+        charge = await self._charge(conv, user_id, price, key)
+        if charge is None:
+            return
+        await conv.close()
+        payload = build_payload(spec, values)
+        await conv.bot.send_message(
+            conv.chat_id, conv.t("bot.wizard.queued", model=spec.name.get(conv.lang))
+        )
+        task = asyncio.create_task(self._submit(conv, spec, payload, user_id, charge))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _charge(
+        self, conv: Conversation, user_id: int, price: int, key: str
+    ) -> Charge | None:
+        if user_id in self.admin_ids:
+            return Charge(0, None)
+        if self.quota.eligible(price):
+            free = await self.quota.use_free(user_id, utc_today(), key, price)
+            if free.status is FreeStatus.TAKEN:
+                return Charge(0, key)
+            if free.status is FreeStatus.ALREADY_TAKEN:
+                return None  # a double tap: the first one submitted
+        held = await self.ledger.hold(user_id, price, key)
+        if held.status is HoldStatus.PLACED:
+            return Charge(price, key)
+        if held.status is HoldStatus.INSUFFICIENT:
+            text = conv.t(
+                "bot.wizard.not_enough", short=held.shortfall, price=price, balance=held.balance
+            )
+            await conv.bot.send_message(conv.chat_id, text, reply_markup=_top_up(conv))
+        elif held.status is HoldStatus.BLOCKED:
+            await conv.bot.send_message(conv.chat_id, conv.t("bot.wizard.blocked"))
+        return None
+
+    async def _submit(
+        self,
+        conv: Conversation,
+        spec: ModelSpec,
+        payload: dict[str, Any],
+        user_id: int,
+        charge: Charge,
+    ) -> None:
+        try:
+            await self.jobs.submit(
+                spec.id,
+                payload,
+                user_id=user_id,
+                chat_id=conv.chat_id,
+                cost=Decimal(charge.cost),
+                hold_key=charge.hold_key,
+                lang=conv.lang,
+            )
+        except KiegramError as exc:
+            log.warning("submit failed for user %s: %s", user_id, exc)
+            await conv.bot.send_message(
+                conv.chat_id, conv.t("bot.wizard.submit_failed", reason=type(exc).__name__)
+            )
+
+    async def drain(self) -> None:
+        """Wait for submissions in flight (graceful shutdown)."""
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
+
+def _top_up(conv: Conversation) -> InlineKeyboardMarkup:
+    button = InlineKeyboardButton(
+        text=conv.t("bot.btn.balance"), callback_data=Nav(to="bal").pack()
+    )
+    return InlineKeyboardMarkup(inline_keyboard=[[button]])

@@ -1,0 +1,232 @@
+"""The wizard in Telegram: start a model, answer with text, files, albums and buttons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+
+from kiegram.bot import keyboards
+from kiegram.bot.albums import AlbumCollector, Finish
+from kiegram.bot.callbacks import Go, Wz
+from kiegram.bot.conversation import Conversation, terminal
+from kiegram.bot.deps import Text
+from kiegram.bot.desk import Desk
+from kiegram.bot.media import media_refs
+from kiegram.bot.prices import PriceBook
+from kiegram.bot.screens import edit_or_send
+from kiegram.catalog import Catalog
+from kiegram.i18n import Translator
+from kiegram.wizard import Action, MediaAnswer, MediaRef, Press, TextAnswer, Wizard
+from kiegram.wizard.view import Invalid, ScreenKind, Step
+
+
+def _conversation(
+    bot: Bot,
+    chat_id: int,
+    state: FSMContext,
+    wizard: Wizard,
+    translator: Translator,
+    prices: PriceBook,
+    lang: str,
+) -> Conversation:
+    return Conversation(bot, chat_id, state, wizard, translator, prices, lang)
+
+
+async def go(
+    query: CallbackQuery,
+    callback_data: Go,
+    bot: Bot,
+    state: FSMContext,
+    wizard: Wizard,
+    catalog: Catalog,
+    translator: Translator,
+    prices: PriceBook,
+    _: Text,
+    lang: str,
+) -> None:
+    """Start a model's wizard from a card, the menu or a deep link."""
+    spec = catalog.get(callback_data.code)
+    if spec is None or not spec.usable:
+        await edit_or_send(query, _("bot.model_gone"), keyboards.menu_only(_))
+        return
+    chat_id = query.from_user.id
+    await _conversation(bot, chat_id, state, wizard, translator, prices, lang).start(spec.id)
+
+
+async def model_command(
+    message: Message,
+    command: CommandObject,
+    bot: Bot,
+    state: FSMContext,
+    wizard: Wizard,
+    catalog: Catalog,
+    translator: Translator,
+    prices: PriceBook,
+    _: Text,
+    lang: str,
+) -> None:
+    """/model <id or code>: start a model directly."""
+    spec = catalog.get((command.args or "").strip())
+    if spec is None or not spec.usable:
+        await message.answer(_("bot.model_gone"), reply_markup=keyboards.menu_only(_))
+        return
+    conv = _conversation(bot, message.chat.id, state, wizard, translator, prices, lang)
+    await conv.start(spec.id)
+
+
+async def press(
+    query: CallbackQuery,
+    callback_data: Wz,
+    bot: Bot,
+    state: FSMContext,
+    wizard: Wizard,
+    catalog: Catalog,
+    translator: Translator,
+    prices: PriceBook,
+    desk: Desk,
+    _: Text,
+    lang: str,
+) -> None:
+    """A wizard button; buttons of an earlier session explain themselves."""
+    conv = _conversation(bot, query.from_user.id, state, wizard, translator, prices, lang)
+    current, sid = await conv.load()
+    if current is None:
+        await edit_or_send(query, _("bot.wizard.no_wizard"), keyboards.menu_only(_))
+        return
+    if callback_data.s != sid:
+        await bot.send_message(query.from_user.id, _("bot.wizard.stale"))
+        await conv.resend(sid)
+        return
+    arg: int | str | None = int(callback_data.i) if callback_data.i.isdigit() else None
+    try:
+        action = Action(callback_data.a)
+    except ValueError:
+        await conv.resend(sid)
+        return
+    result = await conv.answer(Press(action, arg))
+    if isinstance(result, Step):
+        await _after(
+            conv,
+            current,
+            result,
+            sid,
+            catalog,
+            desk,
+            query.from_user.id,
+            query.from_user.username,
+            _,
+        )
+
+
+async def typed(
+    message: Message,
+    bot: Bot,
+    state: FSMContext,
+    wizard: Wizard,
+    catalog: Catalog,
+    translator: Translator,
+    prices: PriceBook,
+    desk: Desk,
+    albums: AlbumCollector,
+    _: Text,
+    lang: str,
+) -> None:
+    """Text, photos, files, video, audio and voice while a wizard is open."""
+    conv = _conversation(bot, message.chat.id, state, wizard, translator, prices, lang)
+    current, sid = await conv.load()
+    if current is None:
+        await message.answer(_("bot.unexpected_input"), reply_markup=keyboards.menu_only(_))
+        return
+    refs = media_refs(message)
+    if message.media_group_id and refs:
+        await albums.add(message.chat.id, message.media_group_id, refs, conv, sid)
+        return
+    answer = MediaAnswer(tuple(refs)) if refs else TextAnswer(message.text or message.caption or "")
+    result = await conv.answer(answer)
+    if isinstance(result, Invalid):
+        await conv.resend(sid)
+    elif isinstance(result, Step):
+        user = message.from_user
+        await _after(
+            conv,
+            current,
+            result,
+            sid,
+            catalog,
+            desk,
+            message.chat.id,
+            user.username if user else None,
+            _,
+            new=True,
+        )
+
+
+async def _after(
+    conv: Conversation,
+    before: dict[str, Any],
+    step: Step,
+    sid: str,
+    catalog: Catalog,
+    desk: Desk,
+    user_id: int,
+    username: str | None,
+    _: Text,
+    new: bool = False,
+) -> None:
+    """Show the next screen, or act on a terminal one."""
+    view = step.view
+    if not terminal(view):
+        await conv.show(view, sid, new=new)
+        return
+    spec = catalog.get(view.model_id)
+    if view.kind is ScreenKind.CONFIRMED and spec is not None:
+        # Back on the confirm screen until the charge succeeds (a top-up, then confirm again).
+        await conv.state.update_data(wz=before)
+        await desk.confirm(conv, spec, dict(step.state.get("values", {})), user_id, username, sid)
+        return
+    await conv.close()
+    menu = keyboards.main_menu(catalog, _, conv.lang)
+    key = "bot.cancelled" if view.kind is ScreenKind.CANCELLED else "bot.menu_title"
+    await conv.bot.send_message(conv.chat_id, _(key), reply_markup=menu)
+
+
+async def cancel_command(
+    message: Message, state: FSMContext, catalog: Catalog, _: Text, lang: str
+) -> None:
+    """/cancel anywhere: close the wizard and show the menu."""
+    data = await state.get_data()
+    key = "bot.cancelled" if data.get("wz") else "bot.nothing_to_cancel"
+    await state.update_data(wz=None, sid="", wz_msg=None)
+    await message.answer(_(key), reply_markup=keyboards.main_menu(catalog, _, lang))
+
+
+def build_router() -> Router:
+    """A fresh router with the wizard's handlers."""
+    router = Router(name="wizard")
+    router.message.register(cancel_command, Command("cancel"))
+    router.message.register(model_command, Command("model"))
+    router.callback_query.register(go, Go.filter())
+    router.callback_query.register(press, Wz.filter())
+    router.message.register(typed, ~F.text.startswith("/"), ~F.successful_payment)
+    return router
+
+
+def album_finisher(catalog: Catalog, desk: Desk) -> Finish:
+    """What to do with a collected album: one media answer to the open wizard."""
+
+    async def finish(conv: Conversation, items: list[MediaRef], sid: str) -> None:
+        current, current_sid = await conv.load()
+        if current is None or current_sid != sid:
+            return
+        result = await conv.answer(MediaAnswer(tuple(items)))
+        if isinstance(result, Invalid):
+            await conv.resend(sid)
+        elif isinstance(result, Step):
+            _ = conv.t
+            await _after(conv, current, result, sid, catalog, desk, conv.chat_id, None, _, True)
+
+    return finish
