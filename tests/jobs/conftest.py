@@ -11,9 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from jobs_fakes import Harness, make_harness, sandbox_client
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from kiegram.catalog.catalog import Catalog
+from kiegram.catalog.loader import load_catalog
+from kiegram.kie.client import KieClient
+from kiegram.sandbox import SandboxServer, start_sandbox
 from kiegram.storage.db import create_engine, session_factory, upgrade
 from kiegram.storage.jobs_repo import SqlJobStore
 
@@ -68,3 +73,30 @@ async def store(db_url: str) -> AsyncIterator[SqlJobStore]:
     engine = create_engine(db_url)
     yield SqlJobStore(session_factory(engine))
     await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    """The real catalog."""
+    return load_catalog()
+
+
+@pytest.fixture
+async def sandbox(catalog: Catalog) -> AsyncIterator[SandboxServer]:
+    """A KIE simulator on a loopback port."""
+    server = await start_sandbox(catalog=catalog)
+    yield server
+    await server.close()
+
+
+@pytest.fixture
+async def client(sandbox: SandboxServer) -> AsyncIterator[KieClient]:
+    """A real KieClient talking HTTP to the sandbox."""
+    async with sandbox_client(sandbox.base_url) as kie:
+        yield kie
+
+
+@pytest.fixture
+def harness(store: SqlJobStore, client: KieClient, catalog: Catalog) -> Harness:
+    """One instance's JobService + Poller over the test database and the sandbox."""
+    return make_harness(store, client, catalog)

@@ -1,0 +1,97 @@
+"""Create-request validation against the catalog, the way KIE answers 422."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from kiegram.catalog.spec import InputKind, InputSpec, ModelSpec
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _is_url(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(("http://", "https://"))
+
+
+def _matches(option: Any, value: Any) -> bool:
+    if isinstance(option, bool) or isinstance(value, bool):
+        return option is value
+    if _is_number(option) and _is_number(value):
+        return bool(option == value)
+    return type(option) is type(value) and option == value
+
+
+def _active(spec: InputSpec, payload: Mapping[str, Any]) -> bool:
+    return all(payload.get(name) in allowed for name, allowed in spec.when.items())
+
+
+def _range_problem(spec: InputSpec, value: Any) -> str | None:
+    if not _is_number(value) or (spec.kind is InputKind.INTEGER and value != int(value)):
+        return f"{spec.name} must be a {spec.kind.value}"
+    if spec.min is not None and value < spec.min:
+        return f"{spec.name} must be at least {spec.min:g}"
+    if spec.max is not None and value > spec.max:
+        return f"{spec.name} must be at most {spec.max:g}"
+    return None
+
+
+def _text_problem(spec: InputSpec, value: Any) -> str | None:
+    if not isinstance(value, str):
+        return f"{spec.name} must be a string"
+    if spec.max_length is not None and len(value) > spec.max_length:
+        return f"{spec.name} is longer than {spec.max_length} characters"
+    if spec.min_length is not None and len(value) < spec.min_length:
+        return f"{spec.name} is shorter than {spec.min_length} characters"
+    return None
+
+
+def _list_problem(spec: InputSpec, value: Any) -> str | None:
+    if not isinstance(value, list) or not all(_is_url(v) for v in value):
+        return f"{spec.name} must be a list of http(s) URLs"
+    if spec.min_items is not None and len(value) < spec.min_items:
+        return f"{spec.name} needs at least {spec.min_items} items"
+    if spec.max_items is not None and len(value) > spec.max_items:
+        return f"{spec.name} takes at most {spec.max_items} items"
+    return None
+
+
+def value_problem(spec: InputSpec, value: Any) -> str | None:
+    """What is wrong with one value, or None."""
+    kind = spec.kind
+    if spec.options and kind is not InputKind.MEDIA_LIST:
+        allowed = spec.option_values()
+        if not any(_matches(o, value) for o in allowed):
+            return f"{spec.name} must be one of {', '.join(map(str, allowed))}"
+        return None
+    if kind in (InputKind.INTEGER, InputKind.NUMBER):
+        return _range_problem(spec, value)
+    if kind is InputKind.BOOLEAN:
+        return None if isinstance(value, bool) else f"{spec.name} must be a boolean"
+    if kind is InputKind.TEXT:
+        return _text_problem(spec, value)
+    if kind is InputKind.MEDIA:
+        return None if _is_url(value) else f"{spec.name} must be an http(s) URL"
+    if kind is InputKind.MEDIA_LIST:
+        return _list_problem(spec, value)
+    return None
+
+
+def validate_input(spec: ModelSpec, payload: Mapping[str, Any]) -> str | None:
+    """The first problem of a request's input for ``spec``, or None when KIE would take it."""
+    known = spec.inputs_by_name()
+    unknown = sorted(set(payload) - set(known))
+    if unknown:
+        return f"unknown input fields: {', '.join(unknown)}"
+    for item in spec.inputs:
+        value = payload.get(item.name)
+        if value is None or value == "":
+            if item.required and _active(item, payload):
+                return f"{item.name} is required"
+            continue
+        problem = value_problem(item, value)
+        if problem is not None:
+            return problem
+    return None
