@@ -1,0 +1,108 @@
+"""The admin panel's storage: user look-up, stats by day, model switches, the migration."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from conftest import ADMIN_ID, TABLES, Money
+from sqlalchemy import Table, text
+from sqlalchemy.engine import Connection
+
+from kiegram.billing import DayStats, EntryKind
+from kiegram.storage.db import Base, create_engine
+
+
+async def test_look_users_up_by_id_or_username(money: Money) -> None:
+    await money.user(ADMIN_ID, username="Boss")
+    await money.user(50, balance=10, username="Alice_K")
+    found = await money.users.find("@alice_k")
+    assert found is not None and (found.id, found.balance, found.is_admin) == (50, 10, False)
+    admin = await money.users.find(str(ADMIN_ID))
+    assert admin is not None and admin.is_admin
+    assert await money.users.find("@nobody") is None
+    await money.users.touch(50, "alice_new", "en")
+    assert await money.users.find("alice_k") is None
+    refreshed = await money.users.get(50)
+    assert refreshed is not None and (refreshed.username, refreshed.language) == ("alice_new", "ru")
+    await money.users.set_language(50, "en")
+    assert (await money.users.get(50)).language == "en"  # type: ignore[union-attr]
+
+
+async def test_broadcast_cursor_skips_banned_users(money: Money) -> None:
+    for user_id in (60, 61, 62, 63):
+        await money.user(user_id)
+    await money.users.set_blocked(62, True)
+    assert await money.users.ids_after(0, 2) == [60, 61]
+    assert await money.users.ids_after(61, 10) == [63]
+
+
+async def test_stats_count_users_generations_and_stars_by_day(money: Money) -> None:
+    today = datetime.now(UTC).date()
+    await money.user(70, balance=0)
+    await money.payments.credit_payment(70, 100, 50, "c-1")
+    await money.payments.credit_payment(70, 500, 230, "c-2")
+    await money.payments.refund_payment("c-1")
+    await money.ledger.hold(70, 10, "g-1")
+    await money.ledger.capture("g-1")
+    await money.ledger.hold(70, 10, "g-2")
+    await money.ledger.release("g-2")
+    await money.quota.use_free(70, today, "free-1")
+    stats = await money.repo.day_stats(today - timedelta(days=1), today)
+    assert stats == [
+        DayStats(today - timedelta(days=1)),
+        DayStats(today, new_users=1, generations=2, stars=280, refunded_stars=50),
+    ]
+
+
+async def test_model_switches_turn_off_and_on(money: Money) -> None:
+    await money.repo.set_switch("kling/v2-1-pro", "", False)
+    await money.repo.set_switch("veo3", "resolution=1080p", False)
+    await money.repo.set_switch("kling/v2-1-pro", "", True)
+    assert await money.repo.switches() == {
+        ("kling/v2-1-pro", ""): True,
+        ("veo3", "resolution=1080p"): False,
+    }
+
+
+async def test_ledger_kinds_are_recorded(money: Money, billing_url: str) -> None:
+    await money.user(80, balance=30)
+    await money.ledger.hold(80, 10, "k-1")
+    await money.ledger.capture("k-1")
+    engine = create_engine(billing_url)
+    async with engine.connect() as connection:
+        rows = await connection.execute(text("SELECT kind, amount FROM ledger_entries ORDER BY id"))
+        assert [tuple(r) for r in rows] == [
+            (EntryKind.TOPUP, 30),
+            (EntryKind.HOLD, -10),
+            (EntryKind.CAPTURE, 0),
+        ]
+    await engine.dispose()
+
+
+async def test_the_migration_matches_the_models(billing_url: str) -> None:
+    def diff(connection: Connection) -> list[Any]:
+        context = MigrationContext.configure(connection)
+        changes = compare_metadata(context, Base.metadata)
+        return [c for c in changes if _table_of(c) in TABLES]
+
+    engine = create_engine(billing_url)
+    async with engine.connect() as connection:
+        assert await connection.run_sync(diff) == []
+    await engine.dispose()
+
+
+def _table_of(change: Any) -> str | None:
+    """The table an autogenerate change touches (a change may be a list of column diffs)."""
+    item = change[0] if isinstance(change, list) else change
+    for part in item[1:]:
+        if isinstance(part, Table):
+            return str(part.name)
+        owner = getattr(part, "table", None)
+        if isinstance(owner, Table):
+            return str(owner.name)
+        if isinstance(part, str) and part in TABLES:
+            return part
+    return None
