@@ -28,8 +28,11 @@ from kiegram.kie.api_family import ApiFamily
 from kiegram.kie.errors import (
     KieAuthError,
     KieError,
+    KieGenerationFailed,
     KieInsufficientCredits,
+    KieInvalidInput,
     KieMaintenance,
+    KieNotFound,
     may_resend_create,
 )
 from kiegram.kie.status import TaskStatus
@@ -48,9 +51,9 @@ def _failure_code(exc: KieError) -> ErrorCode | None:
         return ErrorCode.NO_CREDITS
     if isinstance(exc, KieAuthError):
         return ErrorCode.AUTH
-    if exc.code is not None and 400 <= exc.code < 500 and exc.code != 429:
+    if isinstance(exc, KieInvalidInput | KieNotFound):
         return ErrorCode.INVALID_INPUT  # 400/404/422 and other validation refusals
-    if exc.code == 501:
+    if isinstance(exc, KieGenerationFailed):
         return ErrorCode.GENERATION_FAILED
     return None
 
