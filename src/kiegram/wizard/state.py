@@ -41,6 +41,8 @@ def current(field: InputSpec, values: Mapping[str, Any]) -> Any:
 
 def is_active(spec: ModelSpec, field: InputSpec, values: Mapping[str, Any]) -> bool:
     """True when every input named in `when` currently has one of the listed values."""
+    if not field.when:
+        return True
     by_name = spec.inputs_by_name()
     for name, allowed in field.when.items():
         other = by_name.get(name)
