@@ -1,0 +1,39 @@
+"""Shared fixtures: the whole bot from its composition root against fake Telegram."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from kiegram.app import App, build_app
+from kiegram.settings import Settings
+from kiegram.testing import FakeTelegram
+
+
+@pytest.fixture
+async def running(tmp_path: Path) -> AsyncIterator[tuple[App, FakeTelegram]]:
+    telegram = FakeTelegram()
+    await telegram.start()
+    settings = Settings(
+        bot_token=telegram.token,
+        telegram_api_base=telegram.base_url,
+        data_dir=tmp_path,
+        http_port=0,
+        admin_ids=(999,),
+    )
+    app = await build_app(settings)
+    poller = asyncio.create_task(app.poller.run(app.stop))
+    polling = asyncio.create_task(
+        app.dp.start_polling(
+            app.bot, handle_as_tasks=False, polling_timeout=1, handle_signals=False
+        )
+    )
+    yield app, telegram
+    await app.dp.stop_polling()
+    await polling
+    poller.cancel()
+    await app.aclose()
+    await telegram.stop()
