@@ -90,7 +90,13 @@ def convert_input(raw: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"name": raw["name"], "kind": kind}
     if raw.get("required"):
         out["required"] = True
-    if raw.get("default") is not None and kind in ("text", "choice", "boolean", "integer", "number"):
+    if raw.get("default") is not None and kind in (
+        "text",
+        "choice",
+        "boolean",
+        "integer",
+        "number",
+    ):
         out["default"] = raw["default"]
     for key in ("min", "max", "step", "min_length", "max_length", "min_items", "max_items"):
         if raw.get(key) is not None:
@@ -119,7 +125,9 @@ def default_order(inputs: list[dict[str, Any]]) -> list[str]:
     rest = [
         i["name"]
         for i in inputs
-        if i.get("required") and "default" not in i and i["name"] not in texts + media
+        if i.get("required")
+        and "default" not in i
+        and i["name"] not in texts + media
         and i["kind"] not in ("struct", "text_list")
     ]
     return texts + media + rest

@@ -1,5 +1,5 @@
 """Imports every table module so Base.metadata knows them all (Alembic, tests)."""
 
-import kiegram.storage.billing_tables  # noqa: F401
+import kiegram.storage.billing_tables
+import kiegram.storage.conversations
 import kiegram.storage.jobs_table  # noqa: F401
-import kiegram.storage.conversations  # noqa: F401
