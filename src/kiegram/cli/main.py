@@ -10,7 +10,12 @@ from collections.abc import Sequence
 from kiegram.errors import KiegramError
 
 # Each module defines `register(subparsers)`, which adds its parser and sets `func`.
-COMMAND_MODULES = ("kiegram.cli.catalog_cmd", "kiegram.cli.try_cmd", "kiegram.cli.run_cmd")
+COMMAND_MODULES = (
+    "kiegram.cli.catalog_cmd",
+    "kiegram.cli.try_cmd",
+    "kiegram.cli.run_cmd",
+    "kiegram.cli.doctor_cmd",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

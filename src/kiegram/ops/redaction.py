@@ -6,6 +6,8 @@ import logging
 import re
 import threading
 
+from kiegram.settings import Settings
+
 MASK = "***"
 # Secrets shorter than this would blank out ordinary words in every line.
 MIN_SECRET_LENGTH = 4
@@ -83,3 +85,14 @@ class RedactingFilter(logging.Filter):
         if record.stack_info:
             record.stack_info = self.redactor.redact(record.stack_info)
         return True
+
+
+def register_settings_secrets(settings: Settings) -> None:
+    """Register the bot token, KIE keys and webhook secrets of `settings`."""
+    for value in (
+        settings.bot_token,
+        settings.kie_api_key,
+        settings.kie_webhook_key,
+        settings.webhook_secret,
+    ):
+        register_secret(value)
