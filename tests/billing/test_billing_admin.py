@@ -11,7 +11,7 @@ from conftest import ADMIN_ID, TABLES, Money
 from sqlalchemy import Table, text
 from sqlalchemy.engine import Connection
 
-from kiegram.billing import DayStats, EntryKind
+from kiegram.billing import DayStats, EntryKind, ModelSwitches
 from kiegram.storage.db import Base, create_engine
 
 
@@ -106,3 +106,17 @@ def _table_of(change: Any) -> str | None:
         if isinstance(part, str) and part in TABLES:
             return part
     return None
+
+
+async def test_switch_board_hides_switched_off_models_and_options(money: Money) -> None:
+    switches = ModelSwitches(money.repo)
+    await switches.set_model("flux-2/pro", False)
+    await switches.set_option("veo3", "resolution", "1080p", False)
+    await switches.set_option("veo3", "generate_audio", True, False)
+    board = await switches.board()
+    assert not board.model_on("flux-2/pro") and board.model_on("veo3")
+    assert not board.allows("veo3", {"resolution": "1080p"})
+    assert board.allows("veo3", {"resolution": "720p", "generate_audio": False})
+    assert not board.option_on("veo3", "generate_audio", True)
+    await switches.set_model("flux-2/pro", True)
+    assert (await switches.board()).model_on("flux-2/pro")

@@ -32,6 +32,7 @@ from kiegram.billing.results import (
     SettleStatus,
 )
 from kiegram.billing.settlement import BilledJob, LedgerSettlement
+from kiegram.billing.switches import ModelSwitches, SwitchBoard, option_key
 
 __all__ = [
     "Account",
@@ -52,6 +53,7 @@ __all__ = [
     "KeyConflict",
     "Ledger",
     "LedgerSettlement",
+    "ModelSwitches",
     "NewEntry",
     "Payment",
     "PaymentResult",
@@ -64,9 +66,11 @@ __all__ = [
     "SettleResult",
     "SettleStatus",
     "StarsPack",
+    "SwitchBoard",
     "UnknownUser",
     "UserInfo",
     "find_pack",
+    "option_key",
     "parse_packs",
     "referral_key",
     "utc_today",
