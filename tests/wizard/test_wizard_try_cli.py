@@ -130,3 +130,45 @@ def test_a_person_at_a_terminal_is_asked_for_what_is_missing(
     assert "Step 1 of" in out
     body = json.loads(out[out.index("{\n") :])
     assert body["input"]["prompt"] == "a fox in snow"
+
+
+async def test_submit_uploads_local_files_creates_the_task_and_prints_results(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import httpx
+
+    from kiegram.cli.try_cmd import submit
+
+    monkeypatch.setenv("KIE_API_KEY", "test-key")
+    monkeypatch.setenv("KIE_BASE_URL", "https://kie.test")
+    monkeypatch.setenv("KIE_UPLOAD_BASE_URL", "https://upload.test")
+    seen: list[tuple[str, bytes]] = []
+    polls = iter(["generating", "success"])
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        seen.append((request.url.path, request.content))
+        if request.url.host == "upload.test":
+            data = {"downloadUrl": "https://files.test/cat.png"}
+            return httpx.Response(200, json={"code": 200, "success": True, "data": data})
+        if request.url.path.endswith("createTask"):
+            return httpx.Response(200, json={"code": 200, "data": {"taskId": "t1"}})
+        state = next(polls)
+        result = (
+            json.dumps({"resultUrls": ["https://out.test/1.png"]}) if state == "success" else ""
+        )
+        data = {"taskId": "t1", "state": state, "resultJson": result}
+        return httpx.Response(200, json={"code": 200, "data": data})
+
+    spec = load_catalog().get("recraft/remove-background")
+    assert spec is not None
+    ref = f"file:{tmp_path / 'cat.png'}"
+    values = {
+        "image": {"ref": ref, "media": "image", "mime": "image/png", "size": 3, "name": "cat.png"}
+    }
+    code = await submit(
+        spec, values, {ref: (b"png", "cat.png")}, False, httpx.MockTransport(handle), 0.0
+    )
+    assert code == 0
+    assert capsys.readouterr().out.strip() == "https://out.test/1.png"
+    create = next(json.loads(body) for path, body in seen if path.endswith("createTask"))
+    assert create == {"model": spec.id, "input": {"image": "https://files.test/cat.png"}}

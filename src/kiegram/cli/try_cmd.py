@@ -236,8 +236,13 @@ async def submit(
     values: Mapping[str, Any],
     files: Mapping[str, tuple[bytes, str]],
     as_json: bool,
+    transport: Any = None,
+    poll_seconds: float = POLL_SECONDS,
 ) -> int:
-    """Upload local files, create the task, poll it to the end and print the results."""
+    """Upload local files, create the task, poll it to the end and print the results.
+
+    `transport` (an httpx transport) is the network seam tests replace.
+    """
     from kiegram.errors import ConfigError
     from kiegram.kie import ApiFamily, KieClient, TaskState
     from kiegram.settings import load_settings
@@ -249,6 +254,7 @@ async def submit(
         settings.kie_api_key,
         base_url=settings.kie_base_url,
         upload_base_url=settings.kie_upload_base_url,
+        transport=transport,
     ) as client:
         urls: dict[str, str] = {}
         for ref, (data, name) in files.items():
@@ -262,7 +268,7 @@ async def submit(
         deadline = loop.time() + DEADLINE_SECONDS
         status = await client.get_status(family, task_id)
         while not status.state.terminal and loop.time() < deadline:
-            await asyncio.sleep(POLL_SECONDS)
+            await asyncio.sleep(poll_seconds)
             status = await client.get_status(family, task_id)
     result = {
         "task_id": task_id,
