@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from kiegram.ops.doctor import fatal, report, run_checks
+from kiegram.errors import ConfigError
+from kiegram.ops.doctor import fatal, preflight, report, run_checks
 from kiegram.settings import Settings
 from kiegram.storage.db import upgrade
 from kiegram.testing import FakeTelegram
@@ -205,3 +206,12 @@ async def test_cli_exit_codes(
     monkeypatch.setenv("REDIS_URL", f"redis://127.0.0.1:{closed_port()}/0")
     assert await asyncio.to_thread(main, ["doctor"]) == 1
     assert "✘ redis: cannot reach" in capsys.readouterr().out
+
+
+async def test_preflight_refuses_to_start_on_a_fatal_failure(good: dict[str, Any]) -> None:
+    lines: list[str] = []
+    assert len(await preflight(settings(**good), lines.append)) == 9
+    url = f"redis://127.0.0.1:{closed_port()}/0"
+    with pytest.raises(ConfigError, match=r"refusing to start: ✘ redis: cannot reach"):
+        await preflight(settings(**{**good, "redis_url": url, "admin_ids": ()}), lines.append)
+    assert any(line.startswith("✘ admins:") for line in lines)

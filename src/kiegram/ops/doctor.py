@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 
+from kiegram.errors import ConfigError
 from kiegram.kie import KieAuthError, KieClient, KieError, KieTransportError, RetryPolicy
 from kiegram.ops.checks import CheckResult, failed, passed, settings_checks
 from kiegram.ops.doctor_storage import check_database, check_redis
@@ -121,3 +122,17 @@ def report(results: list[CheckResult], out: Callable[[str], object] = print) -> 
     for result in results:
         out(redact(result.line))
     return all(r.ok for r in results)
+
+
+async def preflight(
+    settings: Settings,
+    out: Callable[[str], object] = print,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> list[CheckResult]:
+    """Start-up checks: print every line, raise ConfigError listing the fatal failures."""
+    results = await run_checks(settings, transport)
+    report(results, out)
+    stopping = fatal(results)
+    if stopping:
+        raise ConfigError("refusing to start: " + "; ".join(redact(r.line) for r in stopping))
+    return results
