@@ -63,3 +63,61 @@ async def test_a_restart_mid_way_delivers_all_50_exactly_once(
         assert b.settlement.captured[job_id] == 1 and not b.settlement.released[job_id]
     assert len(sandbox.kie.tasks) == 50
     assert not await store.unfinished()
+
+
+async def test_callbacks_and_pollers_racing_on_one_job_deliver_it_once(
+    harness: Harness, store: SqlJobStore, catalog: Catalog, sandbox: SandboxServer
+) -> None:
+    spec = catalog.get("google/nano-banana")
+    assert spec is not None
+    jobs = [await harness.submit(spec.id, minimal_payload(spec, f"#{n}")) for n in range(5)]
+    async with sandbox_client(sandbox.base_url) as other:
+        second = make_harness(
+            store,
+            other,
+            catalog,
+            owner="instance-b",
+            clock=harness.clock,
+            delivery=harness.delivery,
+            settlement=harness.settlement,
+        )
+        harness.clock.advance(10)
+        racers = [s.service.complete(j.task_id or "") for j in jobs for s in (harness, second)]
+        await asyncio.gather(*racers, harness.poller.run_once(), second.poller.run_once())
+    for job in jobs:
+        assert harness.delivery.delivered[job.id] == 1
+        assert harness.settlement.settled_once(job.id)
+
+
+async def test_a_submit_interrupted_before_kie_answered_is_failed_at_its_deadline(
+    harness: Harness, store: SqlJobStore, catalog: Catalog
+) -> None:
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from kiegram.jobs.model import ErrorCode, Job
+
+    now = harness.clock()
+    orphan = Job(
+        user_id=1,
+        chat_id=1,
+        model_id="google/nano-banana",
+        api="market",
+        output="image",
+        payload={"prompt": "x"},
+        cost=Decimal(3),
+        deadline_at=now + timedelta(minutes=10),
+        next_poll_at=now,
+        lease_owner="dead-instance",
+        lease_until=now + timedelta(seconds=60),
+    )
+    await store.add(orphan)
+    await harness.drive(rounds=3, step=61)
+    parked = await store.get(orphan.id)
+    assert parked is not None and parked.state is JobState.PENDING
+    assert parked.error_code == ErrorCode.UNCONFIRMED  # never resent: it may exist at KIE
+    harness.clock.advance(600)
+    await harness.drive()
+    failed = await store.get(orphan.id)
+    assert failed is not None and failed.state is JobState.FAILED
+    assert harness.settlement.released[orphan.id] == 1 and harness.delivery.failed[orphan.id] == 1

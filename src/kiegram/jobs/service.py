@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import socket
+import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -71,13 +74,14 @@ class JobService:
         settlement: Settlement,
         *,
         callback_url: str | None = None,
-        owner: str = "local",
+        owner: str | None = None,
         clock: Clock = utcnow,
         lease_seconds: float = LEASE_SECONDS,
         max_download_bytes: int = MAX_DOWNLOAD_BYTES,
     ) -> None:
         self.store = store
-        self.owner = owner
+        # Unique per process: leases name their holder, and resume() drops only its own.
+        self.owner = owner or f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         self.clock = clock
         self.lease_seconds = lease_seconds
         self._api = api
@@ -85,7 +89,7 @@ class JobService:
         self._media = media
         self._callback_url = callback_url.rstrip("/") if callback_url else None
         self._finish = Finisher(
-            store, api, delivery, settlement, owner, clock, lease_seconds, max_download_bytes
+            store, api, delivery, settlement, self.owner, clock, lease_seconds, max_download_bytes
         )
 
     # -- entry points -----------------------------------------------------------------------
