@@ -18,23 +18,36 @@ from aiogram.fsm.storage.base import BaseStorage
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from kiegram.billing import FreeQuota, Ledger, Payments, PriceRules, Referrals, parse_packs
+from kiegram.billing import (
+    FreeQuota,
+    Ledger,
+    ModelSwitches,
+    Payments,
+    PriceRules,
+    Referrals,
+    parse_packs,
+)
 from kiegram.billing.settlement import LedgerSettlement
 from kiegram.bot.albums import AlbumCollector
+from kiegram.bot.broadcast import Broadcaster
 from kiegram.bot.delivery import TelegramDelivery, TelegramMedia
 from kiegram.bot.deps import BotConfig
 from kiegram.bot.desk import Desk
 from kiegram.bot.dispatcher import build_dispatcher
 from kiegram.bot.fsm import SqlStorage
 from kiegram.bot.prices import PriceBook
+from kiegram.bot.progress import Progress
 from kiegram.bot.routers.wizard import album_finisher
 from kiegram.catalog import Catalog, load_catalog
 from kiegram.i18n import load_translator
 from kiegram.jobs import JobService, Poller
 from kiegram.kie import KieClient
 from kiegram.settings import Settings
+from kiegram.storage.billing_repo import SqlBillingRepo
 from kiegram.storage.conversations import ConversationStore
 from kiegram.storage.db import create_engine, session_factory, upgrade
+from kiegram.storage.job_messages import SqlJobMessages
+from kiegram.storage.jobs_history import SqlJobHistory
 from kiegram.storage.jobs_repo import SqlJobStore
 from kiegram.storage.ledger_store import SqlLedgerStore
 from kiegram.storage.users_store import SqlUserStore
@@ -122,26 +135,34 @@ async def build_app(settings: Settings) -> App:
     referrals = Referrals(ledger_store, settings.referral_bonus_units)
     rules = PriceRules(settings.markup, settings.kie_credits_per_unit, settings.price_rounding)
     callback = f"{settings.public_url.rstrip('/')}/kie/callback" if settings.public_url else None
+    job_store = SqlJobStore(sessions)
+    progress = Progress(bot, translator, catalog, SqlJobMessages(sessions), job_store)
+    stack.push_async_callback(progress.aclose)
     jobs = JobService(
-        SqlJobStore(sessions),
+        job_store,
         kie,
         catalog,
         TelegramMedia(bot, kie),
-        TelegramDelivery(bot, translator, catalog),
+        TelegramDelivery(bot, translator, catalog, progress),
         LedgerSettlement(ledger, quota, referrals),
         callback_url=callback,
         owner=f"{socket.gethostname()}:{id(stack):x}",
     )
     admin_ids = frozenset(settings.admin_ids)
-    desk = Desk(rules, ledger, quota, users, jobs, admin_ids)
+    billing_repo = SqlBillingRepo(sessions)
+    switches = ModelSwitches(billing_repo)
+    desk = Desk(rules, ledger, quota, users, jobs, admin_ids, progress=progress, switches=switches)
     config = BotConfig(
         admin_ids=admin_ids,
         free_daily=settings.free_daily_generations,
         free_max_units=settings.free_max_units,
         referral_bonus=settings.referral_bonus_units,
     )
+    fsm_storage = await _fsm_storage(settings, engine)
+    broadcaster = Broadcaster(bot, users, fsm_storage, translator)
+    stack.push_async_callback(broadcaster.close)
     dp = build_dispatcher(
-        await _fsm_storage(settings, engine),
+        fsm_storage,
         translator,
         catalog=catalog,
         prices=PriceBook(lambda credits: Decimal(rules.units(credits))),
@@ -154,7 +175,16 @@ async def build_app(settings: Settings) -> App:
         payments=Payments(ledger_store),
         packs=parse_packs(settings.stars_packs),
         quota=quota,
+        jobs=jobs,
+        progress=progress,
+        history=SqlJobHistory(sessions),
+        switches=switches,
+        stats=billing_repo,
+        kie_credits=kie.get_credits,
+        broadcaster=broadcaster,
+        ledger_store=ledger_store,
     )
+    await progress.resume()
     web_app = build_web_app(complete=jobs.complete, webhook_key=settings.kie_webhook_key or None)
     return App(settings, bot, dp, engine, jobs, Poller(jobs), desk, web_app, stack)
 

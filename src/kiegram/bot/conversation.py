@@ -12,6 +12,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
+from kiegram.bot.prefill import skip_filled
 from kiegram.bot.prices import PriceBook
 from kiegram.bot.render import Renderer
 from kiegram.i18n import Translator
@@ -64,13 +65,31 @@ class Conversation:
         """Open the wizard for a model in a new session."""
         step = self.wizard.start(model_id)
         sid = secrets.token_hex(3)
-        await self.state.update_data(wz=step.state, sid=sid, wz_msg=None)
+        await self.state.update_data(wz=step.state, sid=sid, wz_msg=None, wz_fill=False)
         await self.show(step.view, sid, new=True)
         return step.view
 
+    async def start_filled(self, state: dict[str, Any]) -> View:
+        """Open a wizard filled in from an earlier job (repeat, variation, result as input)."""
+        sid = secrets.token_hex(3)
+        await self.state.update_data(wz=state, sid=sid, wz_msg=None, wz_fill=True)
+        view = self.wizard.view(state)
+        await self.show(view, sid, new=True)
+        return view
+
+    async def skip_filled(self, before: dict[str, Any], step: Step) -> Step:
+        """In a filled-in wizard, pass the steps that already have values."""
+        if not (await self.state.get_data()).get("wz_fill"):
+            return step
+        state = skip_filled(self.wizard.spec(step.state), before, step.state)
+        if state is step.state:
+            return step
+        await self.state.update_data(wz=state)
+        return Step(state, self.wizard.view(state))
+
     async def close(self) -> None:
         """Forget the wizard (cancel, confirm, or closed)."""
-        await self.state.update_data(wz=None, sid="", wz_msg=None)
+        await self.state.update_data(wz=None, sid="", wz_msg=None, wz_fill=False)
 
     async def answer(self, answer: Answer) -> Step | Invalid | None:
         """Apply an answer; show the refusal when invalid; None when no wizard is open."""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError
@@ -18,32 +20,49 @@ from aiogram.types import (
 )
 from aiogram.utils.text_decorations import html_decoration as html
 
-from kiegram.bot.callbacks import Go, Nav
-from kiegram.catalog import Catalog
+from kiegram.bot.callbacks import JobAct, Nav
+from kiegram.bot.prefill import reuse_targets, text_step
+from kiegram.bot.progress import Progress, Stage
+from kiegram.bot.render import Renderer
+from kiegram.catalog import Catalog, ModelSpec
 from kiegram.i18n import Translator
-from kiegram.jobs import Job, ResultFile
+from kiegram.jobs import Job, JobState, ResultFile
+from kiegram.wizard.display import value_text
 
 log = logging.getLogger(__name__)
 MediaItem = (
     InputMediaAudio | InputMediaDocument | InputMediaLivePhoto | InputMediaPhoto | InputMediaVideo
 )
 CAPTION_LIMIT = 1000
+PROMPT_SHOWN = 300
+SETTINGS_SHOWN = 8
 
 
 class TelegramDelivery:
     """Sends each result by kind, with a caption and repeat / menu buttons."""
 
-    def __init__(self, bot: Bot, translator: Translator, catalog: Catalog) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        translator: Translator,
+        catalog: Catalog,
+        progress: Progress | None = None,
+    ) -> None:
         self.bot = bot
         self.translator = translator
         self.catalog = catalog
+        self.progress = progress
 
     async def deliver(self, job: Job, files: list[ResultFile]) -> None:
         """Photos (plus originals as documents), video, audio, text, or links."""
         caption = self._caption(job)
         markup = self._buttons(job)
         try:
+            if self.progress is not None:
+                await self.progress.delivering(job)
             await self._send_all(job, files, caption)
+            if self.progress is not None:
+                await self.progress.finish(job, Stage.DONE)
             await self.bot.send_message(
                 job.chat_id, self._t(job, "delivery.done"), reply_markup=markup
             )
@@ -98,6 +117,8 @@ class TelegramDelivery:
             key = "delivery.error.generation_failed"
         text = self._t(job, key, reason=html.quote(job.error_message or ""))
         try:
+            if self.progress is not None:
+                await self.progress.finish(job, Stage.FAILED)
             await self.bot.send_message(job.chat_id, text, reply_markup=self._buttons(job))
         except TelegramForbiddenError:
             log.info("user %s blocked the bot; failure of job %s not shown", job.user_id, job.id)
@@ -107,32 +128,52 @@ class TelegramDelivery:
 
     def _caption(self, job: Job) -> str:
         spec = self.catalog.get(job.model_id)
-        name = spec.name.get(job.lang) if spec else job.model_id
-        parts = [f"<b>{html.quote(name)}</b>"]
-        prompt = job.payload.get("prompt") or job.payload.get("text")
-        if isinstance(prompt, str) and prompt:
-            parts.append(html.quote(prompt[:300]))
-        return "\n".join(parts)[:CAPTION_LIMIT]
+        if spec is None:
+            return f"<b>{html.quote(job.model_id)}</b>"
+        return caption(spec, job.payload, Renderer(self.translator, job.lang))
 
     def _buttons(self, job: Job) -> InlineKeyboardMarkup:
         spec = self.catalog.get(job.model_id)
-        rows = []
-        if spec is not None and spec.usable:
-            rows.append(
-                [
-                    InlineKeyboardButton(
-                        text=self._t(job, "delivery.again"), callback_data=Go(code=spec.code).pack()
-                    )
-                ]
-            )
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    text=self._t(job, "bot.btn.menu"), callback_data=Nav(to="menu").pack()
-                )
-            ]
-        )
-        return InlineKeyboardMarkup(inline_keyboard=rows)
+        return result_buttons(self.catalog, spec, job, lambda k: self._t(job, k))
+
+
+def caption(spec: ModelSpec, payload: dict[str, Any], render: Renderer) -> str:
+    """The model's name, the prompt and the key settings, within Telegram's caption limit."""
+    lang = render.lang
+    parts = [f"<b>{html.quote(spec.name.get(lang))}</b>"]
+    prompt = text_step(spec, payload)
+    if prompt is not None and isinstance(payload.get(prompt.name), str):
+        parts.append(f"<i>{html.quote(payload[prompt.name][:PROMPT_SHOWN])}</i>")
+    shown = []
+    for field in spec.inputs:
+        value = payload.get(field.name)
+        if value is None or field.is_media or field is prompt or not field.askable:
+            continue
+        label = html.quote(field.title(lang))
+        shown.append(f"{label}: {render.text(value_text(field, value))}")
+    if shown:
+        parts.append(" · ".join(shown[:SETTINGS_SHOWN]))
+    return "\n".join(parts)[:CAPTION_LIMIT]
+
+
+def result_buttons(
+    catalog: Catalog, spec: ModelSpec | None, job: Job, t: Callable[[str], str]
+) -> InlineKeyboardMarkup:
+    """Repeat and new variation, the result as another model's input, and Menu."""
+    rows: list[list[InlineKeyboardButton]] = []
+    if spec is not None and spec.usable:
+        row = [_act(t("delivery.btn.repeat"), "r", job)]
+        if job.state is not JobState.FAILED and text_step(spec, job.payload) is not None:
+            row.append(_act(t("delivery.btn.vary"), "v", job))
+        rows.append(row)
+    if job.result_urls and reuse_targets(catalog, job.output, job.result_urls[0]):
+        rows.append([_act(t("delivery.btn.reuse"), "u", job)])
+    rows.append([InlineKeyboardButton(text=t("bot.btn.menu"), callback_data=Nav(to="menu").pack())])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def _act(text: str, action: str, job: Job) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=JobAct(a=action, job=job.id).pack())
 
 
 class TelegramMedia:

@@ -10,10 +10,19 @@ from typing import Any
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from kiegram.billing import FreeQuota, FreeStatus, HoldStatus, Ledger, PriceRules, utc_today
+from kiegram.billing import (
+    FreeQuota,
+    FreeStatus,
+    HoldStatus,
+    Ledger,
+    ModelSwitches,
+    PriceRules,
+    utc_today,
+)
 from kiegram.billing.ports import UserStore
 from kiegram.bot.callbacks import Nav
 from kiegram.bot.conversation import Conversation
+from kiegram.bot.progress import Progress
 from kiegram.catalog import ModelSpec
 from kiegram.errors import KiegramError
 from kiegram.jobs import JobService
@@ -41,6 +50,8 @@ class Desk:
         users: UserStore,
         jobs: JobService,
         admin_ids: frozenset[int],
+        progress: Progress | None = None,
+        switches: ModelSwitches | None = None,
     ) -> None:
         self.rules = rules
         self.ledger = ledger
@@ -48,6 +59,8 @@ class Desk:
         self.users = users
         self.jobs = jobs
         self.admin_ids = admin_ids
+        self.progress = progress
+        self.switches = switches
         self._tasks: set[asyncio.Task[Any]] = set()
 
     async def confirm(
@@ -64,6 +77,8 @@ class Desk:
         if price is None:
             await conv.bot.send_message(conv.chat_id, conv.t("bot.wizard.cost_unknown"))
             return
+        if await self._switched_off(conv, spec, values):
+            return
         await self.users.touch(user_id, username, conv.lang)
         key = f"job:{user_id}:{sid}"
         charge = await self._charge(conv, user_id, price, key)
@@ -71,12 +86,30 @@ class Desk:
             return
         await conv.close()
         payload = build_payload(spec, values)
+        message_id = await self._announce(conv, spec)
+        task = asyncio.create_task(self._submit(conv, spec, payload, user_id, charge, message_id))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _announce(self, conv: Conversation, spec: ModelSpec) -> int | None:
+        """The progress message (edited through the stages later), before the job exists."""
+        if self.progress is not None:
+            return await self.progress.open(conv.chat_id, conv.lang, spec.id)
         await conv.bot.send_message(
             conv.chat_id, conv.t("bot.wizard.queued", model=spec.name.get(conv.lang))
         )
-        task = asyncio.create_task(self._submit(conv, spec, payload, user_id, charge))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        return None
+
+    async def _switched_off(
+        self, conv: Conversation, spec: ModelSpec, values: dict[str, Any]
+    ) -> bool:
+        """Refuse a model or option the admin switched off after the wizard opened."""
+        board = await self.switches.board() if self.switches is not None else None
+        if board is None or board.allows(spec.id, values):
+            return False
+        key = "bot.wizard.model_off" if not board.model_on(spec.id) else "admin.option_off"
+        await conv.bot.send_message(conv.chat_id, conv.t(key))
+        return True
 
     async def _charge(
         self, conv: Conversation, user_id: int, price: int, key: str
@@ -108,9 +141,10 @@ class Desk:
         payload: dict[str, Any],
         user_id: int,
         charge: Charge,
+        message_id: int | None = None,
     ) -> None:
         try:
-            await self.jobs.submit(
+            job = await self.jobs.submit(
                 spec.id,
                 payload,
                 user_id=user_id,
@@ -124,6 +158,9 @@ class Desk:
             await conv.bot.send_message(
                 conv.chat_id, conv.t("bot.wizard.submit_failed", reason=type(exc).__name__)
             )
+            return
+        if self.progress is not None:
+            await self.progress.attach(job, message_id)
 
     async def drain(self) -> None:
         """Wait for submissions in flight (graceful shutdown)."""

@@ -9,7 +9,7 @@ from aiogram.fsm.storage.base import BaseStorage
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 
 from kiegram.bot.middlewares import LangMiddleware
-from kiegram.bot.routers import fallback, menu, wizard
+from kiegram.bot.routers import admin, balance, fallback, history, menu, results, wizard
 from kiegram.i18n import Translator
 
 
@@ -30,4 +30,14 @@ def build_dispatcher(storage: BaseStorage, translator: Translator, **deps: Any) 
 
 def feature_routers() -> list[Any]:
     """Feature routers, most specific first (fallback comes last, separately)."""
-    return [menu.build_router(), wizard.build_router()]
+    return [menu.build_router(), *money_routers(), wizard.build_router(), *journey_routers()]
+
+
+def money_routers() -> list[Any]:
+    """Balance and payments, then admin (its typed input must come before the wizard's)."""
+    return [balance.build_router(), admin.build_router()]
+
+
+def journey_routers() -> list[Any]:
+    """Results, progress buttons and history."""
+    return [results.build_router(), history.build_router()]

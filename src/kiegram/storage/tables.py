@@ -2,4 +2,5 @@
 
 import kiegram.storage.billing_tables
 import kiegram.storage.conversations
+import kiegram.storage.job_messages
 import kiegram.storage.jobs_table  # noqa: F401

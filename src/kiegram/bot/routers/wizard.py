@@ -180,7 +180,8 @@ async def _after(
     """Show the next screen, or act on a terminal one."""
     view = step.view
     if not terminal(view):
-        await conv.show(view, sid, new=new)
+        step = await conv.skip_filled(before, step)
+        await conv.show(step.view, sid, new=new)
         return
     spec = catalog.get(view.model_id)
     if view.kind is ScreenKind.CONFIRMED and spec is not None:
