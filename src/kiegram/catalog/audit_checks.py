@@ -64,16 +64,30 @@ def _input_problems(spec: ModelSpec, field: InputSpec) -> list[Problem]:
 
 
 def _cost_problems(spec: ModelSpec) -> list[Problem]:
-    if credit_range(spec) is None:
+    span = credit_range(spec)
+    if span is None:
         return [Problem(Severity.CRITICAL, ProblemCode.COST_UNKNOWN)]
+    found: list[Problem] = []
+    if spec.cost is not None and spec.cost.per_media_seconds is not None:
+        rate = "–".join(dict.fromkeys(f"{c.normalize():f}" for c in span))
+        found.append(
+            Problem(Severity.INFO, ProblemCode.PER_SECOND, spec.cost.per_media_seconds, (rate,))
+        )
     unknown = tuple(
-        ", ".join(f"{name}={dump_value(value)}" for name, value in combo.items())
+        ", ".join(f"{name}={_shown(value)}" for name, value in combo.items())
         for combo in combinations(spec)
         if credits_for(spec, combo) is None
     )
     if unknown:
-        return [Problem(Severity.WARNING, ProblemCode.COST_PARTIAL, details=unknown)]
-    return []
+        found.append(Problem(Severity.WARNING, ProblemCode.COST_PARTIAL, details=unknown))
+    return found
+
+
+def _shown(value: object) -> str:
+    # A per-second probe is a stand-in file: show its length, not the dict.
+    if isinstance(value, Mapping):
+        return f"{value.get('duration')} s"
+    return dump_value(value)
 
 
 def conversions(spec: ModelSpec) -> tuple[Conversion, ...]:

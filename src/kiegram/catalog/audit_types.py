@@ -27,6 +27,7 @@ class ProblemCode(StrEnum):
     COST_PARTIAL = "cost_partial"
     DESCRIPTION_MISSING = "description_missing"
     HELD = "held"
+    PER_SECOND = "per_second"
 
 
 class ConversionKind(StrEnum):

@@ -24,8 +24,34 @@ def _row(cost: CostSpec, values: Mapping[str, Any]) -> float | None:
     return None
 
 
+ONE_SECOND: Mapping[str, Any] = {"ref": "", "media": "", "duration": 1}
+"""A stand-in file of one second: ranges and probes of per-second prices use it."""
+
+
+def media_seconds(value: Any) -> float | None:
+    """The total duration of a stored media value (a ref dict or a list), None if unknown."""
+    items = value if isinstance(value, list | tuple) else [value]
+    total = 0.0
+    for item in items:
+        seconds = item.get("duration") if isinstance(item, Mapping) else None
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds < 0:
+            return None
+        total += float(seconds)
+    return total if items else None
+
+
+def billed_seconds(cost: CostSpec, seconds: float) -> int:
+    """Seconds KIE charges for: whole seconds rounded up, at least one and `min_seconds`."""
+    return max(math.ceil(seconds), math.ceil(cost.min_seconds or 1), 1)
+
+
 def _multiplier(cost: CostSpec, values: Mapping[str, Any]) -> float | None:
     factor = 1.0
+    if cost.per_media_seconds is not None:
+        seconds = media_seconds(values.get(cost.per_media_seconds))
+        if seconds is None:
+            return None
+        factor *= billed_seconds(cost, seconds)
     if cost.per is not None:
         value = values.get(cost.per)
         if isinstance(value, list | tuple):
@@ -75,15 +101,26 @@ def combinations(spec: ModelSpec) -> Iterator[dict[str, Any]]:
         if per_field.options:
             names.append(spec.cost.per)
     pools = [_choices(spec, n) for n in names]
-    # Priced per characters: the range is the price of one character unit.
-    text = {spec.cost.per_chars: "x"} if spec.cost and spec.cost.per_chars else {}
+    # Priced per characters or per second of a file: the range is the price of one unit.
+    unit: dict[str, Any] = {}
+    if spec.cost and spec.cost.per_chars:
+        unit[spec.cost.per_chars] = "x"
+    if spec.cost and spec.cost.per_media_seconds:
+        unit[spec.cost.per_media_seconds] = dict(ONE_SECOND)
     for combo in product(*pools):
-        yield {**text, **dict(zip(names, combo, strict=True))}
+        yield {**unit, **dict(zip(names, combo, strict=True))}
 
 
 def credit_range(spec: ModelSpec) -> tuple[Decimal, Decimal] | None:
-    """The lowest and highest known cost over all choice combinations."""
-    known = [c for c in (credits_for(spec, combo) for combo in combinations(spec)) if c]
+    """The lowest and highest known cost over all choice combinations.
+
+    For a model priced per second of a file (`spec.cost.per_second`) it is the price of one
+    second, whatever KIE's minimum billed duration.
+    """
+    unit = spec
+    if spec.cost is not None and spec.cost.min_seconds is not None:
+        unit = spec.model_copy(update={"cost": spec.cost.model_copy(update={"min_seconds": None})})
+    known = [c for c in (credits_for(unit, combo) for combo in combinations(spec)) if c]
     if not known:
         return None
     return min(known), max(known)

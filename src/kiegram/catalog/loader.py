@@ -102,9 +102,30 @@ def _check(spec: ModelSpec, where: str) -> None:
         _require_known(spec.cost.by, known, where, "cost.by")
         extra = [n for n in (spec.cost.per, spec.cost.per_chars) if n is not None]
         _require_known(extra, known, where, "cost")
+        _check_seconds(spec, where)
     for field in spec.inputs:
         _require_known(field.when, known, where, f"{field.name}.when")
         _check_default(field, where)
+
+
+def _check_seconds(spec: ModelSpec, where: str) -> None:
+    """`per_media_seconds` names a media input; the second limits come only with it."""
+    cost = spec.cost
+    if cost is None:
+        return
+    name = cost.per_media_seconds
+    if name is None:
+        if cost.min_seconds is not None or cost.max_seconds is not None:
+            raise CatalogError(f"{where}: cost.min_seconds/max_seconds need per_media_seconds")
+        return
+    field = spec.inputs_by_name().get(name)
+    if field is None or not field.is_media:
+        raise CatalogError(f"{where}: cost.per_media_seconds names no media input: {name!r}")
+    low, high = cost.min_seconds, cost.max_seconds
+    if (low is not None and low < 0) or (high is not None and high <= 0):
+        raise CatalogError(f"{where}: cost.min_seconds/max_seconds must be positive")
+    if low is not None and high is not None and low > high:
+        raise CatalogError(f"{where}: cost.min_seconds is above cost.max_seconds")
 
 
 def _require_known(names: Iterable[str], known: set[str], where: str, what: str) -> None:

@@ -161,8 +161,11 @@ class CostSpec(_Frozen):
     credits = table[values of `by`, joined by "|"; "*" matches anything]
               * value of `per` (a number input, or the item count of a list input)
               / `per_unit`
-              * ceil(len(text of `per_chars`) / `chars_unit`) when `per_chars` is set.
-    A combination with no row has an unknown cost: it is not offered.
+              * ceil(len(text of `per_chars`) / `chars_unit`) when `per_chars` is set
+              * max(ceil(seconds), `min_seconds`, 1) when `per_media_seconds` is set
+                (seconds: the total duration of the files given for that media input).
+    A combination with no row has an unknown cost: it is not offered. A file of unknown
+    duration makes the cost unknown; files longer than `max_seconds` are refused.
     """
 
     by: tuple[str, ...] = ()
@@ -171,7 +174,15 @@ class CostSpec(_Frozen):
     per_unit: float = 1.0
     per_chars: str | None = None
     chars_unit: int = 1000
+    per_media_seconds: str | None = None
+    min_seconds: float | None = None  # KIE's minimum billed duration
+    max_seconds: float | None = None  # the longest input the model documents
     note: str = ""
+
+    @property
+    def per_second(self) -> bool:
+        """True when the price is per second of an uploaded file (ranges are for 1 s)."""
+        return self.per_media_seconds is not None
 
 
 class ModelStatus(StrEnum):

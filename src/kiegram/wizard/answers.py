@@ -34,6 +34,7 @@ class MediaRef:
     mime: str | None = None
     size: int | None = None
     name: str | None = None
+    duration: float | None = None  # seconds, as Telegram reports for video, audio and voice
 
     def to_json(self) -> dict[str, Any]:
         """The JSON form stored in the wizard state."""
@@ -43,6 +44,7 @@ class MediaRef:
             "mime": self.mime,
             "size": self.size,
             "name": self.name,
+            "duration": self.duration,
         }
 
 

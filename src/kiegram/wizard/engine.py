@@ -9,7 +9,7 @@ from kiegram.catalog import Catalog, InputKind, InputSpec, ModelSpec
 from kiegram.wizard.answers import Action, Answer, MediaAnswer, Press, TextAnswer
 from kiegram.wizard.display import presets
 from kiegram.wizard.errors import InvalidAnswer, UnknownModelError
-from kiegram.wizard.media import check_media, refs_from_text
+from kiegram.wizard.media import check_media, check_seconds, refs_from_text
 from kiegram.wizard.navigation import back, enter_step, forward, go
 from kiegram.wizard.parse import param_of, parse_boolean, parse_choice, parse_number, parse_text
 from kiegram.wizard.pricing import offered
@@ -145,7 +145,9 @@ def take(spec: ModelSpec, values: Mapping[str, Any], field: InputSpec, answer: A
     if isinstance(answer, MediaAnswer):
         if not field.is_media:
             raise InvalidAnswer("wizard.err_expected_text", param=param_of(field))
-        return check_media(field, answer.items)
+        stored = check_media(field, answer.items)
+        check_seconds(spec, field, answer.items)
+        return stored
     return typed(spec, values, field, answer)
 
 

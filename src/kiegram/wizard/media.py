@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from kiegram.catalog import InputKind, InputSpec
+from kiegram.catalog import InputKind, InputSpec, ModelSpec
 from kiegram.wizard.answers import MediaRef
 from kiegram.wizard.errors import InvalidAnswer
 from kiegram.wizard.parse import is_http_url, listing, param_of
@@ -126,6 +126,22 @@ def check_media(field: InputSpec, items: Sequence[MediaRef]) -> Any:
         check_ref(field, ref)
     refs = [ref.to_json() for ref in items]
     return refs[0] if field.kind is InputKind.MEDIA else refs
+
+
+def check_seconds(spec: ModelSpec, field: InputSpec, items: Sequence[MediaRef]) -> None:
+    """Files priced per second may not be longer than the model's documented limit."""
+    cost = spec.cost
+    if cost is None or cost.per_media_seconds != field.name or cost.max_seconds is None:
+        return
+    known = [ref.duration for ref in items if ref.duration is not None]
+    total = sum(known)
+    if total > cost.max_seconds:
+        raise InvalidAnswer(
+            "wizard.err_media_too_long",
+            param=param_of(field),
+            limit=f"{cost.max_seconds:g}",
+            seconds=f"{total:g}",
+        )
 
 
 def refs_from_text(field: InputSpec, raw: str) -> list[MediaRef]:

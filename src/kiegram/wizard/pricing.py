@@ -8,6 +8,7 @@ from itertools import islice, product
 from typing import Any
 
 from kiegram.catalog import InputKind, InputSpec, ModelSpec, Value, credits_for
+from kiegram.catalog.cost import ONE_SECOND, media_seconds
 
 MAX_PROBES = 256  # combinations tried when other cost inputs are still open
 
@@ -40,6 +41,9 @@ def _probes(spec: ModelSpec, values: Mapping[str, Any], name: str) -> Iterator[d
     # Quantities not given yet (the text of a TTS prompt, a count) must not hide a price row.
     if cost is not None and cost.per_chars and not isinstance(base.get(cost.per_chars), str):
         base[cost.per_chars] = "x"
+    seconds = cost.per_media_seconds if cost is not None else None
+    if seconds is not None and media_seconds(base.get(seconds)) is None:
+        base[seconds] = dict(ONE_SECOND)
     if cost is not None and cost.per and cost.per != name and base.get(cost.per) is None:
         per_field = spec.input(cost.per)
         base[cost.per] = per_field.default if per_field.default is not None else 1
@@ -70,3 +74,11 @@ def prices_for(
     if len(set(prices.values())) <= 1:
         return dict.fromkeys(prices)
     return prices
+
+
+def unknown_duration(spec: ModelSpec, values: Mapping[str, Any]) -> InputSpec | None:
+    """The per-second media input whose given files have no known duration, if any."""
+    name = spec.cost.per_media_seconds if spec.cost is not None else None
+    if name is None or values.get(name) is None or media_seconds(values[name]) is not None:
+        return None
+    return spec.input(name)

@@ -11,7 +11,7 @@ from kiegram.wizard.display import option_text, presets, value_text
 from kiegram.wizard.errors import MissingInputError
 from kiegram.wizard.parse import param_of, show
 from kiegram.wizard.payload import sent
-from kiegram.wizard.pricing import credits, prices_for
+from kiegram.wizard.pricing import credits, prices_for, unknown_duration
 from kiegram.wizard.state import settings, steps
 from kiegram.wizard.view import (
     Button,
@@ -192,6 +192,12 @@ def _confirm_view(spec: ModelSpec, state: Mapping[str, Any]) -> View:
         rows.append(_nav(Action.SETTINGS))
     rows.append(_nav(Action.BACK, Action.CANCEL))
     text = Msg("wizard.confirm_text" if cost is not None else "wizard.not_available")
+    timeless = unknown_duration(spec, values) if cost is None else None
+    if timeless is not None:
+        # Priced per second, but the file came as a link or a document: no length, no price.
+        text = Msg(
+            "wizard.duration_unknown", {"param": param_of(timeless), "media": _media(timeless)}
+        )
     return View(
         ScreenKind.CONFIRM,
         spec.id,
