@@ -29,5 +29,5 @@ def media_refs(message: Message) -> list[MediaRef]:
                 "video/mp4" if kind == "video" else "audio/ogg"
             )
             name = getattr(item, "file_name", None)
-            return [MediaRef(f"tg:{item.file_id}", kind, mime, item.file_size, name)]
+            return [MediaRef(f"tg:{item.file_id}", kind, mime, item.file_size, name, item.duration)]
     return []
