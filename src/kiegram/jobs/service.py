@@ -270,6 +270,8 @@ class JobService:
     async def _adopt(self, task_id: str, job_id: str) -> Job | None:
         """Attach a task KIE confirms was created for a job whose create was unconfirmed."""
         job = await self.store.get(job_id)
+        if job is not None and job.task_id == task_id:
+            return job  # its create finished while the callback was on its way
         if job is None or job.state is not JobState.PENDING:
             return None
         status = await self._read_task(job, task_id)
