@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,15 +15,23 @@ from kiegram.testing import FakeTelegram
 
 
 @pytest.fixture
-async def running(tmp_path: Path) -> AsyncIterator[tuple[App, FakeTelegram]]:
+def bot_settings() -> dict[str, Any]:
+    """Settings overrides for `running`; a test module overrides this fixture to change them."""
+    return {}
+
+
+@pytest.fixture
+async def running(
+    tmp_path: Path, bot_settings: dict[str, Any]
+) -> AsyncIterator[tuple[App, FakeTelegram]]:
     telegram = FakeTelegram()
     await telegram.start()
+    values: dict[str, Any] = {"http_port": 0, "admin_ids": (999,), **bot_settings}
     settings = Settings(
         bot_token=telegram.token,
         telegram_api_base=telegram.base_url,
         data_dir=tmp_path,
-        http_port=0,
-        admin_ids=(999,),
+        **values,
     )
     app = await build_app(settings)
     poller = asyncio.create_task(app.poller.run(app.stop))

@@ -105,7 +105,8 @@ class Desk:
     ) -> bool:
         """Refuse a model or option the admin switched off after the wizard opened."""
         board = await self.switches.board() if self.switches is not None else None
-        if board is None or board.allows(spec.id, values):
+        # The payload, not the answers: defaults the user never touched count too.
+        if board is None or board.allows(spec.id, build_payload(spec, values)):
             return False
         key = "bot.wizard.model_off" if not board.model_on(spec.id) else "admin.option_off"
         await conv.bot.send_message(conv.chat_id, conv.t(key))

@@ -8,6 +8,7 @@ from decimal import Decimal
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from kiegram.billing import SwitchBoard
 from kiegram.bot.callbacks import Go, LangPick, Nav
 from kiegram.bot.deps import Text
 from kiegram.catalog import Catalog, ModelSpec
@@ -16,23 +17,29 @@ from kiegram.catalog.menu import MENU_SECTIONS
 PriceRange = Callable[[ModelSpec], tuple[Decimal, Decimal] | None]
 
 
-def section_models(catalog: Catalog, section: str) -> list[ModelSpec]:
-    """Usable models of a menu section, popular first."""
+def section_models(
+    catalog: Catalog, section: str, board: SwitchBoard | None = None
+) -> list[ModelSpec]:
+    """Usable models of a menu section, popular first; none the admin switched off."""
     categories = MENU_SECTIONS.get(section, ())
     models = [m for m in catalog.usable() if m.category in categories]
+    models = [m for m in models if board is None or board.model_on(m.id)]
     return sorted(models, key=lambda m: (not m.popular,))
 
 
-def main_menu(catalog: Catalog, _: Text, lang: str) -> InlineKeyboardMarkup:
+def main_menu(
+    catalog: Catalog, _: Text, lang: str, board: SwitchBoard | None = None
+) -> InlineKeyboardMarkup:
     """Sections with model counts, popular models, history, balance, help, language."""
     kb = InlineKeyboardBuilder()
     for section in MENU_SECTIONS:
-        count = len(section_models(catalog, section))
+        count = len(section_models(catalog, section, board))
         if count:
             label = _(f"bot.section.{section}")
             kb.button(text=f"{label} ({count})", callback_data=Nav(to="sec", arg=section))
     kb.adjust(2)
-    popular = [m for m in catalog.usable() if m.popular][:4]
+    popular = [m for m in catalog.usable() if m.popular and (board is None or board.model_on(m.id))]
+    popular = popular[:4]
     for spec in popular:
         kb.row(
             InlineKeyboardButton(

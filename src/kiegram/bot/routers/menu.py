@@ -5,9 +5,11 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, Message, User
 from aiogram.utils.text_decorations import html_decoration as html
 
+from kiegram.billing import ModelSwitches, SwitchBoard
+from kiegram.billing.ports import UserStore
 from kiegram.bot import keyboards
 from kiegram.bot.callbacks import LangPick, Nav
 from kiegram.bot.deps import BotConfig, Text, bind
@@ -26,20 +28,41 @@ async def start(
     state: FSMContext,
     _: Text,
     lang: str,
+    users: UserStore | None = None,
+    switches: ModelSwitches | None = None,
 ) -> None:
     """Welcome and the main menu; a deep link opens a model card directly."""
     payload = command.args or ""
+    await state.set_state(None)  # leaves any admin input in progress
+    if users is not None and message.from_user is not None:
+        await register(users, message.from_user, lang, payload)
+    board = await switch_board(switches)
     if payload.startswith("m_"):
         spec = catalog.get(payload[2:])
-        if spec is not None and spec.usable:
+        if spec is not None and spec.usable and (board is None or board.model_on(spec.id)):
             await message.answer(**card(spec, prices, _, lang))
             return
-    await message.answer(_("bot.welcome"), reply_markup=keyboards.main_menu(catalog, _, lang))
+    markup = keyboards.main_menu(catalog, _, lang, board)
+    await message.answer(_("bot.welcome"), reply_markup=markup)
 
 
-async def menu_command(message: Message, catalog: Catalog, _: Text, lang: str) -> None:
+async def register(users: UserStore, user: User, lang: str, payload: str) -> None:
+    """Register the user; a payload r_<id> names who invited them (new users only)."""
+    referrer = int(payload[2:]) if payload.startswith("r_") and payload[2:].isdigit() else None
+    await users.touch(user.id, user.username, lang, referrer_id=referrer)
+
+
+async def switch_board(switches: ModelSwitches | None) -> SwitchBoard | None:
+    """The admin's switches as of now (None when the bot runs without them)."""
+    return await switches.board() if switches is not None else None
+
+
+async def menu_command(
+    message: Message, catalog: Catalog, _: Text, lang: str, switches: ModelSwitches | None = None
+) -> None:
     """The main menu."""
-    await message.answer(_("bot.menu_title"), reply_markup=keyboards.main_menu(catalog, _, lang))
+    markup = keyboards.main_menu(catalog, _, lang, await switch_board(switches))
+    await message.answer(_("bot.menu_title"), reply_markup=markup)
 
 
 async def help_command(message: Message, config: BotConfig, _: Text) -> None:
@@ -67,9 +90,16 @@ async def lang_pick(
     await edit_or_send(query, _("bot.lang_set"), keyboards.main_menu(catalog, _, lang))
 
 
-async def nav_menu(query: CallbackQuery, catalog: Catalog, _: Text, lang: str) -> None:
+async def nav_menu(
+    query: CallbackQuery,
+    catalog: Catalog,
+    _: Text,
+    lang: str,
+    switches: ModelSwitches | None = None,
+) -> None:
     """Back to the main menu."""
-    await edit_or_send(query, _("bot.menu_title"), keyboards.main_menu(catalog, _, lang))
+    markup = keyboards.main_menu(catalog, _, lang, await switch_board(switches))
+    await edit_or_send(query, _("bot.menu_title"), markup)
 
 
 async def nav_help(query: CallbackQuery, config: BotConfig, _: Text) -> None:
@@ -89,9 +119,11 @@ async def nav_section(
     prices: PriceBook,
     _: Text,
     lang: str,
+    switches: ModelSwitches | None = None,
 ) -> None:
     """The models of one menu section with their starting prices."""
-    models = keyboards.section_models(catalog, callback_data.arg)
+    board = await switch_board(switches)
+    models = keyboards.section_models(catalog, callback_data.arg, board)
     if not models:
         await edit_or_send(query, _("bot.section_empty"), keyboards.menu_only(_))
         return
@@ -111,10 +143,12 @@ async def nav_card(
     prices: PriceBook,
     _: Text,
     lang: str,
+    switches: ModelSwitches | None = None,
 ) -> None:
     """A model card: what it does, what it needs, the price range, a start button."""
     spec = catalog.get(callback_data.arg)
-    if spec is None or not spec.usable:
+    board = await switch_board(switches)
+    if spec is None or not spec.usable or (board is not None and not board.model_on(spec.id)):
         await edit_or_send(query, _("bot.model_gone"), keyboards.menu_only(_))
         return
     view = card(spec, prices, _, lang)

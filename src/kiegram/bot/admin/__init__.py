@@ -1,0 +1,1 @@
+"""The admin panel's pieces: access filters, states, screens and actions."""
