@@ -50,7 +50,8 @@ class Script:
 def media_ref(field: InputSpec, index: int) -> MediaRef:
     """A file reference the input accepts (kind, mime and name from its file types)."""
     kind = field.media.value if field.media else "image"
-    mime, name = MIME[kind], f"file{index}.jpg"
+    mime: str | None = MIME[kind]
+    name: str | None = f"file{index}.jpg"
     if field.file_types:
         entry = field.file_types[index % len(field.file_types)]
         mime = entry if "/" in entry else guess_mime(f"x.{entry}")
