@@ -6,50 +6,54 @@ import argparse
 import asyncio
 import logging
 import signal
-import sys
 from typing import Any
 
 from kiegram.errors import ConfigError
+
+log = logging.getLogger(__name__)
 
 
 def register(subparsers: Any) -> None:
     """Add `run` (and `db upgrade`) to the parser."""
     run = subparsers.add_parser("run", help="start the bot")
+    run.add_argument("--skip-checks", action="store_true", help="do not run the doctor first")
     run.set_defaults(func=run_bot)
     db = subparsers.add_parser("db", help="database tasks")
     sub = db.add_subparsers(dest="db_command", required=True)
     sub.add_parser("upgrade", help="apply migrations").set_defaults(func=db_upgrade)
 
 
-def run_bot(_args: argparse.Namespace) -> int:
-    """Load settings, build the app, run until SIGINT/SIGTERM, then shut down cleanly."""
+def run_bot(args: argparse.Namespace) -> int:
+    """Load settings, check them, build the app, run until SIGINT/SIGTERM, stop cleanly."""
+    from kiegram.ops.logging import setup_logging
+    from kiegram.ops.redaction import register_settings_secrets
     from kiegram.settings import load_settings
 
     settings = load_settings()
     if not settings.bot_token:
         raise ConfigError("BOT_TOKEN is not set: get one from @BotFather and put it in .env")
-    logging.basicConfig(
-        level=settings.log_level,
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    asyncio.run(_main(settings))
+    register_settings_secrets(settings)
+    setup_logging(settings.log_level, settings.log_format)
+    asyncio.run(_main(settings, checks=not args.skip_checks))
     return 0
 
 
-async def _main(settings: Any) -> None:
+async def _main(settings: Any, checks: bool) -> None:
     from kiegram.app import build_app, serve
+    from kiegram.ops.doctor import preflight
+    from kiegram.storage.db import upgrade
 
+    await upgrade(settings.effective_database_url)
+    if checks:
+        await preflight(settings, out=log.info)
     app = await build_app(settings)
     loop = asyncio.get_running_loop()
-    server = asyncio.create_task(serve(app))
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, server.cancel)
+        loop.add_signal_handler(sig, app.begin_shutdown)
     try:
-        await server
-    except asyncio.CancelledError:
-        logging.getLogger(__name__).info("stopping: finishing work in flight")
+        await serve(app)
     finally:
+        log.info("stopping: finishing work in flight, releasing job leases")
         await app.aclose()
 
 

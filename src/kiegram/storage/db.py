@@ -36,12 +36,16 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor.close()
 
 
+def _ensure_sqlite_dir(url: str) -> None:
+    path = url.split("///", 1)[-1] if url.startswith("sqlite") else ""
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
 def create_engine(url: str) -> AsyncEngine:
     """An async engine; SQLite files get WAL mode and a busy timeout."""
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        _ensure_sqlite_dir(url)
         engine = create_async_engine(url)
         sync: Engine = engine.sync_engine
         event.listen(sync, "connect", _sqlite_pragmas)
@@ -64,4 +68,5 @@ def alembic_config(url: str) -> Config:
 
 async def upgrade(url: str, revision: str = "heads") -> None:
     """Apply migrations up to `revision` (runs Alembic in a worker thread)."""
+    _ensure_sqlite_dir(url)
     await asyncio.to_thread(command.upgrade, alembic_config(url), revision)
