@@ -202,6 +202,10 @@ class FakeTelegram:
             stored = _attached(call, item)
             file_id = self.new_file(stored)
             file_obj = {"file_id": file_id, "file_unique_id": file_id, "file_size": len(stored)}
+            if kind in ("video", "animation"):
+                file_obj.update(width=1, height=1, duration=1)
+            elif kind in ("audio", "voice"):
+                file_obj["duration"] = 1
             message[kind] = [{**file_obj, "width": 1, "height": 1}] if kind == "photo" else file_obj
             caption = (item or params).get("caption")
             if caption:
