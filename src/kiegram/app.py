@@ -185,6 +185,7 @@ async def build_app(settings: Settings) -> App:
         ledger_store=ledger_store,
     )
     await progress.resume()
+    await broadcaster.resume()  # a broadcast a restart interrupted goes on (polling or webhook)
     web_app = build_web_app(complete=jobs.complete, webhook_key=settings.kie_webhook_key or None)
     return App(settings, bot, dp, engine, jobs, Poller(jobs), desk, web_app, stack)
 

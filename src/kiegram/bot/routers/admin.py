@@ -258,12 +258,6 @@ async def refuse_switched_off(event: Message | CallbackQuery, bot: Bot, _: Text)
         await bot.send_message(event.from_user.id, _("bot.wizard.model_off"), reply_markup=markup)
 
 
-async def resume_broadcast(broadcaster: Broadcaster | None = None) -> None:
-    """On startup: continue a broadcast a restart interrupted."""
-    if broadcaster is not None:
-        await broadcaster.resume()
-
-
 def _panel() -> Router:
     router = Router(name="admin_panel")
     router.message.filter(IsAdmin())
@@ -291,6 +285,5 @@ def build_router() -> Router:
     router = Router(name="admin")
     router.message.register(refuse_switched_off, Command("model"), SwitchedOff())
     router.callback_query.register(refuse_switched_off, Go.filter(), SwitchedOff())
-    router.startup.register(resume_broadcast)
     router.include_router(_panel())
     return router
