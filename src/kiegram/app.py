@@ -14,7 +14,6 @@ from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.fsm.storage.base import BaseStorage
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -42,6 +41,7 @@ from kiegram.catalog import Catalog, load_catalog
 from kiegram.i18n import load_translator
 from kiegram.jobs import JobService, Poller
 from kiegram.kie import KieClient
+from kiegram.scale import build_scale, mount_webhook
 from kiegram.settings import Settings
 from kiegram.storage.billing_repo import SqlBillingRepo
 from kiegram.storage.conversations import ConversationStore
@@ -101,14 +101,6 @@ async def _kie_base(
     return sandbox.base_url, sandbox.base_url, SANDBOX_KEY
 
 
-async def _fsm_storage(settings: Settings, engine: AsyncEngine) -> BaseStorage:
-    if settings.redis_url:
-        from aiogram.fsm.storage.redis import RedisStorage
-
-        return RedisStorage.from_url(settings.redis_url)
-    return SqlStorage(ConversationStore(engine))
-
-
 async def build_app(settings: Settings) -> App:
     """Build every part from settings; nothing is created at import time."""
     stack = AsyncExitStack()
@@ -147,6 +139,7 @@ async def build_app(settings: Settings) -> App:
         LedgerSettlement(ledger, quota, referrals),
         callback_url=callback,
         owner=f"{socket.gethostname()}:{id(stack):x}",
+        lease_seconds=settings.job_lease_seconds,
     )
     admin_ids = frozenset(settings.admin_ids)
     billing_repo = SqlBillingRepo(sessions)
@@ -158,12 +151,16 @@ async def build_app(settings: Settings) -> App:
         free_max_units=settings.free_max_units,
         referral_bonus=settings.referral_bonus_units,
     )
-    fsm_storage = await _fsm_storage(settings, engine)
+    scale = build_scale(settings.redis_url, settings.redis_prefix, engine)
+    stack.push_async_callback(scale.aclose)
+    fsm_storage, isolation = scale.fsm(SqlStorage(ConversationStore(engine)))
     broadcaster = Broadcaster(bot, users, fsm_storage, translator)
     stack.push_async_callback(broadcaster.close)
     dp = build_dispatcher(
         fsm_storage,
         translator,
+        events_isolation=isolation,
+        locks=scale.locks,
         catalog=catalog,
         prices=PriceBook(lambda credits: Decimal(rules.units(credits))),
         config=config,
@@ -184,6 +181,7 @@ async def build_app(settings: Settings) -> App:
         broadcaster=broadcaster,
         ledger_store=ledger_store,
     )
+    scale.guard(dp)
     await progress.resume()
     await broadcaster.resume()  # a broadcast a restart interrupted goes on (polling or webhook)
     web_app = build_web_app(complete=jobs.complete, webhook_key=settings.kie_webhook_key or None)
@@ -197,12 +195,7 @@ async def serve(app: App) -> None:
     """Run the HTTP server, the job poller and the update source until cancelled."""
     settings = app.settings
     if settings.webhook_url:
-        from aiogram.webhook.aiohttp_server import SimpleRequestHandler
-
-        handler = SimpleRequestHandler(
-            app.dp, app.bot, secret_token=settings.webhook_secret or None
-        )
-        handler.register(app.web_app, path=WEBHOOK_PATH)
+        mount_webhook(app.web_app, app.dp, app.bot, settings.webhook_secret, WEBHOOK_PATH)
     runner = web.AppRunner(app.web_app)
     await runner.setup()
     site = web.TCPSite(runner, app.settings.http_host, app.settings.http_port)

@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     public_url: str = ""  # where KIE can reach our callback endpoint
     database_url: str = ""
     redis_url: str = ""
+    redis_prefix: str = "kiegram"  # namespaces every Redis key (several bots on one Redis)
+    job_lease_seconds: float = Field(default=60.0, gt=0)  # how long a dead instance holds a job
     admin_ids: Annotated[tuple[int, ...], NoDecode] = ()
     admin_chat_id: int | None = None
     data_dir: Path = Path("data")

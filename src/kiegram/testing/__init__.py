@@ -2,5 +2,6 @@
 
 from kiegram.testing.telegram_fake import FakeTelegram
 from kiegram.testing.telegram_users import FakeUser
+from kiegram.testing.telegram_webhook import Delivery, WebhookTelegram
 
-__all__ = ["FakeTelegram", "FakeUser"]
+__all__ = ["Delivery", "FakeTelegram", "FakeUser", "WebhookTelegram"]

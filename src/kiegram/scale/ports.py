@@ -1,0 +1,36 @@
+"""What several instances share: a gate that lets each update through once, and locks."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+# An update being handled stays claimed this long, so a dead instance's claim runs out and
+# Telegram's retry is handled elsewhere; a handled one is remembered for Telegram's retry span.
+CLAIM_SECONDS = 120.0
+DONE_SECONDS = 24 * 3600.0
+
+
+class UpdateGate(Protocol):
+    """Claims update ids across instances: `claim` is True for exactly one live claimer."""
+
+    async def claim(self, key: str) -> bool:
+        """Claim `key` for handling; False when it is handled or being handled elsewhere."""
+
+    async def done(self, key: str) -> None:
+        """Mark `key` handled: later claims fail until it is forgotten."""
+
+    async def release(self, key: str) -> None:
+        """Give a claim back (the handler failed), so a retry may handle it."""
+
+
+class Locks(Protocol):
+    """Named leases held by one owner at a time (singleton work: broadcasts, reminders)."""
+
+    async def acquire(self, name: str, owner: str, ttl: float) -> bool:
+        """Take `name` for `ttl` seconds if free, expired or already ours."""
+
+    async def renew(self, name: str, owner: str, ttl: float) -> bool:
+        """Extend our hold of `name`; False when we no longer hold it."""
+
+    async def release(self, name: str, owner: str) -> bool:
+        """Let `name` go if we hold it."""

@@ -1,0 +1,93 @@
+"""The scale ports over Redis: SET NX with a TTL for updates, owner-checked leases for locks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from redis.asyncio import Redis
+
+# Compare-and-act scripts: only the holder may extend or delete its lock.
+_RENEW = """
+if redis.call('get', KEYS[1]) == ARGV[1] then
+  return redis.call('pexpire', KEYS[1], ARGV[2])
+end
+return 0
+"""
+_RELEASE = """
+if redis.call('get', KEYS[1]) == ARGV[1] then
+  return redis.call('del', KEYS[1])
+end
+return 0
+"""
+_RELEASE_CLAIM = """
+if redis.call('get', KEYS[1]) == 'claimed' then
+  return redis.call('del', KEYS[1])
+end
+return 0
+"""
+
+
+def connect(url: str) -> Redis:
+    """A Redis client for `url` (REDIS_URL)."""
+    client: Redis = Redis.from_url(url)
+    return client
+
+
+def _ms(seconds: float) -> int:
+    return max(1, int(seconds * 1000))
+
+
+class RedisUpdateGate:
+    """The UpdateGate over Redis keys `<prefix>:update:<key>`."""
+
+    def __init__(
+        self, redis: Redis, prefix: str, claim_seconds: float, done_seconds: float
+    ) -> None:
+        self._redis = redis
+        self._prefix = prefix
+        self._claim = claim_seconds
+        self._done = done_seconds
+
+    def _key(self, key: str) -> str:
+        return f"{self._prefix}:update:{key}"
+
+    async def claim(self, key: str) -> bool:
+        """SET NX: only the first claimer (or one after the claim ran out) gets True."""
+        return bool(await self._redis.set(self._key(key), "claimed", nx=True, px=_ms(self._claim)))
+
+    async def done(self, key: str) -> None:
+        """Keep the key, now marked handled, for the done period."""
+        await self._redis.set(self._key(key), "done", px=_ms(self._done))
+
+    async def release(self, key: str) -> None:
+        """Delete an unfinished claim."""
+        await _script(self._redis, _RELEASE_CLAIM, self._key(key))
+
+
+class RedisLocks:
+    """The Locks port over Redis keys `<prefix>:lock:<name>` holding the owner."""
+
+    def __init__(self, redis: Redis, prefix: str) -> None:
+        self._redis = redis
+        self._prefix = prefix
+
+    def _key(self, name: str) -> str:
+        return f"{self._prefix}:lock:{name}"
+
+    async def acquire(self, name: str, owner: str, ttl: float) -> bool:
+        """SET NX, or extend when the lock is already ours."""
+        if await self._redis.set(self._key(name), owner, nx=True, px=_ms(ttl)):
+            return True
+        return await self.renew(name, owner, ttl)
+
+    async def renew(self, name: str, owner: str, ttl: float) -> bool:
+        """Extend the lock if we hold it."""
+        return bool(await _script(self._redis, _RENEW, self._key(name), owner, _ms(ttl)))
+
+    async def release(self, name: str, owner: str) -> bool:
+        """Delete the lock if we hold it."""
+        return bool(await _script(self._redis, _RELEASE, self._key(name), owner))
+
+
+async def _script(redis: Redis, source: str, key: str, *args: Any) -> Any:
+    return await redis.eval(source, 1, key, *args)

@@ -1,0 +1,22 @@
+"""The Telegram webhook route, answered only once the update is handled."""
+
+from __future__ import annotations
+
+from aiogram import Bot, Dispatcher
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler
+from aiohttp import web
+
+WEBHOOK_PATH = "/telegram/webhook"
+
+
+def mount_webhook(
+    web_app: web.Application, dp: Dispatcher, bot: Bot, secret: str | None, path: str = WEBHOOK_PATH
+) -> None:
+    """Serve updates at `path`; the reply waits for the handler (not in the background).
+
+    Telegram only retries an update that was not answered with 200, so answering after the
+    handler means an instance dying mid-update gets it re-sent (to a live instance), and the
+    update gate keeps a retry of a handled update from running twice.
+    """
+    handler = SimpleRequestHandler(dp, bot, secret_token=secret or None, handle_in_background=False)
+    handler.register(web_app, path=path)

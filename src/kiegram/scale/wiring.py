@@ -1,0 +1,65 @@
+"""Picks the shared back-ends: Redis when REDIS_URL is set, the database otherwise."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiogram import Dispatcher
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
+from aiogram.fsm.storage.redis import RedisStorage
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from kiegram.scale.dedup import UpdateDedup
+from kiegram.scale.ports import CLAIM_SECONDS, DONE_SECONDS, Locks, UpdateGate
+from kiegram.scale.redis_store import RedisLocks, RedisUpdateGate, connect
+from kiegram.storage.db import session_factory
+from kiegram.storage.scale_store import SqlLocks, SqlUpdateGate
+
+
+@dataclass
+class Scale:
+    """The update gate, the locks and (with Redis) the client they share."""
+
+    gate: UpdateGate
+    locks: Locks
+    redis: Redis | None = None
+    prefix: str = "kiegram"
+
+    def fsm(self, fallback: BaseStorage) -> tuple[BaseStorage, BaseEventIsolation | None]:
+        """Conversation storage and event isolation: aiogram's Redis pair, or `fallback`."""
+        if self.redis is None:
+            return fallback, None
+        storage = RedisStorage(
+            self.redis, key_builder=DefaultKeyBuilder(prefix=f"{self.prefix}:fsm")
+        )
+        # One user's updates are handled one at a time across all instances.
+        return storage, storage.create_isolation()
+
+    def guard(self, dp: Dispatcher) -> UpdateDedup:
+        """Install the de-duplicating outer middleware on every update of `dp`."""
+        dedup = UpdateDedup(self.gate)
+        dp.update.outer_middleware(dedup)
+        return dedup
+
+    async def aclose(self) -> None:
+        """Close the Redis client (the engine belongs to the app)."""
+        if self.redis is not None:
+            await self.redis.aclose()
+
+
+def build_scale(
+    redis_url: str,
+    prefix: str,
+    engine: AsyncEngine,
+    *,
+    claim_seconds: float = CLAIM_SECONDS,
+    done_seconds: float = DONE_SECONDS,
+) -> Scale:
+    """Redis-backed parts when `redis_url` is set, database tables otherwise."""
+    if redis_url:
+        redis = connect(redis_url)
+        gate = RedisUpdateGate(redis, prefix, claim_seconds, done_seconds)
+        return Scale(gate, RedisLocks(redis, prefix), redis, prefix)
+    sessions = session_factory(engine)
+    return Scale(SqlUpdateGate(sessions, claim_seconds, done_seconds), SqlLocks(sessions))

@@ -1,0 +1,131 @@
+"""The update gate and the singleton locks: one contract, on SQLite, PostgreSQL and Redis."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from kiegram.scale import Locks, UpdateGate, build_scale, connect
+from kiegram.scale.redis_store import RedisLocks, RedisUpdateGate
+from kiegram.storage.db import create_engine, session_factory
+from kiegram.storage.scale_store import SqlLocks, SqlUpdateGate
+from kiegram.testing.databases import redis_url
+
+
+class Clock:
+    """Seconds that only move when the test says so (the SQL stores take a clock)."""
+
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture(params=["sqlite", "pg", "redis"])
+async def backends(
+    request: pytest.FixtureRequest, redis_prefix: str
+) -> AsyncIterator[tuple[UpdateGate, Locks]]:
+    """The gate and the locks on one back-end."""
+    if request.param == "redis":
+        client = connect(redis_url())
+        yield RedisUpdateGate(client, redis_prefix, 60, 3600), RedisLocks(client, redis_prefix)
+        await client.aclose()
+        return
+    engine = create_engine(request.getfixturevalue(f"{request.param}_contract_url"))
+    scale = build_scale("", "unused", engine, claim_seconds=60, done_seconds=3600)
+    yield scale.gate, scale.locks
+    await engine.dispose()
+
+
+def _key() -> str:
+    return f"42:{uuid.uuid4().int % 10**9}"
+
+
+async def test_an_update_is_claimed_once(backends: tuple[UpdateGate, Locks]) -> None:
+    gate, _ = backends
+    key = _key()
+    assert await gate.claim(key)
+    assert not await gate.claim(key)
+    await gate.done(key)
+    assert not await gate.claim(key)
+    assert await gate.claim(_key())
+
+
+async def test_racing_claims_have_one_winner(backends: tuple[UpdateGate, Locks]) -> None:
+    gate, _ = backends
+    key = _key()
+    results = await asyncio.gather(*(gate.claim(key) for _ in range(10)))
+    assert results.count(True) == 1
+
+
+async def test_a_released_claim_can_be_claimed_again(backends: tuple[UpdateGate, Locks]) -> None:
+    gate, _ = backends
+    key = _key()
+    assert await gate.claim(key)
+    await gate.release(key)
+    assert await gate.claim(key)
+    await gate.done(key)
+    await gate.release(key)  # a handled update is never given back
+    assert not await gate.claim(key)
+
+
+async def test_a_lock_has_one_holder(backends: tuple[UpdateGate, Locks]) -> None:
+    _, locks = backends
+    name = f"broadcast-{uuid.uuid4().hex[:8]}"
+    assert await locks.acquire(name, "a", 30)
+    assert not await locks.acquire(name, "b", 30)
+    assert await locks.acquire(name, "a", 30)  # re-entrant for its owner
+    assert await locks.renew(name, "a", 30)
+    assert not await locks.renew(name, "b", 30)
+    assert not await locks.release(name, "b")
+    assert await locks.release(name, "a")
+    assert await locks.acquire(name, "b", 30)
+
+
+async def test_racing_acquires_have_one_winner(backends: tuple[UpdateGate, Locks]) -> None:
+    _, locks = backends
+    name = f"reminders-{uuid.uuid4().hex[:8]}"
+    results = await asyncio.gather(*(locks.acquire(name, f"o{i}", 30) for i in range(10)))
+    assert results.count(True) == 1
+
+
+async def test_expired_claims_and_locks_pass_on(engine: AsyncEngine) -> None:
+    clock = Clock()
+    sessions = session_factory(engine)
+    gate = SqlUpdateGate(sessions, 60, 3600, clock)
+    locks = SqlLocks(sessions, clock)
+    key, name = _key(), f"sweep-{uuid.uuid4().hex[:8]}"
+    assert await gate.claim(key) and await locks.acquire(name, "dead", 30)
+    clock.now += 61  # the claimer died: its claim ran out, Telegram's retry gets through
+    assert await gate.claim(key) and await locks.acquire(name, "alive", 30)
+    assert not await locks.renew(name, "dead", 30)
+    await gate.done(key)
+    clock.now += 3000
+    assert not await gate.claim(key)
+    clock.now += 700
+    assert await gate.claim(key)  # forgotten after the done period
+
+
+async def test_expired_redis_claims_and_locks_pass_on(redis_prefix: str) -> None:
+    client = connect(redis_url())
+    gate = RedisUpdateGate(client, redis_prefix, 0.2, 0.4)
+    locks = RedisLocks(client, redis_prefix)
+    key, name = _key(), "sweep"
+    assert await gate.claim(key) and await locks.acquire(name, "dead", 0.2)
+    await _eventually(lambda: gate.claim(key))
+    assert await locks.acquire(name, "alive", 30)
+    assert not await locks.renew(name, "dead", 30)
+    await client.aclose()
+
+
+async def _eventually(check: Callable[[], Awaitable[bool]]) -> None:
+    for _ in range(200):
+        if await check():
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("never became true")
