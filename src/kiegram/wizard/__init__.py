@@ -5,7 +5,9 @@ no Telegram, HTTP or database code, so the bot, the terminal (`kiegram try`) and
 the same logic.
 
 State: a JSON-serialisable dict (store it as-is): "model", "values" (KIE input name -> answer;
-media as {"ref", "media", "mime", "size", "name"} dicts, a list of them for media_list inputs;
+media as {"ref", "media", "mime", "size", "name", "duration"} dicts (duration in seconds or
+null; a model priced per second of a file has no price while it is null), a list of them for
+media_list inputs;
 "ref" is an http(s) URL or an opaque "tg:<file_id>" / "file:/path" the caller resolves to a
 URL before sending), "screen" ("step", "settings", "edit", "confirm", then "confirmed",
 "cancelled" or "closed"), "field" (the input of a step/edit screen) and "history" (the screens
