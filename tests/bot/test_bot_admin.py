@@ -207,3 +207,17 @@ async def test_broadcast_resumes_from_its_cursor_after_a_restart(
     for user_id in ids:
         assert len(_texts_to(telegram, user_id, "Пауза и продолжение")) == 1
     assert set(pauses) == {1 / 25}
+
+
+async def test_leaving_the_panel_stops_waiting_for_typed_input(
+    running: tuple[App, FakeTelegram],
+) -> None:
+    _app, telegram = running
+    admin = await _admin(telegram)
+    await admin.click("Пользователь")
+    assert "id пользователя" in admin.last_text()
+    await admin.send("/model z-image")  # the admin goes to generate instead
+    assert "Шаг 1" in admin.last_text()
+    await admin.send("a fox")  # a prompt, not a user look-up
+    assert "не найден" not in admin.last_text()
+    assert "Z-Image" in admin.last_text() and "Далее »" in admin.buttons()  # the wizard went on

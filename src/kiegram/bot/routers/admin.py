@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from aiogram import Bot, F, Router
+from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -64,6 +65,12 @@ async def cancel(message: Message, state: FSMContext, _: Text) -> None:
     """/cancel while the panel waits for typed input."""
     await state.set_state(None)
     await message.answer(_("admin.cancelled"), reply_markup=views.home_keyboard(_))
+
+
+async def leave_input(event: Message | CallbackQuery, state: FSMContext) -> None:
+    """Another command or a non-admin button: stop waiting for typed input, then go on."""
+    await state.set_state(None)
+    raise SkipHandler  # the update continues to the routers after this one
 
 
 async def ask(query: CallbackQuery, callback_data: Adm, state: FSMContext, _: Text) -> None:
@@ -265,6 +272,8 @@ def _panel() -> Router:
     router.message.register(admin_command, Command("admin"))
     router.message.register(refund_command, Command("refund"))
     router.message.register(cancel, Command("cancel"), StateFilter(AdminInput))
+    router.message.register(leave_input, StateFilter(AdminInput), F.text.startswith("/"))
+    router.callback_query.register(leave_input, StateFilter(AdminInput), ~Adm.filter())
     text = (F.text, ~F.text.startswith("/"))
     router.message.register(got_user, AdminInput.user, *text)
     router.message.register(got_amount, AdminInput.amount, *text)
