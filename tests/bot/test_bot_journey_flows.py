@@ -183,6 +183,7 @@ async def test_seedream_edit_takes_a_ten_photo_album_as_one_answer(
     await user.send("/model seedream/4.5-edit")
     await user.send_album([tiny_png(rgb=(i * 25, 10, 10)) for i in range(10)])
     await telegram.wait_for(lambda: "Шаг 2 из 2" in user.last_text(), timeout=10)
+    assert texts(user).count("Получаю файлы…") == 1
     await user.send("make them all look like a comic")
     await user.click("Далее »")
     assert "файлов: 10" in user.last_text()
@@ -252,6 +253,7 @@ async def test_cancel_during_generation_releases_the_hold(bot: App, telegram: Fa
     await user.send("/model z-image")
     await user.send("a slow fox sandbox:slow")
     await user.click("Далее »")
+    assert "Баланс после генерации" in user.last_text()
     await user.click(CONFIRM)
     await telegram.wait_for(lambda: "⛔ Отменить" in str(user.chat()), timeout=10)
     _message, cancel = user.find_button("⛔ Отменить")

@@ -25,6 +25,9 @@ class AlbumCollector:
     ) -> None:
         """Add items; (re)start the group's timer."""
         key = (chat_id, group)
+        if key not in self._items:
+            # Albums are answered after a quiet pause: say at once that the files arrive.
+            await conv.bot.send_message(chat_id, conv.t("bot.wizard.album_wait"))
         self._items.setdefault(key, []).extend(refs)
         timer = self._timers.pop(key, None)
         if timer is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -17,6 +18,7 @@ from kiegram.billing import (
     Ledger,
     ModelSwitches,
     PriceRules,
+    UnknownUser,
     utc_today,
 )
 from kiegram.billing.ports import UserStore
@@ -90,6 +92,23 @@ class Desk:
         task = asyncio.create_task(self._submit(conv, spec, payload, user_id, charge, message_id))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    async def outlook(
+        self, spec: ModelSpec, values: dict[str, Any], user_id: int, t: Callable[..., str]
+    ) -> str:
+        """For the confirm screen: a free use left today, or the balance after paying."""
+        price = self.rules.price_for(spec, values)
+        if price is None or user_id in self.admin_ids:
+            return ""
+        if self.quota.eligible(price):
+            left = await self.quota.left(user_id, utc_today())
+            if left > 0:
+                return t("bot.wizard.free", left=left, total=self.quota.per_day)
+        try:
+            balance = (await self.ledger.account(user_id)).balance
+        except UnknownUser:
+            balance = 0  # not stored before the first confirm
+        return t("bot.wizard.balance_after", balance=t("bot.price.amount", amount=balance - price))
 
     async def _announce(self, conv: Conversation, spec: ModelSpec) -> int | None:
         """The progress message (edited through the stages later), before the job exists."""

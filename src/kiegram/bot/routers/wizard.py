@@ -181,7 +181,11 @@ async def _after(
     view = step.view
     if not terminal(view):
         step = await conv.skip_filled(before, step)
-        await conv.show(step.view, sid, new=new)
+        extra = ""
+        spec = catalog.get(step.view.model_id)
+        if step.view.kind is ScreenKind.CONFIRM and spec is not None:
+            extra = await desk.outlook(spec, dict(step.state["values"]), user_id, conv.t)
+        await conv.show(step.view, sid, new=new, extra=extra)
         return
     spec = catalog.get(view.model_id)
     if view.kind is ScreenKind.CONFIRMED and spec is not None:
