@@ -268,6 +268,10 @@ async def test_cancel_during_generation_releases_the_hold(bot: App, telegram: Fa
     assert job.state is JobState.CANCELLED
     await user.press_data(cancel)  # the old button again: explained, nothing changes
     assert "уже завершена" in user.last_text()
+    await user.send("/history")
+    assert "⛔ отменено" in user.last_text()
+    await user.click("🔁 1")
+    assert "a slow fox" in user.last_text() and "Баланс после генерации" in user.last_text()
 
 
 async def test_a_failed_generation_is_explained_in_the_users_language(

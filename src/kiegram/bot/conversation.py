@@ -69,12 +69,12 @@ class Conversation:
         await self.show(step.view, sid, new=True)
         return step.view
 
-    async def start_filled(self, state: dict[str, Any]) -> View:
+    async def start_filled(self, state: dict[str, Any], extra: str = "") -> View:
         """Open a wizard filled in from an earlier job (repeat, variation, result as input)."""
         sid = secrets.token_hex(3)
         await self.state.update_data(wz=state, sid=sid, wz_msg=None, wz_fill=True)
         view = self.wizard.view(state)
-        await self.show(view, sid, new=True)
+        await self.show(view, sid, new=True, extra=extra)
         return view
 
     async def skip_filled(self, before: dict[str, Any], step: Step) -> Step:

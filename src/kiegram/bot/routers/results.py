@@ -13,6 +13,7 @@ from kiegram.bot import keyboards
 from kiegram.bot.callbacks import JobAct
 from kiegram.bot.conversation import Conversation
 from kiegram.bot.deps import Text
+from kiegram.bot.desk import Desk
 from kiegram.bot.prefill import (
     first_unfilled,
     media_value,
@@ -40,6 +41,7 @@ async def job_action(
     prices: PriceBook,
     jobs: JobService,
     progress: Progress,
+    desk: Desk,
     _: Text,
     lang: str,
 ) -> None:
@@ -54,7 +56,7 @@ async def job_action(
     if action == "c":
         await _cancel(job, jobs, progress, bot, _)
     elif action in ("r", "v"):
-        await _refill(job, action, conv, catalog, _)
+        await _refill(job, action, conv, catalog, desk, _)
     elif action == "u":
         await _offer(job, catalog, bot, _, lang)
     elif action[1:].isdigit() and action.startswith("u"):
@@ -76,7 +78,9 @@ async def _cancel(job: Job, jobs: JobService, progress: Progress, bot: Bot, _: T
     )
 
 
-async def _refill(job: Job, action: str, conv: Conversation, catalog: Catalog, _: Text) -> None:
+async def _refill(
+    job: Job, action: str, conv: Conversation, catalog: Catalog, desk: Desk, _: Text
+) -> None:
     """Repeat: the confirm screen with the job's values; variation: its prompt step."""
     spec = catalog.get(job.model_id)
     if spec is None or not spec.usable:
@@ -84,7 +88,9 @@ async def _refill(job: Job, action: str, conv: Conversation, catalog: Catalog, _
         return
     values = values_from_payload(spec, job.payload)
     prompt = text_step(spec, values) if action == "v" else None
-    await conv.start_filled(state_at(spec, values, prompt.name if prompt else None))
+    state = state_at(spec, values, prompt.name if prompt else None)
+    extra = "" if prompt else await desk.outlook(spec, state["values"], job.user_id, conv.t)
+    await conv.start_filled(state, extra)
 
 
 async def _offer(job: Job, catalog: Catalog, bot: Bot, _: Text, lang: str) -> None:
