@@ -30,9 +30,10 @@ class Scale:
         """Conversation storage and event isolation: aiogram's Redis pair, or `fallback`."""
         if self.redis is None:
             return fallback, None
-        storage = RedisStorage(
-            self.redis, key_builder=DefaultKeyBuilder(prefix=f"{self.prefix}:fsm")
-        )
+        # Bot id and destiny in the key: several bots may share a Redis, and the broadcast
+        # keeps its state under a destiny of its own.
+        keys = DefaultKeyBuilder(prefix=f"{self.prefix}:fsm", with_bot_id=True, with_destiny=True)
+        storage = RedisStorage(self.redis, key_builder=keys)
         # One user's updates are handled one at a time across all instances.
         return storage, storage.create_isolation()
 

@@ -1,0 +1,67 @@
+"""Webhook mode without Redis: the database gate lets a re-sent update through only once."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from scale_kit import Instance, free_port
+
+from kiegram.settings import Settings
+from kiegram.storage.db import upgrade
+from kiegram.testing import WebhookTelegram
+
+
+@pytest.fixture
+async def pair(tmp_path: Path) -> AsyncIterator[tuple[WebhookTelegram, Instance, Instance]]:
+    telegram = WebhookTelegram(secret="s", route="pinned")
+    await telegram.start()
+    url = f"sqlite+aiosqlite:///{tmp_path / 'shared.sqlite3'}"
+    await upgrade(url)
+    instances = []
+    for name in ("a", "b"):
+        settings = Settings(
+            bot_token=telegram.token,
+            telegram_api_base=telegram.base_url,
+            webhook_secret="s",
+            database_url=url,
+            redis_url="",
+            data_dir=tmp_path / name,
+            http_port=free_port(),
+        )
+        instance = Instance(name, settings)
+        await instance.start()
+        instances.append(instance)
+    telegram.set_webhooks([i.webhook_url for i in instances])
+    yield telegram, instances[0], instances[1]
+    for instance in instances:
+        await instance.stop()
+    await telegram.stop()
+
+
+async def test_a_retried_update_is_handled_once_across_instances(
+    pair: tuple[WebhookTelegram, Instance, Instance],
+) -> None:
+    telegram, first, second = pair
+    user = telegram.user(4)  # pinned: 4 % 2 == 0, so the first instance
+    replies = await user.send("/start")
+    assert replies and telegram.handled_by(max(telegram.sent)) == first.webhook_url
+    calls = len(telegram.calls)
+    assert await telegram.resend(max(telegram.sent), second.webhook_url) == 200
+    assert await telegram.resend(max(telegram.sent), first.webhook_url) == 200
+    assert len(telegram.calls) == calls
+    assert second.handled == 1 and first.handled == 2
+
+
+async def test_a_wrong_secret_is_refused_and_an_update_moves_on(
+    pair: tuple[WebhookTelegram, Instance, Instance],
+) -> None:
+    telegram, first, second = pair
+    telegram.secret = "wrong"
+    user = telegram.user(5)
+    update_id = await telegram.push("message", user._message(text="hi"))
+    assert await telegram.post(first.webhook_url, telegram.sent[update_id]) == 401
+    telegram.secret = "s"
+    await telegram.wait_consumed(update_id)
+    assert telegram.handled_by(update_id) in (first.webhook_url, second.webhook_url)
