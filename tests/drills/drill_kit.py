@@ -41,11 +41,13 @@ def texts(telegram: FakeTelegram, user: FakeUser) -> list[str]:
 
 
 async def walk_to_confirm(user: FakeUser) -> None:
-    """Accept the defaults of every remaining step until the confirm button shows."""
+    """Accept the defaults (or the selected option) until the confirm button shows."""
     for _ in range(12):
-        if any(CONFIRM in b for b in user.buttons()):
+        buttons = user.buttons()
+        if any(CONFIRM in b for b in buttons):
             return
-        await user.click("Далее")
+        chosen = [b for b in buttons if "Далее" in b] or [b for b in buttons if "✅" in b]
+        await user.click(chosen[0] if chosen else buttons[0])
     raise AssertionError(f"no confirm button; last buttons: {user.buttons()}")
 
 

@@ -50,10 +50,10 @@ class FakeUser:
     async def send(self, text: str, wait: bool = True) -> list[Call]:
         """Send a text message (commands included); returns the bot's calls it caused."""
         start = len(self.server.calls)
-        entities = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
         content: dict[str, Any] = {"text": text}
         if text.startswith("/"):
-            content["entities"] = entities
+            length = len(text.split()[0])
+            content["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
         await self._send("message", self._message(**content), wait)
         return self.server.calls[start:]
 
