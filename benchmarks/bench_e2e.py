@@ -1,0 +1,381 @@
+"""End to end: simulated users doing whole flows through the real bot, next to an echo bot.
+
+Run: .venv/bin/python benchmarks/bench_e2e.py [--pg] [--users N] [--seq N] [--rate R]
+     [--seconds S]
+The bot is `build_app` (SQLite in a temp dir; PostgreSQL in a temporary database with --pg),
+KIE is the sandbox (callbacks to the bot's own web app), Telegram is FakeTelegram over
+loopback HTTP. Updates go to `Dispatcher.feed_update` (as a webhook delivers them), timed per
+update by `kiegram.testing.load.FeedTelegram`. Each flow: /start, a section, a model card,
+Start, a prompt, settings, confirm, and (outside the timings) the photo arriving. The
+baseline is a bare aiogram echo bot driven by the same harness with the same mix of messages
+and button presses. Modes: sequential flows (clean CPU per update), N users at once
+(throughput) and a fixed offered rate (p99 counted from each update's scheduled time).
+CPU figures include FakeTelegram answering the bot's own calls (same process, both bots).
+Prints a table; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import socket
+import tempfile
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg  # type: ignore[import-untyped]
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.types import CallbackQuery, Message
+from aiohttp import web
+
+from kiegram.app import App, build_app
+from kiegram.settings import Settings
+from kiegram.testing import FakeUser
+from kiegram.testing.load import FeedTelegram, Pacer, Samples
+
+MODELS = ("Z-Image ·", "Nano Banana ·", "Flux 2 Pro ·", "Seedream 4.0 ·")
+CONFIRM = "Запустить генерацию"
+PG_URL = os.environ.get("KIEGRAM_TEST_PG", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+Flow = Callable[[FakeUser, int, Callable[[], Awaitable[object]]], Awaitable[None]]
+
+
+@dataclass
+class Row:
+    """One line of the table."""
+
+    bot: str
+    storage: str
+    mode: str
+    samples: Samples
+    seconds: float
+    cpu: float | None = None  # process CPU of the whole phase (None: use per-update deltas)
+    note: str = ""
+
+    def line(self) -> str:
+        """The row as table text."""
+        n = len(self.samples.wall)
+        rate = n / self.seconds if self.seconds else 0.0
+        return (
+            f"{self.bot:<8} {self.storage:<7} {self.mode:<18} {n:>7} {rate:>8.0f} "
+            f"{self.samples.percentile(50) * 1e3:>7.1f} {self.samples.percentile(99) * 1e3:>7.1f} "
+            f"{self.cpu_per_update() * 1e6:>8.0f} {self.samples.errors:>4}  {self.note}"
+        )
+
+    def cpu_per_update(self) -> float:
+        """CPU seconds per update: the phase's process CPU shared out, or the mean delta."""
+        n = len(self.samples.wall)
+        if self.cpu is None or not n:
+            return self.samples.cpu_mean()
+        return self.cpu / n
+
+
+# --- the two bots --------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@asynccontextmanager
+async def kiegram_bot(telegram: FeedTelegram, database_url: str) -> AsyncIterator[App]:
+    """The real bot from its composition root, with its web app taking KIE callbacks."""
+    port = free_port()
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(
+            bot_token=telegram.token,
+            telegram_api_base=telegram.base_url,
+            data_dir=Path(tmp),
+            database_url=database_url,
+            redis_url="",
+            kie_api_key="",
+            http_port=port,
+            public_url=f"http://127.0.0.1:{port}",
+            admin_ids=(),
+        )
+        app = await build_app(settings)
+        runner = web.AppRunner(app.web_app, access_log=None)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", port).start()
+        poller = asyncio.create_task(app.poller.run(app.stop))
+        telegram.attach(app.dp, app.bot)
+        try:
+            yield app
+        finally:
+            app.stop.set()
+            await poller
+            await runner.cleanup()
+            await app.aclose()
+
+
+@asynccontextmanager
+async def echo_bot(telegram: FeedTelegram) -> AsyncIterator[Dispatcher]:
+    """A bare aiogram dispatcher answering every message and button press."""
+    bot = Bot(
+        telegram.token, session=AiohttpSession(api=TelegramAPIServer.from_base(telegram.base_url))
+    )
+    dp = Dispatcher()
+
+    @dp.message()
+    async def echo(message: Message) -> None:
+        await message.answer(message.text or "…")
+
+    @dp.callback_query()
+    async def press(query: CallbackQuery, bot: Bot) -> None:
+        await query.answer()
+        await bot.send_message(query.from_user.id, query.data or "…")
+
+    telegram.attach(dp, bot)
+    try:
+        yield dp
+    finally:
+        await bot.session.close()
+
+
+@asynccontextmanager
+async def pg_database() -> AsyncIterator[str]:
+    """A temporary PostgreSQL database, dropped afterwards."""
+    name = f"kiegram_bench_{uuid.uuid4().hex[:8]}"
+    admin = PG_URL.replace("+asyncpg", "")
+    conn = await asyncpg.connect(admin)
+    await conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield PG_URL.rsplit("/", 1)[0] + "/" + name
+    finally:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.close()
+
+
+# --- flows -----------------------------------------------------------------------------------
+
+
+async def real_flow(user: FakeUser, n: int, tick: Callable[[], Awaitable[object]]) -> None:
+    """Start, section, model, Start, prompt, settings, confirm."""
+    await tick()
+    await user.send("/start")
+    for text in ("Создать картинку", MODELS[n % len(MODELS)], "Начать"):
+        await tick()
+        await user.click(text)
+    await tick()
+    await user.send(f"a red fox in the snow, take {n}")
+    for _ in range(8):
+        buttons = user.buttons()
+        if any(CONFIRM in b for b in buttons):
+            break
+        chosen = [b for b in buttons if "Далее" in b] or [b for b in buttons if "✅" in b]
+        await tick()
+        await user.click(chosen[0] if chosen else buttons[0])
+    await tick()
+    await user.click(CONFIRM)
+
+
+async def echo_flow(user: FakeUser, n: int, tick: Callable[[], Awaitable[object]]) -> None:
+    """The same mix: two messages and five button presses."""
+    await tick()
+    await user.send("/start")
+    for data in ("n:sec:0", "g:z-image", "w:next::s"):
+        await tick()
+        await user.press_data(data)
+    await tick()
+    await user.send(f"a red fox in the snow, take {n}")
+    for data in ("w:done::s", "w:ok::s"):
+        await tick()
+        await user.press_data(data)
+
+
+async def nothing() -> None:
+    """No pacing."""
+
+
+# --- modes -----------------------------------------------------------------------------------
+
+
+async def sequential(telegram: FeedTelegram, flow: Flow, users: list[int], real: bool) -> Samples:
+    """One flow at a time, each result received before the next (clean CPU per update)."""
+    telegram.reset()
+    for n, uid in enumerate(users):
+        await flow(telegram.user(uid), n, nothing)
+        if real:
+            await received(telegram, [uid])
+    return telegram.reset()
+
+
+async def concurrent(telegram: FeedTelegram, flow: Flow, users: list[int]) -> tuple[Samples, float]:
+    """All users at once; returns samples and the wall time of the interactive part."""
+    telegram.reset()
+    start = time.perf_counter()
+    await asyncio.gather(*(flow(telegram.user(uid), n, nothing) for n, uid in enumerate(users)))
+    return telegram.reset(), time.perf_counter() - start
+
+
+async def fixed_rate(
+    telegram: FeedTelegram, flow: Flow, users: list[int], rate: float, seconds: float
+) -> tuple[Samples, float]:
+    """Users loop flows while a pacer offers `rate` updates per second for `seconds`."""
+    telegram.reset()
+    pacer = Pacer(rate)
+    end = pacer.start + seconds
+
+    async def tick() -> None:
+        if await pacer.slot() > end:
+            raise TimeoutError
+
+    async def loop(uid: int) -> None:
+        user, n = telegram.user(uid), 0
+        try:
+            while True:
+                await flow(user, n, tick)
+                n += 1
+        except TimeoutError:
+            return
+
+    await asyncio.gather(*(loop(uid) for uid in users))
+    return telegram.reset(), time.perf_counter() - pacer.start
+
+
+async def received(telegram: FeedTelegram, users: list[int], timeout: float = 60) -> float:
+    """Wait until every user has got a photo; returns the seconds waited."""
+    start = time.perf_counter()
+    await telegram.wait_for(
+        lambda: all(telegram.sent_to[("sendphoto", uid)] >= 1 for uid in users), timeout
+    )
+    return time.perf_counter() - start
+
+
+# --- runs ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Sizes of one run."""
+
+    seq: int
+    users: int
+    rate: float
+    seconds: float
+
+
+def ids(base: int, count: int) -> list[int]:
+    """User ids of one mode (fresh users per mode)."""
+    return list(range(base, base + count))
+
+
+async def fund(app: App, users: list[int]) -> None:
+    """Accounts with plenty of units, so paid models confirm."""
+    for uid in users:
+        await app.desk.users.touch(uid, None, "ru")
+        await app.desk.ledger.grant(uid, 100_000, f"bench:{uid}", 0, "benchmark")
+
+
+async def run_modes(
+    telegram: FeedTelegram, flow: Flow, name: str, storage: str, plan: Plan, app: App | None
+) -> list[Row]:
+    """The three modes for one bot."""
+    seq_users, con_users, rate_users = (
+        ids(10_000, plan.seq),
+        ids(20_000, plan.users),
+        ids(30_000, int(plan.rate)),
+    )
+    if app is not None:
+        await fund(app, seq_users + con_users + rate_users)
+    seq = await sequential(telegram, flow, seq_users, app is not None)
+    rows = [Row(name, storage, f"sequential x{plan.seq}", seq, sum(seq.wall))]
+    cpu = time.process_time()
+    con, wall = await concurrent(telegram, flow, con_users)
+    cpu = time.process_time() - cpu
+    note = ""
+    if app is not None:
+        note = f"all {plan.users} photos in {await received(telegram, con_users):.1f} s"
+    rows.append(Row(name, storage, f"{plan.users} users at once", con, wall, cpu, note))
+    cpu = time.process_time()
+    paced, _wall = await fixed_rate(telegram, flow, rate_users, plan.rate, plan.seconds)
+    cpu = time.process_time() - cpu
+    mode = f"{plan.rate:.0f}/s for {plan.seconds:.0f} s"
+    rows.append(Row(name, storage, mode, paced, plan.seconds, cpu))
+    return rows
+
+
+async def measure_echo(plan: Plan) -> list[Row]:
+    """The baseline bot."""
+    telegram = FeedTelegram()
+    await telegram.start()
+    try:
+        async with echo_bot(telegram):
+            return await run_modes(telegram, echo_flow, "echo", "-", plan, None)
+    finally:
+        await telegram.stop()
+
+
+async def measure_kiegram(plan: Plan, storage: str) -> list[Row]:
+    """The real bot on SQLite or a temporary PostgreSQL database."""
+    telegram = FeedTelegram()
+    await telegram.start()
+    try:
+        if storage == "sqlite":
+            async with kiegram_bot(telegram, "") as app:
+                return await run_modes(telegram, real_flow, "kiegram", storage, plan, app)
+        async with pg_database() as url, kiegram_bot(telegram, url) as app:
+            return await run_modes(telegram, real_flow, "kiegram", storage, plan, app)
+    finally:
+        await telegram.stop()
+
+
+def goals(rows: list[Row], rate: float) -> list[str]:
+    """The issue's goals next to the figures."""
+    echo = next(r for r in rows if r.bot == "echo" and r.mode.startswith("sequential"))
+    lines = []
+    for row in rows:
+        if row.bot != "kiegram":
+            continue
+        if row.mode.startswith("sequential"):
+            ratio = row.samples.cpu_mean() / echo.samples.cpu_mean()
+            lines.append(f"  goal: CPU per update within 2x of echo — {row.storage}: {ratio:.1f}x")
+        if row.mode.startswith(f"{rate:.0f}/s"):
+            p99 = row.samples.percentile(99) * 1e3
+            lines.append(
+                f"  goal: p99 < 50 ms at {rate:.0f} updates/s — {row.storage}: {p99:.0f} ms"
+            )
+    return lines
+
+
+async def main_async(plan: Plan, pg: bool) -> None:
+    """Run every bot and print the table."""
+    rows = await measure_echo(plan)
+    rows += await measure_kiegram(plan, "sqlite")
+    if pg:
+        rows += await measure_kiegram(plan, "pg")
+    print(
+        f"{'bot':<8} {'storage':<7} {'mode':<18} {'updates':>7} {'upd/s':>8} "
+        f"{'p50 ms':>7} {'p99 ms':>7} {'CPU µs':>8} {'err':>4}"
+    )
+    for row in rows:
+        print(row.line())
+    print("\n".join(goals(rows, plan.rate)))
+    print("  CPU: mean per-update delta when sequential; else the phase's process CPU / updates")
+
+
+def main() -> None:
+    """Parse flags, run, print."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--pg", action="store_true", help="also run on PostgreSQL")
+    parser.add_argument("--seq", type=int, default=20, help="sequential flows")
+    parser.add_argument("--users", type=int, default=50, help="users at once")
+    parser.add_argument("--rate", type=float, default=200, help="fixed offered updates/s")
+    parser.add_argument("--seconds", type=float, default=10, help="fixed-rate duration")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.ERROR)
+    asyncio.run(main_async(Plan(args.seq, args.users, args.rate, args.seconds), args.pg))
+
+
+if __name__ == "__main__":
+    main()
