@@ -56,6 +56,7 @@ class FeedTelegram(FakeTelegram):
         self.samples = Samples()
         self.by_chat: dict[int, dict[int, dict[str, Any]]] = {}
         self.sent_to: Counter[tuple[str, int]] = Counter()
+        self.update_errors: Counter[str] = Counter()
         self._dp: Dispatcher | None = None
         self._bot: Bot | None = None
         self._ids = itertools.count(1)
@@ -79,9 +80,10 @@ class FeedTelegram(FakeTelegram):
         start, cpu = _scheduled.get() or time.perf_counter(), time.process_time()
         try:
             await self._dp.feed_update(self._bot, update)
-        except Exception:  # a crash is a measured outcome here, not the driver's end
+        except Exception as exc:  # a crash is a measured outcome here, not the driver's end
             self.samples.errors += 1
-            log.exception("update %s failed", update_id)
+            self.update_errors[f"{type(exc).__name__}: {str(exc).splitlines()[0][:120]}"] += 1
+            log.debug("update %s failed", update_id, exc_info=True)
         self.samples.cpu.append(time.process_time() - cpu)
         self.samples.wall.append(time.perf_counter() - start)
         return update_id
