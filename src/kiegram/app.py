@@ -37,10 +37,15 @@ from kiegram.bot.fsm import SqlStorage
 from kiegram.bot.prices import PriceBook
 from kiegram.bot.progress import Progress
 from kiegram.bot.routers.wizard import album_finisher
+from kiegram.bot.session import RetryAfter
 from kiegram.catalog import Catalog, load_catalog
 from kiegram.i18n import load_translator
 from kiegram.jobs import JobService, Poller
 from kiegram.kie import KieClient
+from kiegram.ops.health import Readiness, add_ops_routes
+from kiegram.ops.kie_metrics import MeteredTransport, kie_hosts
+from kiegram.ops.metrics import Metrics
+from kiegram.ops.middleware import MetricsMiddleware, TelegramErrorMiddleware
 from kiegram.scale import build_scale, mount_webhook
 from kiegram.settings import Settings
 from kiegram.storage.billing_repo import SqlBillingRepo
@@ -71,8 +76,17 @@ class App:
     desk: Desk
     web_app: web.Application
     stack: AsyncExitStack
+    metrics: Metrics
+    readiness: Readiness
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
+
+    def begin_shutdown(self) -> None:
+        """SIGTERM: report not ready, stop taking updates; handlers in flight finish."""
+        self.readiness.start_draining()
+        self.stop.set()
+        if self.dp._running_lock.locked():  # polling: ask it to stop after this batch
+            self.tasks.append(asyncio.create_task(self.dp.stop_polling()))
 
     async def aclose(self) -> None:
         """Stop polling jobs, finish submissions in flight, close clients and the engine."""
@@ -111,8 +125,10 @@ async def build_app(settings: Settings) -> App:
     catalog = load_catalog(cache_dir=settings.data_dir / "cache")
     translator = load_translator()
     base, upload_base, key = await _kie_base(settings, catalog, stack)
+    metrics = Metrics()
+    metered = MeteredTransport(metrics, kie_hosts(base, upload_base))
     kie = await stack.enter_async_context(
-        KieClient(key, base_url=base, upload_base_url=upload_base)
+        KieClient(key, base_url=base, upload_base_url=upload_base, transport=metered)
     )
     api = TelegramAPIServer.from_base(settings.telegram_api_base)
     bot = Bot(
@@ -184,8 +200,15 @@ async def build_app(settings: Settings) -> App:
     scale.guard(dp)
     await progress.resume()
     await broadcaster.resume()  # a broadcast a restart interrupted goes on (polling or webhook)
+    dp.update.outer_middleware(MetricsMiddleware(metrics))
+    bot.session.middleware(TelegramErrorMiddleware(metrics))
+    bot.session.middleware(RetryAfter())
+    readiness = Readiness(engine=engine)
     web_app = build_web_app(complete=jobs.complete, webhook_key=settings.kie_webhook_key or None)
-    return App(settings, bot, dp, engine, jobs, Poller(jobs), desk, web_app, stack)
+    add_ops_routes(web_app, readiness, metrics.registry)
+    return App(
+        settings, bot, dp, engine, jobs, Poller(jobs), desk, web_app, stack, metrics, readiness
+    )
 
 
 WEBHOOK_PATH = "/telegram/webhook"

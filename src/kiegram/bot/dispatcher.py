@@ -6,9 +6,8 @@ from typing import Any
 
 from aiogram import Dispatcher
 from aiogram.fsm.storage.base import BaseStorage
-from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 
-from kiegram.bot.middlewares import LangMiddleware
+from kiegram.bot.middlewares import AnswerFirst, LangMiddleware
 from kiegram.bot.routers import admin, balance, fallback, history, menu, results, wizard
 from kiegram.i18n import Translator
 
@@ -21,7 +20,7 @@ def build_dispatcher(storage: BaseStorage, translator: Translator, **deps: Any) 
     dp.callback_query.outer_middleware(lang)
     dp.pre_checkout_query.outer_middleware(lang)
     # Every button press is answered at once, before any work (no spinning buttons).
-    dp.callback_query.middleware(CallbackAnswerMiddleware(pre=True))
+    dp.callback_query.middleware(AnswerFirst())
     for feature in feature_routers():
         dp.include_router(feature)
     dp.include_router(fallback.build_router())

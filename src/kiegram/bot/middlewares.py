@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
-from aiogram.types import TelegramObject, User
+from aiogram.types import CallbackQuery, TelegramObject, User
 
 from kiegram.bot.deps import bind
 from kiegram.i18n import Translator, pick_lang
 
+log = logging.getLogger(__name__)
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
@@ -28,4 +31,17 @@ class LangMiddleware(BaseMiddleware):
         lang = stored or pick_lang(user.language_code if user else None)
         data["lang"] = lang
         data["_"] = bind(self.translator, lang)
+        return await handler(event, data)
+
+
+class AnswerFirst(BaseMiddleware):
+    """Answers every button press before any work; an expired query never blocks the press."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        if isinstance(event, CallbackQuery):
+            try:
+                await event.answer()
+            except TelegramBadRequest as exc:
+                # "query is too old" after a restart or a backlog: the press still counts.
+                log.info("callback %s not answered: %s", event.id, exc.message)
         return await handler(event, data)
