@@ -112,16 +112,9 @@ async def test_prompts_at_and_over_the_limit(drill: Drill) -> None:
     assert (await drill.answers())["prompt"] == "y" * 1000
 
 
-ZERO_WIDTH = pytest.mark.xfail(
-    strict=True,
-    reason="wizard/parse.py parse_text blanks only what str.strip() removes: a prompt of "
-    "zero-width spaces (U+200B) is taken as text and would be sent to KIE and charged",
-)
-
-
 @pytest.mark.parametrize(
     "blank",
-    [" ", "   \n\t  ", "\u3000", pytest.param("\u200b\u200b", marks=ZERO_WIDTH)],
+    [" ", "   \n\t  ", "\u3000", "\u200b\u200b"],
 )
 async def test_empty_and_whitespace_prompts_are_refused(drill: Drill, blank: str) -> None:
     await drill.send("/model z-image")
@@ -187,11 +180,6 @@ async def test_oversized_files_are_refused(drill: Drill) -> None:
     assert drill.user.last_text() == step
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="wizard/media.py check_ref checks only the upper size limit: a zero-byte file "
-    "(file_size 0) is taken and the confirm screen offers to pay for it",
-)
 async def test_zero_byte_files_are_refused(drill: Drill) -> None:
     await drill.send("/model recraft/remove-background")
     drill.refusal(await drill.user.send_file("document", b"", "image/png", "empty.png"))

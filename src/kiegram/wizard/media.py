@@ -88,6 +88,8 @@ def check_ref(field: InputSpec, ref: MediaRef) -> None:
         raise InvalidAnswer(
             "wizard.err_file_type", param=param_of(field), allowed=listing(field.file_types)
         )
+    if ref.size == 0:
+        raise InvalidAnswer("wizard.err_file_empty", param=param_of(field))
     if field.max_file_mb is not None and ref.size is not None:
         size_mb = ref.size / (1024 * 1024)
         if size_mb > field.max_file_mb:

@@ -21,10 +21,14 @@ def param_of(field: InputSpec) -> Label | str:
     return field.label or field.name
 
 
+# Characters that show nothing: a prompt made only of them is as empty as a blank one.
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u200e\u200f"))
+
+
 def parse_text(field: InputSpec, raw: str) -> str:
     """Stripped text within the input's length limits (never cut)."""
     text = raw.strip()
-    if not text:
+    if not text.translate(INVISIBLE).strip():
         raise InvalidAnswer("wizard.err_empty", param=param_of(field))
     if field.max_length is not None and len(text) > field.max_length:
         raise InvalidAnswer(
