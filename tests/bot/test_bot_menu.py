@@ -59,3 +59,9 @@ async def test_nothing_is_silent(menu_bot: FakeTelegram) -> None:
     await user.press_data("forged:data")
     assert "устарела" in user.last_text()
     assert len(user.answered_callbacks()) == 1
+
+
+async def test_per_second_models_say_so_on_their_card(menu_bot: FakeTelegram) -> None:
+    user = menu_bot.user(7)
+    await user.send("/start m_kling_ai-avatar-standard")
+    assert "за секунду файла" in user.last_text()

@@ -38,7 +38,7 @@ class PriceBook:
         span = self.range(spec)
         if span is None:
             return _("bot.price.unknown")
-        return _("bot.price.from", amount=fmt(span[0]))
+        return per_second(spec, _("bot.price.from", amount=fmt(span[0])), _)
 
     def span_text(self, spec: ModelSpec, _: Text) -> str:
         """ "12–40 кр." for model cards."""
@@ -46,8 +46,15 @@ class PriceBook:
         if span is None:
             return _("bot.price.unknown")
         if span[0] == span[1]:
-            return self.amount(span[0], _)
-        return _("bot.price.span", low=fmt(span[0]), high=fmt(span[1]))
+            return per_second(spec, self.amount(span[0], _), _)
+        return per_second(spec, _("bot.price.span", low=fmt(span[0]), high=fmt(span[1])), _)
+
+
+def per_second(spec: ModelSpec, price: str, _: Text) -> str:
+    """ "8 кр. за секунду" for models priced per second of the file the user sends."""
+    if spec.cost is not None and spec.cost.per_second:
+        return _("bot.price.per_second", price=price)
+    return price
 
 
 def fmt(amount: Decimal) -> str:

@@ -54,7 +54,7 @@ class Renderer:
             )
         for item in view.summary:
             lines.append(f"• {self.text(item.param)}: <b>{self.text(item.value)}</b>")
-        if view.kind is ScreenKind.CONFIRM:
+        if view.kind is ScreenKind.CONFIRM and view.text.key != "wizard.duration_unknown":
             shown = price(view.credits)
             key = "bot.wizard.cost" if shown else "bot.wizard.cost_unknown"
             lines.append("")
