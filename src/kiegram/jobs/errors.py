@@ -15,3 +15,7 @@ class MediaUnavailable(JobError):
 
 class DeliveryFailed(JobError):
     """Delivery could not reach the user right now; the job is retried later."""
+
+
+class LeaseLost(JobError):
+    """Another instance took the job's lease while this one worked on it; the work stopped."""

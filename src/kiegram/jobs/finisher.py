@@ -6,7 +6,8 @@ import logging
 from collections.abc import Callable, Collection
 from datetime import datetime, timedelta
 
-from kiegram.jobs.errors import DeliveryFailed
+from kiegram.jobs.errors import DeliveryFailed, LeaseLost
+from kiegram.jobs.lease import under_lease
 from kiegram.jobs.media import result_filename
 from kiegram.jobs.model import ErrorCode, Job, JobState, ResultFile
 from kiegram.jobs.ports import Delivery, JobStore, Settlement, TaskApi
@@ -69,12 +70,19 @@ class Finisher:
         return await self.deliver(won)
 
     async def deliver(self, job: Job) -> Job | None:
-        """Download and deliver a SUCCEEDED job's results, capture, mark it DELIVERED."""
-        files = await self._download(job)
+        """Download and deliver a SUCCEEDED job's results, capture, mark it DELIVERED.
+
+        The lease is renewed while this runs (a big video may take longer than the lease);
+        if another instance took it anyway, this attempt stops and that instance delivers.
+        """
         try:
-            await self._delivery.deliver(job, files)
+            files = await under_lease(
+                self.store, job.id, self._owner, self._clock, self._lease, self._send(job)
+            )
         except DeliveryFailed as exc:
             return await self._delivery_failed(job, str(exc))
+        except LeaseLost:
+            return await self.store.get(job.id)
         await self.settlement.capture(job)
         done = await self.store.transition(
             job.id, SUCCEEDED, JobState.DELIVERED, lease_owner=None, lease_until=None
@@ -104,6 +112,11 @@ class Finisher:
         except DeliveryFailed as exc:
             log.warning("job %s: could not tell the user about the failure: %s", job.id, exc)
         return failed
+
+    async def _send(self, job: Job) -> list[ResultFile]:
+        files = await self._download(job)
+        await self._delivery.deliver(job, files)
+        return files
 
     async def _download(self, job: Job) -> list[ResultFile]:
         files = []

@@ -37,6 +37,9 @@ class JobStore(Protocol):
     ) -> list[Job]:
         """Lease up to ``limit`` unfinished jobs that are due and not leased by anyone."""
 
+    async def extend_lease(self, job_id: str, owner: str, until: datetime) -> bool:
+        """Move the lease ``owner`` holds on a job to ``until``; False when it is not theirs."""
+
     async def release_leases(self, owner: str) -> int:
         """Drop every lease ``owner`` holds; returns how many."""
 

@@ -118,6 +118,18 @@ class SqlJobStore:
             rows = (await session.scalars(statement)).all()
             return sorted((to_job(r) for r in rows), key=lambda j: j.next_poll_at)
 
+    async def extend_lease(self, job_id: str, owner: str, until: datetime) -> bool:
+        """Compare-and-set on the owner: extend the lease only while ``owner`` still holds it."""
+        statement = (
+            update(JobRow)
+            .where(JobRow.id == job_id, JobRow.lease_owner == owner)
+            .values(lease_until=until)
+            .returning(JobRow.id)
+            .execution_options(synchronize_session=False)
+        )
+        async with self._sessions.begin() as session:
+            return (await session.scalars(statement)).one_or_none() is not None
+
     async def release_leases(self, owner: str) -> int:
         """Drop every lease ``owner`` holds."""
         statement = (
