@@ -41,12 +41,13 @@ from kiegram.bot.session import RetryAfter
 from kiegram.catalog import Catalog, load_catalog
 from kiegram.i18n import load_translator
 from kiegram.jobs import JobService, Poller
+from kiegram.jobs.sweeper import HoldSweeper
 from kiegram.kie import KieClient
 from kiegram.ops.health import Readiness, add_ops_routes
 from kiegram.ops.kie_metrics import MeteredTransport, kie_hosts
 from kiegram.ops.metrics import Metrics
 from kiegram.ops.middleware import MetricsMiddleware, TelegramErrorMiddleware
-from kiegram.scale import build_scale, mount_webhook
+from kiegram.scale import Locks, build_scale, mount_webhook, process_owner, run_exclusive
 from kiegram.settings import Settings
 from kiegram.storage.billing_repo import SqlBillingRepo
 from kiegram.storage.conversations import ConversationStore
@@ -55,6 +56,7 @@ from kiegram.storage.job_messages import SqlJobMessages
 from kiegram.storage.jobs_history import SqlJobHistory
 from kiegram.storage.jobs_repo import SqlJobStore
 from kiegram.storage.ledger_store import SqlLedgerStore
+from kiegram.storage.orphans import SqlOrphanHolds
 from kiegram.storage.users_store import SqlUserStore
 from kiegram.web.app import build_web_app
 from kiegram.wizard import Wizard
@@ -170,7 +172,11 @@ async def build_app(settings: Settings) -> App:
     scale = build_scale(settings.redis_url, settings.redis_prefix, engine)
     stack.push_async_callback(scale.aclose)
     fsm_storage, isolation = scale.fsm(SqlStorage(ConversationStore(engine)))
-    broadcaster = Broadcaster(bot, users, fsm_storage, translator)
+    lock_owner = process_owner()
+    # One instance sends a broadcast; the others wait and take over if it dies.
+    broadcaster = Broadcaster(
+        bot, users, fsm_storage, translator, locks=scale.locks, owner=lock_owner
+    )
     stack.push_async_callback(broadcaster.close)
     dp = build_dispatcher(
         fsm_storage,
@@ -206,9 +212,18 @@ async def build_app(settings: Settings) -> App:
     readiness = Readiness(engine=engine)
     web_app = build_web_app(complete=jobs.complete, webhook_key=settings.kie_webhook_key or None)
     add_ops_routes(web_app, readiness, metrics.registry)
-    return App(
-        settings, bot, dp, engine, jobs, Poller(jobs), desk, web_app, stack, metrics, readiness
-    )
+    sweeper = HoldSweeper(SqlOrphanHolds(sessions), ledger, quota)
+    poller = _poller(jobs, sweeper, scale.locks, lock_owner)
+    return App(settings, bot, dp, engine, jobs, poller, desk, web_app, stack, metrics, readiness)
+
+
+def _poller(jobs: JobService, sweeper: HoldSweeper, locks: Locks, owner: str) -> Poller:
+    """The job poller, also sweeping orphaned holds (on one instance at a time)."""
+
+    async def sweep() -> None:
+        await run_exclusive(locks, "sweep-holds", sweeper.sweep, owner=owner)
+
+    return Poller(jobs, sweep=sweep)
 
 
 WEBHOOK_PATH = "/telegram/webhook"

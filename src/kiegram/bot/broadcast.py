@@ -20,10 +20,14 @@ from aiogram.fsm.storage.base import BaseStorage, StorageKey
 
 from kiegram.billing.ports import UserStore
 from kiegram.i18n import Translator
+from kiegram.scale.ports import Locks
+from kiegram.scale.singleton import LockLost, process_owner, run_exclusive
 
 log = logging.getLogger(__name__)
 Sleep = Callable[[float], Awaitable[Any]]
 ATTEMPTS = 3
+LOCK_NAME = "broadcast"
+LOCK_WAIT = 10.0  # seconds between looks at a broadcast another instance is sending
 
 
 @dataclass
@@ -44,6 +48,8 @@ class Broadcaster:
 
     The state lives in the FSM storage (the database or Redis) under a key of its own, and
     the cursor moves after every user, so a restart resumes where the last run stopped.
+    With `locks`, only the instance holding the "broadcast" lock sends; the others wait and
+    take over if it dies (its lock runs out), so several instances never send twice.
     """
 
     def __init__(
@@ -56,6 +62,9 @@ class Broadcaster:
         per_second: float = 25.0,
         sleep: Sleep = asyncio.sleep,
         batch: int = 100,
+        locks: Locks | None = None,
+        owner: str | None = None,
+        lock_wait: float = LOCK_WAIT,
     ) -> None:
         self.bot = bot
         self.users = users
@@ -64,6 +73,9 @@ class Broadcaster:
         self.pause = 1.0 / per_second
         self.sleep = sleep
         self.batch = batch
+        self.locks = locks
+        self.owner = owner or process_owner()
+        self.lock_wait = lock_wait
         self._task: asyncio.Task[BroadcastState | None] | None = None
 
     @property
@@ -98,7 +110,23 @@ class Broadcaster:
 
     def _spawn(self) -> None:
         if self._task is None or self._task.done():
-            self._task = asyncio.create_task(self.run())
+            self._task = asyncio.create_task(self._run_once_anywhere())
+
+    async def _run_once_anywhere(self) -> BroadcastState | None:
+        """Send under the lock; while another instance sends, wait until it finishes or dies."""
+        if self.locks is None:
+            return await self.run()
+        while True:
+            try:
+                ran, state = await run_exclusive(self.locks, LOCK_NAME, self.run, owner=self.owner)
+            except LockLost:
+                ran, state = False, None  # the cursor is stored: whoever holds it goes on
+            if ran:
+                return state
+            state = await self.current()
+            if state is None or state.done:
+                return state
+            await self.sleep(self.lock_wait)
 
     async def wait(self) -> BroadcastState | None:
         """Wait for the running broadcast to end (tests, shutdown)."""
