@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
+from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -43,6 +44,8 @@ from kiegram.i18n import load_translator
 from kiegram.jobs import JobService, Poller
 from kiegram.jobs.sweeper import HoldSweeper
 from kiegram.kie import KieClient
+from kiegram.ops.alerting import AlertingDelivery, admin_chat_sender
+from kiegram.ops.alerts import Alerter, watch_credits
 from kiegram.ops.health import Readiness, add_ops_routes
 from kiegram.ops.kie_metrics import MeteredTransport, kie_hosts
 from kiegram.ops.metrics import Metrics
@@ -82,6 +85,8 @@ class App:
     readiness: Readiness
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
+    alerter: Alerter | None = None
+    kie_credits: Callable[[], Awaitable[float]] | None = None
 
     def begin_shutdown(self) -> None:
         """SIGTERM: report not ready, stop taking updates; handlers in flight finish."""
@@ -146,6 +151,11 @@ async def build_app(settings: Settings) -> App:
     rules = PriceRules(settings.markup, settings.kie_credits_per_unit, settings.price_rounding)
     callback = f"{settings.public_url.rstrip('/')}/kie/callback" if settings.public_url else None
     job_store = SqlJobStore(sessions)
+    alerter = (
+        Alerter(admin_chat_sender(bot.send_message, settings.admin_chat_id), translator)
+        if settings.admin_chat_id is not None
+        else None
+    )
     progress = Progress(bot, translator, catalog, SqlJobMessages(sessions), job_store)
     stack.push_async_callback(progress.aclose)
     jobs = JobService(
@@ -153,7 +163,7 @@ async def build_app(settings: Settings) -> App:
         kie,
         catalog,
         TelegramMedia(bot, kie),
-        TelegramDelivery(bot, translator, catalog, progress),
+        AlertingDelivery(TelegramDelivery(bot, translator, catalog, progress), alerter),
         LedgerSettlement(ledger, quota, referrals),
         callback_url=callback,
         owner=f"{socket.gethostname()}:{id(stack):x}",
@@ -202,6 +212,7 @@ async def build_app(settings: Settings) -> App:
         kie_credits=kie.get_credits,
         broadcaster=broadcaster,
         ledger_store=ledger_store,
+        alerter=alerter,
     )
     scale.guard(dp)
     await progress.resume()
@@ -214,7 +225,21 @@ async def build_app(settings: Settings) -> App:
     add_ops_routes(web_app, readiness, metrics.registry)
     sweeper = HoldSweeper(SqlOrphanHolds(sessions), ledger, quota)
     poller = _poller(jobs, sweeper, scale.locks, lock_owner)
-    return App(settings, bot, dp, engine, jobs, poller, desk, web_app, stack, metrics, readiness)
+    return App(
+        settings,
+        bot,
+        dp,
+        engine,
+        jobs,
+        poller,
+        desk,
+        web_app,
+        stack,
+        metrics,
+        readiness,
+        alerter=alerter,
+        kie_credits=None if settings.sandbox else kie.get_credits,
+    )
 
 
 def _poller(jobs: JobService, sweeper: HoldSweeper, locks: Locks, owner: str) -> Poller:
@@ -240,6 +265,8 @@ async def serve(app: App) -> None:
     await site.start()
     app.stack.push_async_callback(runner.cleanup)
     app.tasks.append(asyncio.create_task(app.poller.run(app.stop)))
+    if app.alerter is not None and app.kie_credits is not None:
+        app.tasks.append(asyncio.create_task(watch_credits(app.kie_credits, app.alerter)))
     if settings.webhook_url:
         url = settings.webhook_url.rstrip("/") + WEBHOOK_PATH
         await app.bot.set_webhook(url, secret_token=settings.webhook_secret or None)

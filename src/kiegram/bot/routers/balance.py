@@ -33,6 +33,7 @@ from kiegram.bot import keyboards
 from kiegram.bot.callbacks import Nav
 from kiegram.bot.deps import BotConfig, Text
 from kiegram.bot.screens import edit_or_send
+from kiegram.ops.alerts import Alerter
 
 log = logging.getLogger(__name__)
 CURRENCY = "XTR"
@@ -206,7 +207,14 @@ def _matches(parsed: InvoicePayload | None, user_id: int, currency: str, total: 
     return parsed.user_id == user_id and currency == CURRENCY and total == parsed.stars
 
 
-async def paid(message: Message, payments: Payments, users: UserStore, _: Text, lang: str) -> None:
+async def paid(
+    message: Message,
+    payments: Payments,
+    users: UserStore,
+    _: Text,
+    lang: str,
+    alerter: Alerter | None = None,
+) -> None:
     """Credit a successful payment exactly once, keyed by Telegram's charge id."""
     payment = message.successful_payment
     user = message.from_user
@@ -216,6 +224,8 @@ async def paid(message: Message, payments: Payments, users: UserStore, _: Text, 
     charge = payment.telegram_payment_charge_id
     if not _matches(parsed, user.id, payment.currency, payment.total_amount):
         log.error("unmatched payment %s from user %s", charge, user.id)
+        if alerter is not None:
+            await alerter.payment_error(f"unmatched payment {charge} from user {user.id}")
         await message.answer(_("balance.paid_unmatched", charge=charge))
         return
     assert parsed is not None  # _matches checked it

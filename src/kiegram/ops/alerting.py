@@ -1,0 +1,38 @@
+"""Alerts wired to the parts that notice trouble: failed generations, the admin chat."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from kiegram.jobs import Delivery, Job, ResultFile
+from kiegram.ops.alerts import Alerter
+
+
+class AlertingDelivery:
+    """A Delivery that also counts failed generations per model for burst alerts."""
+
+    def __init__(self, inner: Delivery, alerter: Alerter | None) -> None:
+        self.inner = inner
+        self.alerter = alerter
+
+    async def deliver(self, job: Job, files: list[ResultFile]) -> None:
+        """Deliver as the wrapped delivery does."""
+        await self.inner.deliver(job, files)
+
+    async def fail(self, job: Job) -> None:
+        """Tell the user, then record the failure (cancellations never get here)."""
+        await self.inner.fail(job)
+        if self.alerter is not None:
+            await self.alerter.generation_failed(job.model_id, job.error_message or "")
+
+
+def admin_chat_sender(
+    send_message: Callable[..., Awaitable[Any]], chat_id: int
+) -> Callable[[str], Awaitable[None]]:
+    """`send(text)` for the Alerter: a message to the configured admin chat."""
+
+    async def send(text: str) -> None:
+        await send_message(chat_id, text)
+
+    return send
