@@ -62,6 +62,7 @@ def _photos(telegram: FakeTelegram, user: FakeUser) -> int:
     )
 
 
+@pytest.mark.serial
 async def test_sigterm_during_a_generation_loses_nothing(
     seams: tuple[FakeTelegram, SandboxServer], tmp_path: Path
 ) -> None:

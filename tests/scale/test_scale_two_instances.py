@@ -153,6 +153,7 @@ async def _ledger_problems(url: str) -> tuple[list[str], list[int], list[int]]:
     return holds, mismatches, values
 
 
+@pytest.mark.serial
 async def test_two_instances_one_killed_midway_lose_nothing(
     seams: tuple[WebhookTelegram, SandboxServer, Balancer],
     pg_url: str,
