@@ -7,6 +7,7 @@ import asyncio
 import json
 import sys
 from collections.abc import Callable, Mapping
+from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
 
@@ -243,19 +244,22 @@ async def submit(
 
     `transport` (an httpx transport) is the network seam tests replace.
     """
-    from kiegram.errors import ConfigError
     from kiegram.kie import ApiFamily, KieClient, TaskState
     from kiegram.settings import load_settings
 
     settings = load_settings()
-    if not settings.kie_api_key:
-        raise ConfigError("KIE_API_KEY is not set (use --dry-run to see the request body)")
-    async with KieClient(
-        settings.kie_api_key,
-        base_url=settings.kie_base_url,
-        upload_base_url=settings.kie_upload_base_url,
-        transport=transport,
-    ) as client:
+    key, base, upload = settings.kie_api_key, settings.kie_base_url, settings.kie_upload_base_url
+    async with AsyncExitStack() as stack:
+        if not key:
+            # Like the bot: without a key, an in-process sandbox takes KIE's place.
+            from kiegram.sandbox import start_sandbox
+
+            sandbox = await stack.enter_async_context(await start_sandbox())
+            key, base, upload = "sandbox-key", sandbox.base_url, sandbox.base_url
+            print(f"KIE_API_KEY is not set: using the sandbox KIE at {base}", file=sys.stderr)
+        client = await stack.enter_async_context(
+            KieClient(key, base_url=base, upload_base_url=upload, transport=transport)
+        )
         urls: dict[str, str] = {}
         for ref, (data, name) in files.items():
             urls[ref] = await client.upload_file(data, name)
