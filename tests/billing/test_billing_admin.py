@@ -7,7 +7,7 @@ from typing import Any
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from conftest import ADMIN_ID, TABLES, Money
+from billing_kit import ADMIN_ID, TABLES, Money
 from sqlalchemy import Table, text
 from sqlalchemy.engine import Connection
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from conftest import Money
+from billing_kit import Money
 
 from kiegram.billing import HoldStatus, InvalidAmount, KeyConflict, SettleStatus, UnknownUser
 

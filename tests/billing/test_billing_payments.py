@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from conftest import ADMIN_ID, Money
+from billing_kit import ADMIN_ID, Money
 
 from kiegram.billing import AdjustStatus, PaymentStatus
 

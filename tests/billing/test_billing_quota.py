@@ -6,7 +6,7 @@ import asyncio
 from dataclasses import dataclass
 from datetime import date
 
-from conftest import Money
+from billing_kit import Money
 
 from kiegram.billing import FreeStatus, ReferralStatus
 

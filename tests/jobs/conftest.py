@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
-import uuid
-from collections.abc import AsyncIterator, Coroutine, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from jobs_fakes import Harness, make_harness, sandbox_client
@@ -21,34 +17,16 @@ from kiegram.kie.client import KieClient
 from kiegram.sandbox import SandboxServer, start_sandbox
 from kiegram.storage.db import create_engine, session_factory, upgrade
 from kiegram.storage.jobs_repo import SqlJobStore
+from kiegram.testing.databases import temporary_pg_database
 
 PG_URL = os.environ.get("KIEGRAM_TEST_PG", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
-
-
-async def _admin(statement: str) -> None:
-    engine = create_async_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    try:
-        async with engine.connect() as connection:
-            await connection.execute(text(statement))
-    finally:
-        await engine.dispose()
-
-
-def _run(coroutine: Coroutine[Any, Any, None]) -> None:
-    # Session fixtures may be set up inside a running loop: use a thread of our own.
-    with ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, coroutine).result()
 
 
 @pytest.fixture(scope="session")
 def pg_database() -> Iterator[str]:
     """A PostgreSQL database created for this test session and dropped afterwards."""
-    name = f"kiegram_jobs_{uuid.uuid4().hex[:12]}"
-    _run(_admin(f'CREATE DATABASE "{name}"'))
-    url = PG_URL.rsplit("/", 1)[0] + f"/{name}"
-    _run(upgrade(url))
-    yield url
-    _run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    with temporary_pg_database("kiegram_jobs") as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

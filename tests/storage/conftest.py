@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Coroutine, Iterator
+from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import pytest
 from alembic import command
@@ -14,20 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kiegram.storage.db import alembic_config, create_engine
 from kiegram.testing.databases import (
-    create_pg_database,
     delete_prefix,
-    drop_pg_database,
     redis_url,
+    temporary_pg_database,
     unique_prefix,
 )
 
 T = TypeVar("T")
-
-
-def _run(coroutine: Coroutine[Any, Any, T]) -> T:
-    # Session fixtures may be set up inside a running loop: use a thread of our own.
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 def _migrate(url: str) -> None:
@@ -39,10 +31,8 @@ def _migrate(url: str) -> None:
 @pytest.fixture(scope="session")
 def pg_contract_url() -> Iterator[str]:
     """One migrated PostgreSQL database for the session (tests use unique keys in it)."""
-    url = _run(create_pg_database("kiegram_contract"))
-    _migrate(url)
-    yield url
-    _run(drop_pg_database(url))
+    with temporary_pg_database("kiegram_contract") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

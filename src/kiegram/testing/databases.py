@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from typing import Any, TypeVar
 
 from redis.asyncio import Redis
 
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
 REDIS_URL = "redis://127.0.0.1:6379/0"
+T = TypeVar("T")
 
 
 def pg_admin_url() -> str:
@@ -64,3 +70,23 @@ async def delete_prefix(url: str, prefix: str) -> int:
     finally:
         await client.aclose()
     return deleted
+
+
+def run_in_thread(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to the end on a loop of its own (session fixtures, Alembic)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+@contextmanager
+def temporary_pg_database(label: str, revision: str | None = "heads") -> Iterator[str]:
+    """A fresh PostgreSQL database migrated to `revision` (None: empty), dropped afterwards."""
+    from kiegram.storage.db import upgrade
+
+    url = run_in_thread(create_pg_database(label))
+    try:
+        if revision is not None:
+            run_in_thread(upgrade(url, revision))
+        yield url
+    finally:
+        run_in_thread(drop_pg_database(url))
