@@ -27,9 +27,14 @@ class Scale:
     prefix: str = "kiegram"
 
     def fsm(self, fallback: BaseStorage) -> tuple[BaseStorage, BaseEventIsolation | None]:
-        """Conversation storage and event isolation: aiogram's Redis pair, or `fallback`."""
+        """Conversation storage and event isolation: aiogram's Redis pair, or `fallback`.
+
+        The fallback's own isolation is used when it has one (`create_isolation`, as the
+        database storage's per-update cache).
+        """
         if self.redis is None:
-            return fallback, None
+            create = getattr(fallback, "create_isolation", None)
+            return fallback, create() if create is not None else None
         # Bot id and destiny in the key: several bots may share a Redis, and the broadcast
         # keeps its state under a destiny of its own.
         keys = DefaultKeyBuilder(prefix=f"{self.prefix}:fsm", with_bot_id=True, with_destiny=True)

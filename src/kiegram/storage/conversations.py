@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, String, delete, select
+from sqlalchemy import JSON, DateTime, String, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -41,14 +42,29 @@ class ConversationStore:
 
     async def put(self, key: str, **fields: Any) -> None:
         """Set `state` and/or `data` for `key`, creating the row when needed."""
+        values = {**fields, "updated_at": _now()}
+        # One UPDATE in the common case (the row exists); an INSERT only for a new one.
+        for _attempt in range(2):
+            if await self._update(key, values):
+                return
+            row = {"key": key, "state": None, "data": {}, **values}
+            try:
+                async with self._sessions() as session, session.begin():
+                    await session.execute(insert(ConversationRow).values(**row))
+                return
+            except IntegrityError:
+                continue  # created meanwhile by a concurrent update: update it
+        raise AssertionError("conversation row neither updated nor inserted")
+
+    async def _update(self, key: str, values: dict[str, Any]) -> bool:
         async with self._sessions() as session, session.begin():
-            row = await session.get(ConversationRow, key, with_for_update=True)
-            if row is None:
-                row = ConversationRow(key=key, state=None, data={})
-                session.add(row)
-            for name, value in fields.items():
-                setattr(row, name, value)
-            row.updated_at = _now()
+            result = await session.execute(
+                update(ConversationRow)
+                .where(ConversationRow.key == key)
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
+            return bool(result.rowcount)
 
     async def delete(self, key: str) -> None:
         """Forget a conversation."""
