@@ -214,7 +214,10 @@ async def build_app(settings: Settings) -> App:
         ledger_store=ledger_store,
         alerter=alerter,
     )
-    scale.guard(dp)
+    if settings.webhook_url:
+        # Only webhooks get an update twice (Telegram's retries, several instances); one
+        # long-polling instance confirms each update by its next getUpdates.
+        scale.guard(dp)
     await progress.resume()
     await broadcaster.resume()  # a broadcast a restart interrupted goes on (polling or webhook)
     dp.update.outer_middleware(MetricsMiddleware(metrics))
