@@ -283,7 +283,8 @@ async def test_a_failed_generation_is_explained_in_the_users_language(
     await user.click("Continue »")
     await user.click("Start generation")
     await telegram.wait_for(lambda: "The generation failed" in user.last_text(), timeout=30)
-    assert "😔 Failed" in progress_messages(user)[0]["text"]
+    # The progress message is edited right after the explanation is sent.
+    await telegram.wait_for(lambda: "😔 Failed" in progress_messages(user)[0]["text"], timeout=10)
     assert "🔁 Repeat" in user.buttons()
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from aiogram.fsm.storage.base import StorageKey
-from drill_kit import crashes, fund, jobs_of, money, raw_html, sent, texts
+from drill_kit import CONFIRM, crashes, fund, jobs_of, money, raw_html, sent, texts, wait_final
 
 from kiegram.app import App
 from kiegram.testing import FakeTelegram, FakeUser
@@ -168,6 +168,23 @@ async def test_a_text_file_named_jpg_does_not_crash_the_wizard(drill: Drill) -> 
     calls = await drill.user.send_file("document", b"not an image", "image/jpeg", "x.jpg")
     # Telegram's mime type is all the bot knows before upload: the wizard takes it.
     assert drill.replies(calls)
+
+
+async def test_a_text_file_named_jpg_fails_cleanly_and_costs_nothing(
+    running: tuple[App, FakeTelegram],
+) -> None:
+    app, telegram = running
+    user = telegram.user(777)
+    await fund(app, user.id, 50)
+    before = await money(app, user.id)
+    await user.send("/model recraft/remove-background")
+    await user.send_file("document", b"not an image at all", "image/jpeg", "x.jpg")
+    await user.click(CONFIRM)
+    await wait_final(app, telegram, user.id)
+    [job] = await jobs_of(app, user.id)
+    assert job.state == "failed" and job.error_code == "media"
+    assert await money(app, user.id) == before
+    assert not sent(telegram, user, "sendPhoto")
 
 
 async def test_oversized_files_are_refused(drill: Drill) -> None:

@@ -27,6 +27,7 @@ from kiegram.bot.render import Renderer
 from kiegram.catalog import Catalog, ModelSpec
 from kiegram.i18n import Translator
 from kiegram.jobs import Job, JobState, ResultFile
+from kiegram.jobs.errors import MediaUnavailable
 from kiegram.wizard.display import value_text
 
 log = logging.getLogger(__name__)
@@ -188,9 +189,29 @@ class TelegramMedia:
         if not ref.startswith("tg:"):
             return ref
         file_id = ref.removeprefix("tg:")
-        info = await self.bot.get_file(file_id)
-        buffer = await self.bot.download_file(info.file_path or "")
-        if buffer is None:
-            raise ValueError("empty download")
+        try:
+            info = await self.bot.get_file(file_id)
+            buffer = await self.bot.download_file(info.file_path or "")
+        except TelegramAPIError as exc:
+            # e.g. "file is too big" (over 20 MB through the public Bot API)
+            raise MediaUnavailable(f"Telegram did not give the file: {exc.message}") from exc
+        data = buffer.read() if buffer is not None else b""
         name = (info.file_path or file_id).rsplit("/", 1)[-1]
-        return str(await self.upload.upload_file(buffer.read(), name))  # type: ignore[attr-defined]
+        if not data:
+            raise MediaUnavailable("the file is empty")
+        if not looks_like(name, data):
+            raise MediaUnavailable(f"{name} is not the image its name says")
+        return str(await self.upload.upload_file(data, name))  # type: ignore[attr-defined]
+
+
+IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG", b"GIF8", b"RIFF", b"BM")
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp")
+
+
+def looks_like(name: str, data: bytes) -> bool:
+    """False when a file named as an image does not start like one (a renamed text file)."""
+    if not name.lower().endswith(IMAGE_SUFFIXES):
+        return True
+    if data[8:12] == b"WEBP" or data[4:8] == b"ftyp":
+        return True
+    return data.startswith(IMAGE_MAGIC)

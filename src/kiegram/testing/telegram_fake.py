@@ -45,6 +45,7 @@ class FakeTelegram:
         self.calls: list[Call] = []
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
         self.files: dict[str, bytes] = {}
+        self.file_suffixes: dict[str, str] = {}
         self.failures: dict[str, list[dict[str, Any]]] = {}
         self.blocked: set[int] = set()
         self._updates: list[dict[str, Any]] = []
@@ -104,10 +105,12 @@ class FakeTelegram:
         async with self._changed:
             await asyncio.wait_for(self._changed.wait_for(predicate), timeout)
 
-    def new_file(self, data: bytes) -> str:
-        """Store a file a user sends; returns its file_id."""
+    def new_file(self, data: bytes, name: str = "") -> str:
+        """Store a file a user sends; returns its file_id (the name's suffix is kept)."""
         file_id = f"file{next(self._file_ids)}"
         self.files[file_id] = data
+        if "." in name:
+            self.file_suffixes[file_id] = "." + name.rsplit(".", 1)[1]
         return file_id
 
     def new_message_id(self) -> int:
@@ -117,7 +120,7 @@ class FakeTelegram:
     # --- HTTP handlers ---------------------------------------------------------------------
 
     async def _file(self, request: web.Request) -> web.Response:
-        file_id = request.match_info["path"].rsplit("/", 1)[-1]
+        file_id = request.match_info["path"].rsplit("/", 1)[-1].split(".", 1)[0]
         if file_id not in self.files:
             return web.Response(status=404)
         return web.Response(body=self.files[file_id])
@@ -183,7 +186,8 @@ class FakeTelegram:
                 "file_id": file_id,
                 "file_unique_id": file_id,
                 "file_size": size,
-                "file_path": f"files/{file_id}",
+                # Like Telegram: documents keep their extension in the path.
+                "file_path": f"files/{file_id}{self.file_suffixes.get(file_id, '')}",
             }
         return True
 

@@ -93,7 +93,7 @@ class FakeUser:
         self, kind: str, data: bytes, mime: str, name: str = "file", wait: bool = True
     ) -> list[Call]:
         """Send a document, video, audio or voice message."""
-        file_id = self.server.new_file(data)
+        file_id = self.server.new_file(data, name)
         obj: dict[str, Any] = {
             "file_id": file_id,
             "file_unique_id": file_id,
