@@ -180,7 +180,7 @@ async def test_a_text_file_named_jpg_fails_cleanly_and_costs_nothing(
     await user.send("/model recraft/remove-background")
     await user.send_file("document", b"not an image at all", "image/jpeg", "x.jpg")
     await user.click(CONFIRM)
-    await wait_final(app, telegram, user.id)
+    await wait_final(app, telegram, user.id, timeout=60)
     [job] = await jobs_of(app, user.id)
     assert job.state == "failed" and job.error_code == "media"
     assert await money(app, user.id) == before
