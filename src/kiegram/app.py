@@ -188,6 +188,8 @@ async def build_app(settings: Settings) -> App:
         bot, users, fsm_storage, translator, locks=scale.locks, owner=lock_owner
     )
     stack.push_async_callback(broadcaster.close)
+    albums = AlbumCollector(album_finisher(catalog, desk))
+    stack.push_async_callback(albums.aclose)
     dp = build_dispatcher(
         fsm_storage,
         translator,
@@ -198,7 +200,7 @@ async def build_app(settings: Settings) -> App:
         config=config,
         wizard=Wizard(catalog),
         desk=desk,
-        albums=AlbumCollector(album_finisher(catalog, desk)),
+        albums=albums,
         ledger=ledger,
         users=users,
         payments=Payments(ledger_store),

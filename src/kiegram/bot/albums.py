@@ -40,3 +40,12 @@ class AlbumCollector:
         items = self._items.pop(key, [])
         if items:
             await self.finish(conv, items, sid)
+
+    async def aclose(self) -> None:
+        """Shutdown: drop albums still waiting (their photos were never answered)."""
+        timers = list(self._timers.values())
+        self._timers.clear()
+        self._items.clear()
+        for timer in timers:
+            timer.cancel()
+        await asyncio.gather(*timers, return_exceptions=True)
