@@ -8,7 +8,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import MetaData, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
 
@@ -31,9 +31,22 @@ class Base(DeclarativeBase):
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
     cursor.execute("PRAGMA journal_mode=WAL")
+    # With WAL, NORMAL is durable against crashes of the process (the usual pairing); only
+    # a power loss may drop the last commits. FULL pays an fsync on every commit.
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+    # pysqlite's own transaction handling begins lazily and deferred; SQLAlchemy's "begin"
+    # event (below) emits the BEGIN instead.
+    dbapi_connection.isolation_level = None  # type: ignore[attr-defined]
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    # IMMEDIATE takes the write lock up front (waiting up to busy_timeout): two deferred
+    # transactions that read and then write would fail with "database is locked" at once,
+    # whatever the timeout, when one of them cannot upgrade its read snapshot.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _ensure_sqlite_dir(url: str) -> None:
@@ -49,6 +62,7 @@ def create_engine(url: str) -> AsyncEngine:
         engine = create_async_engine(url)
         sync: Engine = engine.sync_engine
         event.listen(sync, "connect", _sqlite_pragmas)
+        event.listen(sync, "begin", _sqlite_begin)
         return engine
     return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
