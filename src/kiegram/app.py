@@ -38,7 +38,7 @@ from kiegram.bot.fsm import SqlStorage
 from kiegram.bot.prices import PriceBook
 from kiegram.bot.progress import Progress
 from kiegram.bot.routers.wizard import album_finisher
-from kiegram.bot.session import RetryAfter
+from kiegram.bot.session import PinResponseModels, RetryAfter
 from kiegram.catalog import Catalog, load_catalog
 from kiegram.i18n import load_translator
 from kiegram.jobs import JobService, Poller
@@ -225,6 +225,7 @@ async def build_app(settings: Settings) -> App:
     dp.update.outer_middleware(MetricsMiddleware(metrics))
     bot.session.middleware(TelegramErrorMiddleware(metrics))
     bot.session.middleware(RetryAfter())
+    bot.session.middleware(PinResponseModels())
     readiness = Readiness(engine=engine)
     web_app = build_web_app(complete=jobs.complete, webhook_key=settings.kie_webhook_key or None)
     add_ops_routes(web_app, readiness, metrics.registry)
