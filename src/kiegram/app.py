@@ -216,10 +216,9 @@ async def build_app(settings: Settings) -> App:
         ledger_store=ledger_store,
         alerter=alerter,
     )
-    if settings.webhook_url:
-        # Only webhooks get an update twice (Telegram's retries, several instances); one
-        # long-polling instance confirms each update by its next getUpdates.
-        scale.guard(dp)
+    # Only webhooks get an update twice (Telegram's retries, several instances): the gate
+    # stays off while long polling until `mount_webhook` turns it on.
+    scale.guard(dp, active=False)
     await progress.resume()
     await broadcaster.resume()  # a broadcast a restart interrupted goes on (polling or webhook)
     dp.update.outer_middleware(MetricsMiddleware(metrics))

@@ -23,13 +23,16 @@ def update_key(bot_id: int, update_id: int) -> str:
 class UpdateDedup(BaseMiddleware):
     """Drops an update another instance handles or handled (Telegram retries, rebalancing)."""
 
-    def __init__(self, gate: UpdateGate) -> None:
+    def __init__(self, gate: UpdateGate, *, active: bool = True) -> None:
         self.gate = gate
         self.dropped = 0
+        # Off while long polling (one instance confirms each update by its next getUpdates);
+        # `mount_webhook` turns it on, as only webhooks get updates twice.
+        self.active = active
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         """Claim the update, handle it, then mark it done (or give the claim back on error)."""
-        if not isinstance(event, Update):
+        if not self.active or not isinstance(event, Update):
             return await handler(event, data)
         bot = data.get("bot")
         key = update_key(bot.id if isinstance(bot, Bot) else 0, event.update_id)

@@ -6,6 +6,8 @@ from aiogram import Bot, Dispatcher
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
+from kiegram.scale.dedup import UpdateDedup
+
 WEBHOOK_PATH = "/telegram/webhook"
 
 
@@ -18,5 +20,8 @@ def mount_webhook(
     handler means an instance dying mid-update gets it re-sent (to a live instance), and the
     update gate keeps a retry of a handled update from running twice.
     """
+    for middleware in dp.update.outer_middleware:
+        if isinstance(middleware, UpdateDedup):
+            middleware.active = True  # webhooks get updates twice: the gate is needed now
     handler = SimpleRequestHandler(dp, bot, secret_token=secret or None, handle_in_background=False)
     handler.register(web_app, path=path)

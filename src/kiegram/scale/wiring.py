@@ -42,9 +42,9 @@ class Scale:
         # One user's updates are handled one at a time across all instances.
         return storage, storage.create_isolation()
 
-    def guard(self, dp: Dispatcher) -> UpdateDedup:
+    def guard(self, dp: Dispatcher, *, active: bool = True) -> UpdateDedup:
         """Install the de-duplicating outer middleware on every update of `dp`."""
-        dedup = UpdateDedup(self.gate)
+        dedup = UpdateDedup(self.gate, active=active)
         dp.update.outer_middleware(dedup)
         return dedup
 
