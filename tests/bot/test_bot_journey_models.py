@@ -210,5 +210,10 @@ async def test_model_from_start_to_delivered_result(
         raise AssertionError(f"{spec.id}: no {methods}; chat: {texts}") from None
     await telegram.wait_for(lambda: "✅ Готово! Что дальше?" in user.last_text(), timeout=10)
     assert not any("😔" in str(m.get("text")) for m in user.chat())
-    progress = [m for m in user.chat() if "⏱" in str(m.get("text"))]
-    assert progress and "✅ Готово" in progress[0]["text"]
+
+    def progress_done() -> bool:
+        progress = [m for m in user.chat() if "⏱" in str(m.get("text"))]
+        return bool(progress) and "✅ Готово" in progress[0]["text"]
+
+    # The progress message is edited to done right after the result is sent.
+    await telegram.wait_for(progress_done, timeout=10)

@@ -12,7 +12,7 @@ from kiegram.kie import RetryPolicy, backoff_delays, retry_async
 
 
 @given(
-    base=st.floats(min_value=0, max_value=100),
+    base=st.one_of(st.just(0.0), st.floats(min_value=1e-6, max_value=100)),
     factor=st.floats(min_value=1, max_value=10),
     cap=st.floats(min_value=0, max_value=1000),
     attempts=st.integers(min_value=0, max_value=2000),
