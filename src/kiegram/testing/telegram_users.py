@@ -113,20 +113,14 @@ class FakeUser:
     async def click(self, text: str, wait: bool = True) -> list[Call]:
         """Press the newest inline button whose text contains `text`."""
         message, data = self.find_button(text)
-        query = {
-            "id": str(next(_callback_ids)),
-            "from": self.profile,
-            "chat_instance": "1",
-            "message": message,
-            "data": data,
-        }
-        start = len(self.server.calls)
-        await self._send("callback_query", query, wait)
-        return self.server.calls[start:]
+        return await self._callback(message, data, wait)
 
     async def press_data(self, data: str, wait: bool = True) -> list[Call]:
         """Send a callback query with raw data (stale or forged buttons)."""
         message = self.last_message() or self._message(text="old")
+        return await self._callback(message, data, wait)
+
+    async def _callback(self, message: dict[str, Any], data: str, wait: bool) -> list[Call]:
         query = {
             "id": str(next(_callback_ids)),
             "from": self.profile,
