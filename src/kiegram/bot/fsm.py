@@ -9,6 +9,7 @@ update (broadcasts, tasks that outlive their update) every call reaches the data
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncGenerator, Mapping
 from contextlib import asynccontextmanager
@@ -50,18 +51,36 @@ def storage_key(key: StorageKey) -> str:
 
 
 class ConversationScope(BaseEventIsolation):
-    """Event isolation that gives each update its own conversation cache (no locking)."""
+    """One user's updates one at a time in this process, each with its own conversation cache.
+
+    Without the per-user lock, a handler still writing its cached data after replying (the
+    wizard stores its message id) would overwrite what the user's next press just stored.
+    Across instances, Redis event isolation plays this part.
+    """
+
+    def __init__(self) -> None:
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._users: dict[str, int] = {}
 
     @asynccontextmanager
     async def lock(self, key: StorageKey) -> AsyncGenerator[None, None]:
-        """Open a fresh cache for the update being handled; close it when it is done."""
-        cache = _Cache()
-        token = _current.set(cache)
+        """Wait for the user's previous update, then open a fresh cache for this one."""
+        skey = storage_key(key)
+        user_lock = self._locks.setdefault(skey, asyncio.Lock())
+        self._users[skey] = self._users.get(skey, 0) + 1
         try:
-            yield
+            async with user_lock:
+                cache = _Cache()
+                token = _current.set(cache)
+                try:
+                    yield
+                finally:
+                    cache.open = False
+                    _current.reset(token)
         finally:
-            cache.open = False
-            _current.reset(token)
+            self._users[skey] -= 1
+            if not self._users[skey]:  # nobody waits: forget the lock (memory stays flat)
+                del self._users[skey], self._locks[skey]
 
     async def close(self) -> None:
         """Nothing to close."""
