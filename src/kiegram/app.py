@@ -86,13 +86,14 @@ class App:
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
     alerter: Alerter | None = None
+    polling: bool = False
     kie_credits: Callable[[], Awaitable[float]] | None = None
 
     def begin_shutdown(self) -> None:
         """SIGTERM: report not ready, stop taking updates; handlers in flight finish."""
         self.readiness.start_draining()
         self.stop.set()
-        if self.dp._running_lock.locked():  # polling: ask it to stop after this batch
+        if self.polling:  # ask long polling to stop after this batch
             self.tasks.append(asyncio.create_task(self.dp.stop_polling()))
 
     async def aclose(self) -> None:
@@ -278,4 +279,5 @@ async def serve(app: App) -> None:
         await app.stop.wait()
         return
     await app.bot.delete_webhook(drop_pending_updates=False)
+    app.polling = True
     await app.dp.start_polling(app.bot, handle_signals=False)
