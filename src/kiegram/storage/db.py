@@ -7,10 +7,13 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import MetaData, event
+from sqlalchemy import MetaData, event, make_url
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
+
+from kiegram.storage.sqlite_inline import inline_creator
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 NAMING = {
@@ -46,7 +49,19 @@ def _sqlite_begin(connection: Connection) -> None:
     # IMMEDIATE takes the write lock up front (waiting up to busy_timeout): two deferred
     # transactions that read and then write would fail with "database is locked" at once,
     # whatever the timeout, when one of them cannot upgrade its read snapshot.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # Straight to the driver: SQLAlchemy's own statement path costs more than the BEGIN.
+    dbapi_connection = connection.connection.dbapi_connection
+    assert dbapi_connection is not None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("BEGIN IMMEDIATE")
+    except connection.dialect.loaded_dbapi.Error as exc:
+        # Raised the way SQLAlchemy raises a statement's error (callers catch those).
+        raise DBAPIError.instance(
+            "BEGIN IMMEDIATE", None, exc, connection.dialect.loaded_dbapi.Error
+        ) from exc
+    finally:
+        cursor.close()
 
 
 def _ensure_sqlite_dir(url: str) -> None:
@@ -56,15 +71,34 @@ def _ensure_sqlite_dir(url: str) -> None:
 
 
 def create_engine(url: str) -> AsyncEngine:
-    """An async engine; SQLite files get WAL mode and a busy timeout."""
+    """An async engine; SQLite files get WAL mode, a busy timeout and calls without threads.
+
+    A SQLite file is used through one connection (see `sqlite_inline`): SQLite has one
+    writer at a time anyway, and a session waiting for the connection waits on the event
+    loop rather than inside SQLite.
+    """
     if url.startswith("sqlite"):
         _ensure_sqlite_dir(url)
-        engine = create_async_engine(url)
+        database = make_url(url).database or ""
+        if database and database != ":memory:":
+            engine = create_async_engine(
+                url,
+                async_creator=inline_creator(database),
+                pool_size=1,
+                max_overflow=0,
+                pool_timeout=60,
+            )
+        else:
+            engine = create_async_engine(url)
+            event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         sync: Engine = engine.sync_engine
-        event.listen(sync, "connect", _sqlite_pragmas)
         event.listen(sync, "begin", _sqlite_begin)
         return engine
-    return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    # No pre-ping: asyncpg's costs three round trips on every checkout. After a server
+    # restart the first statement on a dead connection fails (that update is answered with
+    # an apology, `bot.routers.errors`), the pool drops every connection, and the next
+    # checkout connects afresh.
+    return create_async_engine(url, pool_size=10, max_overflow=10, pool_recycle=1800)
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker:  # type: ignore[type-arg]
