@@ -35,6 +35,7 @@ from kiegram.bot.deps import BotConfig
 from kiegram.bot.desk import Desk
 from kiegram.bot.dispatcher import build_dispatcher
 from kiegram.bot.fsm import SqlStorage
+from kiegram.bot.menus import Menus
 from kiegram.bot.prices import PriceBook
 from kiegram.bot.progress import Progress
 from kiegram.bot.routers.wizard import album_finisher
@@ -182,7 +183,9 @@ async def build_app(settings: Settings) -> App:
     )
     scale = build_scale(settings.redis_url, settings.redis_prefix, engine)
     stack.push_async_callback(scale.aclose)
-    fsm_storage, isolation = scale.fsm(SqlStorage(ConversationStore(engine)))
+    fsm_storage, isolation = scale.fsm(
+        SqlStorage(ConversationStore(engine), remember=_conversations_to_remember(settings, url))
+    )
     lock_owner = process_owner()
     # One instance sends a broadcast; the others wait and take over if it dies.
     broadcaster = Broadcaster(
@@ -191,13 +194,15 @@ async def build_app(settings: Settings) -> App:
     stack.push_async_callback(broadcaster.close)
     albums = AlbumCollector(album_finisher(catalog, desk))
     stack.push_async_callback(albums.aclose)
+    prices = PriceBook(lambda credits: Decimal(rules.units(credits)))
     dp = build_dispatcher(
         fsm_storage,
         translator,
         events_isolation=isolation,
         locks=scale.locks,
         catalog=catalog,
-        prices=PriceBook(lambda credits: Decimal(rules.units(credits))),
+        prices=prices,
+        menus=Menus(catalog, translator, prices, switches),
         config=config,
         wizard=Wizard(catalog),
         desk=desk,
@@ -248,6 +253,17 @@ async def build_app(settings: Settings) -> App:
     )
 
 
+def _conversations_to_remember(settings: Settings, url: str) -> int:
+    """How many conversations the database storage may keep in memory between updates.
+
+    Only a process that receives every update of the bot may: one long-polling instance
+    (Telegram allows one `getUpdates` consumer), or any instance on SQLite (one host, one
+    instance). Webhook instances sharing PostgreSQL without Redis read each update's row.
+    """
+    alone = not settings.webhook_url or url.startswith("sqlite")
+    return CONVERSATIONS_IN_MEMORY if alone else 0
+
+
 def _poller(jobs: JobService, sweeper: HoldSweeper, locks: Locks, owner: str) -> Poller:
     """The job poller, also sweeping orphaned holds (on one instance at a time)."""
 
@@ -258,6 +274,7 @@ def _poller(jobs: JobService, sweeper: HoldSweeper, locks: Locks, owner: str) ->
 
 
 WEBHOOK_PATH = "/telegram/webhook"
+CONVERSATIONS_IN_MEMORY = 20_000  # ~1 KB each: the most recent users skip a database read
 
 
 async def serve(app: App) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from aiogram.fsm.storage.base import StorageKey
 
 from kiegram.bot.fsm import SqlStorage
@@ -29,4 +30,50 @@ async def test_state_and_data_survive_a_new_engine(database_url: str) -> None:
     other = StorageKey(bot_id=1, chat_id=11, user_id=11)
     assert await storage.get_state(other) is None
     assert await storage.get_data(other) == {}
+    await engine.dispose()
+
+
+async def test_an_updates_writes_are_stored_once_when_it_ends(database_url: str) -> None:
+    key = StorageKey(bot_id=1, chat_id=20, user_id=20)
+    engine = create_engine(database_url)
+    storage, outside = SqlStorage(ConversationStore(engine)), SqlStorage(ConversationStore(engine))
+    scope = storage.create_isolation()
+    async with scope.lock(key):
+        await storage.set_state(key, "Wizard:step")
+        await storage.update_data(key, {"lang": "en"})
+        await storage.update_data(key, {"wz": {"model": "z-image"}})
+        # This update sees its own writes; nobody else does yet.
+        assert await storage.get_data(key) == {"lang": "en", "wz": {"model": "z-image"}}
+        assert await outside.get_state(key) is None
+    assert await outside.get_state(key) == "Wizard:step"
+    assert await outside.get_data(key) == {"lang": "en", "wz": {"model": "z-image"}}
+    await engine.dispose()
+
+
+async def test_writes_of_a_failed_handler_are_stored_too(database_url: str) -> None:
+    key = StorageKey(bot_id=1, chat_id=21, user_id=21)
+    engine = create_engine(database_url)
+    storage = SqlStorage(ConversationStore(engine))
+    with pytest.raises(RuntimeError):
+        async with storage.create_isolation().lock(key):
+            await storage.set_data(key, {"wz_msg": 77})
+            raise RuntimeError("the handler broke after replying")
+    assert await SqlStorage(ConversationStore(engine)).get_data(key) == {"wz_msg": 77}
+    await engine.dispose()
+
+
+async def test_a_remembering_storage_reads_each_conversation_once(database_url: str) -> None:
+    engine = create_engine(database_url)
+    behind = SqlStorage(ConversationStore(engine))  # another writer, to show what is re-read
+    storage = SqlStorage(ConversationStore(engine), remember=2)
+    keys = [StorageKey(bot_id=1, chat_id=30 + n, user_id=30 + n) for n in range(3)]
+    for n, key in enumerate(keys):
+        async with storage.create_isolation().lock(key):
+            await storage.set_data(key, {"n": n})
+    await behind.set_data(keys[2], {"n": "changed behind its back"})
+    assert await storage.get_data(keys[2]) == {"n": 2}  # remembered: no read
+    await behind.set_data(keys[0], {"n": "changed behind its back"})
+    # Only the last two are kept: the first conversation is read again.
+    assert await storage.get_data(keys[0]) == {"n": "changed behind its back"}
+    assert len(storage._memory) == 2
     await engine.dispose()

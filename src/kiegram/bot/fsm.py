@@ -1,16 +1,24 @@
 """aiogram FSM storage kept in the database, so a restart or another instance continues.
 
-Handlers and middlewares read the state and data several times per update; each read used
-to be a database round trip. `ConversationScope` (the dispatcher's event isolation) opens a
-per-update cache around each update: the first read loads the row, later reads are served
-from it, and writes go straight through to the database and into the cache. Outside an
-update (broadcasts, tasks that outlive their update) every call reaches the database.
+Handlers and middlewares read the state and data several times per update and often write
+them twice (state, then data). `ConversationScope` (the dispatcher's event isolation) runs
+one user's updates one at a time and opens a per-update cache around each: the first read
+loads the row, later reads are served from it, and writes are kept in it and stored as one
+UPDATE when the update ends (also when a handler failed, as an immediate write would have
+been). Outside an update (broadcasts, tasks that outlive their update) every call reaches
+the database at once.
+
+With `remember` > 0 the storage also keeps the last that many conversations between
+updates, so a user's next press reads no row at all. That is only right while this process
+is the only one handling the bot's updates (long polling, or one webhook instance): the
+composition root decides.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+from collections import OrderedDict
 from collections.abc import AsyncGenerator, Mapping
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -27,21 +35,23 @@ Entry = tuple[str | None, str]
 
 
 class _Cache:
-    """The rows one update has read or written, by storage key."""
+    """The rows one update has read or written, and the writes not stored yet, by key."""
 
-    def __init__(self) -> None:
+    def __init__(self, owner: SqlStorage) -> None:
+        self.owner = owner
         self.rows: dict[str, Entry] = {}
+        self.pending: dict[str, dict[str, Any]] = {}
         self.open = True
 
 
 _current: ContextVar[_Cache | None] = ContextVar("kiegram_fsm_cache", default=None)
 
 
-def _active() -> _Cache | None:
+def _active(storage: SqlStorage) -> _Cache | None:
     cache = _current.get()
     # A task started by a handler inherits the context; once the update is over it must
     # not keep serving (or missing) rows from the update's snapshot.
-    return cache if cache is not None and cache.open else None
+    return cache if cache is not None and cache.open and cache.owner is storage else None
 
 
 def storage_key(key: StorageKey) -> str:
@@ -55,10 +65,12 @@ class ConversationScope(BaseEventIsolation):
 
     Without the per-user lock, a handler still writing its cached data after replying (the
     wizard stores its message id) would overwrite what the user's next press just stored.
-    Across instances, Redis event isolation plays this part.
+    Across instances, Redis event isolation plays this part. The update's writes are stored
+    before the lock passes to the user's next update.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, storage: SqlStorage) -> None:
+        self._storage = storage
         self._locks: dict[str, asyncio.Lock] = {}
         self._users: dict[str, int] = {}
 
@@ -70,13 +82,14 @@ class ConversationScope(BaseEventIsolation):
         self._users[skey] = self._users.get(skey, 0) + 1
         try:
             async with user_lock:
-                cache = _Cache()
+                cache = _Cache(self._storage)
                 token = _current.set(cache)
                 try:
                     yield
                 finally:
                     cache.open = False
                     _current.reset(token)
+                    await self._storage.flush(cache)
         finally:
             self._users[skey] -= 1
             if not self._users[skey]:  # nobody waits: forget the lock (memory stays flat)
@@ -87,23 +100,21 @@ class ConversationScope(BaseEventIsolation):
 
 
 class SqlStorage(BaseStorage):
-    """FSM state and data in the `conversations` table."""
+    """FSM state and data in the `conversations` table (see the module's notes)."""
 
-    def __init__(self, store: ConversationStore) -> None:
+    def __init__(self, store: ConversationStore, remember: int = 0) -> None:
         self.store = store
+        self.remember = remember
+        self._memory: OrderedDict[str, Entry] = OrderedDict()
 
     def create_isolation(self) -> ConversationScope:
         """The event isolation that caches rows per update (pass it to the dispatcher)."""
-        return ConversationScope()
+        return ConversationScope(self)
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         """Store the state name."""
         name = state.state if isinstance(state, State) else state
-        skey = storage_key(key)
-        await self.store.put(skey, state=name)
-        cache = _active()
-        if cache is not None and skey in cache.rows:
-            cache.rows[skey] = (name, cache.rows[skey][1])
+        await self._write(storage_key(key), "state", name)
 
     async def get_state(self, key: StorageKey) -> str | None:
         """The stored state name."""
@@ -112,11 +123,7 @@ class SqlStorage(BaseStorage):
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         """Store the data dict (JSON)."""
-        skey, plain = storage_key(key), dict(data)
-        await self.store.put(skey, data=plain)
-        cache = _active()
-        if cache is not None and skey in cache.rows:
-            cache.rows[skey] = (cache.rows[skey][0], json.dumps(plain))
+        await self._write(storage_key(key), "data", dict(data))
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
         """The stored data dict."""
@@ -127,12 +134,52 @@ class SqlStorage(BaseStorage):
     async def close(self) -> None:
         """Nothing to close: the engine belongs to the composition root."""
 
+    async def flush(self, cache: _Cache) -> None:
+        """Store an update's pending writes, one statement per conversation."""
+        while cache.pending:
+            skey, fields = cache.pending.popitem()
+            try:
+                await self.store.put(skey, **fields)
+            except BaseException:
+                # Not stored: what this process remembers must not claim otherwise.
+                self._memory.pop(skey, None)
+                for other in cache.pending:
+                    self._memory.pop(other, None)
+                raise
+
+    async def _write(self, skey: str, field: str, value: Any) -> None:
+        cache = _active(self)
+        if cache is None:
+            await self.store.put(skey, **{field: value})
+            if skey in self._memory:
+                self._keep(skey, _replace(self._memory[skey], field, value))
+            return
+        entry = _replace(await self._load(skey), field, value)
+        cache.rows[skey] = entry
+        cache.pending.setdefault(skey, {})[field] = value
+        self._keep(skey, entry)
+
     async def _load(self, skey: str) -> Entry:
-        cache = _active()
+        cache = _active(self)
         if cache is not None and skey in cache.rows:
             return cache.rows[skey]
-        state, data = await self.store.get(skey)
-        entry = (state, json.dumps(data))
+        entry = self._memory.get(skey)
+        if entry is None:
+            state, data = await self.store.get(skey)
+            entry = (state, json.dumps(data))
+        self._keep(skey, entry)
         if cache is not None:
             cache.rows[skey] = entry
         return entry
+
+    def _keep(self, skey: str, entry: Entry) -> None:
+        if not self.remember:
+            return
+        self._memory[skey] = entry
+        self._memory.move_to_end(skey)
+        if len(self._memory) > self.remember:
+            self._memory.popitem(last=False)
+
+
+def _replace(entry: Entry, field: str, value: Any) -> Entry:
+    return (value, entry[1]) if field == "state" else (entry[0], json.dumps(value))
