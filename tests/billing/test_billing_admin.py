@@ -120,3 +120,21 @@ async def test_switch_board_hides_switched_off_models_and_options(money: Money) 
     assert not board.option_on("veo3", "generate_audio", True)
     await switches.set_model("flux-2/pro", True)
     assert (await switches.board()).model_on("flux-2/pro")
+
+
+async def test_another_instances_switch_is_seen_within_max_age_or_at_once_when_fresh(
+    money: Money,
+) -> None:
+    now = [100.0]
+    reader = ModelSwitches(money.repo, max_age=5.0, clock=lambda: now[0])
+    admin = ModelSwitches(money.repo)  # another instance's admin panel
+    assert (await reader.board()).model_on("flux-2/pro")
+    await admin.set_model("flux-2/pro", False)
+    now[0] += 4.0
+    assert (await reader.board()).model_on("flux-2/pro")  # menus may lag up to max_age
+    assert not (await reader.board(fresh=True)).model_on("flux-2/pro")  # confirm never does
+    await admin.set_model("flux-2/pro", True)
+    now[0] += 5.0
+    assert (await reader.board()).model_on("flux-2/pro")
+    await reader.set_model("veo3", False)  # this instance's own change: seen at once
+    assert not (await reader.board()).model_on("veo3")

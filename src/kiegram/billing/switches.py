@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from kiegram.billing.ports import SwitchStore
@@ -34,21 +35,46 @@ class SwitchBoard:
             return False
         return all(self.option_on(model_id, name, value) for name, value in values.items())
 
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SwitchBoard) and other._off == self._off
+
+    def __hash__(self) -> int:
+        return hash(self._off)
+
 
 class ModelSwitches:
-    """Reads and flips switches in storage; every instance sees a change on its next read."""
+    """Reads and flips switches in storage.
 
-    def __init__(self, store: SwitchStore) -> None:
+    Menus read the switches on nearly every update, so a board is reused for `max_age`
+    seconds: this instance sees its own changes at once, other instances within `max_age`.
+    What must be exact (the check at confirm, the admin's screens) asks for `fresh=True`.
+    """
+
+    def __init__(
+        self,
+        store: SwitchStore,
+        max_age: float = 5.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._store = store
+        self._max_age = max_age
+        self._clock = clock
+        self._board: SwitchBoard | None = None
+        self._read_at = 0.0
 
-    async def board(self) -> SwitchBoard:
-        """The current switches."""
-        return SwitchBoard(await self._store.switches())
+    async def board(self, *, fresh: bool = False) -> SwitchBoard:
+        """The switches: as read at most `max_age` seconds ago, or now when `fresh`."""
+        now = self._clock()
+        if fresh or self._board is None or now - self._read_at >= self._max_age:
+            self._board, self._read_at = SwitchBoard(await self._store.switches()), now
+        return self._board
 
     async def set_model(self, model_id: str, on: bool) -> None:
         """Switch a whole model on or off."""
         await self._store.set_switch(model_id, "", on)
+        self._board = None
 
     async def set_option(self, model_id: str, name: str, value: Any, on: bool) -> None:
         """Switch one option value of a model on or off."""
         await self._store.set_switch(model_id, option_key(name, value), on)
+        self._board = None

@@ -123,7 +123,7 @@ class Desk:
         self, conv: Conversation, spec: ModelSpec, values: dict[str, Any]
     ) -> bool:
         """Refuse a model or option the admin switched off after the wizard opened."""
-        board = await self.switches.board() if self.switches is not None else None
+        board = await self.switches.board(fresh=True) if self.switches is not None else None
         # The payload, not the answers: defaults the user never touched count too.
         if board is None or board.allows(spec.id, build_payload(spec, values)):
             return False

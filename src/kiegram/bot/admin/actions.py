@@ -89,7 +89,7 @@ def _option_values(spec: ModelSpec) -> dict[str, list[str]]:
 
 async def toggle(switches: ModelSwitches, target: Target) -> bool:
     """Flip a model or an option; returns its new state (True = on)."""
-    board = await switches.board()
+    board = await switches.board(fresh=True)
     spec = target.spec
     if not target.option:
         on = not board.model_on(spec.id)
@@ -103,7 +103,7 @@ async def toggle(switches: ModelSwitches, target: Target) -> bool:
 
 async def switched_off(switches: ModelSwitches, catalog: Catalog) -> list[str]:
     """Every switched-off model and option, as "model" or "model name=value"."""
-    board = await switches.board()
+    board = await switches.board(fresh=True)
     off: list[str] = []
     for spec in catalog.usable():
         if not board.model_on(spec.id):

@@ -7,8 +7,8 @@ from aiogram.types import CallbackQuery, Message
 
 from kiegram.bot import keyboards
 from kiegram.bot.deps import Text
+from kiegram.bot.menus import Menus
 from kiegram.bot.screens import edit_or_send
-from kiegram.catalog import Catalog
 
 
 async def unknown_command(message: Message, _: Text) -> None:
@@ -21,9 +21,9 @@ async def unexpected(message: Message, _: Text) -> None:
     await message.answer(_("bot.unexpected_input"), reply_markup=keyboards.menu_only(_))
 
 
-async def stale(query: CallbackQuery, catalog: Catalog, _: Text, lang: str) -> None:
+async def stale(query: CallbackQuery, menus: Menus, _: Text, lang: str) -> None:
     """A button from an old message, or forged data."""
-    await edit_or_send(query, _("bot.stale_button"), keyboards.main_menu(catalog, _, lang))
+    await edit_or_send(query, _("bot.stale_button"), await menus.main(lang))
 
 
 def build_router() -> Router:

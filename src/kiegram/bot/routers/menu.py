@@ -6,44 +6,36 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, User
-from aiogram.utils.text_decorations import html_decoration as html
 
-from kiegram.billing import ModelSwitches, SwitchBoard
 from kiegram.billing.ports import UserStore
 from kiegram.bot import keyboards
 from kiegram.bot.callbacks import LangPick, Nav
 from kiegram.bot.deps import BotConfig, Text, bind
-from kiegram.bot.prices import PriceBook
+from kiegram.bot.menus import Menus
 from kiegram.bot.screens import edit_or_send
-from kiegram.catalog import Catalog, ModelSpec
-from kiegram.catalog.menu import section_of
 from kiegram.i18n import Translator
 
 
 async def start(
     message: Message,
     command: CommandObject,
-    catalog: Catalog,
-    prices: PriceBook,
+    menus: Menus,
     state: FSMContext,
     _: Text,
     lang: str,
     users: UserStore | None = None,
-    switches: ModelSwitches | None = None,
 ) -> None:
     """Welcome and the main menu; a deep link opens a model card directly."""
     payload = command.args or ""
     await state.set_state(None)  # leaves any admin input in progress
     if users is not None and message.from_user is not None:
         await register(users, message.from_user, lang, payload)
-    board = await switch_board(switches)
     if payload.startswith("m_"):
-        spec = catalog.get(payload[2:])
-        if spec is not None and spec.usable and (board is None or board.model_on(spec.id)):
-            await message.answer(**card(spec, prices, _, lang))
+        screen = await menus.card(payload[2:], lang)
+        if screen is not None:
+            await message.answer(screen[0], reply_markup=screen[1])
             return
-    markup = keyboards.main_menu(catalog, _, lang, board)
-    await message.answer(_("bot.welcome"), reply_markup=markup)
+    await message.answer(_("bot.welcome"), reply_markup=await menus.main(lang))
 
 
 async def register(users: UserStore, user: User, lang: str, payload: str) -> None:
@@ -52,17 +44,9 @@ async def register(users: UserStore, user: User, lang: str, payload: str) -> Non
     await users.touch(user.id, user.username, lang, referrer_id=referrer)
 
 
-async def switch_board(switches: ModelSwitches | None) -> SwitchBoard | None:
-    """The admin's switches as of now (None when the bot runs without them)."""
-    return await switches.board() if switches is not None else None
-
-
-async def menu_command(
-    message: Message, catalog: Catalog, _: Text, lang: str, switches: ModelSwitches | None = None
-) -> None:
+async def menu_command(message: Message, menus: Menus, _: Text, lang: str) -> None:
     """The main menu."""
-    markup = keyboards.main_menu(catalog, _, lang, await switch_board(switches))
-    await message.answer(_("bot.menu_title"), reply_markup=markup)
+    await message.answer(_("bot.menu_title"), reply_markup=await menus.main(lang))
 
 
 async def help_command(message: Message, config: BotConfig, _: Text) -> None:
@@ -81,25 +65,18 @@ async def lang_pick(
     callback_data: LangPick,
     state: FSMContext,
     translator: Translator,
-    catalog: Catalog,
+    menus: Menus,
 ) -> None:
     """Store the language and show the menu in it."""
     lang = callback_data.lang if callback_data.lang in ("ru", "en") else "ru"
     await state.update_data(lang=lang)
     _ = bind(translator, lang)
-    await edit_or_send(query, _("bot.lang_set"), keyboards.main_menu(catalog, _, lang))
+    await edit_or_send(query, _("bot.lang_set"), await menus.main(lang))
 
 
-async def nav_menu(
-    query: CallbackQuery,
-    catalog: Catalog,
-    _: Text,
-    lang: str,
-    switches: ModelSwitches | None = None,
-) -> None:
+async def nav_menu(query: CallbackQuery, menus: Menus, _: Text, lang: str) -> None:
     """Back to the main menu."""
-    markup = keyboards.main_menu(catalog, _, lang, await switch_board(switches))
-    await edit_or_send(query, _("bot.menu_title"), markup)
+    await edit_or_send(query, _("bot.menu_title"), await menus.main(lang))
 
 
 async def nav_help(query: CallbackQuery, config: BotConfig, _: Text) -> None:
@@ -113,60 +90,25 @@ async def nav_lang(query: CallbackQuery, _: Text) -> None:
 
 
 async def nav_section(
-    query: CallbackQuery,
-    callback_data: Nav,
-    catalog: Catalog,
-    prices: PriceBook,
-    _: Text,
-    lang: str,
-    switches: ModelSwitches | None = None,
+    query: CallbackQuery, callback_data: Nav, menus: Menus, _: Text, lang: str
 ) -> None:
     """The models of one menu section with their starting prices."""
-    board = await switch_board(switches)
-    models = keyboards.section_models(catalog, callback_data.arg, board)
-    if not models:
+    screen = await menus.section(callback_data.arg, lang)
+    if screen is None:
         await edit_or_send(query, _("bot.section_empty"), keyboards.menu_only(_))
         return
-    title = _("bot.section_title", section=_(f"bot.section.{callback_data.arg}"))
-    lines = [title, ""] + [
-        f"<b>{html.quote(m.name.get(lang))}</b> — {html.quote(m.description.get(lang))}"
-        for m in models
-    ]
-    markup = keyboards.section_menu(models, lambda m: prices.from_text(m, _), lang, _)
-    await edit_or_send(query, "\n".join(lines), markup)
+    await edit_or_send(query, *screen)
 
 
 async def nav_card(
-    query: CallbackQuery,
-    callback_data: Nav,
-    catalog: Catalog,
-    prices: PriceBook,
-    _: Text,
-    lang: str,
-    switches: ModelSwitches | None = None,
+    query: CallbackQuery, callback_data: Nav, menus: Menus, _: Text, lang: str
 ) -> None:
     """A model card: what it does, what it needs, the price range, a start button."""
-    spec = catalog.get(callback_data.arg)
-    board = await switch_board(switches)
-    if spec is None or not spec.usable or (board is not None and not board.model_on(spec.id)):
+    screen = await menus.card(callback_data.arg, lang)
+    if screen is None:
         await edit_or_send(query, _("bot.model_gone"), keyboards.menu_only(_))
         return
-    view = card(spec, prices, _, lang)
-    await edit_or_send(query, view["text"], view["reply_markup"])
-
-
-def card(spec: ModelSpec, prices: PriceBook, _: Text, lang: str) -> dict:  # type: ignore[type-arg]
-    """The text and keyboard of a model card."""
-    needs = ", ".join(spec.input(n).title(lang) for n in spec.order)
-    text = _(
-        "bot.card",
-        name=html.quote(spec.name.get(lang)),
-        description=html.quote(spec.description.get(lang)),
-        needs=html.quote(needs or "—"),
-        price=prices.span_text(spec, _),
-    )
-    section = section_of(spec.category) or ""
-    return {"text": text, "reply_markup": keyboards.model_card(spec, section, _)}
+    await edit_or_send(query, *screen)
 
 
 def build_router() -> Router:

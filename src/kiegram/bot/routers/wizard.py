@@ -16,6 +16,7 @@ from kiegram.bot.conversation import Conversation, terminal
 from kiegram.bot.deps import Text
 from kiegram.bot.desk import Desk
 from kiegram.bot.media import media_refs
+from kiegram.bot.menus import Menus
 from kiegram.bot.prices import PriceBook
 from kiegram.bot.screens import edit_or_send
 from kiegram.catalog import Catalog
@@ -200,13 +201,13 @@ async def _after(
 
 
 async def cancel_command(
-    message: Message, state: FSMContext, catalog: Catalog, _: Text, lang: str
+    message: Message, state: FSMContext, menus: Menus, _: Text, lang: str
 ) -> None:
     """/cancel anywhere: close the wizard and show the menu."""
     data = await state.get_data()
     key = "bot.cancelled" if data.get("wz") else "bot.nothing_to_cancel"
     await state.update_data(wz=None, sid="", wz_msg=None)
-    await message.answer(_(key), reply_markup=keyboards.main_menu(catalog, _, lang))
+    await message.answer(_(key), reply_markup=await menus.main(lang))
 
 
 def build_router() -> Router:
