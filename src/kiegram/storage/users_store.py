@@ -13,9 +13,9 @@ from kiegram.storage.billing_tables import Referral, User, utcnow
 
 
 def _insert_new(session: AsyncSession, values: dict[str, object]) -> Insert:
-    """INSERT ... ON CONFLICT DO NOTHING RETURNING id, in this database's dialect."""
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING the row, in this database's dialect."""
     make = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    return make(User).values(**values).on_conflict_do_nothing().returning(User.id)
+    return make(User).values(**values).on_conflict_do_nothing().returning(User)
 
 
 class SqlUserStore:
@@ -46,15 +46,16 @@ class SqlUserStore:
         values: dict[str, object] = {"id": user_id, "username": username, "language": language}
         values |= {"created_at": utcnow(), "blocked": False, "balance": 0}
         async with self._sessions() as session, session.begin():
-            created = (await session.execute(_insert_new(session, values))).first() is not None
-            if not created:
+            row = (await session.scalars(_insert_new(session, values))).first()
+            created = row is not None
+            if row is None:
                 refresh = update(User).where(User.id == user_id).values(username=username)
-                await session.execute(refresh)
-        if created and referrer_id is not None:
-            await self.set_referrer(user_id, referrer_id)
-        info = await self.get(user_id)
-        assert info is not None  # just inserted or already there; users are never deleted
-        return info
+                row = (await session.scalars(refresh.returning(User))).one()
+        if created and referrer_id is not None and await self.set_referrer(user_id, referrer_id):
+            info = await self.get(user_id)
+            assert info is not None  # just inserted; users are never deleted
+            return info
+        return self._info(row)
 
     async def set_language(self, user_id: int, language: str) -> None:
         """Store the interface language the user chose."""
