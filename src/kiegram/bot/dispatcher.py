@@ -8,7 +8,7 @@ from aiogram import Dispatcher
 from aiogram.fsm.storage.base import BaseStorage
 
 from kiegram.bot.middlewares import AnswerFirst, LangMiddleware
-from kiegram.bot.routers import admin, balance, fallback, history, menu, results, wizard
+from kiegram.bot.routers import admin, balance, errors, fallback, history, menu, results, wizard
 from kiegram.i18n import Translator
 
 
@@ -24,6 +24,7 @@ def build_dispatcher(storage: BaseStorage, translator: Translator, **deps: Any) 
     for feature in feature_routers():
         dp.include_router(feature)
     dp.include_router(fallback.build_router())
+    dp.include_router(errors.build_router())
     return dp
 
 
