@@ -214,14 +214,27 @@ async def nothing() -> None:
 # --- modes -----------------------------------------------------------------------------------
 
 
-async def sequential(telegram: FeedTelegram, flow: Flow, users: list[int], real: bool) -> Samples:
-    """One flow at a time, each result received before the next (clean CPU per update)."""
+async def sequential(
+    telegram: FeedTelegram, flow: Flow, users: list[int], app: App | None
+) -> Samples:
+    """One flow at a time, its job delivered and settled before the next (clean CPU per update:
+    the generation's own work, delivery and capture, happens between the flows)."""
     telegram.reset()
     for n, uid in enumerate(users):
         await guarded(flow, telegram.user(uid), n, nothing)
-        if real:
+        if app is not None:
             await received(telegram, [uid])
+            await settled(app)
     return telegram.reset()
+
+
+async def settled(app: App, timeout: float = 30) -> None:
+    """Wait until no job is left unfinished (delivered, captured, marked)."""
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        if not await app.jobs.store.unfinished():
+            return
+        await asyncio.sleep(0.01)
 
 
 async def concurrent(telegram: FeedTelegram, flow: Flow, users: list[int]) -> tuple[Samples, float]:
@@ -313,7 +326,7 @@ async def run_modes(
     )
     if app is not None:
         await fund(app, seq_users + con_users + rate_users)
-    seq = await sequential(telegram, flow, seq_users, app is not None)
+    seq = await sequential(telegram, flow, seq_users, app)
     rows = [Row(name, storage, f"sequential x{plan.seq}", seq, sum(seq.wall))]
     cpu = time.process_time()
     con, wall = await concurrent(telegram, flow, con_users)
