@@ -8,6 +8,7 @@ from jobs_fakes import Harness, make_harness, minimal_payload, sandbox_client
 
 from kiegram.catalog.catalog import Catalog
 from kiegram.jobs.model import ErrorCode, Job, JobState
+from kiegram.kie import KieClient
 from kiegram.sandbox import SandboxServer
 from kiegram.storage.jobs_repo import SqlJobStore
 
@@ -166,3 +167,26 @@ async def test_files_too_large_are_delivered_as_links(
     assert_delivered_once(harness, await finished(harness, job))
     files = harness.delivery.files[job.id]
     assert files and all(f.as_link and f.url.startswith(sandbox.base_url) for f in files)
+
+
+async def test_with_a_callback_url_polling_waits_for_the_callback_to_be_overdue(
+    store: SqlJobStore, client: KieClient, catalog: Catalog
+) -> None:
+    harness = make_harness(store, client, catalog, callback_url="http://127.0.0.1:9/kie")
+    job = await harness.submit(IMAGE, payload(catalog, "lost-callback"))
+    assert job.state is JobState.SUBMITTED and job.next_poll_at is not None
+    assert (job.next_poll_at - harness.clock.now).total_seconds() == 20  # not 3
+    harness.clock.advance(19)
+    await harness.poller.run_once()
+    early = await harness.service.store.get(job.id)
+    assert early is not None and early.state is JobState.SUBMITTED and early.attempts == 0
+    # The callback never came: polling takes over and delivers once.
+    assert_delivered_once(harness, await finished(harness, job))
+
+
+async def test_without_a_callback_url_the_first_poll_comes_soon(
+    harness: Harness, catalog: Catalog
+) -> None:
+    job = await harness.submit(IMAGE, payload(catalog))
+    assert job.next_poll_at is not None
+    assert (job.next_poll_at - harness.clock.now).total_seconds() == 3

@@ -218,10 +218,14 @@ class JobService:
             error_code=None,
             error_message=None,
             attempts=0,
-            next_poll_at=now + timedelta(seconds=poll_delay(job.output, 0)),
+            next_poll_at=now + timedelta(seconds=self._first_poll(job)),
             **_unleased(),
         )
         return submitted or await self._current(job)
+
+    def _first_poll(self, job: Job) -> float:
+        """Seconds until the first status read: the backup delay when KIE will call back."""
+        return poll_delay(job.output, 0, callback=self._callback_for(job) is not None)
 
     async def _create_failed(self, job: Job, exc: KieError) -> Job:
         code = _failure_code(exc)

@@ -14,11 +14,13 @@ class PollPlan:
     cap: float  # the longest pause between polls
     factor: float
     deadline: timedelta
+    backup: float  # seconds before the first poll when KIE will call back
 
 
-# KIE suggests 2-3 s polls at first, then 5-10 s, then 15-30 s; stop after 10-15 min.
-FAST = PollPlan(first=3.0, cap=15.0, factor=1.5, deadline=timedelta(minutes=10))
-SLOW = PollPlan(first=10.0, cap=30.0, factor=1.5, deadline=timedelta(minutes=30))
+# KIE suggests 2-3 s polls at first, then 5-10 s, then 15-30 s; stop after 10-15 min. With
+# a callback URL polling is only the backup: it starts once the callback is overdue.
+FAST = PollPlan(first=3.0, cap=15.0, factor=1.5, deadline=timedelta(minutes=10), backup=20.0)
+SLOW = PollPlan(first=10.0, cap=30.0, factor=1.5, deadline=timedelta(minutes=30), backup=60.0)
 PLANS = {"image": FAST, "text": FAST, "video": SLOW, "audio": SLOW}
 
 LEASE_SECONDS = 60.0
@@ -32,9 +34,11 @@ def plan_for(output: str) -> PollPlan:
     return PLANS.get(output, SLOW)
 
 
-def poll_delay(output: str, attempt: int) -> float:
-    """Seconds to wait before poll number ``attempt`` (0-based)."""
+def poll_delay(output: str, attempt: int, *, callback: bool = False) -> float:
+    """Seconds to wait before poll number ``attempt`` (0-based); later when KIE calls back."""
     plan = plan_for(output)
+    if callback and attempt == 0:
+        return plan.backup
     return float(min(plan.cap, plan.first * plan.factor ** max(0, attempt)))
 
 
