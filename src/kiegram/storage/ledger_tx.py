@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import exists, func, insert, select, update
+from sqlalchemy import bindparam, exists, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -41,21 +41,37 @@ def to_payment(row: PaymentRow) -> Payment:
     )
 
 
+# Built once: this runs for every confirm screen and inside every money transaction, and
+# building the correlated NOT EXISTS cost more than running it.
+_SETTLE = aliased(LedgerEntry)
+_ACCOUNT = select(User.balance, User.blocked).where(User.id == bindparam("user_id"))
+_ACCOUNT_LOCKED = _ACCOUNT.with_for_update()
+_HELD = select(func.coalesce(func.sum(-LedgerEntry.amount), 0)).where(
+    LedgerEntry.user_id == bindparam("user_id"),
+    LedgerEntry.kind == EntryKind.HOLD.value,
+    ~exists().where(_SETTLE.settles == LedgerEntry.key),
+)
+# A no-op write as the transaction's first statement takes SQLite's single write lock, so
+# no stale read snapshot can precede it.
+_TAKE_WRITE_LOCK = update(User).where(User.id == bindparam("user_id")).values(balance=User.balance)
+_BY_KEY = select(LedgerEntry).where(LedgerEntry.key == bindparam("key"))
+_BY_SETTLES = select(LedgerEntry).where(LedgerEntry.settles == bindparam("key"))
+_MOVE_BALANCE = (
+    update(User)
+    .where(User.id == bindparam("user_id"))
+    .values(balance=User.balance + bindparam("amount"))
+    .returning(User.balance)
+)
+
+
 async def read_account(session: AsyncSession, user_id: int, *, for_update: bool) -> Account | None:
     """Balance, open holds and the ban flag; optionally locking the row (PostgreSQL)."""
-    query = select(User.balance, User.blocked).where(User.id == user_id)
-    row = (await session.execute(query.with_for_update() if for_update else query)).first()
+    params = {"user_id": user_id}
+    row = (await session.execute(_ACCOUNT_LOCKED if for_update else _ACCOUNT, params)).first()
     if row is None:
         return None
-    settle = aliased(LedgerEntry)
-    held = select(func.coalesce(func.sum(-LedgerEntry.amount), 0)).where(
-        LedgerEntry.user_id == user_id,
-        LedgerEntry.kind == EntryKind.HOLD.value,
-        ~exists().where(settle.settles == LedgerEntry.key),
-    )
-    return Account(
-        user_id, row.balance, int((await session.execute(held)).scalar_one()), row.blocked
-    )
+    held = int((await session.execute(_HELD, params)).scalar_one())
+    return Account(user_id, row.balance, held, row.blocked)
 
 
 class SqlLedgerTx:
@@ -68,21 +84,17 @@ class SqlLedgerTx:
     async def lock(self, user_id: int) -> Account | None:
         """Lock the user's row first: FOR UPDATE on PostgreSQL, the write lock on SQLite."""
         if self._sqlite:
-            # A no-op write as the transaction's first statement takes SQLite's single write
-            # lock (waiting on busy_timeout), so no stale read snapshot can precede it.
-            touch = update(User).where(User.id == user_id).values(balance=User.balance)
-            await self._session.execute(touch)
+            await self._session.execute(_TAKE_WRITE_LOCK, {"user_id": user_id})
         return await read_account(self._session, user_id, for_update=not self._sqlite)
 
     async def entry(self, key: str) -> Entry | None:
         """The entry with this key."""
-        row = await self._session.scalar(select(LedgerEntry).where(LedgerEntry.key == key))
+        row = await self._session.scalar(_BY_KEY, {"key": key})
         return None if row is None else to_entry(row)
 
     async def settlement(self, hold_key: str) -> Entry | None:
         """The entry that settled this hold."""
-        query = select(LedgerEntry).where(LedgerEntry.settles == hold_key)
-        row = await self._session.scalar(query)
+        row = await self._session.scalar(_BY_SETTLES, {"key": hold_key})
         return None if row is None else to_entry(row)
 
     async def append(self, entry: NewEntry) -> int:
@@ -100,13 +112,10 @@ class SqlLedgerTx:
             "created_at": utcnow(),
         }
         await self._session.execute(insert(LedgerEntry).values(**values))
-        move = (
-            update(User)
-            .where(User.id == entry.user_id)
-            .values(balance=User.balance + entry.amount)
-            .returning(User.balance)
+        moved = await self._session.execute(
+            _MOVE_BALANCE, {"user_id": entry.user_id, "amount": entry.amount}
         )
-        return int((await self._session.execute(move)).scalar_one())
+        return int(moved.scalar_one())
 
     async def payment(self, charge_id: str) -> Payment | None:
         """The payment with this charge id."""

@@ -1,0 +1,142 @@
+"""The two bots of `bench_e2e.py` and what they run against.
+
+`kiegram_bot` is the real bot from its composition root (SQLite in a temp dir, or a given
+PostgreSQL URL) with its web app taking KIE callbacks; KIE is the sandbox in a process of
+its own. `echo_bot` is a bare aiogram dispatcher answering every message and button press.
+Both are attached to a `FeedTelegram`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import sys
+import tempfile
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import asyncpg  # type: ignore[import-untyped]
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.types import CallbackQuery, Message
+from aiohttp import web
+
+from kiegram.app import SANDBOX_KEY, App, build_app
+from kiegram.settings import Settings
+from kiegram.testing.load import FeedTelegram
+
+PG_URL = os.environ.get("KIEGRAM_TEST_PG", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+SANDBOX = """
+import asyncio, logging, sys
+from kiegram.sandbox import start_sandbox
+
+logging.disable(logging.WARNING)
+
+async def main():
+    await start_sandbox(port=int(sys.argv[1]))
+    print("ready", flush=True)
+    await asyncio.Event().wait()
+
+asyncio.run(main())
+"""
+
+
+@asynccontextmanager
+async def kie_elsewhere() -> AsyncIterator[str]:
+    """The sandbox KIE in a process of its own, as KIE is remote: its work is not the bot's."""
+    port = free_port()
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", SANDBOX, str(port), stdout=asyncio.subprocess.PIPE
+    )
+    assert proc.stdout is not None
+    await asyncio.wait_for(proc.stdout.readline(), 30)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        await proc.wait()
+
+
+@asynccontextmanager
+async def kiegram_bot(telegram: FeedTelegram, database_url: str) -> AsyncIterator[App]:
+    """The real bot from its composition root, with its web app taking KIE callbacks."""
+    port = free_port()
+    with tempfile.TemporaryDirectory() as tmp:
+        async with kie_elsewhere() as kie:
+            settings = Settings(
+                bot_token=telegram.token,
+                telegram_api_base=telegram.base_url,
+                data_dir=Path(tmp),
+                database_url=database_url,
+                redis_url="",
+                kie_api_key=SANDBOX_KEY,
+                kie_base_url=kie,
+                kie_upload_base_url=kie,
+                http_port=port,
+                public_url=f"http://127.0.0.1:{port}",
+                admin_ids=(),
+            )
+            app = await build_app(settings)
+            runner = web.AppRunner(app.web_app, access_log=None)
+            await runner.setup()
+            await web.TCPSite(runner, "127.0.0.1", port).start()
+            poller = asyncio.create_task(app.poller.run(app.stop))
+            telegram.attach(app.dp, app.bot)
+            try:
+                yield app
+            finally:
+                app.stop.set()
+                await poller
+                await runner.cleanup()
+                await app.aclose()
+
+
+@asynccontextmanager
+async def echo_bot(telegram: FeedTelegram) -> AsyncIterator[Dispatcher]:
+    """A bare aiogram dispatcher answering every message and button press."""
+    bot = Bot(
+        telegram.token, session=AiohttpSession(api=TelegramAPIServer.from_base(telegram.base_url))
+    )
+    dp = Dispatcher()
+
+    @dp.message()
+    async def echo(message: Message) -> None:
+        await message.answer(message.text or "…")
+
+    @dp.callback_query()
+    async def press(query: CallbackQuery, bot: Bot) -> None:
+        await query.answer()
+        await bot.send_message(query.from_user.id, query.data or "…")
+
+    telegram.attach(dp, bot)
+    try:
+        yield dp
+    finally:
+        await bot.session.close()
+
+
+@asynccontextmanager
+async def pg_database() -> AsyncIterator[str]:
+    """A temporary PostgreSQL database, dropped afterwards."""
+    name = f"kiegram_bench_{uuid.uuid4().hex[:8]}"
+    admin = PG_URL.replace("+asyncpg", "")
+    conn = await asyncpg.connect(admin)
+    await conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield PG_URL.rsplit("/", 1)[0] + "/" + name
+    finally:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.close()
