@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import BigInteger, Boolean, String, select, update
+from sqlalchemy import BigInteger, Boolean, String, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -36,6 +36,16 @@ def _of(row: JobMessageRow) -> JobMessage:
     return JobMessage(row.job_id, row.chat_id, row.message_id, bool(row.finished))
 
 
+# Read on every progress tick: built once, with bind parameters.
+_GET = select(JobMessageRow).where(JobMessageRow.job_id == bindparam("job_id"))
+_FINISH = (
+    update(JobMessageRow)
+    .where(JobMessageRow.job_id == bindparam("b_job_id"), JobMessageRow.finished.is_(False))
+    .values(finished=True)
+    .returning(JobMessageRow.job_id)
+)
+
+
 class SqlJobMessages:
     """Progress message ids by job id."""
 
@@ -55,18 +65,13 @@ class SqlJobMessages:
     async def get(self, job_id: str) -> JobMessage | None:
         """The progress message of a job, if one was recorded."""
         async with self._sessions() as session:
-            row = await session.get(JobMessageRow, job_id)
+            row = await session.scalar(_GET, {"job_id": job_id})
             return _of(row) if row else None
 
     async def finish(self, job_id: str) -> bool:
         """Mark the message as showing the outcome; False when it already did."""
         async with self._sessions() as session, session.begin():
-            result = await session.execute(
-                update(JobMessageRow)
-                .where(JobMessageRow.job_id == job_id, JobMessageRow.finished.is_(False))
-                .values(finished=True)
-                .returning(JobMessageRow.job_id)
-            )
+            result = await session.execute(_FINISH, {"b_job_id": job_id})
             return result.first() is not None
 
     async def open(self) -> list[JobMessage]:

@@ -12,7 +12,7 @@ from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Update, bindparam, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kiegram.jobs.model import UNFINISHED_STATES, Job, JobState
@@ -33,11 +33,6 @@ def _to_columns(fields: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def to_row(job: Job) -> JobRow:
-    """The row for a new job."""
-    return JobRow(**_to_columns(dataclasses.asdict(job)))
-
-
 def to_job(row: JobRow) -> Job:
     """The frozen job of a row."""
     values = {name: getattr(row, name) for name in _FIELDS}
@@ -51,6 +46,31 @@ def _unleased(now: datetime) -> Any:
     return or_(JobRow.lease_until.is_(None), JobRow.lease_until < now)
 
 
+# The statements of the hot path, built once with bind parameters (building a statement
+# costs more than running it); a transition's per set of changed columns.
+_INSERT = insert(JobRow)
+_BY_ID = select(JobRow).where(JobRow.id == bindparam("job_id"))
+_BY_TASK = select(JobRow).where(JobRow.task_id == bindparam("task_id"))
+_TRANSITIONS: dict[frozenset[str], Update] = {}
+
+
+def _transition(columns: frozenset[str]) -> Update:
+    statement = _TRANSITIONS.get(columns)
+    if statement is None:
+        statement = (
+            update(JobRow)
+            .where(
+                JobRow.id == bindparam("job_id"),
+                JobRow.state.in_(bindparam("expected", expanding=True)),
+            )
+            .values({name: bindparam(f"new_{name}") for name in sorted(columns)})
+            .returning(JobRow)
+            .execution_options(synchronize_session=False)
+        )
+        _TRANSITIONS[columns] = statement
+    return statement
+
+
 class SqlJobStore:
     """Jobs in the ``jobs`` table."""
 
@@ -60,18 +80,18 @@ class SqlJobStore:
     async def add(self, job: Job) -> None:
         """Store a new job."""
         async with self._sessions.begin() as session:
-            session.add(to_row(job))
+            await session.execute(_INSERT, _to_columns(dataclasses.asdict(job)))
 
     async def get(self, job_id: str) -> Job | None:
         """The job with ``job_id``."""
         async with self._sessions() as session:
-            row = await session.get(JobRow, job_id)
+            row = await session.scalar(_BY_ID, {"job_id": job_id})
             return None if row is None else to_job(row)
 
     async def by_task_id(self, task_id: str) -> Job | None:
         """The job KIE knows as ``task_id``."""
         async with self._sessions() as session:
-            row = await session.scalar(select(JobRow).where(JobRow.task_id == task_id))
+            row = await session.scalar(_BY_TASK, {"task_id": task_id})
             return None if row is None else to_job(row)
 
     async def transition(
@@ -80,15 +100,11 @@ class SqlJobStore:
         """Compare-and-set: move the job to ``new_state`` only if it is in ``expected``."""
         values = _to_columns({**fields, "state": new_state})
         values["updated_at"] = datetime.now(UTC)
-        statement = (
-            update(JobRow)
-            .where(JobRow.id == job_id, JobRow.state.in_([JobState(s).value for s in expected]))
-            .values(**values)
-            .returning(JobRow)
-            .execution_options(synchronize_session=False)
-        )
+        params = {f"new_{name}": value for name, value in values.items()}
+        params |= {"job_id": job_id, "expected": [JobState(s).value for s in expected]}
         async with self._sessions.begin() as session:
-            row = (await session.scalars(statement)).one_or_none()
+            rows = await session.scalars(_transition(frozenset(values)), params)
+            row = rows.one_or_none()
             return None if row is None else to_job(row)
 
     async def claim_due(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from sqlalchemy import Insert, func, insert, select, update
+from sqlalchemy import Insert, bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -12,10 +12,25 @@ from kiegram.billing.records import UserInfo
 from kiegram.storage.billing_tables import Referral, User, utcnow
 
 
-def _insert_new(session: AsyncSession, values: dict[str, object]) -> Insert:
+def _insert_new(session: AsyncSession) -> Insert:
     """INSERT ... ON CONFLICT DO NOTHING RETURNING the row, in this database's dialect."""
-    make = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    return make(User).values(**values).on_conflict_do_nothing().returning(User)
+    dialect = session.get_bind().dialect.name
+    statement = _INSERT_NEW.get(dialect)
+    if statement is None:
+        make = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = make(User).on_conflict_do_nothing().returning(User)
+        _INSERT_NEW[dialect] = statement
+    return statement
+
+
+# Built once (every /start and every confirm touches the user).
+_INSERT_NEW: dict[str, Insert] = {}
+_REFRESH = (
+    update(User)
+    .where(User.id == bindparam("user_id"))
+    .values(username=bindparam("new_username"))
+    .returning(User)
+)
 
 
 class SqlUserStore:
@@ -46,11 +61,11 @@ class SqlUserStore:
         values: dict[str, object] = {"id": user_id, "username": username, "language": language}
         values |= {"created_at": utcnow(), "blocked": False, "balance": 0}
         async with self._sessions() as session, session.begin():
-            row = (await session.scalars(_insert_new(session, values))).first()
+            row = (await session.scalars(_insert_new(session), values)).first()
             created = row is not None
             if row is None:
-                refresh = update(User).where(User.id == user_id).values(username=username)
-                row = (await session.scalars(refresh.returning(User))).one()
+                params = {"user_id": user_id, "new_username": username}
+                row = (await session.scalars(_REFRESH, params)).one()
         if created and referrer_id is not None and await self.set_referrer(user_id, referrer_id):
             info = await self.get(user_id)
             assert info is not None  # just inserted; users are never deleted
