@@ -56,6 +56,13 @@ _HELD = select(func.coalesce(func.sum(-LedgerEntry.amount), 0)).where(
 _TAKE_WRITE_LOCK = update(User).where(User.id == bindparam("user_id")).values(balance=User.balance)
 _BY_KEY = select(LedgerEntry).where(LedgerEntry.key == bindparam("key"))
 _BY_SETTLES = select(LedgerEntry).where(LedgerEntry.settles == bindparam("key"))
+_INSERT_ENTRY = insert(LedgerEntry)
+_INSERT_FREE_USE = insert(FreeUseRow)
+_COUNT_FREE = select(func.count()).where(
+    FreeUseRow.user_id == bindparam("user_id"),
+    FreeUseRow.day == bindparam("day"),
+    FreeUseRow.returned.is_(False),
+)
 _MOVE_BALANCE = (
     update(User)
     .where(User.id == bindparam("user_id"))
@@ -111,7 +118,7 @@ class SqlLedgerTx:
             "reason": entry.reason,
             "created_at": utcnow(),
         }
-        await self._session.execute(insert(LedgerEntry).values(**values))
+        await self._session.execute(_INSERT_ENTRY, values)
         moved = await self._session.execute(
             _MOVE_BALANCE, {"user_id": entry.user_id, "amount": entry.amount}
         )
@@ -144,7 +151,7 @@ class SqlLedgerTx:
     async def add_free_use(self, user_id: int, day: date, job_key: str) -> None:
         """Record one free use."""
         row = {"job_key": job_key, "user_id": user_id, "day": day, "returned": False}
-        await self._session.execute(insert(FreeUseRow).values(**row, created_at=utcnow()))
+        await self._session.execute(_INSERT_FREE_USE, {**row, "created_at": utcnow()})
 
     async def return_free_use(self, job_key: str) -> None:
         """Mark the free use as returned."""
@@ -159,7 +166,5 @@ class SqlLedgerTx:
 
 async def count_free(session: AsyncSession, user_id: int, day: date) -> int:
     """Free uses not returned on this day."""
-    query = select(func.count()).where(
-        FreeUseRow.user_id == user_id, FreeUseRow.day == day, FreeUseRow.returned.is_(False)
-    )
-    return int((await session.execute(query)).scalar_one())
+    params = {"user_id": user_id, "day": day}
+    return int((await session.execute(_COUNT_FREE, params)).scalar_one())
