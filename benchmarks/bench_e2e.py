@@ -294,8 +294,12 @@ def goals(rows: list[Row], rate: float) -> list[str]:
         if row.bot != "kiegram":
             continue
         if row.mode.startswith("sequential"):
-            ratio = row.samples.cpu_mean() / echo.samples.cpu_mean()
-            lines.append(f"  goal: CPU per update within 2x of echo — {row.storage}: {ratio:.1f}x")
+            mean = row.samples.cpu_mean() / echo.samples.cpu_mean()
+            median = row.samples.cpu_median() / echo.samples.cpu_median()
+            lines.append(
+                f"  goal: CPU per update within 2x of echo — {row.storage}: {mean:.1f}x "
+                f"(medians: {median:.1f}x)"
+            )
         if row.mode.startswith(f"{rate:.0f}/s"):
             p99 = row.samples.percentile(99) * 1e3
             lines.append(
@@ -326,7 +330,7 @@ def main() -> None:
     """Parse flags, run, print."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pg", action="store_true", help="also run on PostgreSQL")
-    parser.add_argument("--seq", type=int, default=10, help="sequential flows")
+    parser.add_argument("--seq", type=int, default=30, help="sequential flows")
     parser.add_argument("--users", type=int, default=30, help="users at once")
     parser.add_argument("--rate", type=float, default=200, help="fixed offered updates/s")
     parser.add_argument("--seconds", type=float, default=5, help="fixed-rate duration")

@@ -47,6 +47,10 @@ class Samples:
         """Mean CPU seconds per update."""
         return statistics.fmean(self.cpu) if self.cpu else 0.0
 
+    def cpu_median(self) -> float:
+        """Median CPU seconds per update (robust to a noisy machine's stalls)."""
+        return statistics.median(self.cpu) if self.cpu else 0.0
+
 
 class FeedTelegram(FakeTelegram):
     """FakeTelegram that feeds every user update to an attached dispatcher and times it."""
