@@ -25,7 +25,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import CallbackQuery, Message
 from aiohttp import web
 
-from kiegram.app import SANDBOX_KEY, App, build_app
+from kiegram.app import SANDBOX_KEY, App, build_app, freeze_startup_heap
 from kiegram.settings import Settings
 from kiegram.testing.load import FeedTelegram
 
@@ -94,6 +94,7 @@ async def kiegram_bot(telegram: FeedTelegram, database_url: str) -> AsyncIterato
             await runner.setup()
             await web.TCPSite(runner, "127.0.0.1", port).start()
             poller = asyncio.create_task(app.poller.run(app.stop))
+            freeze_startup_heap()  # as `serve` does
             telegram.attach(app.dp, app.bot)
             try:
                 yield app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import socket
 from collections.abc import Awaitable, Callable
@@ -277,6 +278,14 @@ WEBHOOK_PATH = "/telegram/webhook"
 CONVERSATIONS_IN_MEMORY = 20_000  # ~1 KB each: the most recent users skip a database read
 
 
+def freeze_startup_heap() -> None:
+    """Collect once, then exempt what start-up built (catalog, translations, models of the
+    libraries) from later garbage collections: a full collection then walks only what the
+    bot allocated since, which keeps its pauses out of the update latency's tail."""
+    gc.collect()
+    gc.freeze()
+
+
 async def serve(app: App) -> None:
     """Run the HTTP server, the job poller and the update source until cancelled."""
     settings = app.settings
@@ -288,6 +297,7 @@ async def serve(app: App) -> None:
     await site.start()
     app.stack.push_async_callback(runner.cleanup)
     app.tasks.append(asyncio.create_task(app.poller.run(app.stop)))
+    freeze_startup_heap()
     if app.alerter is not None and app.kie_credits is not None:
         app.tasks.append(asyncio.create_task(watch_credits(app.kie_credits, app.alerter)))
     if settings.webhook_url:
