@@ -46,9 +46,9 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
 
 
 def _sqlite_begin(connection: Connection) -> None:
-    # IMMEDIATE takes the write lock up front (waiting up to busy_timeout): two deferred
-    # transactions that read and then write would fail with "database is locked" at once,
-    # whatever the timeout, when one of them cannot upgrade its read snapshot.
+    # IMMEDIATE takes the write lock up front (waiting for it as `sqlite_inline` does): two
+    # deferred transactions that read and then write would fail with "database is locked"
+    # at once, however long they waited, when one cannot upgrade its read snapshot.
     # Straight to the driver: SQLAlchemy's own statement path costs more than the BEGIN.
     dbapi_connection = connection.connection.dbapi_connection
     assert dbapi_connection is not None

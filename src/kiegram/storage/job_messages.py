@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import BigInteger, Boolean, String, bindparam, select, update
+from sqlalchemy import BigInteger, Boolean, Insert, String, bindparam, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -36,6 +37,16 @@ def _of(row: JobMessageRow) -> JobMessage:
     return JobMessage(row.job_id, row.chat_id, row.message_id, bool(row.finished))
 
 
+def _insert_once(dialect: str) -> Insert:
+    """INSERT ... ON CONFLICT DO NOTHING in this database's dialect, built once."""
+    statement = _INSERTS.get(dialect)
+    if statement is None:
+        make = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = _INSERTS[dialect] = make(JobMessageRow).on_conflict_do_nothing()
+    return statement
+
+
+_INSERTS: dict[str, Insert] = {}
 # Read on every progress tick: built once, with bind parameters.
 _GET = select(JobMessageRow).where(JobMessageRow.job_id == bindparam("job_id"))
 _FINISH = (
@@ -54,13 +65,9 @@ class SqlJobMessages:
 
     async def put(self, job_id: str, chat_id: int, message_id: int) -> None:
         """Remember the progress message of a job (once; later calls change nothing)."""
+        row = {"job_id": job_id, "chat_id": chat_id, "message_id": message_id, "finished": False}
         async with self._sessions() as session, session.begin():
-            if await session.get(JobMessageRow, job_id) is None:
-                session.add(
-                    JobMessageRow(
-                        job_id=job_id, chat_id=chat_id, message_id=message_id, finished=False
-                    )
-                )
+            await session.execute(_insert_once(session.get_bind().dialect.name), row)
 
     async def get(self, job_id: str) -> JobMessage | None:
         """The progress message of a job, if one was recorded."""
