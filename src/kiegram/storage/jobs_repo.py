@@ -10,10 +10,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Update, bindparam, insert, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import Table, Update, bindparam, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from kiegram.jobs.model import UNFINISHED_STATES, Job, JobState
 from kiegram.storage.jobs_table import JobRow
@@ -33,8 +33,8 @@ def _to_columns(fields: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def to_job(row: JobRow) -> Job:
-    """The frozen job of a row."""
+def to_job(row: Any) -> Job:
+    """The frozen job of a row (an ORM row or a Core row: both name the columns)."""
     values = {name: getattr(row, name) for name in _FIELDS}
     values["state"] = JobState(row.state)
     values["result_urls"] = tuple(row.result_urls or ())
@@ -46,11 +46,13 @@ def _unleased(now: datetime) -> Any:
     return or_(JobRow.lease_until.is_(None), JobRow.lease_until < now)
 
 
-# The statements of the hot path, built once with bind parameters (building a statement
-# costs more than running it); a transition's per set of changed columns.
-_INSERT = insert(JobRow)
-_BY_ID = select(JobRow).where(JobRow.id == bindparam("job_id"))
-_BY_TASK = select(JobRow).where(JobRow.task_id == bindparam("task_id"))
+# The statements of the hot path, on the table (run on a connection, not a session) and
+# built once with bind parameters: building a statement costs more than running it, and a
+# session more than the statement. A transition's is built per set of changed columns.
+_JOBS = cast(Table, JobRow.__table__)
+_INSERT = insert(_JOBS)
+_BY_ID = select(_JOBS).where(_JOBS.c.id == bindparam("job_id"))
+_BY_TASK = select(_JOBS).where(_JOBS.c.task_id == bindparam("task_id"))
 _TRANSITIONS: dict[frozenset[str], Update] = {}
 
 
@@ -58,14 +60,13 @@ def _transition(columns: frozenset[str]) -> Update:
     statement = _TRANSITIONS.get(columns)
     if statement is None:
         statement = (
-            update(JobRow)
+            update(_JOBS)
             .where(
-                JobRow.id == bindparam("job_id"),
-                JobRow.state.in_(bindparam("expected", expanding=True)),
+                _JOBS.c.id == bindparam("job_id"),
+                _JOBS.c.state.in_(bindparam("expected", expanding=True)),
             )
             .values({name: bindparam(f"new_{name}") for name in sorted(columns)})
-            .returning(JobRow)
-            .execution_options(synchronize_session=False)
+            .returning(_JOBS)
         )
         _TRANSITIONS[columns] = statement
     return statement
@@ -76,23 +77,24 @@ class SqlJobStore:
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
+        self._engine: AsyncEngine = sessions.kw["bind"]
 
     async def add(self, job: Job) -> None:
         """Store a new job."""
-        async with self._sessions.begin() as session:
-            await session.execute(_INSERT, _to_columns(dataclasses.asdict(job)))
+        async with self._engine.begin() as conn:
+            await conn.execute(_INSERT, _to_columns(dataclasses.asdict(job)))
 
     async def get(self, job_id: str) -> Job | None:
         """The job with ``job_id``."""
-        async with self._sessions() as session:
-            row = await session.scalar(_BY_ID, {"job_id": job_id})
-            return None if row is None else to_job(row)
+        async with self._engine.connect() as conn:
+            row = (await conn.execute(_BY_ID, {"job_id": job_id})).first()
+        return None if row is None else to_job(row)
 
     async def by_task_id(self, task_id: str) -> Job | None:
         """The job KIE knows as ``task_id``."""
-        async with self._sessions() as session:
-            row = await session.scalar(_BY_TASK, {"task_id": task_id})
-            return None if row is None else to_job(row)
+        async with self._engine.connect() as conn:
+            row = (await conn.execute(_BY_TASK, {"task_id": task_id})).first()
+        return None if row is None else to_job(row)
 
     async def transition(
         self, job_id: str, expected: Collection[JobState], new_state: JobState, **fields: Any
@@ -102,10 +104,9 @@ class SqlJobStore:
         values["updated_at"] = datetime.now(UTC)
         params = {f"new_{name}": value for name, value in values.items()}
         params |= {"job_id": job_id, "expected": [JobState(s).value for s in expected]}
-        async with self._sessions.begin() as session:
-            rows = await session.scalars(_transition(frozenset(values)), params)
-            row = rows.one_or_none()
-            return None if row is None else to_job(row)
+        async with self._engine.begin() as conn:
+            row = (await conn.execute(_transition(frozenset(values)), params)).one_or_none()
+        return None if row is None else to_job(row)
 
     async def claim_due(
         self, now: datetime, owner: str, lease_seconds: float, limit: int
