@@ -193,9 +193,10 @@ async def build_app(settings: Settings) -> App:
         bot, users, fsm_storage, translator, locks=scale.locks, owner=lock_owner
     )
     stack.push_async_callback(broadcaster.close)
-    albums = AlbumCollector(album_finisher(catalog, desk))
-    stack.push_async_callback(albums.aclose)
     prices = PriceBook(lambda credits: Decimal(rules.units(credits)))
+    menus = Menus(catalog, translator, prices, switches)
+    albums = AlbumCollector(album_finisher(menus, desk))
+    stack.push_async_callback(albums.aclose)
     dp = build_dispatcher(
         fsm_storage,
         translator,
@@ -203,7 +204,7 @@ async def build_app(settings: Settings) -> App:
         locks=scale.locks,
         catalog=catalog,
         prices=prices,
-        menus=Menus(catalog, translator, prices, switches),
+        menus=menus,
         config=config,
         wizard=Wizard(catalog),
         desk=desk,

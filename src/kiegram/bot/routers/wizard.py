@@ -85,7 +85,7 @@ async def press(
     bot: Bot,
     state: FSMContext,
     wizard: Wizard,
-    catalog: Catalog,
+    menus: Menus,
     translator: Translator,
     prices: PriceBook,
     desk: Desk,
@@ -115,7 +115,7 @@ async def press(
             current,
             result,
             sid,
-            catalog,
+            menus,
             desk,
             query.from_user.id,
             query.from_user.username,
@@ -128,7 +128,7 @@ async def typed(
     bot: Bot,
     state: FSMContext,
     wizard: Wizard,
-    catalog: Catalog,
+    menus: Menus,
     translator: Translator,
     prices: PriceBook,
     desk: Desk,
@@ -157,7 +157,7 @@ async def typed(
             current,
             result,
             sid,
-            catalog,
+            menus,
             desk,
             message.chat.id,
             user.username if user else None,
@@ -171,7 +171,7 @@ async def _after(
     before: dict[str, Any],
     step: Step,
     sid: str,
-    catalog: Catalog,
+    menus: Menus,
     desk: Desk,
     user_id: int,
     username: str | None,
@@ -183,19 +183,19 @@ async def _after(
     if not terminal(view):
         step = await conv.skip_filled(before, step)
         extra = ""
-        spec = catalog.get(step.view.model_id)
+        spec = menus.catalog.get(step.view.model_id)
         if step.view.kind is ScreenKind.CONFIRM and spec is not None:
             extra = await desk.outlook(spec, dict(step.state["values"]), user_id, conv.t)
         await conv.show(step.view, sid, new=new, extra=extra)
         return
-    spec = catalog.get(view.model_id)
+    spec = menus.catalog.get(view.model_id)
     if view.kind is ScreenKind.CONFIRMED and spec is not None:
         # Back on the confirm screen until the charge succeeds (a top-up, then confirm again).
         await conv.state.update_data(wz=before)
         await desk.confirm(conv, spec, dict(step.state.get("values", {})), user_id, username, sid)
         return
     await conv.close()
-    menu = keyboards.main_menu(catalog, _, conv.lang)
+    menu = await menus.main(conv.lang)
     key = "bot.cancelled" if view.kind is ScreenKind.CANCELLED else "bot.menu_title"
     await conv.bot.send_message(conv.chat_id, _(key), reply_markup=menu)
 
@@ -221,7 +221,7 @@ def build_router() -> Router:
     return router
 
 
-def album_finisher(catalog: Catalog, desk: Desk) -> Finish:
+def album_finisher(menus: Menus, desk: Desk) -> Finish:
     """What to do with a collected album: one media answer to the open wizard."""
 
     async def finish(conv: Conversation, items: list[MediaRef], sid: str) -> None:
@@ -233,6 +233,6 @@ def album_finisher(catalog: Catalog, desk: Desk) -> Finish:
             await conv.resend(sid)
         elif isinstance(result, Step):
             _ = conv.t
-            await _after(conv, current, result, sid, catalog, desk, conv.chat_id, None, _, True)
+            await _after(conv, current, result, sid, menus, desk, conv.chat_id, None, _, True)
 
     return finish
