@@ -9,27 +9,24 @@ Both are attached to a `FeedTelegram`.
 from __future__ import annotations
 
 import asyncio
-import os
 import socket
 import sys
 import tempfile
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-import asyncpg  # type: ignore[import-untyped]
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import CallbackQuery, Message
 from aiohttp import web
 
-from kiegram.app import SANDBOX_KEY, App, build_app, freeze_startup_heap
+from kiegram.app import App, build_app, freeze_startup_heap
+from kiegram.sandbox import SANDBOX_KEY
 from kiegram.settings import Settings
+from kiegram.testing.databases import create_pg_database, drop_pg_database
 from kiegram.testing.load import FeedTelegram
-
-PG_URL = os.environ.get("KIEGRAM_TEST_PG", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 
 
 def free_port() -> int:
@@ -132,12 +129,8 @@ async def echo_bot(telegram: FeedTelegram) -> AsyncIterator[Dispatcher]:
 @asynccontextmanager
 async def pg_database() -> AsyncIterator[str]:
     """A temporary PostgreSQL database, dropped afterwards."""
-    name = f"kiegram_bench_{uuid.uuid4().hex[:8]}"
-    admin = PG_URL.replace("+asyncpg", "")
-    conn = await asyncpg.connect(admin)
-    await conn.execute(f'CREATE DATABASE "{name}"')
+    url = await create_pg_database("kiegram_bench")
     try:
-        yield PG_URL.rsplit("/", 1)[0] + "/" + name
+        yield url
     finally:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await conn.close()
+        await drop_pg_database(url)

@@ -67,7 +67,6 @@ from kiegram.web.app import build_web_app
 from kiegram.wizard import Wizard
 
 log = logging.getLogger(__name__)
-SANDBOX_KEY = "sandbox-key"
 
 
 @dataclass
@@ -117,12 +116,11 @@ async def _kie_base(
     """KIE's URLs and key; without a key, an in-process sandbox takes KIE's place."""
     if not settings.sandbox:
         return settings.kie_base_url, settings.kie_upload_base_url, settings.kie_api_key
-    from kiegram.sandbox import start_sandbox
+    from kiegram.sandbox import sandbox_in_place_of_kie
 
-    sandbox = await start_sandbox(catalog=catalog)
-    stack.push_async_callback(sandbox.close)
-    log.warning("KIE_API_KEY is not set: using the sandbox KIE at %s", sandbox.base_url)
-    return sandbox.base_url, sandbox.base_url, SANDBOX_KEY
+    key, base, upload = await sandbox_in_place_of_kie(stack, catalog)
+    log.warning("KIE_API_KEY is not set: using the sandbox KIE at %s", base)
+    return base, upload, key
 
 
 async def build_app(settings: Settings) -> App:

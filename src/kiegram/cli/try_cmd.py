@@ -252,10 +252,9 @@ async def submit(
     async with AsyncExitStack() as stack:
         if not key:
             # Like the bot: without a key, an in-process sandbox takes KIE's place.
-            from kiegram.sandbox import start_sandbox
+            from kiegram.sandbox import sandbox_in_place_of_kie
 
-            sandbox = await stack.enter_async_context(await start_sandbox())
-            key, base, upload = "sandbox-key", sandbox.base_url, sandbox.base_url
+            key, base, upload = await sandbox_in_place_of_kie(stack)
             print(f"KIE_API_KEY is not set: using the sandbox KIE at {base}", file=sys.stderr)
         client = await stack.enter_async_context(
             KieClient(key, base_url=base, upload_base_url=upload, transport=transport)

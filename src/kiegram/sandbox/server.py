@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AsyncExitStack
 from typing import Any
 
 from aiohttp import web
@@ -10,6 +11,8 @@ from kiegram.catalog.catalog import Catalog
 from kiegram.catalog.loader import load_catalog
 from kiegram.sandbox.app import SandboxKie
 from kiegram.sandbox.faults import Faults
+
+SANDBOX_KEY = "sandbox-key"  # what the bot and `kiegram try` send to a sandbox of their own
 
 
 class SandboxServer:
@@ -52,3 +55,11 @@ async def start_sandbox(
     bound_host, bound_port = runner.addresses[0][:2]
     kie.base_url = f"http://{bound_host}:{bound_port}"
     return SandboxServer(kie, runner, kie.base_url)
+
+
+async def sandbox_in_place_of_kie(
+    stack: AsyncExitStack, catalog: Catalog | None = None
+) -> tuple[str, str, str]:
+    """Start a sandbox for the life of `stack`: the key, API and upload URLs to use for KIE."""
+    sandbox = await stack.enter_async_context(await start_sandbox(catalog=catalog))
+    return SANDBOX_KEY, sandbox.base_url, sandbox.base_url
