@@ -44,12 +44,15 @@ def to_payment(row: PaymentRow) -> Payment:
 # Built once: this runs for every confirm screen and inside every money transaction, and
 # building the correlated NOT EXISTS cost more than running it.
 _SETTLE = aliased(LedgerEntry)
+# A hold nothing has captured or released yet (the orphan sweeper looks for these too).
+OPEN_HOLD = (
+    LedgerEntry.kind == EntryKind.HOLD.value,
+    ~exists().where(_SETTLE.settles == LedgerEntry.key),
+)
 _ACCOUNT = select(User.balance, User.blocked).where(User.id == bindparam("user_id"))
 _ACCOUNT_LOCKED = _ACCOUNT.with_for_update()
 _HELD = select(func.coalesce(func.sum(-LedgerEntry.amount), 0)).where(
-    LedgerEntry.user_id == bindparam("user_id"),
-    LedgerEntry.kind == EntryKind.HOLD.value,
-    ~exists().where(_SETTLE.settles == LedgerEntry.key),
+    LedgerEntry.user_id == bindparam("user_id"), *OPEN_HOLD
 )
 # A no-op write as the transaction's first statement takes SQLite's single write lock, so
 # no stale read snapshot can precede it.

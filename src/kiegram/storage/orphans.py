@@ -6,12 +6,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import aliased
 
-from kiegram.billing.records import EntryKind
 from kiegram.jobs.sweeper import OpenHold
 from kiegram.storage.billing_tables import FreeUseRow, LedgerEntry
 from kiegram.storage.jobs_table import JobRow
+from kiegram.storage.ledger_tx import OPEN_HOLD
 
 JOB_KEYS = "job:"  # the bot's desk keys holds `job:<user>:<sid>`; other holds are not ours
 # A delivered free use stays unreturned for good, so only recent ones are looked at; an
@@ -43,14 +42,12 @@ class SqlOrphanHolds:
     async def _holds(
         self, session: AsyncSession, placed_before: datetime, limit: int
     ) -> list[OpenHold]:
-        settle = aliased(LedgerEntry)
         query = (
             select(LedgerEntry.key, LedgerEntry.user_id, LedgerEntry.created_at)
             .where(
-                LedgerEntry.kind == EntryKind.HOLD.value,
+                *OPEN_HOLD,
                 LedgerEntry.created_at < placed_before,
                 LedgerEntry.key.startswith(self._prefix, autoescape=True),
-                ~exists().where(settle.settles == LedgerEntry.key),
                 ~exists().where(JobRow.hold_key == LedgerEntry.key),
             )
             .order_by(LedgerEntry.created_at)
