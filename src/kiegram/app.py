@@ -52,7 +52,14 @@ from kiegram.ops.health import Readiness, add_ops_routes
 from kiegram.ops.kie_metrics import MeteredTransport, kie_hosts
 from kiegram.ops.metrics import Metrics
 from kiegram.ops.middleware import MetricsMiddleware, TelegramErrorMiddleware
-from kiegram.scale import Locks, build_scale, mount_webhook, process_owner, run_exclusive
+from kiegram.scale import (
+    WEBHOOK_PATH,
+    Locks,
+    build_scale,
+    mount_webhook,
+    process_owner,
+    run_exclusive,
+)
 from kiegram.settings import Settings
 from kiegram.storage.billing_repo import SqlBillingRepo
 from kiegram.storage.conversations import ConversationStore
@@ -67,6 +74,7 @@ from kiegram.web.app import build_web_app
 from kiegram.wizard import Wizard
 
 log = logging.getLogger(__name__)
+CONVERSATIONS_IN_MEMORY = 20_000  # ~1 KB each: the most recent users skip a database read
 
 
 @dataclass
@@ -273,10 +281,6 @@ def _poller(jobs: JobService, sweeper: HoldSweeper, locks: Locks, owner: str) ->
     return Poller(jobs, sweep=sweep)
 
 
-WEBHOOK_PATH = "/telegram/webhook"
-CONVERSATIONS_IN_MEMORY = 20_000  # ~1 KB each: the most recent users skip a database read
-
-
 def freeze_startup_heap() -> None:
     """Collect once, then exempt what start-up built (catalog, translations, models of the
     libraries) from later garbage collections: a full collection then walks only what the
@@ -289,7 +293,7 @@ async def serve(app: App) -> None:
     """Run the HTTP server, the job poller and the update source until cancelled."""
     settings = app.settings
     if settings.webhook_url:
-        mount_webhook(app.web_app, app.dp, app.bot, settings.webhook_secret, WEBHOOK_PATH)
+        mount_webhook(app.web_app, app.dp, app.bot, settings.webhook_secret)
     runner = web.AppRunner(app.web_app)
     await runner.setup()
     site = web.TCPSite(runner, app.settings.http_host, app.settings.http_port)

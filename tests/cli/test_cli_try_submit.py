@@ -6,7 +6,7 @@ import asyncio
 import os
 import sys
 
-from kiegram.sandbox import start_sandbox
+from kiegram.sandbox import SandboxServer, start_sandbox
 
 
 async def _try(*args: str, **env: str) -> tuple[int, str, str]:
@@ -26,6 +26,11 @@ async def _try(*args: str, **env: str) -> tuple[int, str, str]:
     return proc.returncode or 0, out.decode(), err.decode()
 
 
+def _kie(kie: SandboxServer, key: str) -> dict[str, str]:
+    """The environment that points `kiegram try` at `kie` with `key`."""
+    return {"KIE_API_KEY": key, "KIE_BASE_URL": kie.base_url, "KIE_UPLOAD_BASE_URL": kie.base_url}
+
+
 async def test_without_a_key_it_runs_against_the_sandbox() -> None:
     code, out, err = await _try("z-image", "--set", "prompt=a fox", "--json")
     assert code == 0, err
@@ -40,9 +45,7 @@ async def test_with_a_base_url_it_talks_to_that_server() -> None:
             "--set",
             "image=https://example.com/cat.png",
             "--json",
-            KIE_API_KEY="operator-key",
-            KIE_BASE_URL=kie.base_url,
-            KIE_UPLOAD_BASE_URL=kie.base_url,
+            **_kie(kie, "operator-key"),
         )
         assert code == 0, err
         assert "using the sandbox" not in err
@@ -61,9 +64,7 @@ async def test_an_invalid_value_sends_nothing() -> None:
             "aspect_ratio=7:3",
             "--lang",
             "en",
-            KIE_API_KEY="k",
-            KIE_BASE_URL=kie.base_url,
-            KIE_UPLOAD_BASE_URL=kie.base_url,
+            **_kie(kie, "k"),
         )
         assert code == 2
         assert "Aspect ratio" in err and "16:9" in err
