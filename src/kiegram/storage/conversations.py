@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import JSON, DateTime, Insert, String, Table, bindparam, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import JSON, DateTime, Insert, String, Table, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kiegram.storage.db import Base, session_factory
+from kiegram.storage.db import Base, upsert_insert
 
 
 def _now() -> datetime:
@@ -37,7 +36,6 @@ class ConversationStore:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
-        self._sessions = session_factory(engine)
         self._upserts: dict[frozenset[str], Insert] = {}
 
     async def get(self, key: str) -> tuple[str | None, dict[str, Any]]:
@@ -59,7 +57,7 @@ class ConversationStore:
         """INSERT ... ON CONFLICT (key) DO UPDATE of `fields` (and updated_at), built once."""
         cached = self._upserts.get(fields)
         if cached is None:
-            make = postgresql.insert if dialect == "postgresql" else sqlite.insert
+            make = upsert_insert(dialect)
             insert_ = make(_TABLE).values(
                 key=bindparam("key"),
                 state=bindparam("state"),
@@ -70,17 +68,6 @@ class ConversationStore:
             cached = insert_.on_conflict_do_update(index_elements=[_TABLE.c.key], set_=changed)
             self._upserts[fields] = cached
         return cached
-
-    async def delete(self, key: str) -> None:
-        """Forget a conversation."""
-        async with self._sessions() as session, session.begin():
-            await session.execute(delete(ConversationRow).where(ConversationRow.key == key))
-
-    async def count(self) -> int:
-        """How many conversations are stored."""
-        async with self._sessions() as session:
-            rows = await session.execute(select(ConversationRow.key))
-            return len(rows.all())
 
 
 _TABLE = cast(Table, ConversationRow.__table__)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import MetaData, event, make_url
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
@@ -99,6 +102,11 @@ def create_engine(url: str) -> AsyncEngine:
     # an apology, `bot.routers.errors`), the pool drops every connection, and the next
     # checkout connects afresh.
     return create_async_engine(url, pool_size=10, max_overflow=10, pool_recycle=1800)
+
+
+def upsert_insert(dialect: str) -> Callable[..., Any]:
+    """`insert` with ON CONFLICT support for this database (PostgreSQL's, else SQLite's)."""
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker:  # type: ignore[type-arg]

@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import BigInteger, Boolean, Insert, String, bindparam, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kiegram.storage.db import Base
+from kiegram.storage.db import Base, upsert_insert
 
 
 class JobMessageRow(Base):
@@ -41,7 +40,7 @@ def _insert_once(dialect: str) -> Insert:
     """INSERT ... ON CONFLICT DO NOTHING in this database's dialect, built once."""
     statement = _INSERTS.get(dialect)
     if statement is None:
-        make = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        make = upsert_insert(dialect)
         statement = _INSERTS[dialect] = make(JobMessageRow).on_conflict_do_nothing()
     return statement
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from sqlalchemy import Insert, bindparam, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kiegram.billing.records import UserInfo
 from kiegram.storage.billing_tables import Referral, User, utcnow
+from kiegram.storage.db import upsert_insert
 
 
 def _insert_new(session: AsyncSession) -> Insert:
@@ -17,7 +17,7 @@ def _insert_new(session: AsyncSession) -> Insert:
     dialect = session.get_bind().dialect.name
     statement = _INSERT_NEW.get(dialect)
     if statement is None:
-        make = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        make = upsert_insert(dialect)
         statement = make(User).on_conflict_do_nothing().returning(User)
         _INSERT_NEW[dialect] = statement
     return statement
