@@ -191,12 +191,10 @@ class InlineConnection:
         self._live().create_function(*args, **kwargs)
 
     async def close(self) -> None:
-        if self._conn is not None:
-            conn, self._conn = self._conn, None
-            conn.close()
+        self.stop()
 
     def stop(self) -> None:
-        """Close at once (SQLAlchemy's forced terminate)."""
+        """Close at once (also SQLAlchemy's forced terminate); closing twice is a no-op."""
         if self._conn is not None:
             conn, self._conn = self._conn, None
             conn.close()
