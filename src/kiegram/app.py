@@ -14,7 +14,6 @@ from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -40,7 +39,7 @@ from kiegram.bot.menus import Menus
 from kiegram.bot.prices import PriceBook
 from kiegram.bot.progress import Progress
 from kiegram.bot.routers.wizard import album_finisher
-from kiegram.bot.session import PinResponseModels, RetryAfter
+from kiegram.bot.session import BotApiSession, PinResponseModels, RetryAfter
 from kiegram.catalog import Catalog, load_catalog
 from kiegram.i18n import load_translator
 from kiegram.jobs import JobService, Poller
@@ -149,7 +148,7 @@ async def build_app(settings: Settings) -> App:
     api = TelegramAPIServer.from_base(settings.telegram_api_base)
     bot = Bot(
         settings.bot_token,
-        session=AiohttpSession(api=api),
+        session=BotApiSession(api=api),
         default=DefaultBotProperties(parse_mode="HTML"),
     )
     ledger_store = SqlLedgerStore(sessions)

@@ -1,0 +1,106 @@
+"""BotApiSession: JSON bodies, uploads still multipart, lean replies, aiogram's value rules."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+
+import pytest
+from aiogram import Bot
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
+
+from kiegram.bot.session import BotApiSession, loads_reply
+from kiegram.testing import FakeTelegram
+
+KEYBOARD = InlineKeyboardMarkup(
+    inline_keyboard=[
+        [InlineKeyboardButton(text=f"Модель {i}", callback_data=f"g:m{i}")] for i in range(3)
+    ]
+)
+
+
+@pytest.fixture
+async def telegram() -> AsyncIterator[FakeTelegram]:
+    server = FakeTelegram()
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+@pytest.fixture
+async def bot(telegram: FakeTelegram) -> AsyncIterator[Bot]:
+    session = BotApiSession(api=TelegramAPIServer.from_base(telegram.base_url))
+    bot = Bot(telegram.token, session=session, default=DefaultBotProperties(parse_mode="HTML"))
+    try:
+        yield bot
+    finally:
+        await bot.session.close()
+
+
+async def test_a_message_goes_as_json_with_its_keyboard_as_an_object(
+    bot: Bot, telegram: FakeTelegram
+) -> None:
+    sent = await bot.send_message(42, "<b>привет</b> 👋", reply_markup=KEYBOARD)
+    call = telegram.calls[-1]
+    assert call.method == "sendmessage"
+    # A form would have sent every value as text: "42", and the keyboard as a JSON string.
+    assert call.params["chat_id"] == 42
+    assert call.params["text"] == "<b>привет</b> 👋"
+    assert call.params["parse_mode"] == "HTML"  # the bot's default, resolved
+    assert call.params["reply_markup"] == {
+        "inline_keyboard": [[{"text": f"Модель {i}", "callback_data": f"g:m{i}"}] for i in range(3)]
+    }
+    assert sent.message_id and sent.text == "<b>привет</b> 👋"
+    # Our own keyboard is not rebuilt from the reply (nothing reads it back).
+    assert sent.reply_markup is None
+
+
+async def test_false_and_zero_are_sent_none_is_left_out(bot: Bot, telegram: FakeTelegram) -> None:
+    await bot.answer_callback_query("q1", text="", show_alert=False, cache_time=0)
+    params = telegram.calls[-1].params
+    assert params["show_alert"] is False
+    assert params["cache_time"] == 0
+    assert "text" not in params  # aiogram's form leaves empty text out too
+    assert "url" not in params
+
+
+async def test_an_upload_still_goes_as_multipart_with_its_bytes(
+    bot: Bot, telegram: FakeTelegram
+) -> None:
+    photo = BufferedInputFile(b"\x89PNG fake bytes", filename="fox.png")
+    sent = await bot.send_photo(7, photo, caption="лиса", reply_markup=KEYBOARD)
+    call = telegram.calls[-1]
+    assert call.method == "sendphoto"
+    assert list(call.files.values()) == [b"\x89PNG fake bytes"]
+    assert call.params["caption"] == "лиса"
+    assert call.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "g:m0"
+    assert sent.photo
+
+
+async def test_a_refusal_is_still_aiograms_error(bot: Bot, telegram: FakeTelegram) -> None:
+    sent = await bot.send_message(5, "same")
+    with pytest.raises(TelegramBadRequest, match="not modified"):
+        await bot.edit_message_text(text="same", chat_id=5, message_id=sent.message_id)
+
+
+def test_only_returned_messages_lose_their_keyboard() -> None:
+    markup = {"inline_keyboard": [[{"text": "a", "callback_data": "b"}]]}
+    message = {"message_id": 1, "date": 0, "chat": {"id": 1, "type": "private"}}
+    one = loads_reply(f'{{"ok": true, "result": {_json({**message, "reply_markup": markup})}}}')
+    assert "reply_markup" not in one["result"]
+    album = loads_reply(f'{{"ok": true, "result": [{_json({**message, "reply_markup": markup})}]}}')
+    assert "reply_markup" not in album["result"][0]
+    # Updates keep everything: a pressed message's keyboard is the user's, not our reply.
+    update = {"update_id": 3, "callback_query": {"message": {**message, "reply_markup": markup}}}
+    updates = loads_reply(f'{{"ok": true, "result": [{_json(update)}]}}')
+    assert updates["result"][0]["callback_query"]["message"]["reply_markup"] == markup
+    assert loads_reply('{"ok": true, "result": true}') == {"ok": True, "result": True}
+
+
+def _json(value: object) -> str:
+    return json.dumps(value)
