@@ -24,7 +24,7 @@ from kiegram.catalog import load_catalog
 from kiegram.jobs import Job, JobService, Poller, ResultFile
 from kiegram.kie import KieClient
 from kiegram.sandbox import start_sandbox
-from kiegram.storage.db import create_engine, session_factory, upgrade
+from kiegram.storage.db import create_engine, upgrade
 from kiegram.storage.jobs_repo import SqlJobStore
 from kiegram.web.app import build_web_app
 
@@ -109,7 +109,7 @@ async def run_path(jobs: int, delay: float, callbacks: bool, tmp: Path) -> Count
         transport=transport,
     )
     service = JobService(
-        SqlJobStore(session_factory(engine)),
+        SqlJobStore(engine),
         kie,
         load_catalog(),
         done,

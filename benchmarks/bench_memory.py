@@ -34,7 +34,7 @@ from kiegram.catalog import load_catalog
 from kiegram.jobs import Job
 from kiegram.jobs.model import utcnow
 from kiegram.storage.conversations import ConversationStore
-from kiegram.storage.db import create_engine, session_factory, upgrade
+from kiegram.storage.db import create_engine, upgrade
 from kiegram.storage.jobs_repo import SqlJobStore
 from kiegram.wizard import Wizard
 
@@ -134,7 +134,7 @@ async def job_rows_bytes(tmp: Path, jobs: list[Job]) -> int:
     await upgrade(url)
     engine = create_engine(url)
     before = (tmp / "jobs.sqlite3").stat().st_size
-    store = SqlJobStore(session_factory(engine))
+    store = SqlJobStore(engine)
     for job in jobs:
         await store.add(job)
     await engine.dispose()

@@ -151,14 +151,14 @@ async def build_app(settings: Settings) -> App:
         session=BotApiSession(api=api),
         default=DefaultBotProperties(parse_mode="HTML"),
     )
-    ledger_store = SqlLedgerStore(sessions)
-    users = SqlUserStore(sessions, settings.admin_ids)
+    ledger_store = SqlLedgerStore(engine)
+    users = SqlUserStore(engine, settings.admin_ids)
     ledger = Ledger(ledger_store)
     quota = FreeQuota(ledger_store, settings.free_daily_generations, settings.free_max_units)
     referrals = Referrals(ledger_store, settings.referral_bonus_units)
     rules = PriceRules(settings.markup, settings.kie_credits_per_unit, settings.price_rounding)
     callback = f"{settings.public_url.rstrip('/')}/kie/callback" if settings.public_url else None
-    job_store = SqlJobStore(sessions)
+    job_store = SqlJobStore(engine)
     alerter = (
         Alerter(admin_chat_sender(bot.send_message, settings.admin_chat_id), translator)
         if settings.admin_chat_id is not None

@@ -49,7 +49,7 @@ async def money(billing_url: str) -> AsyncIterator[Money]:
     """Services over an empty database; afterwards every cached balance must equal its ledger."""
     engine = create_engine(billing_url)
     sessions = session_factory(engine)
-    store = SqlLedgerStore(sessions)
+    store = SqlLedgerStore(engine)
     ledger = Ledger(store)
     quota = FreeQuota(store, per_day=3, max_units=5)
     referrals = Referrals(store, bonus=20)
@@ -60,7 +60,7 @@ async def money(billing_url: str) -> AsyncIterator[Money]:
         referrals=referrals,
         settlement=LedgerSettlement(ledger, quota, referrals),
         store=store,
-        users=SqlUserStore(sessions, admin_ids={ADMIN_ID}),
+        users=SqlUserStore(engine, admin_ids={ADMIN_ID}),
         repo=SqlBillingRepo(sessions),
     )
     try:

@@ -59,6 +59,22 @@ async def test_referral_bonus_is_paid_once_per_pair_even_concurrently(money: Mon
     assert (await money.ledger.account(referrer)).balance == 20
 
 
+async def test_first_touches_at_once_register_the_user_once_with_their_referrer(
+    money: Money,
+) -> None:
+    referrer = await money.user(40)
+    names = [f"name{i}" for i in range(8)]
+    users = await asyncio.gather(
+        *(money.users.touch(41, name, "en", referrer_id=referrer) for name in names)
+    )
+    assert {u.id for u in users} == {41}
+    stored = await money.users.get(41)
+    assert stored is not None and stored.username in names and stored.language == "en"
+    assert stored.referrer_id == referrer
+    again = await money.users.touch(41, "renamed", "ru", referrer_id=None)
+    assert (again.username, again.language, again.referrer_id) == ("renamed", "en", referrer)
+
+
 async def test_referrer_is_set_once_and_never_self(money: Money) -> None:
     await money.user(35)
     await money.user(36)

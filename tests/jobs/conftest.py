@@ -15,7 +15,7 @@ from kiegram.catalog.catalog import Catalog
 from kiegram.catalog.loader import load_catalog
 from kiegram.kie.client import KieClient
 from kiegram.sandbox import SandboxServer, start_sandbox
-from kiegram.storage.db import create_engine, session_factory, upgrade
+from kiegram.storage.db import create_engine, upgrade
 from kiegram.storage.jobs_repo import SqlJobStore
 from kiegram.testing.databases import temporary_pg_database
 
@@ -49,7 +49,7 @@ async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
 async def store(db_url: str) -> AsyncIterator[SqlJobStore]:
     """A SqlJobStore over the test database."""
     engine = create_engine(db_url)
-    yield SqlJobStore(session_factory(engine))
+    yield SqlJobStore(engine)
     await engine.dispose()
 
 

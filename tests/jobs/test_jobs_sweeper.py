@@ -45,18 +45,18 @@ class Instance:
 def instance(db_url: str) -> Instance:
     engine = create_engine(db_url)
     sessions = session_factory(engine)
-    store = SqlLedgerStore(sessions)
+    store = SqlLedgerStore(engine)
     ledger, quota = Ledger(store), FreeQuota(store, per_day=3, max_units=10)
     clock = FakeClock()
     sweeper = HoldSweeper(SqlOrphanHolds(sessions), ledger, quota, clock=clock)
-    return Instance(engine, ledger, quota, SqlJobStore(sessions), clock, sweeper)
+    return Instance(engine, ledger, quota, SqlJobStore(engine), clock, sweeper)
 
 
 @pytest.fixture
 async def one(db_url: str) -> AsyncIterator[Instance]:
     """An instance with two users: one with 100 units, one on the free quota."""
     inst = instance(db_url)
-    users = SqlUserStore(session_factory(inst.engine), ())
+    users = SqlUserStore(inst.engine, ())
     for user_id in (USER, FREE_USER):
         await users.touch(user_id, None, "ru")
     await inst.ledger.grant(USER, 100, "grant:sweeper", admin_id=1, reason="test")
@@ -158,7 +158,7 @@ async def test_two_sweepers_at_once_release_each_orphan_once(one: Instance, db_u
         assert sorted(keys) == sorted([f"job:501:o{n}" for n in range(5)] + ["job:502:o"])
         assert await balance(one) == 100
         assert await one.quota.left(FREE_USER, utc_today()) == 3
-        assert await SqlLedgerStore(session_factory(one.engine)).mismatches() == []
+        assert await SqlLedgerStore(one.engine).mismatches() == []
     finally:
         await other.engine.dispose()
 

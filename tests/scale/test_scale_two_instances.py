@@ -21,7 +21,7 @@ from sqlalchemy import text
 from kiegram.billing import Ledger
 from kiegram.sandbox import SandboxServer, start_sandbox
 from kiegram.settings import Settings
-from kiegram.storage.db import create_engine, session_factory, upgrade
+from kiegram.storage.db import create_engine, upgrade
 from kiegram.storage.ledger_store import SqlLedgerStore
 from kiegram.storage.users_store import SqlUserStore
 from kiegram.testing import FakeUser, WebhookTelegram
@@ -74,8 +74,7 @@ def _settings(base: dict[str, object], data: Path) -> Settings:
 
 async def _grant_everyone(url: str) -> None:
     engine = create_engine(url)
-    sessions = session_factory(engine)
-    users, ledger = SqlUserStore(sessions, ()), Ledger(SqlLedgerStore(sessions))
+    users, ledger = SqlUserStore(engine, ()), Ledger(SqlLedgerStore(engine))
 
     async def grant(uid: int) -> None:
         await users.touch(uid, None, "ru")
@@ -149,7 +148,7 @@ async def _ledger_problems(url: str) -> tuple[list[str], list[int], list[int]]:
         holds = [str(r[0]) for r in open_holds]
         values = [int(r[0]) for r in balances]
     await engine.dispose()
-    mismatches = await SqlLedgerStore(session_factory(create_engine(url))).mismatches()
+    mismatches = await SqlLedgerStore(create_engine(url)).mismatches()
     return holds, mismatches, values
 
 

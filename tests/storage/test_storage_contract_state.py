@@ -22,7 +22,6 @@ from kiegram.bot.fsm import SqlStorage
 from kiegram.jobs.model import Job, JobState
 from kiegram.scale import build_scale
 from kiegram.storage.conversations import ConversationStore
-from kiegram.storage.db import session_factory
 from kiegram.storage.jobs_repo import SqlJobStore
 from kiegram.storage.ledger_store import SqlLedgerStore
 from kiegram.storage.users_store import SqlUserStore
@@ -56,7 +55,7 @@ def _job(**fields: object) -> Job:
 
 
 async def test_a_due_job_is_leased_by_one_instance(engine: AsyncEngine) -> None:
-    store = SqlJobStore(session_factory(engine))
+    store = SqlJobStore(engine)
     job = _job(next_poll_at=datetime(2000, 1, 1, tzinfo=UTC))
     await store.add(job)
     later = datetime(2000, 1, 1, 0, 0, 1, tzinfo=UTC)
@@ -69,7 +68,7 @@ async def test_a_due_job_is_leased_by_one_instance(engine: AsyncEngine) -> None:
 
 
 async def test_a_job_finishes_once(engine: AsyncEngine) -> None:
-    store = SqlJobStore(session_factory(engine))
+    store = SqlJobStore(engine)
     job = _job()
     await store.add(job)
     moves = await asyncio.gather(
@@ -116,11 +115,10 @@ async def test_a_conversation_is_shared_by_every_instance(fsm: BaseStorage) -> N
 
 
 async def test_racing_holds_never_overdraw(engine: AsyncEngine) -> None:
-    sessions = session_factory(engine)
-    ledger_store = SqlLedgerStore(sessions)
+    ledger_store = SqlLedgerStore(engine)
     ledger = Ledger(ledger_store)
     uid = _uid()
-    await SqlUserStore(sessions, ()).touch(uid, None, "ru")
+    await SqlUserStore(engine, ()).touch(uid, None, "ru")
     await ledger.grant(uid, 30, f"g:{uid}", 1, "contract")
     holds = await asyncio.gather(*(ledger.hold(uid, 10, f"h:{uid}:{n}") for n in range(5)))
     placed = [n for n, h in enumerate(holds) if h.status is HoldStatus.PLACED]

@@ -16,7 +16,7 @@ from jobs_fakes import Harness, make_harness, minimal_payload, sandbox_client
 
 from kiegram.catalog.loader import load_catalog
 from kiegram.sandbox import SandboxServer, start_sandbox
-from kiegram.storage.db import create_engine, session_factory, upgrade
+from kiegram.storage.db import create_engine, upgrade
 from kiegram.storage.jobs_repo import SqlJobStore
 from kiegram.web import CALLBACKS, KieCallbacks, build_web_app
 
@@ -44,7 +44,7 @@ async def stack_fixture(tmp_path: Path) -> AsyncIterator[Stack]:
     catalog = load_catalog()
     sandbox = await start_sandbox(catalog=catalog, webhook_key=WEBHOOK_KEY)
     client = sandbox_client(sandbox.base_url)
-    harness = make_harness(SqlJobStore(session_factory(engine)), client, catalog)
+    harness = make_harness(SqlJobStore(engine), client, catalog)
     app = build_web_app(complete=harness.service.complete, webhook_key=WEBHOOK_KEY)
     runner = web.AppRunner(app)
     await runner.setup()

@@ -16,6 +16,7 @@ from sqlalchemy import Table, Update, bindparam, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from kiegram.jobs.model import UNFINISHED_STATES, Job, JobState
+from kiegram.storage.db import session_factory
 from kiegram.storage.jobs_table import JobRow
 
 _FIELDS = frozenset(f.name for f in dataclasses.fields(Job))
@@ -75,9 +76,9 @@ def _transition(columns: frozenset[str]) -> Update:
 class SqlJobStore:
     """Jobs in the ``jobs`` table."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
-        self._sessions = sessions
-        self._engine: AsyncEngine = sessions.kw["bind"]
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._sessions: async_sessionmaker[AsyncSession] = session_factory(engine)
 
     async def add(self, job: Job) -> None:
         """Store a new job."""

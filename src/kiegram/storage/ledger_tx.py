@@ -1,11 +1,16 @@
-"""One locked money transaction on SQLAlchemy: the billing core's LedgerTx."""
+"""One locked money transaction on SQLAlchemy: the billing core's LedgerTx.
+
+It runs on a Core connection with statements built once (an ORM session cost more per
+statement than the statement: confirm holds money on every generation).
+"""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, cast
 
-from sqlalchemy import bindparam, exists, func, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Table, bindparam, exists, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import aliased
 
 from kiegram.billing.records import Account, Entry, EntryKind, FreeUse, NewEntry, Payment
@@ -19,7 +24,7 @@ from kiegram.storage.billing_tables import (
 )
 
 
-def to_entry(row: LedgerEntry) -> Entry:
+def to_entry(row: Any) -> Entry:
     """A stored entry as the billing record."""
     return Entry(
         id=row.id,
@@ -34,7 +39,7 @@ def to_entry(row: LedgerEntry) -> Entry:
     )
 
 
-def to_payment(row: PaymentRow) -> Payment:
+def to_payment(row: Any) -> Payment:
     """A stored payment as the billing record."""
     return Payment(
         row.charge_id, row.user_id, row.units, row.stars, row.created_at, row.refunded_at
@@ -57,8 +62,13 @@ _HELD = select(func.coalesce(func.sum(-LedgerEntry.amount), 0)).where(
 # A no-op write as the transaction's first statement takes SQLite's single write lock, so
 # no stale read snapshot can precede it.
 _TAKE_WRITE_LOCK = update(User).where(User.id == bindparam("user_id")).values(balance=User.balance)
-_BY_KEY = select(LedgerEntry).where(LedgerEntry.key == bindparam("key"))
-_BY_SETTLES = select(LedgerEntry).where(LedgerEntry.settles == bindparam("key"))
+_ENTRIES = cast(Table, LedgerEntry.__table__)
+_BY_KEY = select(_ENTRIES).where(_ENTRIES.c.key == bindparam("key"))
+_BY_SETTLES = select(_ENTRIES).where(_ENTRIES.c.settles == bindparam("key"))
+_PAYMENTS = cast(Table, PaymentRow.__table__)
+_PAYMENT = select(_PAYMENTS).where(_PAYMENTS.c.charge_id == bindparam("charge_id"))
+_FREE_USES = cast(Table, FreeUseRow.__table__)
+_FREE_USE = select(_FREE_USES).where(_FREE_USES.c.job_key == bindparam("job_key"))
 _INSERT_ENTRY = insert(LedgerEntry)
 _INSERT_FREE_USE = insert(FreeUseRow)
 _COUNT_FREE = select(func.count()).where(
@@ -74,37 +84,43 @@ _MOVE_BALANCE = (
 )
 
 
-async def read_account(session: AsyncSession, user_id: int, *, for_update: bool) -> Account | None:
+async def read_account(conn: AsyncConnection, user_id: int, *, for_update: bool) -> Account | None:
     """Balance, open holds and the ban flag; optionally locking the row (PostgreSQL)."""
     params = {"user_id": user_id}
-    row = (await session.execute(_ACCOUNT_LOCKED if for_update else _ACCOUNT, params)).first()
+    row = (await conn.execute(_ACCOUNT_LOCKED if for_update else _ACCOUNT, params)).first()
     if row is None:
         return None
-    held = int((await session.execute(_HELD, params)).scalar_one())
+    held = int((await conn.execute(_HELD, params)).scalar_one())
     return Account(user_id, row.balance, held, row.blocked)
 
 
-class SqlLedgerTx:
-    """LedgerTx over one session inside an open transaction."""
+async def payment_row(conn: AsyncConnection, charge_id: str) -> Payment | None:
+    """The payment with this charge id."""
+    row = (await conn.execute(_PAYMENT, {"charge_id": charge_id})).first()
+    return None if row is None else to_payment(row)
 
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-        self._sqlite = session.get_bind().dialect.name == "sqlite"
+
+class SqlLedgerTx:
+    """LedgerTx over one connection inside an open transaction."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+        self._sqlite = conn.dialect.name == "sqlite"
 
     async def lock(self, user_id: int) -> Account | None:
         """Lock the user's row first: FOR UPDATE on PostgreSQL, the write lock on SQLite."""
         if self._sqlite:
-            await self._session.execute(_TAKE_WRITE_LOCK, {"user_id": user_id})
-        return await read_account(self._session, user_id, for_update=not self._sqlite)
+            await self._conn.execute(_TAKE_WRITE_LOCK, {"user_id": user_id})
+        return await read_account(self._conn, user_id, for_update=not self._sqlite)
 
     async def entry(self, key: str) -> Entry | None:
         """The entry with this key."""
-        row = await self._session.scalar(_BY_KEY, {"key": key})
+        row = (await self._conn.execute(_BY_KEY, {"key": key})).first()
         return None if row is None else to_entry(row)
 
     async def settlement(self, hold_key: str) -> Entry | None:
         """The entry that settled this hold."""
-        row = await self._session.scalar(_BY_SETTLES, {"key": hold_key})
+        row = (await self._conn.execute(_BY_SETTLES, {"key": hold_key})).first()
         return None if row is None else to_entry(row)
 
     async def append(self, entry: NewEntry) -> int:
@@ -121,53 +137,52 @@ class SqlLedgerTx:
             "reason": entry.reason,
             "created_at": utcnow(),
         }
-        await self._session.execute(_INSERT_ENTRY, values)
-        moved = await self._session.execute(
+        await self._conn.execute(_INSERT_ENTRY, values)
+        moved = await self._conn.execute(
             _MOVE_BALANCE, {"user_id": entry.user_id, "amount": entry.amount}
         )
         return int(moved.scalar_one())
 
     async def payment(self, charge_id: str) -> Payment | None:
         """The payment with this charge id."""
-        row = await self._session.get(PaymentRow, charge_id, populate_existing=True)
-        return None if row is None else to_payment(row)
+        return await payment_row(self._conn, charge_id)
 
     async def add_payment(self, charge_id: str, user_id: int, units: int, stars: int) -> None:
         """Record a credited payment."""
         row = {"charge_id": charge_id, "user_id": user_id, "units": units, "stars": stars}
-        await self._session.execute(insert(PaymentRow).values(**row, created_at=utcnow()))
+        await self._conn.execute(insert(PaymentRow).values(**row, created_at=utcnow()))
 
     async def mark_refunded(self, charge_id: str) -> None:
         """Stamp the payment as refunded."""
         stamp = update(PaymentRow).where(PaymentRow.charge_id == charge_id)
-        await self._session.execute(stamp.values(refunded_at=utcnow()))
+        await self._conn.execute(stamp.values(refunded_at=utcnow()))
 
     async def free_use(self, job_key: str) -> FreeUse | None:
         """The free use of this job."""
-        row = await self._session.get(FreeUseRow, job_key, populate_existing=True)
+        row = (await self._conn.execute(_FREE_USE, {"job_key": job_key})).first()
         return None if row is None else FreeUse(row.user_id, row.day, row.job_key, row.returned)
 
     async def free_uses_on(self, user_id: int, day: date) -> int:
         """Free uses not returned on this day."""
-        return await count_free(self._session, user_id, day)
+        return await count_free(self._conn, user_id, day)
 
     async def add_free_use(self, user_id: int, day: date, job_key: str) -> None:
         """Record one free use."""
         row = {"job_key": job_key, "user_id": user_id, "day": day, "returned": False}
-        await self._session.execute(_INSERT_FREE_USE, {**row, "created_at": utcnow()})
+        await self._conn.execute(_INSERT_FREE_USE, {**row, "created_at": utcnow()})
 
     async def return_free_use(self, job_key: str) -> None:
         """Mark the free use as returned."""
         back = update(FreeUseRow).where(FreeUseRow.job_key == job_key).values(returned=True)
-        await self._session.execute(back)
+        await self._conn.execute(back)
 
     async def referral_rewarded(self, invited_id: int) -> None:
         """Stamp the referral as rewarded."""
         stamp = update(Referral).where(Referral.invited_id == invited_id)
-        await self._session.execute(stamp.values(rewarded_at=utcnow()))
+        await self._conn.execute(stamp.values(rewarded_at=utcnow()))
 
 
-async def count_free(session: AsyncSession, user_id: int, day: date) -> int:
+async def count_free(conn: AsyncConnection, user_id: int, day: date) -> int:
     """Free uses not returned on this day."""
     params = {"user_id": user_id, "day": day}
-    return int((await session.execute(_COUNT_FREE, params)).scalar_one())
+    return int((await conn.execute(_COUNT_FREE, params)).scalar_one())

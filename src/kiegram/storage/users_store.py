@@ -3,46 +3,45 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import Any, cast
 
-from sqlalchemy import Insert, bindparam, func, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import Insert, Table, bindparam, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from kiegram.billing.records import UserInfo
 from kiegram.storage.billing_tables import Referral, User, utcnow
-from kiegram.storage.db import upsert_insert
+from kiegram.storage.db import session_factory, upsert_insert
+
+# Built once and run on a Core connection: every /start and every confirm touches the user.
+_USERS = cast(Table, User.__table__)
+_INSERT_NEW: dict[str, Insert] = {}
+_REFRESH = (
+    update(_USERS)
+    .where(_USERS.c.id == bindparam("user_id"))
+    .values(username=bindparam("new_username"))
+    .returning(*_USERS.c)
+)
 
 
-def _insert_new(session: AsyncSession) -> Insert:
+def _insert_new(dialect: str) -> Insert:
     """INSERT ... ON CONFLICT DO NOTHING RETURNING the row, in this database's dialect."""
-    dialect = session.get_bind().dialect.name
     statement = _INSERT_NEW.get(dialect)
     if statement is None:
         make = upsert_insert(dialect)
-        statement = make(User).on_conflict_do_nothing().returning(User)
+        statement = make(_USERS).on_conflict_do_nothing().returning(*_USERS.c)
         _INSERT_NEW[dialect] = statement
     return statement
 
 
-# Built once (every /start and every confirm touches the user).
-_INSERT_NEW: dict[str, Insert] = {}
-_REFRESH = (
-    update(User)
-    .where(User.id == bindparam("user_id"))
-    .values(username=bindparam("new_username"))
-    .returning(User)
-)
-
-
 class SqlUserStore:
-    """UserStore over an async session factory; `admin_ids` marks admins in UserInfo."""
+    """UserStore over an async engine; `admin_ids` marks admins in UserInfo."""
 
-    def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], admin_ids: Collection[int] = ()
-    ) -> None:
-        self._sessions = sessions
+    def __init__(self, engine: AsyncEngine, admin_ids: Collection[int] = ()) -> None:
+        self._engine = engine
+        self._sessions: async_sessionmaker[AsyncSession] = session_factory(engine)
         self._admins = frozenset(admin_ids)
 
-    def _info(self, row: User) -> UserInfo:
+    def _info(self, row: Any) -> UserInfo:
         return UserInfo(
             id=row.id,
             username=row.username,
@@ -57,15 +56,21 @@ class SqlUserStore:
     async def touch(
         self, user_id: int, username: str | None, language: str, referrer_id: int | None = None
     ) -> UserInfo:
-        """Create the user (with `referrer_id`, new users only) or refresh their username."""
-        values: dict[str, object] = {"id": user_id, "username": username, "language": language}
-        values |= {"created_at": utcnow(), "blocked": False, "balance": 0}
-        async with self._sessions() as session, session.begin():
-            row = (await session.scalars(_insert_new(session), values)).first()
-            created = row is not None
+        """Create the user (with `referrer_id`, new users only) or refresh their username.
+
+        Known users (nearly every call) cost one UPDATE ... RETURNING.
+        """
+        refresh = {"user_id": user_id, "new_username": username}
+        created = False
+        async with self._engine.begin() as conn:
+            row = (await conn.execute(_REFRESH, refresh)).first()
             if row is None:
-                params = {"user_id": user_id, "new_username": username}
-                row = (await session.scalars(_REFRESH, params)).one()
+                values: dict[str, Any] = {"id": user_id, "username": username, "language": language}
+                values |= {"created_at": utcnow(), "blocked": False, "balance": 0}
+                row = (await conn.execute(_insert_new(conn.dialect.name), values)).first()
+                created = row is not None
+                if row is None:  # another update of theirs registered them just now
+                    row = (await conn.execute(_REFRESH, refresh)).one()
         if created and referrer_id is not None and await self.set_referrer(user_id, referrer_id):
             info = await self.get(user_id)
             assert info is not None  # just inserted; users are never deleted
