@@ -21,7 +21,7 @@ from aiogram.types import (
 from aiogram.utils.text_decorations import html_decoration as html
 
 from kiegram.bot.callbacks import JobAct, Nav
-from kiegram.bot.prefill import reuse_targets, text_step
+from kiegram.bot.prefill import can_reuse, text_step
 from kiegram.bot.progress import Progress, Stage
 from kiegram.bot.render import Renderer
 from kiegram.catalog import Catalog, ModelSpec
@@ -167,7 +167,7 @@ def result_buttons(
         if job.state is not JobState.FAILED and text_step(spec, job.payload) is not None:
             row.append(_act(t("delivery.btn.vary"), "v", job))
         rows.append(row)
-    if job.result_urls and reuse_targets(catalog, job.output, job.result_urls[0]):
+    if job.result_urls and can_reuse(catalog, job.output, job.result_urls[0]):
         rows.append([_act(t("delivery.btn.reuse"), "u", job)])
     rows.append([InlineKeyboardButton(text=t("bot.btn.menu"), callback_data=Nav(to="menu").pack())])
     return InlineKeyboardMarkup(inline_keyboard=rows)

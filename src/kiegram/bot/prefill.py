@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from kiegram.catalog import Catalog, InputKind, InputSpec, ModelSpec
@@ -74,19 +75,33 @@ def first_media(spec: ModelSpec) -> InputSpec | None:
     return next((f for f in steps(spec, {}) if f.is_media), None)
 
 
-def reuse_targets(catalog: Catalog, kind: str, url: str) -> list[tuple[ModelSpec, InputSpec]]:
-    """Usable models whose first media step accepts a file of `kind` at `url`."""
-    found = []
-    for spec in catalog.usable():
-        field = first_media(spec)
-        if field is None or field.media is None or field.media.value != kind:
+@functools.lru_cache(maxsize=8)
+def _media_steps(catalog: Catalog) -> tuple[tuple[ModelSpec, InputSpec], ...]:
+    """Usable models with their first media step, worked out once per catalog."""
+    pairs = ((spec, first_media(spec)) for spec in catalog.usable())
+    return tuple((spec, field) for spec, field in pairs if field is not None)
+
+
+def _targets(catalog: Catalog, kind: str, url: str) -> Iterator[tuple[ModelSpec, InputSpec]]:
+    ref = MediaRef(url, kind, guess_mime(url), None, None)
+    for spec, field in _media_steps(catalog):
+        if field.media is None or field.media.value != kind:
             continue
         try:
-            check_media(field, [MediaRef(url, kind, guess_mime(url), None, None)])
+            check_media(field, [ref])
         except InvalidAnswer:
             continue
-        found.append((spec, field))
-    return found
+        yield spec, field
+
+
+def reuse_targets(catalog: Catalog, kind: str, url: str) -> list[tuple[ModelSpec, InputSpec]]:
+    """Usable models whose first media step accepts a file of `kind` at `url`."""
+    return list(_targets(catalog, kind, url))
+
+
+def can_reuse(catalog: Catalog, kind: str, url: str) -> bool:
+    """True when some usable model takes the file as its first media (every result asks)."""
+    return next(_targets(catalog, kind, url), None) is not None
 
 
 def skip_filled(
