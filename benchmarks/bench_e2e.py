@@ -11,8 +11,9 @@ prompt, settings, confirm, and (outside the timings) the photo arriving. The bas
 bare aiogram echo bot driven by the same harness with the same mix of messages and button
 presses. Modes: sequential flows after three warm-up flows (clean CPU per update; each job
 is settled before the next flow), N users at once (throughput) and a fixed offered rate (p99
-counted from each update's scheduled time). CPU figures include FakeTelegram answering the
-bot's own calls (same process, both bots). Prints a table; asserts nothing.
+counted from each update's scheduled time, measured after a ramp-up that staggers the
+users). CPU figures include FakeTelegram answering the bot's own calls (same process, both
+bots). Prints a table; asserts nothing.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from kiegram.testing.load import FeedTelegram, Pacer, Samples
 MODELS = ("Z-Image ·", "Nano Banana ·", "Flux 2 Pro ·", "Seedream 4.0 ·")
 CONFIRM = "Запустить генерацию"
 WARM_UP = 3  # flows before the measured ones (both bots)
+FLOW_UPDATES = 8  # updates in one flow, about (the paced mode's ramp-up)
 GRACE = 15.0  # seconds a paced run may overrun its window before users are cut off
 FAILURES: Counter[str] = Counter()
 Flow = Callable[[FakeUser, int, Callable[[], Awaitable[object]]], Awaitable[None]]
@@ -160,16 +162,21 @@ async def concurrent(telegram: FeedTelegram, flow: Flow, users: list[int]) -> tu
 async def fixed_rate(
     telegram: FeedTelegram, flow: Flow, users: list[int], rate: float, seconds: float
 ) -> tuple[Samples, float]:
-    """Users loop flows while a pacer offers `rate` updates per second for `seconds`."""
-    telegram.reset()
+    """Users loop flows while a pacer offers `rate` updates per second; measured for `seconds`
+    after a ramp-up. Users join one by one over the ramp (a flow's length at their share of
+    the rate), so in the measured window every step of the flow (menus, prompts, confirms,
+    results arriving) is in the mix, not all users on the same step at once. Returns the
+    window's samples and the process CPU it took."""
     pacer = Pacer(rate)
-    end = pacer.start + seconds
+    ramp = FLOW_UPDATES * len(users) / rate
+    end = pacer.start + ramp + seconds
 
     async def tick() -> None:
         if await pacer.slot() > end:
             raise TimeoutError
 
-    async def loop(uid: int) -> None:
+    async def loop(i: int, uid: int) -> None:
+        await asyncio.sleep(ramp * i / len(users))
         user, n = telegram.user(uid), 0
         try:
             while True:
@@ -178,14 +185,18 @@ async def fixed_rate(
         except TimeoutError:
             return
 
-    tasks = [asyncio.create_task(loop(uid)) for uid in users]
+    tasks = [asyncio.create_task(loop(i, uid)) for i, uid in enumerate(users)]
+    await asyncio.sleep(max(0.0, pacer.start + ramp - time.perf_counter()))
+    telegram.reset()  # the window starts: the ramp-up is not measured
+    cpu = time.process_time()
     _done, late = await asyncio.wait(tasks, timeout=seconds + GRACE)
+    cpu = time.process_time() - cpu
     for task in late:  # still stuck in an update long after the window: cut off, counted
         task.cancel()
     await asyncio.gather(*late, return_exceptions=True)
     if late:
         FAILURES[f"{len(late)} updates still unanswered {GRACE:.0f} s after the window"] += 1
-    return telegram.reset(), time.perf_counter() - pacer.start
+    return telegram.reset(), cpu
 
 
 async def received(telegram: FeedTelegram, users: list[int], timeout: float = 60) -> str:
@@ -251,9 +262,7 @@ async def run_modes(
     if app is not None:
         note = await received(telegram, con_users)
     rows.append(Row(name, storage, f"{plan.users} users at once", con, wall, cpu, note))
-    cpu = time.process_time()
-    paced, _wall = await fixed_rate(telegram, flow, rate_users, plan.rate, plan.seconds)
-    cpu = time.process_time() - cpu
+    paced, cpu = await fixed_rate(telegram, flow, rate_users, plan.rate, plan.seconds)
     mode = f"{plan.rate:.0f}/s for {plan.seconds:.0f} s"
     rows.append(Row(name, storage, mode, paced, plan.seconds, cpu))
     return rows
@@ -333,7 +342,9 @@ def main() -> None:
     parser.add_argument("--seq", type=int, default=30, help="sequential flows")
     parser.add_argument("--users", type=int, default=30, help="users at once")
     parser.add_argument("--rate", type=float, default=200, help="fixed offered updates/s")
-    parser.add_argument("--seconds", type=float, default=5, help="fixed-rate duration")
+    parser.add_argument(
+        "--seconds", type=float, default=10, help="fixed-rate window (after the ramp-up)"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     asyncio.run(main_async(Plan(args.seq, args.users, args.rate, args.seconds), args.pg))
