@@ -17,7 +17,6 @@ composition root decides.
 from __future__ import annotations
 
 import asyncio
-import json
 from collections import OrderedDict
 from collections.abc import AsyncGenerator, Mapping
 from contextlib import asynccontextmanager
@@ -27,6 +26,7 @@ from typing import Any
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, StateType, StorageKey
 
+from kiegram.jsontext import dumps, loads
 from kiegram.storage.conversations import ConversationStore
 
 # One row as this update sees it: the state name and the data as JSON text (decoded afresh
@@ -128,7 +128,7 @@ class SqlStorage(BaseStorage):
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
         """The stored data dict."""
         _state, text = await self._load(storage_key(key))
-        data: dict[str, Any] = json.loads(text)
+        data: dict[str, Any] = loads(text)
         return data
 
     async def close(self) -> None:
@@ -166,7 +166,7 @@ class SqlStorage(BaseStorage):
         entry = self._memory.get(skey)
         if entry is None:
             state, data = await self.store.get(skey)
-            entry = (state, json.dumps(data))
+            entry = (state, dumps(data))
         self._keep(skey, entry)
         if cache is not None:
             cache.rows[skey] = entry
@@ -182,4 +182,4 @@ class SqlStorage(BaseStorage):
 
 
 def _replace(entry: Entry, field: str, value: Any) -> Entry:
-    return (value, entry[1]) if field == "state" else (entry[0], json.dumps(value))
+    return (value, entry[1]) if field == "state" else (entry[0], dumps(value))

@@ -27,14 +27,11 @@ from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 from aiohttp import ClientError, ClientTimeout
 
+from kiegram.jsontext import dumps
+
 log = logging.getLogger(__name__)
 Sleep = Callable[[float], Awaitable[Any]]
 JSON_HEADERS = {"Content-Type": "application/json"}
-
-
-def dumps_text(value: Any) -> str:
-    """JSON text, as aiogram's form fields want it."""
-    return orjson.dumps(value).decode()
 
 
 def loads_reply(content: str | bytes) -> Any:
@@ -51,7 +48,7 @@ class BotApiSession(AiohttpSession):
     """aiohttp Bot API session sending JSON bodies and parsing lean replies (module doc)."""
 
     def __init__(self, api: TelegramAPIServer) -> None:
-        super().__init__(api=api, json_loads=loads_reply, json_dumps=dumps_text)
+        super().__init__(api=api, json_loads=loads_reply, json_dumps=dumps)
 
     def build_json(self, bot: Bot, method: TelegramMethod[Any]) -> bytes | None:
         """The request as a JSON body; None when it uploads a file (multipart then)."""

@@ -16,9 +16,12 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
 
+from kiegram.jsontext import dumps, loads
 from kiegram.storage.sqlite_inline import inline_creator
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# JSON columns (conversation data, job payloads) are encoded on nearly every update.
+JSON_CODEC: dict[str, Any] = {"json_serializer": dumps, "json_deserializer": loads}
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -86,13 +89,14 @@ def create_engine(url: str) -> AsyncEngine:
         if database and database != ":memory:":
             engine = create_async_engine(
                 url,
+                **JSON_CODEC,
                 async_creator=inline_creator(database),
                 pool_size=1,
                 max_overflow=0,
                 pool_timeout=60,
             )
         else:
-            engine = create_async_engine(url)
+            engine = create_async_engine(url, **JSON_CODEC)
             event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         sync: Engine = engine.sync_engine
         event.listen(sync, "begin", _sqlite_begin)
@@ -101,7 +105,7 @@ def create_engine(url: str) -> AsyncEngine:
     # restart the first statement on a dead connection fails (that update is answered with
     # an apology, `bot.routers.errors`), the pool drops every connection, and the next
     # checkout connects afresh.
-    return create_async_engine(url, pool_size=10, max_overflow=10, pool_recycle=1800)
+    return create_async_engine(url, **JSON_CODEC, pool_size=10, max_overflow=10, pool_recycle=1800)
 
 
 def upsert_insert(dialect: str) -> Callable[..., Any]:
