@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from aiogram.fsm.storage.base import StorageKey
+from sqlalchemy import event
 
 from kiegram.bot.fsm import SqlStorage
 from kiegram.storage.conversations import ConversationStore
@@ -76,4 +77,34 @@ async def test_a_remembering_storage_reads_each_conversation_once(database_url: 
     # Only the last two are kept: the first conversation is read again.
     assert await storage.get_data(keys[0]) == {"n": "changed behind its back"}
     assert len(storage._memory) == 2
+    await engine.dispose()
+
+
+async def test_a_write_of_what_the_row_holds_stores_nothing(database_url: str) -> None:
+    key = StorageKey(bot_id=1, chat_id=40, user_id=40)
+    engine = create_engine(database_url)
+    storage = SqlStorage(ConversationStore(engine))
+    async with storage.create_isolation().lock(key):
+        await storage.set_data(key, {"lang": "en"})
+    writes: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
+        if "conversations" in statement and not statement.lstrip().startswith("SELECT"):
+            writes.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", seen)
+    async with storage.create_isolation().lock(key):
+        await storage.set_state(key, None)  # /start resets a state that is None already
+        await storage.set_data(key, {"lang": "en"})
+    assert writes == []
+    async with storage.create_isolation().lock(key):
+        await storage.set_data(key, {"lang": "ru"})
+        await storage.set_data(key, {"lang": "en"})  # back, within the update: still stored
+        await storage.set_state(key, "Wizard:step")
+    assert len(writes) == 1
+    fresh = SqlStorage(ConversationStore(engine))
+    assert (await fresh.get_state(key), await fresh.get_data(key)) == (
+        "Wizard:step",
+        {"lang": "en"},
+    )
     await engine.dispose()

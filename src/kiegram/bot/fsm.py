@@ -5,8 +5,8 @@ them twice (state, then data). `ConversationScope` (the dispatcher's event isola
 one user's updates one at a time and opens a per-update cache around each: the first read
 loads the row, later reads are served from it, and writes are kept in it and stored as one
 UPDATE when the update ends (also when a handler failed, as an immediate write would have
-been). Outside an update (broadcasts, tasks that outlive their update) every call reaches
-the database at once.
+been); a write of what the row already holds stores nothing. Outside an update
+(broadcasts, tasks that outlive their update) every call reaches the database at once.
 
 With `remember` > 0 the storage also keeps the last that many conversations between
 updates, so a user's next press reads no row at all. That is only right while this process
@@ -154,7 +154,10 @@ class SqlStorage(BaseStorage):
             if skey in self._memory:
                 self._keep(skey, _replace(self._memory[skey], field, value))
             return
-        entry = _replace(await self._load(skey), field, value)
+        before = await self._load(skey)
+        entry = _replace(before, field, value)
+        if entry == before:  # as stored (or pending) already: /start's state reset, mostly
+            return
         cache.rows[skey] = entry
         cache.pending.setdefault(skey, {})[field] = value
         self._keep(skey, entry)
