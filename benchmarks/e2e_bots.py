@@ -81,6 +81,9 @@ async def kiegram_bot(telegram: FeedTelegram, database_url: str) -> AsyncIterato
                 redis_url="",
                 kie_api_key=SANDBOX_KEY,
                 kie_base_url=kie,
+                # The sandbox has no account limit; 200 updates/s of these flows start ~25
+                # tasks/s, which KIE's default 20 per 10 s would queue for minutes.
+                kie_creates_per_10s=100_000,
                 kie_upload_base_url=kie,
                 http_port=port,
                 public_url=f"http://127.0.0.1:{port}",

@@ -45,6 +45,7 @@ from kiegram.i18n import load_translator
 from kiegram.jobs import JobService, Poller
 from kiegram.jobs.sweeper import HoldSweeper
 from kiegram.kie import KieClient
+from kiegram.kie.limiter import SlidingWindowLimiter
 from kiegram.ops.alerting import AlertingDelivery, admin_chat_sender
 from kiegram.ops.alerts import Alerter, watch_credits
 from kiegram.ops.health import Readiness, add_ops_routes
@@ -143,7 +144,13 @@ async def build_app(settings: Settings) -> App:
     metrics = Metrics()
     metered = MeteredTransport(metrics, kie_hosts(base, upload_base))
     kie = await stack.enter_async_context(
-        KieClient(key, base_url=base, upload_base_url=upload_base, transport=metered)
+        KieClient(
+            key,
+            base_url=base,
+            upload_base_url=upload_base,
+            transport=metered,
+            limiter=SlidingWindowLimiter(settings.kie_creates_per_10s, 10.0),
+        )
     )
     api = TelegramAPIServer.from_base(settings.telegram_api_base)
     bot = Bot(

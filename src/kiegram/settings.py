@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     kie_base_url: str = "https://api.kie.ai"
     kie_upload_base_url: str = "https://kieai.redpandaai.co"
     kie_webhook_key: str = ""
+    # KIE takes 20 new tasks per 10 s per account unless support raised the account's limit.
+    kie_creates_per_10s: int = Field(default=20, ge=1)
     public_url: str = ""  # where KIE can reach our callback endpoint
     database_url: str = ""
     redis_url: str = ""
