@@ -52,6 +52,17 @@ async def test_a_failing_handler_answers_with_an_apology_in_the_users_language(
     assert "Привет" in ru.last_text()
 
 
+async def test_the_apology_speaks_the_language_chosen_with_lang(running: Running) -> None:
+    app, telegram = running
+    user = telegram.user(804)  # Telegram says Russian
+    await user.send("/lang")
+    await user.click("English")
+    await _rename(app, "users", "users_away")
+    await user.send("/start")
+    assert "That did not work: an error on our side" in user.last_text()
+    await _rename(app, "users_away", "users")
+
+
 async def test_after_the_database_dropped_every_connection_the_next_update_works(
     running: Running, bot_settings: dict[str, Any]
 ) -> None:

@@ -1,8 +1,9 @@
 """A handler that failed still leaves the user with an answer.
 
 Whatever a handler raised (a database that just restarted, a bug), the user who sent the
-update is told, in their Telegram language, that it did not work and that they may try
-again; the exception then goes on to aiogram, which logs it with its traceback.
+update is told, in the language they chose with /lang (their Telegram language when that
+cannot be read, e.g. the database is what failed), that it did not work and that they may
+try again; the exception then goes on to aiogram, which logs it with its traceback.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import logging
 
 from aiogram import Bot, Router
 from aiogram.exceptions import TelegramAPIError
+from aiogram.fsm.context import FSMContext
 from aiogram.types import ErrorEvent, Update, User
 
 from kiegram.i18n import Translator, pick_lang
@@ -25,11 +27,26 @@ def sender(update: Update) -> User | None:
     return user if isinstance(user, User) else None
 
 
-async def on_error(event: ErrorEvent, bot: Bot, translator: Translator) -> None:
+async def stored_lang(state: FSMContext | None) -> str | None:
+    """The language the user chose, if it can be read now."""
+    if state is None:
+        return None
+    try:
+        lang = (await state.get_data()).get("lang")
+    except Exception as exc:  # the failure may be the storage itself: fall back, say why
+        log.warning("stored language not readable for the apology: %s", exc)
+        return None
+    return lang if lang in ("ru", "en") else None
+
+
+async def on_error(
+    event: ErrorEvent, bot: Bot, translator: Translator, state: FSMContext | None = None
+) -> None:
     """Tell the user, then re-raise for aiogram's log."""
     user = sender(event.update)
     if user is not None and not user.is_bot:
-        text = translator(pick_lang(user.language_code), "bot.failed")
+        lang = await stored_lang(state) or pick_lang(user.language_code)
+        text = translator(lang, "bot.failed")
         try:
             await bot.send_message(user.id, text)
         except TelegramAPIError as exc:
