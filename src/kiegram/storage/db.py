@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import MetaData, event, make_url
+from sqlalchemy import Insert, MetaData, Table, event, make_url
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
@@ -111,6 +112,13 @@ def create_engine(url: str) -> AsyncEngine:
 def upsert_insert(dialect: str) -> Callable[..., Any]:
     """`insert` with ON CONFLICT support for this database (PostgreSQL's, else SQLite's)."""
     return postgresql.insert if dialect == "postgresql" else sqlite.insert
+
+
+@functools.cache
+def insert_if_new(table: Table, dialect: str, returning: bool = False) -> Insert:
+    """INSERT ... ON CONFLICT DO NOTHING (RETURNING the new row) for `dialect`, built once."""
+    statement: Insert = upsert_insert(dialect)(table).on_conflict_do_nothing()
+    return statement.returning(*table.c) if returning else statement
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker:  # type: ignore[type-arg]

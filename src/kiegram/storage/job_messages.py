@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import BigInteger, Boolean, Insert, String, bindparam, select, update
+from sqlalchemy import BigInteger, Boolean, String, Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kiegram.storage.db import Base, upsert_insert
+from kiegram.storage.db import Base, insert_if_new
 
 
 class JobMessageRow(Base):
@@ -36,16 +37,7 @@ def _of(row: JobMessageRow) -> JobMessage:
     return JobMessage(row.job_id, row.chat_id, row.message_id, bool(row.finished))
 
 
-def _insert_once(dialect: str) -> Insert:
-    """INSERT ... ON CONFLICT DO NOTHING in this database's dialect, built once."""
-    statement = _INSERTS.get(dialect)
-    if statement is None:
-        make = upsert_insert(dialect)
-        statement = _INSERTS[dialect] = make(JobMessageRow).on_conflict_do_nothing()
-    return statement
-
-
-_INSERTS: dict[str, Insert] = {}
+_TABLE = cast(Table, JobMessageRow.__table__)
 # Read on every progress tick: built once, with bind parameters.
 _GET = select(JobMessageRow).where(JobMessageRow.job_id == bindparam("job_id"))
 _FINISH = (
@@ -66,7 +58,7 @@ class SqlJobMessages:
         """Remember the progress message of a job (once; later calls change nothing)."""
         row = {"job_id": job_id, "chat_id": chat_id, "message_id": message_id, "finished": False}
         async with self._sessions() as session, session.begin():
-            await session.execute(_insert_once(session.get_bind().dialect.name), row)
+            await session.execute(insert_if_new(_TABLE, session.get_bind().dialect.name), row)
 
     async def get(self, job_id: str) -> JobMessage | None:
         """The progress message of a job, if one was recorded."""

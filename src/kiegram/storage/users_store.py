@@ -5,32 +5,21 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any, cast
 
-from sqlalchemy import Insert, Table, bindparam, func, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from kiegram.billing.records import UserInfo
 from kiegram.storage.billing_tables import Referral, User, utcnow
-from kiegram.storage.db import session_factory, upsert_insert
+from kiegram.storage.db import insert_if_new, session_factory
 
 # Built once and run on a Core connection: every /start and every confirm touches the user.
 _USERS = cast(Table, User.__table__)
-_INSERT_NEW: dict[str, Insert] = {}
 _REFRESH = (
     update(_USERS)
     .where(_USERS.c.id == bindparam("user_id"))
     .values(username=bindparam("new_username"))
     .returning(*_USERS.c)
 )
-
-
-def _insert_new(dialect: str) -> Insert:
-    """INSERT ... ON CONFLICT DO NOTHING RETURNING the row, in this database's dialect."""
-    statement = _INSERT_NEW.get(dialect)
-    if statement is None:
-        make = upsert_insert(dialect)
-        statement = make(_USERS).on_conflict_do_nothing().returning(*_USERS.c)
-        _INSERT_NEW[dialect] = statement
-    return statement
 
 
 class SqlUserStore:
@@ -67,7 +56,8 @@ class SqlUserStore:
             if row is None:
                 values: dict[str, Any] = {"id": user_id, "username": username, "language": language}
                 values |= {"created_at": utcnow(), "blocked": False, "balance": 0}
-                row = (await conn.execute(_insert_new(conn.dialect.name), values)).first()
+                new = insert_if_new(_USERS, conn.dialect.name, returning=True)
+                row = (await conn.execute(new, values)).first()
                 created = row is not None
                 if row is None:  # another update of theirs registered them just now
                     row = (await conn.execute(_REFRESH, refresh)).one()
