@@ -12,10 +12,16 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, TelegramObject, User
 
 from kiegram.bot.deps import bind
-from kiegram.i18n import Translator, pick_lang
+from kiegram.i18n import LANGS, Translator, pick_lang
 
 log = logging.getLogger(__name__)
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+async def chosen_lang(state: FSMContext | None) -> str | None:
+    """The language the user chose with /lang, if any."""
+    lang = (await state.get_data()).get("lang") if state is not None else None
+    return lang if lang in LANGS else None
 
 
 class LangMiddleware(BaseMiddleware):
@@ -27,8 +33,7 @@ class LangMiddleware(BaseMiddleware):
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")
         state: FSMContext | None = data.get("state")
-        stored = (await state.get_data()).get("lang") if state is not None else None
-        lang = stored or pick_lang(user.language_code if user else None)
+        lang = await chosen_lang(state) or pick_lang(user.language_code if user else None)
         data["lang"] = lang
         data["_"] = bind(self.translator, lang)
         return await handler(event, data)

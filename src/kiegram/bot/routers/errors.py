@@ -15,6 +15,7 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.fsm.context import FSMContext
 from aiogram.types import ErrorEvent, Update, User
 
+from kiegram.bot.middlewares import chosen_lang
 from kiegram.i18n import Translator, pick_lang
 
 log = logging.getLogger(__name__)
@@ -27,16 +28,13 @@ def sender(update: Update) -> User | None:
     return user if isinstance(user, User) else None
 
 
-async def stored_lang(state: FSMContext | None) -> str | None:
+async def readable_lang(state: FSMContext | None) -> str | None:
     """The language the user chose, if it can be read now."""
-    if state is None:
-        return None
     try:
-        lang = (await state.get_data()).get("lang")
+        return await chosen_lang(state)
     except Exception as exc:  # the failure may be the storage itself: fall back, say why
         log.warning("stored language not readable for the apology: %s", exc)
         return None
-    return lang if lang in ("ru", "en") else None
 
 
 async def on_error(
@@ -45,7 +43,7 @@ async def on_error(
     """Tell the user, then re-raise for aiogram's log."""
     user = sender(event.update)
     if user is not None and not user.is_bot:
-        lang = await stored_lang(state) or pick_lang(user.language_code)
+        lang = await readable_lang(state) or pick_lang(user.language_code)
         text = translator(lang, "bot.failed")
         try:
             await bot.send_message(user.id, text)
