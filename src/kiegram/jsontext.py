@@ -13,6 +13,11 @@ import orjson
 loads = orjson.loads
 
 
+def dumps_bytes(value: Any) -> bytes:
+    """`value` as compact JSON, UTF-8 encoded (an HTTP body)."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
+
+
 def dumps(value: Any) -> str:
     """`value` as compact JSON text."""
-    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+    return dumps_bytes(value).decode()

@@ -17,7 +17,6 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
-import orjson
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
@@ -27,7 +26,7 @@ from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 from aiohttp import ClientError, ClientTimeout
 
-from kiegram.jsontext import dumps
+from kiegram.jsontext import dumps, dumps_bytes, loads
 
 log = logging.getLogger(__name__)
 Sleep = Callable[[float], Awaitable[Any]]
@@ -36,7 +35,7 @@ JSON_HEADERS = {"Content-Type": "application/json"}
 
 def loads_reply(content: str | bytes) -> Any:
     """A Bot API reply, with the keyboard of a returned message (or album) dropped."""
-    data = orjson.loads(content)
+    data = loads(content)
     result = data.get("result") if isinstance(data, dict) else None
     for message in result if isinstance(result, list) else (result,):
         if isinstance(message, dict) and "message_id" in message:
@@ -58,7 +57,7 @@ class BotApiSession(AiohttpSession):
             prepared = self.prepare_value(value, bot=bot, files=files, _dumps_json=False)
             if prepared is not None and prepared != "":  # what aiogram's form leaves out
                 body[key] = prepared
-        return None if files else orjson.dumps(body)
+        return None if files else dumps_bytes(body)
 
     async def make_request(
         self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
