@@ -91,16 +91,16 @@ async def test_a_refusal_is_still_aiograms_error(bot: Bot, telegram: FakeTelegra
 def test_only_returned_messages_lose_their_keyboard() -> None:
     markup = {"inline_keyboard": [[{"text": "a", "callback_data": "b"}]]}
     message = {"message_id": 1, "date": 0, "chat": {"id": 1, "type": "private"}}
-    one = loads_reply(f'{{"ok": true, "result": {_json({**message, "reply_markup": markup})}}}')
+    one = loads_reply(
+        f'{{"ok": true, "result": {json.dumps({**message, "reply_markup": markup})}}}'
+    )
     assert "reply_markup" not in one["result"]
-    album = loads_reply(f'{{"ok": true, "result": [{_json({**message, "reply_markup": markup})}]}}')
+    album = loads_reply(
+        f'{{"ok": true, "result": [{json.dumps({**message, "reply_markup": markup})}]}}'
+    )
     assert "reply_markup" not in album["result"][0]
     # Updates keep everything: a pressed message's keyboard is the user's, not our reply.
     update = {"update_id": 3, "callback_query": {"message": {**message, "reply_markup": markup}}}
-    updates = loads_reply(f'{{"ok": true, "result": [{_json(update)}]}}')
+    updates = loads_reply(f'{{"ok": true, "result": [{json.dumps(update)}]}}')
     assert updates["result"][0]["callback_query"]["message"]["reply_markup"] == markup
     assert loads_reply('{"ok": true, "result": true}') == {"ok": True, "result": True}
-
-
-def _json(value: object) -> str:
-    return json.dumps(value)
