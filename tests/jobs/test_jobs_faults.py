@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 from decimal import Decimal
+from typing import Any
 
 from jobs_fakes import Harness, make_harness, minimal_payload, sandbox_client
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kiegram.catalog.catalog import Catalog
 from kiegram.jobs.model import ErrorCode, Job, JobState
 from kiegram.kie import KieClient
 from kiegram.sandbox import SandboxServer
+from kiegram.storage.db import create_engine
 from kiegram.storage.jobs_repo import SqlJobStore
 
 IMAGE = "google/nano-banana"
@@ -190,3 +194,68 @@ async def test_without_a_callback_url_the_first_poll_comes_soon(
     job = await harness.submit(IMAGE, payload(catalog))
     assert job.next_poll_at is not None
     assert (job.next_poll_at - harness.clock.now).total_seconds() == 3
+
+
+class TaskStored(SqlJobStore):
+    """The job store, telling when a transition stored a task id."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        super().__init__(engine)
+        self.stored = asyncio.Event()
+
+    async def transition(self, *args: Any, **fields: Any) -> Job | None:
+        moved = await super().transition(*args, **fields)
+        if moved is not None and fields.get("task_id"):
+            self.stored.set()
+        return moved
+
+
+class CreateReplyLate:
+    """The KIE client, but the create's reply reaches the bot only while a callback for the
+    same task is being checked (KIE called back before it answered the create)."""
+
+    def __init__(self, client: KieClient, store: TaskStored) -> None:
+        self.client = client
+        self.store = store
+        self.created = asyncio.Event()
+        self.reply = asyncio.Event()
+        self.task_id = ""
+
+    async def create_task(self, *args: Any, **kwargs: Any) -> str:
+        self.task_id = await self.client.create_task(*args, **kwargs)
+        self.created.set()
+        await self.reply.wait()
+        return self.task_id
+
+    async def get_status(self, *args: Any, **kwargs: Any) -> Any:
+        status = await self.client.get_status(*args, **kwargs)
+        self.reply.set()
+        await self.store.stored.wait()  # the create stored its task meanwhile
+        return status
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.client, name)
+
+
+async def test_a_callback_racing_the_create_reply_still_completes_the_job(
+    db_url: str, client: KieClient, catalog: Catalog, sandbox: SandboxServer
+) -> None:
+    sandbox.faults.lose_callbacks = True  # the test plays the callback itself
+    engine = create_engine(db_url)
+    store = TaskStored(engine)
+    api = CreateReplyLate(client, store)
+    harness = make_harness(store, api, catalog, callback_url="http://127.0.0.1:9/kie")  # type: ignore[arg-type]
+    try:
+        submitting = asyncio.create_task(harness.submit(IMAGE, payload(catalog)))
+        await asyncio.wait_for(api.created.wait(), 10)
+        (pending,) = await store.unfinished()
+        assert pending.task_id is None
+        completed = await asyncio.wait_for(harness.service.complete(api.task_id, pending.id), 10)
+        await submitting
+        assert completed is not None
+        stored = await store.get(pending.id)
+        assert stored is not None
+        assert_delivered_once(harness, stored)
+        assert len(sandbox.kie.tasks) == 1
+    finally:
+        await engine.dispose()

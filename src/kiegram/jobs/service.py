@@ -282,8 +282,7 @@ class JobService:
         if status is None or f"job={job.id}" not in json.dumps(status.raw, default=str):
             log.warning("task %s does not belong to job %s; not adopted", task_id, job_id)
             return None
-        log.info("job %s adopted KIE task %s", job.id, task_id)
-        return await self.store.transition(
+        adopted = await self.store.transition(
             job.id,
             PENDING,
             JobState.SUBMITTED,
@@ -293,6 +292,12 @@ class JobService:
             next_poll_at=self.clock(),
             **_unleased(),
         )
+        if adopted is not None:
+            log.info("job %s adopted KIE task %s", job.id, task_id)
+            return adopted
+        # The create's reply landed while KIE was asked: the job holds the task by now.
+        current = await self.store.get(job.id)
+        return current if current is not None and current.task_id == task_id else None
 
     async def _read(self, job: Job) -> TaskStatus | None:
         return None if job.task_id is None else await self._read_task(job, job.task_id)
