@@ -171,7 +171,7 @@ async def build_app(settings: Settings) -> App:
         if settings.admin_chat_id is not None
         else None
     )
-    progress = Progress(bot, translator, catalog, SqlJobMessages(sessions), job_store)
+    progress = Progress(bot, translator, catalog, SqlJobMessages(engine), job_store)
     stack.push_async_callback(progress.aclose)
     jobs = JobService(
         job_store,

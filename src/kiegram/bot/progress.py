@@ -135,8 +135,8 @@ class Progress:
         if task is not None and task is not asyncio.current_task():
             task.cancel()
         async with self._lock(job.id):
-            record = await self.messages.get(job.id)
-            if record is None or not await self.messages.finish(job.id):
+            record = await self.messages.finish(job.id)
+            if record is None:
                 return
             await self._edit(job, record.message_id, stage or stage_of(job))
         self._locks.pop(job.id, None)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import BigInteger, Boolean, String, Table, bindparam, select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kiegram.storage.db import Base, insert_if_new
@@ -33,49 +33,50 @@ class JobMessage:
     finished: bool = False
 
 
-def _of(row: JobMessageRow) -> JobMessage:
+def _of(row: Any) -> JobMessage:
     return JobMessage(row.job_id, row.chat_id, row.message_id, bool(row.finished))
 
 
 _TABLE = cast(Table, JobMessageRow.__table__)
-# Read on every progress tick: built once, with bind parameters.
-_GET = select(JobMessageRow).where(JobMessageRow.job_id == bindparam("job_id"))
+# Each job's message is read and written a few times per job: statements on the table, run
+# on a connection (no ORM session) and built once with bind parameters.
+_GET = select(_TABLE).where(_TABLE.c.job_id == bindparam("job_id"))
 _FINISH = (
-    update(JobMessageRow)
-    .where(JobMessageRow.job_id == bindparam("b_job_id"), JobMessageRow.finished.is_(False))
+    update(_TABLE)
+    .where(_TABLE.c.job_id == bindparam("b_job_id"), _TABLE.c.finished.is_(False))
     .values(finished=True)
-    .returning(JobMessageRow.job_id)
+    .returning(*_TABLE.c)
 )
+_OPEN = select(_TABLE).where(_TABLE.c.finished.is_(False))
 
 
 class SqlJobMessages:
     """Progress message ids by job id."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
-        self._sessions = sessions
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._put = insert_if_new(_TABLE, engine.dialect.name)
 
     async def put(self, job_id: str, chat_id: int, message_id: int) -> None:
         """Remember the progress message of a job (once; later calls change nothing)."""
         row = {"job_id": job_id, "chat_id": chat_id, "message_id": message_id, "finished": False}
-        async with self._sessions() as session, session.begin():
-            await session.execute(insert_if_new(_TABLE, session.get_bind().dialect.name), row)
+        async with self._engine.begin() as conn:
+            await conn.execute(self._put, row)
 
     async def get(self, job_id: str) -> JobMessage | None:
         """The progress message of a job, if one was recorded."""
-        async with self._sessions() as session:
-            row = await session.scalar(_GET, {"job_id": job_id})
-            return _of(row) if row else None
+        async with self._engine.connect() as conn:
+            row = (await conn.execute(_GET, {"job_id": job_id})).first()
+        return None if row is None else _of(row)
 
-    async def finish(self, job_id: str) -> bool:
-        """Mark the message as showing the outcome; False when it already did."""
-        async with self._sessions() as session, session.begin():
-            result = await session.execute(_FINISH, {"b_job_id": job_id})
-            return result.first() is not None
+    async def finish(self, job_id: str) -> JobMessage | None:
+        """Mark the message as showing the outcome: the message, or None when there is none
+        or it already showed the outcome (only one caller gets it)."""
+        async with self._engine.begin() as conn:
+            row = (await conn.execute(_FINISH, {"b_job_id": job_id})).first()
+        return None if row is None else _of(row)
 
     async def open(self) -> list[JobMessage]:
         """Messages still showing an unfinished stage (to resume ticking after a restart)."""
-        async with self._sessions() as session:
-            rows = await session.scalars(
-                select(JobMessageRow).where(JobMessageRow.finished.is_(False))
-            )
-            return [_of(row) for row in rows]
+        async with self._engine.connect() as conn:
+            return [_of(row) for row in await conn.execute(_OPEN)]
