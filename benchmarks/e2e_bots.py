@@ -43,7 +43,7 @@ from kiegram.sandbox import start_sandbox
 logging.disable(logging.WARNING)
 
 async def main():
-    await start_sandbox(port=int(sys.argv[1]))
+    await start_sandbox(port=int(sys.argv[1]), delay=float(sys.argv[2]))
     print("ready", flush=True)
     await asyncio.Event().wait()
 
@@ -51,12 +51,22 @@ asyncio.run(main())
 """
 
 
+# Seconds the sandbox takes per generation. KIE's quickest models take seconds; with none,
+# the callback comes before the create's reply and every job takes the adoption path.
+GENERATION_SECONDS = 0.5
+
+
 @asynccontextmanager
 async def kie_elsewhere() -> AsyncIterator[str]:
     """The sandbox KIE in a process of its own, as KIE is remote: its work is not the bot's."""
     port = free_port()
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", SANDBOX, str(port), stdout=asyncio.subprocess.PIPE
+        sys.executable,
+        "-c",
+        SANDBOX,
+        str(port),
+        str(GENERATION_SECONDS),
+        stdout=asyncio.subprocess.PIPE,
     )
     assert proc.stdout is not None
     await asyncio.wait_for(proc.stdout.readline(), 30)
