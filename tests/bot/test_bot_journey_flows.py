@@ -240,9 +240,32 @@ async def test_the_progress_message_is_edited_through_the_stages_and_ends_done(
         for c in calls_to(telegram, user, "editmessagetext")
         if c.params.get("message_id") in (progress["message_id"], str(progress["message_id"]))
     ]
-    assert any("Генерирую" in t or "Отправляю" in t for t in edits)
+    assert any("Генерирую" in t for t in edits)
+    assert not any("Отправляю" in t for t in edits)  # a quick delivery: no edit for it
     assert "✅ Готово" in edits[-1]
     assert calls_to(telegram, user, "sendchataction")
+
+
+async def test_a_slow_delivery_shows_the_delivering_stage_at_the_next_tick(
+    bot: App, telegram: FakeTelegram
+) -> None:
+    assert bot.desk.progress is not None
+    bot.desk.progress.interval = 0.1
+    telegram.delays["sendphoto"] = 1.0
+    user = telegram.user(ADMIN)
+    await user.send("/model z-image")
+    await user.send("a lighthouse at night")
+    await user.click("Далее »")
+    await user.click(CONFIRM)
+    await delivered(telegram, user)
+    (progress,) = progress_messages(user)
+    edits = [
+        c.params["text"]
+        for c in calls_to(telegram, user, "editmessagetext")
+        if c.params.get("message_id") in (progress["message_id"], str(progress["message_id"]))
+    ]
+    assert any("Отправляю" in t for t in edits)
+    assert "✅ Готово" in edits[-1] and "✅ Готово" in progress["text"]
 
 
 async def test_cancel_during_generation_releases_the_hold(bot: App, telegram: FakeTelegram) -> None:

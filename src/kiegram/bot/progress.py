@@ -123,8 +123,8 @@ class Progress:
         self._start(job.id)
 
     async def delivering(self, job: Job) -> None:
-        """The results are being sent: say so, with the matching chat action."""
-        await self._running(job, Stage.DELIVERING)
+        """The results are being sent: the matching chat action. The message itself says
+        "delivering" at its next tick only, so a quick delivery is not one more edit."""
         action = UPLOAD_ACTIONS.get(job.output, "typing")
         with contextlib.suppress(TelegramAPIError):
             await self.bot.send_chat_action(job.chat_id, action)

@@ -48,6 +48,7 @@ class FakeTelegram:
         self.file_suffixes: dict[str, str] = {}
         self.failures: dict[str, list[dict[str, Any]]] = {}
         self.blocked: set[int] = set()
+        self.delays: dict[str, float] = {}  # method -> seconds it takes to answer
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
@@ -135,6 +136,8 @@ class FakeTelegram:
         if method == "getupdates":
             return web.json_response({"ok": True, "result": await self._get_updates(params)})
         call = Call(method, params, files)
+        if method in self.delays:
+            await asyncio.sleep(self.delays[method])
         failures = self.failures.get(method)
         if failures:
             error = failures.pop(0)
