@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from scale_kit import Instance, free_port
+from sqlalchemy import text
 
+from kiegram.app import App
 from kiegram.settings import Settings
 from kiegram.storage.db import upgrade
 from kiegram.testing import WebhookTelegram
@@ -65,3 +68,25 @@ async def test_a_wrong_secret_is_refused_and_an_update_moves_on(
     telegram.secret = "s"
     await telegram.wait_consumed(update_id)
     assert telegram.handled_by(update_id) in (first.webhook_url, second.webhook_url)
+
+
+async def test_a_failing_handler_answers_200_and_apologises_once(
+    pair: tuple[WebhookTelegram, Instance, Instance],
+) -> None:
+    telegram, first, _second = pair
+    assert first.app is not None
+    await first.call(_rename(first.app, "users", "users_away"))  # shared file: both fail
+    user = telegram.user(6)
+    await user.send("/start")
+    update_id = max(telegram.sent)
+    assert [d.status for d in telegram.deliveries if d.update_id == update_id] == [200]
+    await asyncio.sleep(0.5)  # nothing comes back later either
+    assert sum("Не получилось" in str(m.get("text")) for m in user.chat()) == 1
+    await first.call(_rename(first.app, "users_away", "users"))
+    await user.send("/start")
+    assert "Привет" in user.last_text()
+
+
+async def _rename(app: App, old: str, new: str) -> None:
+    async with app.engine.begin() as conn:
+        await conn.execute(text(f"ALTER TABLE {old} RENAME TO {new}"))

@@ -18,7 +18,9 @@ def mount_webhook(
 
     Telegram only retries an update that was not answered with 200, so answering after the
     handler means an instance dying mid-update gets it re-sent (to a live instance), and the
-    update gate keeps a retry of a handled update from running twice.
+    update gate keeps a retry of a handled update from running twice. A handler that raised
+    still answers 200: the user got an apology (`bot.routers.errors`), and a retry would
+    repeat it.
     """
     for middleware in dp.update.outer_middleware:
         if isinstance(middleware, UpdateDedup):

@@ -3,7 +3,9 @@
 Whatever a handler raised (a database that just restarted, a bug), the user who sent the
 update is told, in the language they chose with /lang (their Telegram language when that
 cannot be read, e.g. the database is what failed), that it did not work and that they may
-try again; the exception then goes on to aiogram, which logs it with its traceback.
+try again. The exception is logged with its traceback and the update counts as handled: a
+webhook answers 200, so Telegram does not send it again (a retry of a bug would repeat the
+apology for as long as Telegram retries, and hold up the updates behind it).
 """
 
 from __future__ import annotations
@@ -40,7 +42,8 @@ async def readable_lang(state: FSMContext | None) -> str | None:
 async def on_error(
     event: ErrorEvent, bot: Bot, translator: Translator, state: FSMContext | None = None
 ) -> None:
-    """Tell the user, then re-raise for aiogram's log."""
+    """Log the failure with its traceback and tell the user; the update is done with."""
+    log.error("update %s failed", event.update.update_id, exc_info=event.exception)
     user = sender(event.update)
     if user is not None and not user.is_bot:
         lang = await readable_lang(state) or pick_lang(user.language_code)
@@ -49,7 +52,6 @@ async def on_error(
             await bot.send_message(user.id, text)
         except TelegramAPIError as exc:
             log.warning("could not tell user %s that an update failed: %s", user.id, exc)
-    raise event.exception
 
 
 def build_router() -> Router:
