@@ -82,6 +82,15 @@ async def test_an_upload_still_goes_as_multipart_with_its_bytes(
     assert sent.photo
 
 
+async def test_a_document_named_in_cyrillic_arrives_whole(bot: Bot, telegram: FakeTelegram) -> None:
+    data = b"line one\r\n\r\nline two\r\n"  # blank lines and CRLFs inside the file
+    await bot.send_document(7, BufferedInputFile(data, filename="лиса в снегу.txt"), caption="x")
+    call = telegram.calls[-1]
+    assert call.method == "senddocument"
+    assert list(call.files.values()) == [data]
+    assert call.params["caption"] == "x" and str(call.params["chat_id"]) == "7"
+
+
 async def test_a_refusal_is_still_aiograms_error(bot: Bot, telegram: FakeTelegram) -> None:
     sent = await bot.send_message(5, "same")
     with pytest.raises(TelegramBadRequest, match="not modified"):
