@@ -75,6 +75,7 @@ from kiegram.wizard import Wizard
 
 log = logging.getLogger(__name__)
 CONVERSATIONS_IN_MEMORY = 20_000  # ~1 KB each: the most recent users skip a database read
+SUBMIT_GRACE_SECONDS = 10.0  # shutdown waits this long for submissions before parking them
 
 
 @dataclass
@@ -97,6 +98,7 @@ class App:
     alerter: Alerter | None = None
     polling: bool = False
     kie_credits: Callable[[], Awaitable[float]] | None = None
+    kie_limiter: SlidingWindowLimiter | None = None
 
     def begin_shutdown(self) -> None:
         """SIGTERM: report not ready, stop taking updates; handlers in flight finish."""
@@ -105,9 +107,17 @@ class App:
         if self.polling:  # ask long polling to stop after this batch
             self.tasks.append(asyncio.create_task(self.dp.stop_polling()))
 
-    async def aclose(self) -> None:
-        """Stop polling jobs, finish submissions in flight, close clients and the engine."""
+    async def aclose(self, submit_grace: float = SUBMIT_GRACE_SECONDS) -> None:
+        """Stop polling jobs, finish submissions in flight, close clients and the engine.
+
+        Submissions still waiting for KIE's rate limit after `submit_grace` seconds are not
+        sent: their jobs are parked (stored, due at once) for the next start to send.
+        """
         self.stop.set()
+        waiting = await self.desk.drain(submit_grace)
+        if waiting and self.kie_limiter is not None:
+            log.warning("%d submissions not sent yet: parked for the next start", waiting)
+            self.kie_limiter.close()
         await self.desk.drain()
         for task in self.tasks:
             task.cancel()
@@ -143,13 +153,14 @@ async def build_app(settings: Settings) -> App:
     base, upload_base, key = await _kie_base(settings, catalog, stack)
     metrics = Metrics()
     metered = MeteredTransport(metrics, kie_hosts(base, upload_base))
+    kie_limiter = SlidingWindowLimiter(settings.kie_creates_per_10s, 10.0)
     kie = await stack.enter_async_context(
         KieClient(
             key,
             base_url=base,
             upload_base_url=upload_base,
             transport=metered,
-            limiter=SlidingWindowLimiter(settings.kie_creates_per_10s, 10.0),
+            limiter=kie_limiter,
         )
     )
     api = TelegramAPIServer.from_base(settings.telegram_api_base)
@@ -264,6 +275,7 @@ async def build_app(settings: Settings) -> App:
         readiness,
         alerter=alerter,
         kie_credits=None if settings.sandbox else kie.get_credits,
+        kie_limiter=kie_limiter,
     )
 
 

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from kiegram.kie import SlidingWindowLimiter
+from kiegram.kie import KieShuttingDown, SlidingWindowLimiter
 
 
 class FakeTime:
@@ -74,3 +74,17 @@ def test_limiter_rejects_nonsense() -> None:
         SlidingWindowLimiter(0, 10.0)
     with pytest.raises(ValueError):
         SlidingWindowLimiter(1, 0.0)
+
+
+async def test_closing_turns_away_the_callers_still_waiting_and_later_ones() -> None:
+    limiter = SlidingWindowLimiter(1, 10.0)
+    await limiter.acquire()
+    waiting = [asyncio.create_task(limiter.acquire()) for _ in range(2)]
+    await asyncio.sleep(0.05)
+    assert not any(task.done() for task in waiting)
+    limiter.close()
+    results = await asyncio.wait_for(asyncio.gather(*waiting, return_exceptions=True), 2)
+    assert [type(r) for r in results] == [KieShuttingDown, KieShuttingDown]
+    assert all(not r.sent for r in results if isinstance(r, KieShuttingDown))
+    with pytest.raises(KieShuttingDown):
+        await limiter.acquire()

@@ -182,10 +182,12 @@ class Desk:
         if self.progress is not None:
             await self.progress.attach(job, message_id)
 
-    async def drain(self) -> None:
-        """Wait for submissions in flight (graceful shutdown)."""
+    async def drain(self, timeout: float | None = None) -> int:
+        """Wait for submissions in flight (graceful shutdown), up to `timeout` seconds; the
+        number still running then."""
         if self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+            await asyncio.wait(set(self._tasks), timeout=timeout)
+        return len(self._tasks)
 
 
 def _top_up(conv: Conversation) -> InlineKeyboardMarkup:

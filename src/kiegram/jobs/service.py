@@ -36,6 +36,7 @@ from kiegram.kie.errors import (
     KieInvalidInput,
     KieMaintenance,
     KieNotFound,
+    KieShuttingDown,
     may_resend_create,
 )
 from kiegram.kie.status import TaskStatus
@@ -233,6 +234,10 @@ class JobService:
             failed = await self._finish.fail(job, code, str(exc), PENDING)
             return failed or await self._current(job)
         now = self.clock()
+        if isinstance(exc, KieShuttingDown):
+            # Never sent (it waited for KIE's rate limit): due at once for the next start.
+            log.info("job %s: not sent before shutdown; the next start sends it", job.id)
+            return await self._park(job, ErrorCode.RETRY_CREATE, str(exc), now)
         if may_resend_create(exc) or isinstance(exc, KieMaintenance):
             log.warning("job %s: KIE did not take the create (%s); retrying later", job.id, exc)
             wait = now + timedelta(seconds=RETRY_CREATE_SECONDS)

@@ -22,6 +22,7 @@ from kiegram.kie.errors import (
     KieProtocolError,
     KieRateLimited,
     KieServerError,
+    KieShuttingDown,
     KieTransportError,
     error_from_envelope,
     is_retryable,
@@ -251,7 +252,7 @@ class KieClient:
         should_retry: Callable[[BaseException], bool],
     ) -> T:
         def logged(exc: Exception) -> bool:
-            again = should_retry(exc)
+            again = should_retry(exc) and not isinstance(exc, KieShuttingDown)
             if again:
                 log.warning("KIE request failed, retrying: %s", self._scrub(str(exc)))
             return again

@@ -77,6 +77,15 @@ class KieTransportError(KieError):
         return f"{type(self).__name__}(message={self.message!r}, sent={self.sent!r})"
 
 
+class KieShuttingDown(KieTransportError):
+    """This process is stopping: the request was not sent (another start will send it)."""
+
+    retryable = False
+
+    def __init__(self, message: str = "shutting down before the request was sent") -> None:
+        super().__init__(message, sent=False)
+
+
 class KieProtocolError(KieError):
     """KIE's reply could not be understood (non-JSON body, missing fields)."""
 

@@ -8,6 +8,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Protocol
 
+from kiegram.kie.errors import KieShuttingDown
 from kiegram.kie.retry import Sleep
 
 
@@ -39,18 +40,35 @@ class SlidingWindowLimiter:
         self._granted: deque[float] = deque()
         # asyncio.Lock wakes waiters in arrival order and newcomers do not barge: FIFO.
         self._lock = asyncio.Lock()
+        self._closed = asyncio.Event()
 
     async def acquire(self) -> None:
-        """Wait until a call is allowed, then count it."""
+        """Wait until a call is allowed, then count it; after `close`, raise KieShuttingDown."""
         async with self._lock:
             while True:
+                if self._closed.is_set():
+                    raise KieShuttingDown()
                 now = self._clock()
                 while self._granted and now - self._granted[0] >= self.period:
                     self._granted.popleft()
                 if len(self._granted) < self.max_calls:
                     self._granted.append(now)
                     return
-                await self._sleep(self._granted[0] + self.period - now)
+                await self._wait(self._granted[0] + self.period - now)
+
+    def close(self) -> None:
+        """Shutdown: callers still waiting (and later ones) get KieShuttingDown at once."""
+        self._closed.set()
+
+    async def _wait(self, seconds: float) -> None:
+        """Sleep `seconds`, or less if the limiter is closed meanwhile."""
+        sleeping = asyncio.ensure_future(self._sleep(seconds))
+        closing = asyncio.ensure_future(self._closed.wait())
+        try:
+            await asyncio.wait({sleeping, closing}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in (sleeping, closing):
+                waiter.cancel()
 
     async def __aenter__(self) -> None:
         await self.acquire()
