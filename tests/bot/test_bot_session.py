@@ -89,6 +89,8 @@ async def test_a_document_named_in_cyrillic_arrives_whole(bot: Bot, telegram: Fa
     assert call.method == "senddocument"
     assert list(call.files.values()) == [data]
     assert call.params["caption"] == "x" and str(call.params["chat_id"]) == "7"
+    await bot.send_document(7, BufferedInputFile(data, filename='the "red" fox.txt'))
+    assert list(telegram.calls[-1].files.values()) == [data]
 
 
 async def test_a_refusal_is_still_aiograms_error(bot: Bot, telegram: FakeTelegram) -> None:

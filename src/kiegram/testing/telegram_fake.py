@@ -298,7 +298,7 @@ def _form_parts(body: bytes, headers: Mapping[str, str]) -> Iterator[tuple[str, 
             key, _, value = line.partition(":")
             if key.strip().lower() == "content-disposition":
                 disposition = value.strip()
-        if "*=" in disposition:  # RFC 5987 names: the full parser
+        if "*=" in disposition or "\\" in disposition:  # RFC 5987 or escapes: full parser
             _kind, fields = parse_content_disposition(disposition)
             name, filename = fields.get("name"), content_disposition_filename(fields, "filename")
         else:
