@@ -224,22 +224,30 @@ async def test_changing_several_of_ten_settings_reaches_the_request(
 # --- progress, cancel, failures --------------------------------------------------------------
 
 
-async def test_the_progress_message_is_edited_through_the_stages_and_ends_done(
-    bot: App, telegram: FakeTelegram
-) -> None:
-    user = telegram.user(ADMIN)
+async def generate_and_read_progress(
+    telegram: FakeTelegram, user: FakeUser
+) -> tuple[dict[str, Any], list[str]]:
+    """A Z-Image generation delivered: its progress message and the texts it was edited to."""
     await user.send("/model z-image")
     await user.send("a lighthouse at night")
     await user.click("Далее »")
     await user.click(CONFIRM)
     await delivered(telegram, user)
     (progress,) = progress_messages(user)
-    assert "✅ Готово" in progress["text"] and not progress.get("reply_markup")
     edits = [
         c.params["text"]
         for c in calls_to(telegram, user, "editmessagetext")
         if c.params.get("message_id") in (progress["message_id"], str(progress["message_id"]))
     ]
+    return progress, edits
+
+
+async def test_the_progress_message_is_edited_through_the_stages_and_ends_done(
+    bot: App, telegram: FakeTelegram
+) -> None:
+    user = telegram.user(ADMIN)
+    progress, edits = await generate_and_read_progress(telegram, user)
+    assert "✅ Готово" in progress["text"] and not progress.get("reply_markup")
     assert any("Генерирую" in t for t in edits)
     assert not any("Отправляю" in t for t in edits)  # a quick delivery: no edit for it
     assert "✅ Готово" in edits[-1]
@@ -252,18 +260,7 @@ async def test_a_slow_delivery_shows_the_delivering_stage_at_the_next_tick(
     assert bot.desk.progress is not None
     bot.desk.progress.interval = 0.1
     telegram.delays["sendphoto"] = 1.0
-    user = telegram.user(ADMIN)
-    await user.send("/model z-image")
-    await user.send("a lighthouse at night")
-    await user.click("Далее »")
-    await user.click(CONFIRM)
-    await delivered(telegram, user)
-    (progress,) = progress_messages(user)
-    edits = [
-        c.params["text"]
-        for c in calls_to(telegram, user, "editmessagetext")
-        if c.params.get("message_id") in (progress["message_id"], str(progress["message_id"]))
-    ]
+    progress, edits = await generate_and_read_progress(telegram, telegram.user(ADMIN))
     assert any("Отправляю" in t for t in edits)
     assert "✅ Готово" in edits[-1] and "✅ Готово" in progress["text"]
 
