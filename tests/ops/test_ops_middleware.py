@@ -7,13 +7,20 @@ import io
 import json
 import logging
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import pytest
 from aiogram import Bot, Dispatcher, F, Router
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.filters import CommandStart
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
 
 from kiegram.ops.logging import setup_logging
 from kiegram.ops.metrics import Metrics
@@ -117,3 +124,30 @@ async def test_conversation_is_counted_and_logged(
     assert start["user_id"] == 501 and start["update_id"] == 1
     failure = next(line for line in lines if "handler bug" in line.get("exc", ""))
     assert failure["level"] == "ERROR"
+
+
+async def test_a_cancelled_update_is_counted_as_cancelled_not_as_an_error() -> None:
+    metrics = Metrics()
+    middleware = MetricsMiddleware(metrics)
+    update = Update.model_validate(
+        {
+            "update_id": 1,
+            "message": {
+                "message_id": 1,
+                "date": 0,
+                "chat": {"id": 5, "type": "private"},
+                "text": "hi",
+            },
+        }
+    )
+
+    async def stuck(_event: Any, _data: dict[str, Any]) -> None:
+        await asyncio.Event().wait()
+
+    task = asyncio.create_task(middleware(stuck, update, {}))
+    await asyncio.sleep(0.01)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert sample(metrics, "kiegram_updates_total", type="message", outcome="cancelled") == 1
+    assert sample(metrics, "kiegram_updates_total", type="message", outcome="error") is None

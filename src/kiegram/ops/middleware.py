@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
@@ -46,6 +47,9 @@ class MetricsMiddleware(BaseMiddleware):
                 result = await handler(event, data)
                 outcome = "unhandled" if result is UNHANDLED else "handled"
                 return result
+            except asyncio.CancelledError:
+                outcome = "cancelled"  # shutdown or a caller gave up: not the handler's fault
+                raise
             finally:
                 self.metrics.update_handled(kind, outcome, self.clock() - started)
 
