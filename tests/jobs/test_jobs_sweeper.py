@@ -7,10 +7,11 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from jobs_fakes import FakeClock, Harness
-from sqlalchemy import delete
+from sqlalchemy import delete, inspect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kiegram.billing import FreeQuota, FreeStatus, HoldStatus, Ledger, utc_today
@@ -192,3 +193,17 @@ async def test_the_poller_sweeps_at_start_up(harness: Harness) -> None:
     poller = Poller(harness.service, sweep=sweep, sweep_every=3600)
     await poller.run(stop)
     assert sweeps == [1]
+
+
+async def test_the_sweepers_lookups_are_indexed(one: Instance) -> None:
+    """Each orphan candidate is checked against jobs.hold_key, and free uses by their date:
+    both indexed, or a sweep scans the whole jobs table once per candidate."""
+
+    def indexed(connection: Any, table: str) -> set[tuple[str, ...]]:
+        return {tuple(i["column_names"]) for i in inspect(connection).get_indexes(table)}
+
+    async with one.engine.connect() as connection:
+        jobs = await connection.run_sync(indexed, "jobs")
+        free_uses = await connection.run_sync(indexed, "free_uses")
+    assert ("hold_key",) in jobs
+    assert ("created_at",) in free_uses

@@ -81,7 +81,10 @@ class FreeUseRow(Base):
     """One free generation; `job_key` is unique so a job takes at most one."""
 
     __tablename__ = "free_uses"
-    __table_args__ = (Index("ix_free_uses_user_id_day", "user_id", "day"),)
+    __table_args__ = (
+        Index("ix_free_uses_user_id_day", "user_id", "day"),
+        Index("ix_free_uses_created_at", "created_at"),  # the orphan sweeper's window
+    )
 
     job_key: Mapped[str] = mapped_column(String(200), primary_key=True)
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"))

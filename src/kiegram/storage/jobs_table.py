@@ -43,6 +43,7 @@ class JobRow(Base):
         Index("ix_jobs_task_id", "task_id", unique=True),
         Index("ix_jobs_state_next_poll_at", "state", "next_poll_at"),
         Index("ix_jobs_user_id", "user_id"),
+        Index("ix_jobs_hold_key", "hold_key"),  # the orphan sweeper's anti-join
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
