@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from kiegram.ops.doctor_storage import check_database
 from kiegram.storage.db import create_engine, upgrade
@@ -19,12 +19,28 @@ EARLIER_HEADS = (
 )
 
 
-async def test_the_heads_of_the_previous_release_upgrade_to_the_sweeper_indexes(
+OLD_LEDGER = (
+    "INSERT INTO users (id, language, created_at, blocked, balance) "
+    "VALUES (1, 'ru', '2026-11-01', 0, 88)",
+    "INSERT INTO ledger_entries (user_id, kind, amount, key, created_at) VALUES "
+    "(1, 'topup', 100, 'top', '2026-11-01'), (1, 'hold', -5, 'job:a', '2026-11-02'), "
+    "(1, 'hold', -7, 'job:b', '2026-11-02')",
+    "INSERT INTO ledger_entries (user_id, kind, amount, key, settles, created_at) "
+    "VALUES (1, 'capture', 0, 'capture:job:b', 'job:b', '2026-11-02')",
+)
+
+
+async def test_the_heads_of_the_previous_release_upgrade_with_held_filled_in(
     tmp_path: Path,
 ) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'old.sqlite3'}"
     for head in EARLIER_HEADS:
         await upgrade(url, head)
+    engine = create_engine(url)
+    async with engine.begin() as connection:
+        for statement in OLD_LEDGER:
+            await connection.execute(text(statement))
+    await engine.dispose()
     before = await check_database(url)
     assert not before.ok and "migrations not current" in before.detail
     await upgrade(url)
@@ -39,5 +55,7 @@ async def test_the_heads_of_the_previous_release_upgrade_to_the_sweeper_indexes(
         async with engine.connect() as connection:
             assert "ix_jobs_hold_key" in await connection.run_sync(indexes, "jobs")
             assert "ix_free_uses_created_at" in await connection.run_sync(indexes, "free_uses")
+            held = await connection.execute(text("SELECT balance, held FROM users"))
+            assert held.all() == [(88, 5)]  # job:b was captured; job:a is still held
     finally:
         await engine.dispose()

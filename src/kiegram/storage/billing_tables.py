@@ -30,7 +30,8 @@ def utcnow() -> datetime:
 
 
 class User(Base):
-    """A Telegram user with a cached balance (always the sum of their ledger entries)."""
+    """A Telegram user with a cached balance (always the sum of their ledger entries) and
+    the cached sum of their open holds."""
 
     __tablename__ = "users"
     __table_args__ = (CheckConstraint("balance >= 0", name="balance_not_negative"),)
@@ -42,6 +43,9 @@ class User(Base):
     referrer_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
     blocked: Mapped[bool] = mapped_column(Boolean, default=False)
     balance: Mapped[int] = mapped_column(BigInteger, default=0)
+    # The sum of the open holds (already taken out of `balance`), moved in the same
+    # transactions as the balance: reading it does not walk the user's history.
+    held: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class LedgerEntry(Base):

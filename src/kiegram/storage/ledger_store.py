@@ -6,14 +6,20 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kiegram.billing.errors import BillingError
 from kiegram.billing.records import Account, Payment
 from kiegram.storage.billing_tables import FreeUseRow, LedgerEntry, User
-from kiegram.storage.ledger_tx import SqlLedgerTx, count_free, payment_row, read_account
+from kiegram.storage.ledger_tx import (
+    OPEN_HOLD,
+    SqlLedgerTx,
+    count_free,
+    payment_row,
+    read_account,
+)
 
 
 class LedgerIntegrityError(BillingError):
@@ -69,12 +75,19 @@ class SqlLedgerStore:
             return await count_free(conn, user_id, day)
 
     async def mismatches(self) -> list[int]:
-        """Users whose cached balance is not the sum of their ledger entries."""
+        """Users whose cached balance is not the sum of their ledger entries, or whose cached
+        held amount is not the sum of their open holds."""
         total = (
             select(func.coalesce(func.sum(LedgerEntry.amount), 0))
             .where(LedgerEntry.user_id == User.id)
             .scalar_subquery()
         )
+        held = (
+            select(func.coalesce(func.sum(-LedgerEntry.amount), 0))
+            .where(LedgerEntry.user_id == User.id, *OPEN_HOLD)
+            .scalar_subquery()
+        )
+        wrong = or_(User.balance != total, User.held != held)
         async with self._engine.connect() as conn:
-            rows = await conn.scalars(select(User.id).where(User.balance != total))
+            rows = await conn.scalars(select(User.id).where(wrong))
             return sorted(rows)

@@ -46,19 +46,16 @@ def to_payment(row: Any) -> Payment:
     )
 
 
-# Built once: this runs for every confirm screen and inside every money transaction, and
-# building the correlated NOT EXISTS cost more than running it.
+# Built once (building a statement cost more than running it).
 _SETTLE = aliased(LedgerEntry)
-# A hold nothing has captured or released yet (the orphan sweeper looks for these too).
+# A hold nothing has captured or released yet (the orphan sweeper looks for these; a user's
+# sum of them is kept in users.held).
 OPEN_HOLD = (
     LedgerEntry.kind == EntryKind.HOLD.value,
     ~exists().where(_SETTLE.settles == LedgerEntry.key),
 )
-_ACCOUNT = select(User.balance, User.blocked).where(User.id == bindparam("user_id"))
+_ACCOUNT = select(User.balance, User.held, User.blocked).where(User.id == bindparam("user_id"))
 _ACCOUNT_LOCKED = _ACCOUNT.with_for_update()
-_HELD = select(func.coalesce(func.sum(-LedgerEntry.amount), 0)).where(
-    LedgerEntry.user_id == bindparam("user_id"), *OPEN_HOLD
-)
 # A no-op write as the transaction's first statement takes SQLite's single write lock, so
 # no stale read snapshot can precede it.
 _TAKE_WRITE_LOCK = update(User).where(User.id == bindparam("user_id")).values(balance=User.balance)
@@ -82,6 +79,23 @@ _MOVE_BALANCE = (
     .values(balance=User.balance + bindparam("amount"))
     .returning(User.balance)
 )
+# A hold takes units out of the balance into `held`; its capture or release takes them out
+# of `held` again (the hold's amount, found by its unique key).
+_MOVE_HOLD = (
+    update(User)
+    .where(User.id == bindparam("user_id"))
+    .values(balance=User.balance + bindparam("amount"), held=User.held - bindparam("amount"))
+    .returning(User.balance)
+)
+_HOLD_AMOUNT = (
+    select(LedgerEntry.amount).where(LedgerEntry.key == bindparam("settles")).scalar_subquery()
+)
+_MOVE_SETTLE = (
+    update(User)
+    .where(User.id == bindparam("user_id"))
+    .values(balance=User.balance + bindparam("amount"), held=User.held + _HOLD_AMOUNT)
+    .returning(User.balance)
+)
 
 
 async def read_account(conn: AsyncConnection, user_id: int, *, for_update: bool) -> Account | None:
@@ -90,8 +104,7 @@ async def read_account(conn: AsyncConnection, user_id: int, *, for_update: bool)
     row = (await conn.execute(_ACCOUNT_LOCKED if for_update else _ACCOUNT, params)).first()
     if row is None:
         return None
-    held = int((await conn.execute(_HELD, params)).scalar_one())
-    return Account(user_id, row.balance, held, row.blocked)
+    return Account(user_id, row.balance, row.held, row.blocked)
 
 
 async def payment_row(conn: AsyncConnection, charge_id: str) -> Payment | None:
@@ -138,9 +151,13 @@ class SqlLedgerTx:
             "created_at": utcnow(),
         }
         await self._conn.execute(_INSERT_ENTRY, values)
-        moved = await self._conn.execute(
-            _MOVE_BALANCE, {"user_id": entry.user_id, "amount": entry.amount}
-        )
+        params: dict[str, Any] = {"user_id": entry.user_id, "amount": entry.amount}
+        if entry.kind is EntryKind.HOLD:
+            moved = await self._conn.execute(_MOVE_HOLD, params)
+        elif entry.settles is not None:
+            moved = await self._conn.execute(_MOVE_SETTLE, {**params, "settles": entry.settles})
+        else:
+            moved = await self._conn.execute(_MOVE_BALANCE, params)
         return int(moved.scalar_one())
 
     async def payment(self, charge_id: str) -> Payment | None:
