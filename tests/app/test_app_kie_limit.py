@@ -83,6 +83,8 @@ async def test_a_shutdown_parks_creates_still_waiting_and_the_next_start_sends_t
     try:
         for user in (first, second, third):
             await _confirm(user)
+        # First poll after 3 s (no callback URL here); the others wait until 10 s after the
+        # first create. (The first must be done: the sandbox KIE ends with this app.)
         await telegram.wait_for(lambda: _photos(telegram, first) == 1, timeout=30)
     finally:
         await app.dp.stop_polling()
