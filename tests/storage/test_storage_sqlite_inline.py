@@ -45,30 +45,28 @@ async def test_a_writer_waits_for_another_engines_lock_without_stopping_the_loop
 ) -> None:
     first, second = two_engines
     ticks = 0
+    ticked = asyncio.Event()
 
     async def ticker() -> None:
         nonlocal ticks
         while True:
             ticks += 1
+            if ticks >= 20:
+                ticked.set()
             await asyncio.sleep(0.005)
 
     async def second_writes() -> None:
         async with second.begin() as conn:
             await conn.execute(text("INSERT INTO t VALUES (2)"))
 
-    async def until_ticked(count: int) -> None:
-        target = ticks + count
-        while ticks < target:
-            await asyncio.sleep(0.005)
-
-    clock = asyncio.create_task(ticker())
     async with first.begin() as conn:
         await conn.execute(text("INSERT INTO t VALUES (1)"))
         waiting = asyncio.create_task(second_writes())
+        clock = asyncio.create_task(ticker())
         # Counted in ticks, not seconds: a loaded machine may stall the whole process for a
         # while, which says nothing about SQLite. A writer waiting inside SQLite would stop
         # the loop until its busy timeout ends the wait with an error: no ticks, then done.
-        await asyncio.wait_for(until_ticked(20), 5)  # the write lock is held all this time
+        await asyncio.wait_for(ticked.wait(), 5)  # the write lock is held all this time
         assert not waiting.done()  # still waiting, and the loop kept running meanwhile
     await asyncio.wait_for(waiting, 5)
     clock.cancel()
