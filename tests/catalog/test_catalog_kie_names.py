@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
+from kie_schemas import shared, vendored
 
 from kiegram.catalog import Catalog, InputKind, load_catalog
-
-# tests/catalog/<this file> -> parents[2] is the repo; shared/ sits next to it.
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
-MODELS_JSON = SHARED / "kie" / "models.json"
 
 # KIE's documented type -> the input kinds that send that JSON type.
 COMPATIBLE: dict[str, set[InputKind]] = {
@@ -60,10 +55,17 @@ def _same(value: object, documented: object) -> bool:
 
 @pytest.fixture(scope="module")
 def kie_models() -> dict[str, dict[str, Any]]:
-    if not MODELS_JSON.is_file():
-        pytest.skip(f"KIE's model schemas are not here: {MODELS_JSON.resolve()} is absent")
-    models = json.loads(MODELS_JSON.read_text(encoding="utf-8"))["models"]
-    return {m["model"]: m for m in models}
+    """KIE's schemas from the repository's copy (checked against the shared file below)."""
+    return {m["model"]: m for m in vendored()["models"]}
+
+
+def test_the_copy_of_kies_schemas_matches_the_shared_file() -> None:
+    fresh = shared()
+    if fresh is None:
+        pytest.skip("../shared/kie/models.json is not beside this checkout: the copy is used")
+    assert vendored() == fresh, (
+        "the copy is stale: run .venv/bin/python tests/catalog/kie_schemas.py"
+    )
 
 
 @pytest.fixture(scope="module")
