@@ -196,7 +196,7 @@ async def build_app(settings: Settings) -> App:
         lease_seconds=settings.job_lease_seconds,
     )
     admin_ids = frozenset(settings.admin_ids)
-    billing_repo = SqlBillingRepo(sessions)
+    billing_repo = SqlBillingRepo(engine)
     switches = ModelSwitches(billing_repo)
     desk = Desk(rules, ledger, quota, users, jobs, admin_ids, progress=progress, switches=switches)
     config = BotConfig(

@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from kiegram.billing import FreeQuota, Ledger, LedgerSettlement, Payments, Referrals
 from kiegram.storage.billing_repo import SqlBillingRepo
-from kiegram.storage.db import create_engine, session_factory, upgrade
+from kiegram.storage.db import create_engine, upgrade
 from kiegram.storage.ledger_store import SqlLedgerStore
 from kiegram.storage.users_store import SqlUserStore
 from kiegram.testing.databases import run_in_thread, temporary_pg_database
@@ -48,7 +48,6 @@ def billing_url(request: pytest.FixtureRequest) -> str:
 async def money(billing_url: str) -> AsyncIterator[Money]:
     """Services over an empty database; afterwards every cached balance must equal its ledger."""
     engine = create_engine(billing_url)
-    sessions = session_factory(engine)
     store = SqlLedgerStore(engine)
     ledger = Ledger(store)
     quota = FreeQuota(store, per_day=3, max_units=5)
@@ -61,7 +60,7 @@ async def money(billing_url: str) -> AsyncIterator[Money]:
         settlement=LedgerSettlement(ledger, quota, referrals),
         store=store,
         users=SqlUserStore(engine, admin_ids={ADMIN_ID}),
-        repo=SqlBillingRepo(sessions),
+        repo=SqlBillingRepo(engine),
     )
     try:
         assert await store.mismatches() == []

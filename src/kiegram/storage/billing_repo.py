@@ -7,11 +7,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Date, cast, func, select, true
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from kiegram.billing.records import DayStats, EntryKind
 from kiegram.storage.billing_tables import FreeUseRow, LedgerEntry, ModelSwitch, PaymentRow, User
+from kiegram.storage.db import session_factory, upsert_insert
 
 # (DayStats field, timestamp column, measure, filter); free uses count as generations too.
 MEASURES: tuple[tuple[str, Any, Any, Any], ...] = (
@@ -21,6 +21,8 @@ MEASURES: tuple[tuple[str, Any, Any, Any], ...] = (
     ("stars", PaymentRow.created_at, func.sum(PaymentRow.stars), true()),
     ("refunded_stars", PaymentRow.refunded_at, func.sum(PaymentRow.stars), true()),
 )
+# Read fresh at every confirm: built once, run on a Core connection (a session cost more).
+_SWITCHES = select(ModelSwitch.model_id, ModelSwitch.option, ModelSwitch.enabled)
 
 
 def _as_date(value: object) -> date:
@@ -41,10 +43,11 @@ async def _per_day(
 
 
 class SqlBillingRepo:
-    """StatsStore and SwitchStore over an async session factory."""
+    """StatsStore and SwitchStore over an async engine."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
-        self._sessions = sessions
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._sessions = session_factory(engine)
 
     async def day_stats(self, since: date, until: date) -> list[DayStats]:
         """One row per UTC day in [since, until], days without activity included."""
@@ -63,19 +66,17 @@ class SqlBillingRepo:
 
     async def switches(self) -> dict[tuple[str, str], bool]:
         """(model id, option or "") -> enabled."""
-        query = select(ModelSwitch.model_id, ModelSwitch.option, ModelSwitch.enabled)
-        async with self._sessions() as session:
-            return {(m, o): e for m, o, e in await session.execute(query)}
+        async with self._engine.connect() as conn:
+            return {(m, o): e for m, o, e in await conn.execute(_SWITCHES)}
 
     async def set_switch(self, model_id: str, option: str, enabled: bool) -> None:
         """Turn a model (option "") or one option ("name=value") on or off."""
         now = datetime.now(UTC)
         row = {"model_id": model_id, "option": option, "enabled": enabled, "updated_at": now}
-        async with self._sessions() as session, session.begin():
-            dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-            upsert = dialect.insert(ModelSwitch).values(**row)
-            upsert = upsert.on_conflict_do_update(
-                index_elements=[ModelSwitch.model_id, ModelSwitch.option],
-                set_={"enabled": enabled, "updated_at": now},
-            )
-            await session.execute(upsert)
+        upsert = upsert_insert(self._engine.dialect.name)(ModelSwitch).values(**row)
+        upsert = upsert.on_conflict_do_update(
+            index_elements=[ModelSwitch.model_id, ModelSwitch.option],
+            set_={"enabled": enabled, "updated_at": now},
+        )
+        async with self._engine.begin() as conn:
+            await conn.execute(upsert)
