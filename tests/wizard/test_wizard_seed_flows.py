@@ -159,3 +159,43 @@ def test_qwen_image_edit_changes_several_settings_without_losing_any() -> None:
     assert payload[flag.name] is not bool(flag.default) and payload["prompt"] == "make it night"
     summary = {item.name for item in step.view.summary}
     assert {"image_size", "guidance_scale", flag.name, "output_format"} <= summary
+
+
+def _offered(step: Step) -> set[Any]:
+    field = WIZARD.spec(step.state).input(step.view.field or "")
+    return {
+        field.options[int(b.arg or 0)].value
+        for b in step.view.buttons()
+        if b.action is Action.OPTION
+    }
+
+
+@pytest.mark.parametrize("model_id", ["gpt-image-2-text-to-image", "gpt-image-2-image-to-image"])
+def test_gpt_image_2_never_offers_4k_for_a_square(model_id: str) -> None:
+    """KIE rejects 1:1 at 4K: the button is not there, and typing it is refused."""
+    step = WIZARD.start(model_id)
+    while step.view.kind is ScreenKind.STEP:
+        is_media = step.view.expect.kind is ExpectKind.MEDIA
+        answer = MediaAnswer((photo(),)) if is_media else TextAnswer("a poster that says HELLO")
+        step = ok(WIZARD.answer(step.state, answer))
+    assert step.view.kind is ScreenKind.SETTINGS
+    step = ok(WIZARD.answer(step.state, _setting(step, "aspect_ratio")))
+    step = ok(WIZARD.answer(step.state, option_press(step, "1:1")))
+    step = ok(WIZARD.answer(step.state, _setting(step, "resolution")))
+    assert _offered(step) == {"1K", "2K"}
+    refused = WIZARD.answer(step.state, TextAnswer("4K"))
+    assert isinstance(refused, Invalid)
+    step = ok(WIZARD.answer(step.state, TextAnswer("2K")))
+    step = ok(WIZARD.answer(step.state, Press(Action.DONE)))
+    assert step.view.kind is ScreenKind.CONFIRM and step.view.credits == 10
+    payload = build_payload(WIZARD.spec(step.state), step.state["values"], lambda r: "u/" + r)
+    assert (payload["aspect_ratio"], payload["resolution"]) == ("1:1", "2K")
+
+    step = ok(WIZARD.answer(step.state, Press(Action.SETTINGS)))
+    step = ok(WIZARD.answer(step.state, _setting(step, "aspect_ratio")))
+    step = ok(WIZARD.answer(step.state, option_press(step, "16:9")))
+    step = ok(WIZARD.answer(step.state, _setting(step, "resolution")))
+    assert _offered(step) == {"1K", "2K", "4K"}
+    step = ok(WIZARD.answer(step.state, option_press(step, "4K")))
+    step = ok(WIZARD.answer(step.state, Press(Action.DONE)))
+    assert step.view.kind is ScreenKind.CONFIRM and step.view.credits == 16
