@@ -30,7 +30,7 @@ from kiegram.wizard import (
 )
 from kiegram.wizard.media import guess_mime
 from kiegram.wizard.parse import FALSE_WORDS, TRUE_WORDS
-from kiegram.wizard.state import asked
+from kiegram.wizard.state import asked, limited
 
 CATALOG = load_catalog()
 WIZARD = Wizard(CATALOG)
@@ -254,7 +254,8 @@ def invalid_answers(data: st.DataObject, field: InputSpec) -> list[tuple[Answer,
 
 
 def probe_invalid(data: st.DataObject, spec: ModelSpec, step: Step) -> None:
-    field = spec.input(step.view.field or "")
+    # With the limits that apply to the answers so far (Suno's simple mode: 500 characters).
+    field = limited(spec, spec.input(step.view.field or ""), step.state["values"])
     before = copy.deepcopy(step.state)
     for answer, keys in invalid_answers(data, field):
         result = WIZARD.answer(step.state, answer)

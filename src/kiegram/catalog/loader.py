@@ -105,6 +105,8 @@ def _check(spec: ModelSpec, where: str) -> None:
         _check_seconds(spec, where)
     for field in spec.inputs:
         _require_known(field.when, known, where, f"{field.name}.when")
+        for rule in field.limits:
+            _require_known(rule.when, known, where, f"{field.name}.limits.when")
         _check_default(field, where)
 
 

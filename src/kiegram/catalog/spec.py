@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
@@ -111,6 +111,13 @@ class Option(_Frozen):
     label: Label | None = None
 
 
+class LimitRule(_Frozen):
+    """A tighter text limit KIE documents while other inputs have certain values."""
+
+    when: Mapping[str, tuple[Value, ...]]
+    max_length: int
+
+
 class InputSpec(_Frozen):
     """One field of KIE's `input` object, with KIE's exact name."""
 
@@ -135,6 +142,8 @@ class InputSpec(_Frozen):
     lowercase: bool = False
     # Asked and sent only while every named input has one of the listed values.
     when: Mapping[str, tuple[Value, ...]] = Field(default_factory=dict)
+    # The first rule whose `when` holds replaces `max_length` (Suno's simple mode: 500).
+    limits: tuple[LimitRule, ...] = ()
 
     def title(self, lang: str) -> str:
         """The parameter's display name (its KIE name when it has no label)."""
@@ -149,6 +158,14 @@ class InputSpec(_Frozen):
     def askable(self) -> bool:
         """True when the wizard knows how to ask for this input."""
         return self.kind not in (InputKind.TEXT_LIST, InputKind.STRUCT)
+
+    def under(self, current: Callable[[str], Any]) -> InputSpec:
+        """This input with the limits that apply while other inputs have their `current`
+        values (an input's answer, else its default)."""
+        for rule in self.limits:
+            if all(current(name) in allowed for name, allowed in rule.when.items()):
+                return self.model_copy(update={"max_length": rule.max_length})
+        return self
 
     def option_values(self) -> tuple[Value, ...]:
         """The allowed values of a choice, in catalog order."""

@@ -28,6 +28,12 @@ def _active(spec: InputSpec, payload: Mapping[str, Any]) -> bool:
     return all(payload.get(name) in allowed for name, allowed in spec.when.items())
 
 
+def _sent(spec: InputSpec, payload: Mapping[str, Any]) -> Any:
+    """The value KIE works with: the one sent, else the documented default."""
+    value = payload.get(spec.name)
+    return spec.default if value is None else value
+
+
 def _range_problem(spec: InputSpec, value: Any) -> str | None:
     if not _is_number(value) or (spec.kind is InputKind.INTEGER and value != int(value)):
         return f"{spec.name} must be a {spec.kind.value}"
@@ -91,7 +97,7 @@ def validate_input(spec: ModelSpec, payload: Mapping[str, Any]) -> str | None:
             if item.required and _active(item, payload):
                 return f"{item.name} is required"
             continue
-        problem = value_problem(item, value)
+        problem = value_problem(item.under(lambda name: _sent(known[name], payload)), value)
         if problem is not None:
             return problem
     return None

@@ -14,7 +14,7 @@ from kiegram.wizard.navigation import back, enter_step, forward, go
 from kiegram.wizard.parse import param_of, parse_boolean, parse_choice, parse_number, parse_text
 from kiegram.wizard.pricing import offered
 from kiegram.wizard.screens import build_view
-from kiegram.wizard.state import clone, new_state, prune, settings
+from kiegram.wizard.state import clone, limited, new_state, prune, settings
 from kiegram.wizard.view import Invalid, ScreenKind, Step, View
 
 TERMINAL = (ScreenKind.CONFIRMED, ScreenKind.CANCELLED, ScreenKind.CLOSED)
@@ -124,9 +124,18 @@ class Wizard:
         elif isinstance(answer, Press) and answer.action is Action.CONFIRM:
             if view.credits is None:
                 raise InvalidAnswer("wizard.not_available")
+            _check_limits(spec, state["values"])
             go(state, ScreenKind.CONFIRMED)
         else:
             raise InvalidAnswer("wizard.err_use_buttons")
+
+
+def _check_limits(spec: ModelSpec, values: Mapping[str, Any]) -> None:
+    """A text answered under other answers may be too long for the ones given since."""
+    for field in spec.inputs:
+        value = values.get(field.name)
+        if field.limits and isinstance(value, str):
+            parse_text(limited(spec, field, values), value)
 
 
 def _setting(spec: ModelSpec, listed: list[InputSpec], press: Press) -> InputSpec:
@@ -164,7 +173,7 @@ def typed(spec: ModelSpec, values: Mapping[str, Any], field: InputSpec, answer: 
         return parse_boolean(field, answer.text)
     if kind is InputKind.CHOICE:
         return parse_choice(field, answer.text, lambda v: offered(spec, values, field, v))
-    return parse_text(field, answer.text)
+    return parse_text(limited(spec, field, values), answer.text)
 
 
 def _pressed(spec: ModelSpec, values: Mapping[str, Any], field: InputSpec, press: Press) -> Any:

@@ -12,7 +12,7 @@ from kiegram.wizard.errors import MissingInputError
 from kiegram.wizard.parse import param_of, show
 from kiegram.wizard.payload import sent
 from kiegram.wizard.pricing import credits, prices_for, unknown_duration
-from kiegram.wizard.state import settings, steps
+from kiegram.wizard.state import limited, settings, steps
 from kiegram.wizard.view import (
     Button,
     Expect,
@@ -126,7 +126,7 @@ def field_buttons(
 
 def _field_view(spec: ModelSpec, state: Mapping[str, Any], edit: bool) -> View:
     values = state["values"]
-    field = spec.input(state["field"])
+    field = limited(spec, spec.input(state["field"]), values)
     rows = field_buttons(spec, values, field)
     number = total = None
     if edit:

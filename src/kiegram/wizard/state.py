@@ -39,6 +39,14 @@ def current(field: InputSpec, values: Mapping[str, Any]) -> Any:
     return values.get(field.name, field.default)
 
 
+def limited(spec: ModelSpec, field: InputSpec, values: Mapping[str, Any]) -> InputSpec:
+    """The input with the limits that apply to these answers (`InputSpec.limits`)."""
+    if not field.limits:
+        return field
+    by_name = spec.inputs_by_name()
+    return field.under(lambda name: current(by_name[name], values))
+
+
 def is_active(spec: ModelSpec, field: InputSpec, values: Mapping[str, Any]) -> bool:
     """True when every input named in `when` currently has one of the listed values."""
     if not field.when:
