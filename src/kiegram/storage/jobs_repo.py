@@ -8,6 +8,7 @@ with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL so instances never wait on each ot
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
@@ -43,8 +44,6 @@ def to_job(row: Any) -> Job:
     return Job(**values)
 
 
-def _unleased(now: datetime) -> Any:
-    return or_(JobRow.lease_until.is_(None), JobRow.lease_until < now)
 
 
 # The statements of the hot path, on the table (run on a connection, not a session) and
@@ -55,6 +54,30 @@ _INSERT = insert(_JOBS)
 _BY_ID = select(_JOBS).where(_JOBS.c.id == bindparam("job_id"))
 _BY_TASK = select(_JOBS).where(_JOBS.c.task_id == bindparam("task_id"))
 _TRANSITIONS: dict[frozenset[str], Update] = {}
+_UNLEASED = or_(_JOBS.c.lease_until.is_(None), _JOBS.c.lease_until < bindparam("now"))
+
+
+@functools.cache
+def _claim(dialect: str) -> Update:
+    """The poller's claim (every second on every instance): built once per database."""
+    due = (
+        select(_JOBS.c.id)
+        .where(
+            _JOBS.c.state.in_([s.value for s in UNFINISHED_STATES]),
+            _JOBS.c.next_poll_at <= bindparam("now"),
+            _UNLEASED,
+        )
+        .order_by(_JOBS.c.next_poll_at)
+        .limit(bindparam("limit"))
+    )
+    if dialect == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    return (
+        update(_JOBS)
+        .where(_JOBS.c.id.in_(due.scalar_subquery()), _UNLEASED)
+        .values(lease_owner=bindparam("owner"), lease_until=bindparam("until"))
+        .returning(_JOBS)
+    )
 
 
 def _transition(columns: frozenset[str]) -> Update:
@@ -113,28 +136,15 @@ class SqlJobStore:
         self, now: datetime, owner: str, lease_seconds: float, limit: int
     ) -> list[Job]:
         """Lease up to ``limit`` due, unleased, unfinished jobs to ``owner``."""
-        due = (
-            select(JobRow.id)
-            .where(
-                JobRow.state.in_([s.value for s in UNFINISHED_STATES]),
-                JobRow.next_poll_at <= now,
-                _unleased(now),
-            )
-            .order_by(JobRow.next_poll_at)
-            .limit(limit)
-        )
-        async with self._sessions.begin() as session:
-            if session.get_bind().dialect.name == "postgresql":
-                due = due.with_for_update(skip_locked=True)
-            statement = (
-                update(JobRow)
-                .where(JobRow.id.in_(due.scalar_subquery()), _unleased(now))
-                .values(lease_owner=owner, lease_until=now + timedelta(seconds=lease_seconds))
-                .returning(JobRow)
-                .execution_options(synchronize_session=False)
-            )
-            rows = (await session.scalars(statement)).all()
-            return sorted((to_job(r) for r in rows), key=lambda j: j.next_poll_at)
+        params = {
+            "now": now,
+            "owner": owner,
+            "until": now + timedelta(seconds=lease_seconds),
+            "limit": limit,
+        }
+        async with self._engine.begin() as conn:
+            rows = (await conn.execute(_claim(conn.dialect.name), params)).all()
+        return sorted((to_job(r) for r in rows), key=lambda j: j.next_poll_at)
 
     async def extend_lease(self, job_id: str, owner: str, until: datetime) -> bool:
         """Compare-and-set on the owner: extend the lease only while ``owner`` still holds it."""
