@@ -55,6 +55,7 @@ from kiegram.ops.middleware import MetricsMiddleware, TelegramErrorMiddleware
 from kiegram.scale import (
     WEBHOOK_PATH,
     Locks,
+    RedisAlbums,
     build_scale,
     mount_webhook,
     process_owner,
@@ -218,7 +219,10 @@ async def build_app(settings: Settings) -> App:
     stack.push_async_callback(broadcaster.close)
     prices = PriceBook(lambda credits: Decimal(rules.units(credits)))
     menus = Menus(catalog, translator, prices, switches)
-    albums = AlbumCollector(album_finisher(menus, desk))
+    # With Redis, an album's files are collected across instances (behind one webhook URL
+    # its messages may reach different ones).
+    shared = RedisAlbums(scale.redis, scale.prefix) if scale.redis is not None else None
+    albums = AlbumCollector(album_finisher(menus, desk), buffer=shared)
     stack.push_async_callback(albums.aclose)
     dp = build_dispatcher(
         fsm_storage,

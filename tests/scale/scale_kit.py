@@ -8,6 +8,7 @@ import itertools
 import socket
 import threading
 from collections.abc import Awaitable, Callable, Coroutine
+from pathlib import Path
 from typing import Any, TypeVar
 
 import aiohttp
@@ -21,12 +22,18 @@ from kiegram.settings import Settings
 T = TypeVar("T")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 HOP_HEADERS = {"host", "content-length", "transfer-encoding", "connection"}
+SECRET = "webhook-secret"
 
 
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def instance_settings(base: dict[str, object], data: Path) -> Settings:
+    """An instance's settings: the shared ones, its own data directory and HTTP port."""
+    return Settings(**base, data_dir=data, http_port=free_port())  # type: ignore[arg-type]
 
 
 class Instance:

@@ -11,65 +11,24 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from scale_kit import Balancer, Instance, free_port
+from scale_kit import SECRET, Balancer, Instance, instance_settings
 from sqlalchemy import text
 
 from kiegram.billing import Ledger
-from kiegram.sandbox import SandboxServer, start_sandbox
-from kiegram.settings import Settings
-from kiegram.storage.db import create_engine, upgrade
+from kiegram.sandbox import SandboxServer
+from kiegram.storage.db import create_engine
 from kiegram.storage.ledger_store import SqlLedgerStore
 from kiegram.storage.users_store import SqlUserStore
 from kiegram.testing import FakeUser, WebhookTelegram
-from kiegram.testing.databases import (
-    create_pg_database,
-    delete_prefix,
-    drop_pg_database,
-    redis_url,
-    unique_prefix,
-)
+from kiegram.testing.databases import redis_url
 
 USERS = 200
 FIRST_USER = 700_000
 GRANT = 1000
 KILL_AFTER = 80  # confirmed generations before one instance dies
-SECRET = "webhook-secret"
-
-
-@pytest.fixture
-async def pg_url() -> AsyncIterator[str]:
-    url = await create_pg_database("kiegram_scale")
-    await upgrade(url)
-    yield url
-    await drop_pg_database(url)
-
-
-@pytest.fixture
-async def prefix() -> AsyncIterator[str]:
-    name = unique_prefix("kiegram-scale")
-    yield name
-    await delete_prefix(redis_url(), name)
-
-
-@pytest.fixture
-async def seams() -> AsyncIterator[tuple[WebhookTelegram, SandboxServer, Balancer]]:
-    telegram = WebhookTelegram(secret=SECRET)
-    await telegram.start()
-    sandbox = await start_sandbox(delay=0.3, api_key="sandbox-key")
-    balancer = Balancer()
-    await balancer.start()
-    yield telegram, sandbox, balancer
-    await balancer.stop()
-    await sandbox.close()
-    await telegram.stop()
-
-
-def _settings(base: dict[str, object], data: Path) -> Settings:
-    return Settings(**base, data_dir=data, http_port=free_port())  # type: ignore[arg-type]
 
 
 async def _grant_everyone(url: str) -> None:
@@ -175,8 +134,8 @@ async def test_two_instances_one_killed_midway_lose_nothing(
         "free_daily_generations": 0,
         "job_lease_seconds": 15.0,
     }
-    survivor = Instance("a", _settings(base, tmp_path / "a"))
-    victim = Instance("b", _settings(base, tmp_path / "b"))
+    survivor = Instance("a", instance_settings(base, tmp_path / "a"))
+    victim = Instance("b", instance_settings(base, tmp_path / "b"))
     for instance in (survivor, victim):
         await instance.start()
     balancer.backends = [survivor.url, victim.url]

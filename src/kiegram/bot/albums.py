@@ -1,9 +1,18 @@
-"""Collects the photos of one album (they arrive as separate messages) into one answer."""
+"""Collects the photos of one album (they arrive as separate messages) into one answer.
+
+Telegram sends an album as one message per file, sharing a `media_group_id`. Behind one
+webhook URL with several instances the messages of one album may reach different
+instances, so the files are kept in an `AlbumBuffer` they share (Redis; memory for one
+process). The instance that stored the first file answers the album: it says at once that
+the files are arriving, waits until no file has come for a quiet period, then takes them
+all and hands them to the wizard as one answer.
+"""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from typing import Protocol
 
 from kiegram.bot.conversation import Conversation
 from kiegram.wizard import MediaRef
@@ -11,41 +20,83 @@ from kiegram.wizard import MediaRef
 Finish = Callable[[Conversation, list[MediaRef], str], Awaitable[None]]
 
 
-class AlbumCollector:
-    """Buffers album items per chat and group; answers once after a short quiet period."""
+class AlbumBuffer(Protocol):
+    """The files of albums being collected, by album key."""
 
-    def __init__(self, finish: Finish, quiet: float = 0.8) -> None:
+    async def add(self, key: str, refs: list[MediaRef]) -> int:
+        """Store files under `key`; how many adds the key has had (1: this was the first)."""
+
+    async def adds(self, key: str) -> int:
+        """How many adds the key has had (0 once taken)."""
+
+    async def take(self, key: str) -> list[MediaRef]:
+        """Every file stored under `key`, in order; the key is forgotten."""
+
+
+class MemoryAlbums:
+    """An AlbumBuffer for one process."""
+
+    def __init__(self) -> None:
+        self._items: dict[str, list[MediaRef]] = {}
+        self._adds: dict[str, int] = {}
+
+    async def add(self, key: str, refs: list[MediaRef]) -> int:
+        """Store files under `key`."""
+        self._items.setdefault(key, []).extend(refs)
+        self._adds[key] = self._adds.get(key, 0) + 1
+        return self._adds[key]
+
+    async def adds(self, key: str) -> int:
+        """How many adds the key has had."""
+        return self._adds.get(key, 0)
+
+    async def take(self, key: str) -> list[MediaRef]:
+        """Every file of the key; the key is forgotten."""
+        self._adds.pop(key, None)
+        return self._items.pop(key, [])
+
+
+class AlbumCollector:
+    """Answers each album once, after a short quiet period, with all its files."""
+
+    def __init__(
+        self, finish: Finish, quiet: float = 0.8, buffer: AlbumBuffer | None = None
+    ) -> None:
         self.finish = finish
         self.quiet = quiet
-        self._items: dict[tuple[int, str], list[MediaRef]] = {}
-        self._timers: dict[tuple[int, str], asyncio.Task[None]] = {}
+        self.buffer: AlbumBuffer = buffer if buffer is not None else MemoryAlbums()
+        self._timers: dict[str, asyncio.Task[None]] = {}
 
     async def add(
         self, chat_id: int, group: str, refs: list[MediaRef], conv: Conversation, sid: str
     ) -> None:
-        """Add items; (re)start the group's timer."""
-        key = (chat_id, group)
-        if key not in self._items:
-            # Albums are answered after a quiet pause: say at once that the files arrive.
-            await conv.bot.send_message(chat_id, conv.t("bot.wizard.album_wait"))
-        self._items.setdefault(key, []).extend(refs)
-        timer = self._timers.pop(key, None)
-        if timer is not None:
-            timer.cancel()
-        self._timers[key] = asyncio.create_task(self._later(key, conv, sid))
+        """Store the files; the first file of an album starts its collection here."""
+        key = f"{chat_id}:{group}"
+        if await self.buffer.add(key, refs) > 1:
+            return  # whoever stored the first file collects the album
+        # Albums are answered after a quiet pause: say at once that the files arrive.
+        await conv.bot.send_message(chat_id, conv.t("bot.wizard.album_wait"))
+        self._timers[key] = asyncio.create_task(self._collect(key, conv, sid))
 
-    async def _later(self, key: tuple[int, str], conv: Conversation, sid: str) -> None:
-        await asyncio.sleep(self.quiet)
-        self._timers.pop(key, None)
-        items = self._items.pop(key, [])
+    async def _collect(self, key: str, conv: Conversation, sid: str) -> None:
+        try:
+            seen = await self.buffer.adds(key)
+            while True:
+                await asyncio.sleep(self.quiet)
+                now = await self.buffer.adds(key)
+                if now == seen:
+                    break
+                seen = now
+            items = await self.buffer.take(key)
+        finally:
+            self._timers.pop(key, None)
         if items:
             await self.finish(conv, items, sid)
 
     async def aclose(self) -> None:
-        """Shutdown: drop albums still waiting (their photos were never answered)."""
+        """Shutdown: stop collecting (the files stay in a shared buffer until they expire)."""
         timers = list(self._timers.values())
         self._timers.clear()
-        self._items.clear()
         for timer in timers:
             timer.cancel()
         await asyncio.gather(*timers, return_exceptions=True)

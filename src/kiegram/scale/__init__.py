@@ -1,8 +1,8 @@
-"""Running several instances: update de-duplication, singleton locks, Redis helpers."""
+"""Running several instances: update de-duplication, singleton locks, shared albums, Redis."""
 
 from kiegram.scale.dedup import UpdateDedup, update_key
 from kiegram.scale.ports import CLAIM_SECONDS, DONE_SECONDS, Locks, UpdateGate
-from kiegram.scale.redis_store import RedisLocks, RedisUpdateGate, connect
+from kiegram.scale.redis_store import RedisAlbums, RedisLocks, RedisUpdateGate, connect
 from kiegram.scale.singleton import LockLost, process_owner, run_exclusive
 from kiegram.scale.webhook import WEBHOOK_PATH, mount_webhook
 from kiegram.scale.wiring import Scale, build_scale
@@ -13,6 +13,7 @@ __all__ = [
     "WEBHOOK_PATH",
     "LockLost",
     "Locks",
+    "RedisAlbums",
     "RedisLocks",
     "RedisUpdateGate",
     "Scale",

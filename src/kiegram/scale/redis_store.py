@@ -1,10 +1,16 @@
-"""The scale ports over Redis: SET NX with a TTL for updates, owner-checked leases for locks."""
+"""The scale ports over Redis: SET NX with a TTL for updates, owner-checked leases for locks,
+the files of albums being collected."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from redis.asyncio import Redis
+
+from kiegram.jsontext import dumps, loads
+from kiegram.wizard import MediaRef
+
+ALBUM_SECONDS = 120.0  # an album's files wait this long at most to be taken
 
 # Compare-and-act scripts: only the holder may extend or delete its lock.
 _RENEW = """
@@ -91,3 +97,42 @@ class RedisLocks:
 
 async def _script(redis: Redis, source: str, key: str, *args: Any) -> Any:
     return await redis.eval(source, 1, key, *args)
+
+
+class RedisAlbums:
+    """The AlbumBuffer over Redis: `<prefix>:album:<key>:items` (a list of JSON files) and
+    `...:adds` (a counter), both expiring, so an album nobody took does not stay."""
+
+    def __init__(self, redis: Redis, prefix: str, ttl: float = ALBUM_SECONDS) -> None:
+        self._redis = redis
+        self._prefix = prefix
+        self._ttl = _ms(ttl)
+
+    def _keys(self, key: str) -> tuple[str, str]:
+        base = f"{self._prefix}:album:{key}"
+        return f"{base}:items", f"{base}:adds"
+
+    async def add(self, key: str, refs: list[MediaRef]) -> int:
+        """Append the files and count the add, in one transaction."""
+        items, adds = self._keys(key)
+        async with self._redis.pipeline(transaction=True) as pipe:
+            if refs:
+                pipe.rpush(items, *(dumps(r.to_json()) for r in refs))
+            pipe.incr(adds)
+            pipe.pexpire(items, self._ttl)
+            pipe.pexpire(adds, self._ttl)
+            answers = await pipe.execute()
+        return int(answers[1 if refs else 0])
+
+    async def adds(self, key: str) -> int:
+        """The add counter (0 once taken)."""
+        return int(await self._redis.get(self._keys(key)[1]) or 0)
+
+    async def take(self, key: str) -> list[MediaRef]:
+        """Read and delete the files and the counter, in one transaction."""
+        items, adds = self._keys(key)
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.lrange(items, 0, -1)
+            pipe.delete(items, adds)
+            stored, _ = await pipe.execute()
+        return [MediaRef(**loads(raw)) for raw in stored]

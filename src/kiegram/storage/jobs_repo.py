@@ -44,8 +44,6 @@ def to_job(row: Any) -> Job:
     return Job(**values)
 
 
-
-
 # The statements of the hot path, on the table (run on a connection, not a session) and
 # built once with bind parameters: building a statement costs more than running it, and a
 # session more than the statement. A transition's is built per set of changed columns.
