@@ -164,3 +164,21 @@ async def test_an_album_through_two_webhook_instances_reaches_the_request_whole(
     finally:
         for instance in instances:
             await instance.stop()
+
+
+class BrokenTake(MemoryAlbums):
+    """Redis went away between the files and their collection."""
+
+    async def take(self, key: str) -> list[MediaRef]:
+        raise ConnectionError("redis is gone")
+
+
+async def test_an_album_that_cannot_be_collected_is_answered_with_an_apology(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    one = Process(BrokenTake())
+    await one.add("z", 0)
+    await settled(one)
+    assert one.answered == []
+    assert one.chat.sent == [(42, "bot.wizard.album_wait"), (42, "bot.failed")]
+    assert "album 42:z could not be answered" in caplog.text

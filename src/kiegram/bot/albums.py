@@ -11,12 +11,14 @@ all and hands them to the wizard as one answer.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from kiegram.bot.conversation import Conversation
 from kiegram.wizard import MediaRef
 
+log = logging.getLogger(__name__)
 Finish = Callable[[Conversation, list[MediaRef], str], Awaitable[None]]
 
 
@@ -88,10 +90,20 @@ class AlbumCollector:
                     break
                 seen = now
             items = await self.buffer.take(key)
+            if items:
+                await self.finish(conv, items, sid)
+        except Exception:  # no handler above this task: log it and tell the user, as one would
+            log.exception("album %s could not be answered", key)
+            await self._apologise(conv)
         finally:
             self._timers.pop(key, None)
-        if items:
-            await self.finish(conv, items, sid)
+
+    @staticmethod
+    async def _apologise(conv: Conversation) -> None:
+        try:
+            await conv.bot.send_message(conv.chat_id, conv.t("bot.failed"))
+        except Exception as exc:  # Telegram itself may be what failed
+            log.warning("could not tell chat %s that an album failed: %s", conv.chat_id, exc)
 
     async def aclose(self) -> None:
         """Shutdown: stop collecting (the files stay in a shared buffer until they expire)."""
