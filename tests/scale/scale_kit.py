@@ -18,6 +18,7 @@ from kiegram.app import App, build_app
 from kiegram.jobs.model import Job
 from kiegram.scale import WEBHOOK_PATH, mount_webhook
 from kiegram.settings import Settings
+from kiegram.testing.databases import redis_url
 
 T = TypeVar("T")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -29,6 +30,33 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def shared_settings(
+    telegram_token: str,
+    telegram_url: str,
+    sandbox_url: str,
+    balancer_url: str,
+    pg_url: str,
+    prefix: str,
+    **more: object,
+) -> dict[str, object]:
+    """What every instance of a test shares: Telegram, the sandbox KIE, the balancer in front
+    of the instances (webhook and callbacks), PostgreSQL and Redis."""
+    return {
+        "bot_token": telegram_token,
+        "telegram_api_base": telegram_url,
+        "webhook_url": balancer_url,
+        "webhook_secret": SECRET,
+        "kie_api_key": "sandbox-key",
+        "kie_base_url": sandbox_url,
+        "kie_upload_base_url": sandbox_url,
+        "public_url": balancer_url,
+        "database_url": pg_url,
+        "redis_url": redis_url(),
+        "redis_prefix": prefix,
+        **more,
+    }
 
 
 def instance_settings(base: dict[str, object], data: Path) -> Settings:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from redis.asyncio import Redis
-from scale_kit import SECRET, Balancer, Instance, instance_settings
+from scale_kit import Balancer, Instance, instance_settings, shared_settings
 from sqlalchemy import text
 
 from kiegram.bot.albums import AlbumBuffer, AlbumCollector, MemoryAlbums
@@ -121,20 +121,15 @@ async def test_an_album_through_two_webhook_instances_reaches_the_request_whole(
 ) -> None:
     telegram, sandbox, balancer = seams
     uid = 910_001
-    base: dict[str, object] = {
-        "bot_token": telegram.token,
-        "telegram_api_base": telegram.base_url,
-        "webhook_url": balancer.url,
-        "webhook_secret": SECRET,
-        "kie_api_key": "sandbox-key",
-        "kie_base_url": sandbox.base_url,
-        "kie_upload_base_url": sandbox.base_url,
-        "public_url": balancer.url,
-        "database_url": pg_url,
-        "redis_url": redis_url(),
-        "redis_prefix": prefix,
-        "admin_ids": [uid],  # generations free: the test is about the files
-    }
+    base = shared_settings(
+        telegram.token,
+        telegram.base_url,
+        sandbox.base_url,
+        balancer.url,
+        pg_url,
+        prefix,
+        admin_ids=[uid],  # generations free: the test is about the files
+    )
     instances = [Instance(n, instance_settings(base, tmp_path / n)) for n in ("a", "b")]
     for instance in instances:
         await instance.start()

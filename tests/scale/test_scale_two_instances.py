@@ -14,7 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from scale_kit import SECRET, Balancer, Instance, instance_settings
+from scale_kit import Balancer, Instance, instance_settings, shared_settings
 from sqlalchemy import text
 
 from kiegram.billing import Ledger
@@ -23,7 +23,6 @@ from kiegram.storage.db import create_engine
 from kiegram.storage.ledger_store import SqlLedgerStore
 from kiegram.storage.users_store import SqlUserStore
 from kiegram.testing import FakeUser, WebhookTelegram
-from kiegram.testing.databases import redis_url
 
 USERS = 200
 FIRST_USER = 700_000
@@ -119,21 +118,16 @@ async def test_two_instances_one_killed_midway_lose_nothing(
     tmp_path: Path,
 ) -> None:
     telegram, sandbox, balancer = seams
-    base: dict[str, object] = {
-        "bot_token": telegram.token,
-        "telegram_api_base": telegram.base_url,
-        "webhook_url": balancer.url,
-        "webhook_secret": SECRET,
-        "kie_api_key": "sandbox-key",
-        "kie_base_url": sandbox.base_url,
-        "kie_upload_base_url": sandbox.base_url,
-        "public_url": balancer.url,
-        "database_url": pg_url,
-        "redis_url": redis_url(),
-        "redis_prefix": prefix,
-        "free_daily_generations": 0,
-        "job_lease_seconds": 15.0,
-    }
+    base = shared_settings(
+        telegram.token,
+        telegram.base_url,
+        sandbox.base_url,
+        balancer.url,
+        pg_url,
+        prefix,
+        free_daily_generations=0,
+        job_lease_seconds=15.0,
+    )
     survivor = Instance("a", instance_settings(base, tmp_path / "a"))
     victim = Instance("b", instance_settings(base, tmp_path / "b"))
     for instance in (survivor, victim):
