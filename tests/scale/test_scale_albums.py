@@ -177,3 +177,13 @@ async def test_an_album_that_cannot_be_collected_is_answered_with_an_apology(
     assert one.answered == []
     assert one.chat.sent == [(42, "bot.wizard.album_wait"), (42, "bot.failed")]
     assert "album 42:z could not be answered" in caplog.text
+
+
+async def test_a_shutdown_answers_an_album_still_arriving_with_what_came() -> None:
+    one = Process(MemoryAlbums())
+    one.collector.quiet = 30.0  # the stop comes long before the quiet period ends
+    await one.add("s", 0)
+    await one.add("s", 1)
+    await asyncio.wait_for(one.collector.aclose(), 5)
+    assert one.answered == [(["tg:photo0", "tg:photo1"], "sid-1")]
+    assert one.chat.sent == [(42, "bot.wizard.album_wait")]

@@ -67,7 +67,8 @@ class AlbumCollector:
         self.finish = finish
         self.quiet = quiet
         self.buffer: AlbumBuffer = buffer if buffer is not None else MemoryAlbums()
-        self._timers: dict[str, asyncio.Task[None]] = {}
+        self._waiting: dict[str, tuple[Conversation, str, asyncio.Task[None]]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
 
     async def add(
         self, chat_id: int, group: str, refs: list[MediaRef], conv: Conversation, sid: str
@@ -78,7 +79,10 @@ class AlbumCollector:
             return  # whoever stored the first file collects the album
         # Albums are answered after a quiet pause: say at once that the files arrive.
         await conv.bot.send_message(chat_id, conv.t("bot.wizard.album_wait"))
-        self._timers[key] = asyncio.create_task(self._collect(key, conv, sid))
+        task = asyncio.create_task(self._collect(key, conv, sid))
+        self._waiting[key] = (conv, sid, task)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def _collect(self, key: str, conv: Conversation, sid: str) -> None:
         try:
@@ -89,14 +93,23 @@ class AlbumCollector:
                 if now == seen:
                     break
                 seen = now
+        except Exception:  # no handler above this task: log it and tell the user, as one would
+            log.exception("album %s could not be answered", key)
+            self._waiting.pop(key, None)
+            await self._apologise(conv)
+            return
+        if self._waiting.pop(key, None) is not None:
+            await self._answer(key, conv, sid)
+
+    async def _answer(self, key: str, conv: Conversation, sid: str) -> None:
+        """Take the album's files and hand them to the wizard."""
+        try:
             items = await self.buffer.take(key)
             if items:
                 await self.finish(conv, items, sid)
-        except Exception:  # no handler above this task: log it and tell the user, as one would
+        except Exception:
             log.exception("album %s could not be answered", key)
             await self._apologise(conv)
-        finally:
-            self._timers.pop(key, None)
 
     @staticmethod
     async def _apologise(conv: Conversation) -> None:
@@ -106,9 +119,11 @@ class AlbumCollector:
             log.warning("could not tell chat %s that an album failed: %s", conv.chat_id, exc)
 
     async def aclose(self) -> None:
-        """Shutdown: stop collecting (the files stay in a shared buffer until they expire)."""
-        timers = list(self._timers.values())
-        self._timers.clear()
-        for timer in timers:
-            timer.cancel()
-        await asyncio.gather(*timers, return_exceptions=True)
+        """Shutdown: albums still in their quiet period are answered now with the files that
+        have arrived (the user was told they are being received); answers under way finish."""
+        waiting, self._waiting = self._waiting, {}
+        for _conv, _sid, task in waiting.values():
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        for key, (conv, sid, _task) in waiting.items():
+            await self._answer(key, conv, sid)
