@@ -199,3 +199,16 @@ def test_the_real_catalog_report_is_consistent() -> None:
             assert [p.code for p in entry.problems] == [ProblemCode.HELD]
     for lang in ("ru", "en"):
         assert render_text(report, lang).count("\n\n") >= len(catalog)
+
+
+@pytest.mark.parametrize("model_id", ["gpt-image-2-text-to-image", "gpt-image-2-image-to-image"])
+def test_unpriced_combinations_are_only_those_a_user_can_reach(model_id: str) -> None:
+    """Resolution is asked only for some ratios: 'auto' + 4K is never chosen, so it is no
+    gap; 1:1 + 4K can be, and KIE refuses it: the one combination reported."""
+    report = audit_catalog(load_catalog())
+    (partial,) = [
+        p for p in _model(report, model_id).problems if p.code is ProblemCode.COST_PARTIAL
+    ]
+    assert partial.details == ("aspect_ratio=1:1, resolution=4K",)
+    midjourney = _model(report, "midjourney")
+    assert ProblemCode.COST_PARTIAL not in [p.code for p in midjourney.problems]

@@ -108,7 +108,22 @@ def combinations(spec: ModelSpec) -> Iterator[dict[str, Any]]:
     if spec.cost and spec.cost.per_media_seconds:
         unit[spec.cost.per_media_seconds] = dict(ONE_SECOND)
     for combo in product(*pools):
-        yield {**unit, **dict(zip(names, combo, strict=True))}
+        chosen = dict(zip(names, combo, strict=True))
+        if _reachable(spec, chosen):
+            yield {**unit, **chosen}
+
+
+def _reachable(spec: ModelSpec, chosen: Mapping[str, Any]) -> bool:
+    """False when an input has a value of its own although its `when` does not hold (it is
+    not asked then, nor sent: only its default stands for it)."""
+    for name, value in chosen.items():
+        field = spec.input(name)
+        if not field.when or value == field.default:
+            continue
+        for other, allowed in field.when.items():
+            if chosen.get(other, spec.input(other).default) not in allowed:
+                return False
+    return True
 
 
 def credit_range(spec: ModelSpec) -> tuple[Decimal, Decimal] | None:
