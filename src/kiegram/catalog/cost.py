@@ -116,14 +116,11 @@ def combinations(spec: ModelSpec) -> Iterator[dict[str, Any]]:
 def _reachable(spec: ModelSpec, chosen: Mapping[str, Any]) -> bool:
     """False when an input has a value of its own although its `when` does not hold (it is
     not asked then, nor sent: only its default stands for it)."""
-    for name, value in chosen.items():
-        field = spec.input(name)
-        if not field.when or value == field.default:
-            continue
-        for other, allowed in field.when.items():
-            if chosen.get(other, spec.input(other).default) not in allowed:
-                return False
-    return True
+    current = spec.current(chosen)
+    return all(
+        value == spec.input(name).default or spec.input(name).active(current)
+        for name, value in chosen.items()
+    )
 
 
 def credit_range(spec: ModelSpec) -> tuple[Decimal, Decimal] | None:

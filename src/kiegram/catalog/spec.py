@@ -111,6 +111,12 @@ class Option(_Frozen):
     label: Label | None = None
 
 
+def holds(when: Mapping[str, tuple[Value, ...]], current: Callable[[str], Any]) -> bool:
+    """True when every input named in `when` has one of its listed values now (`current`
+    gives an input's value by name); an empty `when` always holds."""
+    return all(current(name) in allowed for name, allowed in when.items())
+
+
 class LimitRule(_Frozen):
     """A tighter text limit KIE documents while other inputs have certain values."""
 
@@ -159,11 +165,15 @@ class InputSpec(_Frozen):
         """True when the wizard knows how to ask for this input."""
         return self.kind not in (InputKind.TEXT_LIST, InputKind.STRUCT)
 
+    def active(self, current: Callable[[str], Any]) -> bool:
+        """True while the other inputs' `current` values let this input be asked and sent."""
+        return holds(self.when, current)
+
     def under(self, current: Callable[[str], Any]) -> InputSpec:
         """This input with the limits that apply while other inputs have their `current`
-        values (an input's answer, else its default)."""
+        values."""
         for rule in self.limits:
-            if all(current(name) in allowed for name, allowed in rule.when.items()):
+            if holds(rule.when, current):
                 return self.model_copy(update={"max_length": rule.max_length})
         return self
 
@@ -234,6 +244,11 @@ class ModelSpec(_Frozen):
     def usable(self) -> bool:
         """True when the model is offered to users."""
         return self.status is ModelStatus.USABLE
+
+    def current(self, values: Mapping[str, Any]) -> Callable[[str], Any]:
+        """An input's value by name: the one in `values`, else its documented default."""
+        by_name = self.inputs_by_name()
+        return lambda name: values.get(name, by_name[name].default)
 
     def input(self, name: str) -> InputSpec:
         """The input called `name` (KeyError when there is none)."""

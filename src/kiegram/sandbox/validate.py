@@ -24,16 +24,6 @@ def _matches(option: Any, value: Any) -> bool:
     return type(option) is type(value) and option == value
 
 
-def _active(spec: InputSpec, payload: Mapping[str, Any]) -> bool:
-    return all(payload.get(name) in allowed for name, allowed in spec.when.items())
-
-
-def _sent(spec: InputSpec, payload: Mapping[str, Any]) -> Any:
-    """The value KIE works with: the one sent, else the documented default."""
-    value = payload.get(spec.name)
-    return spec.default if value is None else value
-
-
 def _range_problem(spec: InputSpec, value: Any) -> str | None:
     if not _is_number(value) or (spec.kind is InputKind.INTEGER and value != int(value)):
         return f"{spec.name} must be a {spec.kind.value}"
@@ -94,10 +84,10 @@ def validate_input(spec: ModelSpec, payload: Mapping[str, Any]) -> str | None:
     for item in spec.inputs:
         value = payload.get(item.name)
         if value is None or value == "":
-            if item.required and _active(item, payload):
+            if item.required and item.active(payload.get):
                 return f"{item.name} is required"
             continue
-        problem = value_problem(item.under(lambda name: _sent(known[name], payload)), value)
+        problem = value_problem(item.under(spec.current(payload)), value)
         if problem is not None:
             return problem
     return None

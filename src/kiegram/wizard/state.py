@@ -41,22 +41,12 @@ def current(field: InputSpec, values: Mapping[str, Any]) -> Any:
 
 def limited(spec: ModelSpec, field: InputSpec, values: Mapping[str, Any]) -> InputSpec:
     """The input with the limits that apply to these answers (`InputSpec.limits`)."""
-    if not field.limits:
-        return field
-    by_name = spec.inputs_by_name()
-    return field.under(lambda name: current(by_name[name], values))
+    return field.under(spec.current(values)) if field.limits else field
 
 
 def is_active(spec: ModelSpec, field: InputSpec, values: Mapping[str, Any]) -> bool:
     """True when every input named in `when` currently has one of the listed values."""
-    if not field.when:
-        return True
-    by_name = spec.inputs_by_name()
-    for name, allowed in field.when.items():
-        other = by_name.get(name)
-        if other is None or current(other, values) not in allowed:
-            return False
-    return True
+    return not field.when or field.active(spec.current(values))
 
 
 def prune(spec: ModelSpec, values: Mapping[str, Any]) -> dict[str, Any]:
