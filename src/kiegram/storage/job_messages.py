@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kiegram.storage.db import Base, insert_if_new
+from kiegram.storage.direct import Direct
 
 
 class JobMessageRow(Base):
@@ -38,8 +39,8 @@ def _of(row: Any) -> JobMessage:
 
 
 _TABLE = cast(Table, JobMessageRow.__table__)
-# Each job's message is read and written a few times per job: statements on the table, run
-# on a connection (no ORM session) and built once with bind parameters.
+# Each job's message is read and written a few times per job: statements on the table, built
+# once with bind parameters and run on the driver (`direct`).
 _GET = select(_TABLE).where(_TABLE.c.job_id == bindparam("job_id"))
 _FINISH = (
     update(_TABLE)
@@ -54,29 +55,29 @@ class SqlJobMessages:
     """Progress message ids by job id."""
 
     def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
+        self._direct = Direct(engine)
         self._put = insert_if_new(_TABLE, engine.dialect.name)
 
     async def put(self, job_id: str, chat_id: int, message_id: int) -> None:
         """Remember the progress message of a job (once; later calls change nothing)."""
         row = {"job_id": job_id, "chat_id": chat_id, "message_id": message_id, "finished": False}
-        async with self._engine.begin() as conn:
+        async with self._direct.begin() as conn:
             await conn.execute(self._put, row)
 
     async def get(self, job_id: str) -> JobMessage | None:
         """The progress message of a job, if one was recorded."""
-        async with self._engine.connect() as conn:
+        async with self._direct.connect() as conn:
             row = (await conn.execute(_GET, {"job_id": job_id})).first()
         return None if row is None else _of(row)
 
     async def finish(self, job_id: str) -> JobMessage | None:
         """Mark the message as showing the outcome: the message, or None when there is none
         or it already showed the outcome (only one caller gets it)."""
-        async with self._engine.begin() as conn:
+        async with self._direct.begin() as conn:
             row = (await conn.execute(_FINISH, {"b_job_id": job_id})).first()
         return None if row is None else _of(row)
 
     async def open(self) -> list[JobMessage]:
         """Messages still showing an unfinished stage (to resume ticking after a restart)."""
-        async with self._engine.connect() as conn:
+        async with self._direct.connect() as conn:
             return [_of(row) for row in await conn.execute(_OPEN)]

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from kiegram.jobs.model import UNFINISHED_STATES, Job, JobState
 from kiegram.storage.db import session_factory
+from kiegram.storage.direct import Direct
 from kiegram.storage.jobs_table import JobRow
 
 _FIELDS = frozenset(f.name for f in dataclasses.fields(Job))
@@ -44,14 +45,15 @@ def to_job(row: Any) -> Job:
     return Job(**values)
 
 
-# The statements of the hot path, on the table (run on a connection, not a session) and
-# built once with bind parameters: building a statement costs more than running it, and a
-# session more than the statement. A transition's is built per set of changed columns.
+# The statements of the hot path, on the table, built once with bind parameters and run on
+# the driver (`direct`): building a statement costs more than running it, and SQLAlchemy's
+# execution more than the statement. A transition's is built per set of changed columns and
+# number of expected states.
 _JOBS = cast(Table, JobRow.__table__)
 _INSERT = insert(_JOBS)
 _BY_ID = select(_JOBS).where(_JOBS.c.id == bindparam("job_id"))
 _BY_TASK = select(_JOBS).where(_JOBS.c.task_id == bindparam("task_id"))
-_TRANSITIONS: dict[frozenset[str], Update] = {}
+_TRANSITIONS: dict[tuple[frozenset[str], int], Update] = {}
 _UNLEASED = or_(_JOBS.c.lease_until.is_(None), _JOBS.c.lease_until < bindparam("now"))
 
 
@@ -78,19 +80,17 @@ def _claim(dialect: str) -> Update:
     )
 
 
-def _transition(columns: frozenset[str]) -> Update:
-    statement = _TRANSITIONS.get(columns)
+def _transition(columns: frozenset[str], expected: int) -> Update:
+    statement = _TRANSITIONS.get((columns, expected))
     if statement is None:
+        states: list[Any] = [bindparam(f"expected_{i}") for i in range(expected)]
         statement = (
             update(_JOBS)
-            .where(
-                _JOBS.c.id == bindparam("job_id"),
-                _JOBS.c.state.in_(bindparam("expected", expanding=True)),
-            )
+            .where(_JOBS.c.id == bindparam("job_id"), _JOBS.c.state.in_(states))
             .values({name: bindparam(f"new_{name}") for name in sorted(columns)})
             .returning(_JOBS)
         )
-        _TRANSITIONS[columns] = statement
+        _TRANSITIONS[(columns, expected)] = statement
     return statement
 
 
@@ -98,23 +98,23 @@ class SqlJobStore:
     """Jobs in the ``jobs`` table."""
 
     def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
+        self._direct = Direct(engine)
         self._sessions: async_sessionmaker[AsyncSession] = session_factory(engine)
 
     async def add(self, job: Job) -> None:
         """Store a new job."""
-        async with self._engine.begin() as conn:
+        async with self._direct.connect() as conn:
             await conn.execute(_INSERT, _to_columns(dataclasses.asdict(job)))
 
     async def get(self, job_id: str) -> Job | None:
         """The job with ``job_id``."""
-        async with self._engine.connect() as conn:
+        async with self._direct.connect() as conn:
             row = (await conn.execute(_BY_ID, {"job_id": job_id})).first()
         return None if row is None else to_job(row)
 
     async def by_task_id(self, task_id: str) -> Job | None:
         """The job KIE knows as ``task_id``."""
-        async with self._engine.connect() as conn:
+        async with self._direct.connect() as conn:
             row = (await conn.execute(_BY_TASK, {"task_id": task_id})).first()
         return None if row is None else to_job(row)
 
@@ -125,9 +125,12 @@ class SqlJobStore:
         values = _to_columns({**fields, "state": new_state})
         values["updated_at"] = datetime.now(UTC)
         params = {f"new_{name}": value for name, value in values.items()}
-        params |= {"job_id": job_id, "expected": [JobState(s).value for s in expected]}
-        async with self._engine.begin() as conn:
-            row = (await conn.execute(_transition(frozenset(values)), params)).one_or_none()
+        states = sorted({JobState(s).value for s in expected})
+        params |= {f"expected_{i}": state for i, state in enumerate(states)}
+        params["job_id"] = job_id
+        statement = _transition(frozenset(values), len(states))
+        async with self._direct.connect() as conn:  # one statement: its own transaction
+            row = (await conn.execute(statement, params)).one_or_none()
         return None if row is None else to_job(row)
 
     async def claim_due(
@@ -140,7 +143,7 @@ class SqlJobStore:
             "until": now + timedelta(seconds=lease_seconds),
             "limit": limit,
         }
-        async with self._engine.begin() as conn:
+        async with self._direct.connect() as conn:
             rows = (await conn.execute(_claim(conn.dialect.name), params)).all()
         return sorted((to_job(r) for r in rows), key=lambda j: j.next_poll_at)
 

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from kiegram.billing.errors import BillingError
 from kiegram.billing.records import Account, Payment
 from kiegram.storage.billing_tables import FreeUseRow, LedgerEntry, User
+from kiegram.storage.direct import Direct
 from kiegram.storage.ledger_tx import (
     OPEN_HOLD,
     SqlLedgerTx,
@@ -32,46 +33,48 @@ _REFERRER = select(User.referrer_id).where(User.id == bindparam("user_id"))
 
 
 class SqlLedgerStore:
-    """LedgerStore over an async engine (Core connections: see `ledger_tx`)."""
+    """LedgerStore over an async engine (statements on the driver: see `ledger_tx`)."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
+        self._direct = Direct(engine)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqlLedgerTx]:
         """A transaction committed on a clean exit; database refusals become billing errors."""
         try:
-            async with self._engine.begin() as conn:
+            async with self._direct.begin() as conn:
                 yield SqlLedgerTx(conn)
         except IntegrityError as exc:
             raise LedgerIntegrityError(str(exc.orig)) from exc
 
     async def owner(self, key: str) -> int | None:
         """The user of a ledger key or a free-use job key."""
-        async with self._engine.connect() as conn:
+        async with self._direct.connect() as conn:
             found = await conn.scalar(_OWNER_BY_ENTRY, {"key": key})
             if found is None:
                 found = await conn.scalar(_OWNER_BY_FREE_USE, {"key": key})
-            return found
+            return None if found is None else int(found)
 
     async def account(self, user_id: int) -> Account | None:
         """The user's account as last committed."""
-        async with self._engine.connect() as conn:
+        async with self._direct.connect() as conn:
             return await read_account(conn, user_id, for_update=False)
 
     async def payment(self, charge_id: str) -> Payment | None:
         """A payment as last committed."""
-        async with self._engine.connect() as conn:
+        async with self._direct.connect() as conn:
             return await payment_row(conn, charge_id)
 
     async def referrer(self, user_id: int) -> int | None:
         """Who invited this user."""
-        async with self._engine.connect() as conn:
-            return await conn.scalar(_REFERRER, {"user_id": user_id})
+        async with self._direct.connect() as conn:
+            found = await conn.scalar(_REFERRER, {"user_id": user_id})
+            return None if found is None else int(found)
 
     async def free_used(self, user_id: int, day: date) -> int:
         """Free uses not returned on this day."""
-        async with self._engine.connect() as conn:
+        async with self._direct.connect() as conn:
             return await count_free(conn, user_id, day)
 
     async def mismatches(self) -> list[int]:

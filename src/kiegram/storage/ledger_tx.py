@@ -1,7 +1,7 @@
 """One locked money transaction on SQLAlchemy: the billing core's LedgerTx.
 
-It runs on a Core connection with statements built once (an ORM session cost more per
-statement than the statement: confirm holds money on every generation).
+Its statements are built once and run on the driver (`direct`): confirm holds money on every
+generation, and an ORM session cost more per statement than the statement.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from datetime import date
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, exists, func, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import aliased
 
 from kiegram.billing.records import Account, Entry, EntryKind, FreeUse, NewEntry, Payment
@@ -22,6 +21,7 @@ from kiegram.storage.billing_tables import (
     User,
     utcnow,
 )
+from kiegram.storage.direct import DirectConnection
 
 
 def to_entry(row: Any) -> Entry:
@@ -56,9 +56,6 @@ OPEN_HOLD = (
 )
 _ACCOUNT = select(User.balance, User.held, User.blocked).where(User.id == bindparam("user_id"))
 _ACCOUNT_LOCKED = _ACCOUNT.with_for_update()
-# A no-op write as the transaction's first statement takes SQLite's single write lock, so
-# no stale read snapshot can precede it.
-_TAKE_WRITE_LOCK = update(User).where(User.id == bindparam("user_id")).values(balance=User.balance)
 _ENTRIES = cast(Table, LedgerEntry.__table__)
 _BY_KEY = select(_ENTRIES).where(_ENTRIES.c.key == bindparam("key"))
 _BY_SETTLES = select(_ENTRIES).where(_ENTRIES.c.settles == bindparam("key"))
@@ -68,6 +65,20 @@ _FREE_USES = cast(Table, FreeUseRow.__table__)
 _FREE_USE = select(_FREE_USES).where(_FREE_USES.c.job_key == bindparam("job_key"))
 _INSERT_ENTRY = insert(LedgerEntry)
 _INSERT_FREE_USE = insert(FreeUseRow)
+_INSERT_PAYMENT = insert(PaymentRow)
+_MARK_REFUNDED = (
+    update(PaymentRow)
+    .where(PaymentRow.charge_id == bindparam("charge"))
+    .values(refunded_at=bindparam("at"))
+)
+_RETURN_FREE_USE = (
+    update(FreeUseRow).where(FreeUseRow.job_key == bindparam("key")).values(returned=True)
+)
+_REFERRAL_REWARDED = (
+    update(Referral)
+    .where(Referral.invited_id == bindparam("invited"))
+    .values(rewarded_at=bindparam("at"))
+)
 _COUNT_FREE = select(func.count()).where(
     FreeUseRow.user_id == bindparam("user_id"),
     FreeUseRow.day == bindparam("day"),
@@ -98,7 +109,7 @@ _MOVE_SETTLE = (
 )
 
 
-async def read_account(conn: AsyncConnection, user_id: int, *, for_update: bool) -> Account | None:
+async def read_account(conn: DirectConnection, user_id: int, *, for_update: bool) -> Account | None:
     """Balance, open holds and the ban flag; optionally locking the row (PostgreSQL)."""
     params = {"user_id": user_id}
     row = (await conn.execute(_ACCOUNT_LOCKED if for_update else _ACCOUNT, params)).first()
@@ -107,7 +118,7 @@ async def read_account(conn: AsyncConnection, user_id: int, *, for_update: bool)
     return Account(user_id, row.balance, row.held, row.blocked)
 
 
-async def payment_row(conn: AsyncConnection, charge_id: str) -> Payment | None:
+async def payment_row(conn: DirectConnection, charge_id: str) -> Payment | None:
     """The payment with this charge id."""
     row = (await conn.execute(_PAYMENT, {"charge_id": charge_id})).first()
     return None if row is None else to_payment(row)
@@ -116,14 +127,13 @@ async def payment_row(conn: AsyncConnection, charge_id: str) -> Payment | None:
 class SqlLedgerTx:
     """LedgerTx over one connection inside an open transaction."""
 
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: DirectConnection) -> None:
         self._conn = conn
         self._sqlite = conn.dialect.name == "sqlite"
 
     async def lock(self, user_id: int) -> Account | None:
-        """Lock the user's row first: FOR UPDATE on PostgreSQL, the write lock on SQLite."""
-        if self._sqlite:
-            await self._conn.execute(_TAKE_WRITE_LOCK, {"user_id": user_id})
+        """Lock the user's row first: FOR UPDATE on PostgreSQL. On SQLite the transaction
+        holds the database's one write lock from its BEGIN IMMEDIATE on."""
         return await read_account(self._conn, user_id, for_update=not self._sqlite)
 
     async def entry(self, key: str) -> Entry | None:
@@ -167,12 +177,11 @@ class SqlLedgerTx:
     async def add_payment(self, charge_id: str, user_id: int, units: int, stars: int) -> None:
         """Record a credited payment."""
         row = {"charge_id": charge_id, "user_id": user_id, "units": units, "stars": stars}
-        await self._conn.execute(insert(PaymentRow).values(**row, created_at=utcnow()))
+        await self._conn.execute(_INSERT_PAYMENT, {**row, "created_at": utcnow()})
 
     async def mark_refunded(self, charge_id: str) -> None:
         """Stamp the payment as refunded."""
-        stamp = update(PaymentRow).where(PaymentRow.charge_id == charge_id)
-        await self._conn.execute(stamp.values(refunded_at=utcnow()))
+        await self._conn.execute(_MARK_REFUNDED, {"charge": charge_id, "at": utcnow()})
 
     async def free_use(self, job_key: str) -> FreeUse | None:
         """The free use of this job."""
@@ -190,16 +199,14 @@ class SqlLedgerTx:
 
     async def return_free_use(self, job_key: str) -> None:
         """Mark the free use as returned."""
-        back = update(FreeUseRow).where(FreeUseRow.job_key == job_key).values(returned=True)
-        await self._conn.execute(back)
+        await self._conn.execute(_RETURN_FREE_USE, {"key": job_key})
 
     async def referral_rewarded(self, invited_id: int) -> None:
         """Stamp the referral as rewarded."""
-        stamp = update(Referral).where(Referral.invited_id == invited_id)
-        await self._conn.execute(stamp.values(rewarded_at=utcnow()))
+        await self._conn.execute(_REFERRAL_REWARDED, {"invited": invited_id, "at": utcnow()})
 
 
-async def count_free(conn: AsyncConnection, user_id: int, day: date) -> int:
+async def count_free(conn: DirectConnection, user_id: int, day: date) -> int:
     """Free uses not returned on this day."""
     params = {"user_id": user_id, "day": day}
     return int((await conn.execute(_COUNT_FREE, params)).scalar_one())

@@ -21,22 +21,26 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any
 
 Row = tuple[Any, ...]
 BUSY_SECONDS = 5.0  # how long a statement waits for another connection's write lock
 SQLITE_BUSY = 5  # the plain code: not BUSY_SNAPSHOT and friends, which a retry cannot cure
+# ... within a transaction. A lone statement outside one (autocommit) that found the database
+# changed since its read began can simply run again.
+SQLITE_BUSY_SNAPSHOT = 517
 
 
-async def _when_free(run: Callable[[], Any]) -> Any:
-    """`run()`, retried with growing asynchronous sleeps while the database is busy."""
+async def when_free(run: Callable[[], Any], cure: Collection[int] = (SQLITE_BUSY,)) -> Any:
+    """`run()`, retried with growing asynchronous sleeps while the database is busy (refused
+    with one of the error codes in `cure`)."""
     delay, deadline = 0.001, 0.0
     while True:
         try:
             return run()
         except sqlite3.OperationalError as exc:
-            if getattr(exc, "sqlite_errorcode", None) != SQLITE_BUSY:
+            if getattr(exc, "sqlite_errorcode", None) not in cure:
                 raise
             now = time.monotonic()
             deadline = deadline or now + BUSY_SECONDS
@@ -77,12 +81,12 @@ class InlineCursor:
 
     async def execute(self, sql: str, parameters: Sequence[Any] | None = None) -> InlineCursor:
         args = () if parameters is None else parameters
-        await _when_free(lambda: self._cursor.execute(sql, args))
+        await when_free(lambda: self._cursor.execute(sql, args))
         return self
 
     async def executemany(self, sql: str, parameters: Iterable[Sequence[Any]]) -> InlineCursor:
         rows = list(parameters)
-        await _when_free(lambda: self._cursor.executemany(sql, rows))
+        await when_free(lambda: self._cursor.executemany(sql, rows))
         return self
 
     async def fetchone(self) -> Row | None:
@@ -211,7 +215,7 @@ def inline_creator(path: str) -> Callable[[], Any]:
     async def connect() -> InlineConnection:
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         conn.execute("PRAGMA busy_timeout=0")
-        await _when_free(lambda: conn.execute("PRAGMA journal_mode=WAL"))
+        await when_free(lambda: conn.execute("PRAGMA journal_mode=WAL"))
         for pragma in ("synchronous=NORMAL", "foreign_keys=ON"):
             conn.execute(f"PRAGMA {pragma}")
         return InlineConnection(conn)

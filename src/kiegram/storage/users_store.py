@@ -11,8 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from kiegram.billing.records import UserInfo
 from kiegram.storage.billing_tables import Referral, User, utcnow
 from kiegram.storage.db import insert_if_new, session_factory
+from kiegram.storage.direct import Direct
 
-# Built once and run on a Core connection: every /start and every confirm touches the user.
+# Built once and run on the driver (`direct`): every /start and every confirm touches the user.
 _USERS = cast(Table, User.__table__)
 _REFRESH = (
     update(_USERS)
@@ -26,7 +27,7 @@ class SqlUserStore:
     """UserStore over an async engine; `admin_ids` marks admins in UserInfo."""
 
     def __init__(self, engine: AsyncEngine, admin_ids: Collection[int] = ()) -> None:
-        self._engine = engine
+        self._direct = Direct(engine)
         self._sessions: async_sessionmaker[AsyncSession] = session_factory(engine)
         self._admins = frozenset(admin_ids)
 
@@ -51,7 +52,7 @@ class SqlUserStore:
         """
         refresh = {"user_id": user_id, "new_username": username}
         created = False
-        async with self._engine.begin() as conn:
+        async with self._direct.begin() as conn:
             row = (await conn.execute(_REFRESH, refresh)).first()
             if row is None:
                 values: dict[str, Any] = {"id": user_id, "username": username, "language": language}

@@ -1,0 +1,271 @@
+"""Statements run on the driver (`storage.direct`) behave as SQLAlchemy's execution does:
+the same rows and types, the same errors, transactions that commit or roll back, defaults
+filled in, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy import bindparam, func, insert, select, text
+from sqlalchemy.exc import DBAPIError, IntegrityError, InvalidRequestError, NoResultFound
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from kiegram.jobs.model import Job, JobState
+from kiegram.storage import direct as direct_module
+from kiegram.storage.billing_tables import FreeUseRow, User
+from kiegram.storage.db import create_engine
+from kiegram.storage.direct import Direct
+from kiegram.storage.jobs_repo import SqlJobStore, _claim
+from kiegram.storage.jobs_table import JobRow
+
+NOW = datetime(2026, 11, 26, 12, 0, 0, 123456, tzinfo=UTC)
+
+
+def _uid() -> int:
+    return uuid.uuid4().int % 10**12
+
+
+def _job(**changes: Any) -> Job:
+    values: dict[str, Any] = {
+        "id": uuid.uuid4().hex,
+        "user_id": _uid(),
+        "chat_id": 5,
+        "model_id": "flux-2/pro-text-to-image",
+        "api": "market",
+        "output": "image",
+        "payload": {"prompt": "лиса в снегу", "n": 2, "nested": {"ok": True}},
+        "cost": Decimal("12.5000"),
+        "hold_key": None,
+        "lang": "ru",
+        "state": JobState.PENDING,
+        "created_at": NOW,
+        "updated_at": NOW,
+        "next_poll_at": NOW,
+        "deadline_at": NOW + timedelta(hours=1),
+    }
+    return Job(**{**values, **changes})
+
+
+async def _user(direct: Direct, **values: Any) -> int:
+    user_id = _uid()
+    async with direct.begin() as conn:
+        await conn.execute(insert(User), {"id": user_id, "username": "fox", **values})
+    return user_id
+
+
+async def test_rows_and_types_are_sqlalchemys(engine: AsyncEngine) -> None:
+    store = SqlJobStore(engine)
+    job = _job(result_urls=("https://x/1.png",), task_id=f"t{uuid.uuid4().hex}")
+    await store.add(job)
+    by_id = select(JobRow.__table__).where(JobRow.id == bindparam("job_id"))
+    async with engine.connect() as conn:
+        expected = (await conn.execute(by_id, {"job_id": job.id})).one()
+    async with Direct(engine).connect() as direct:
+        got = (await direct.execute(by_id, {"job_id": job.id})).one()
+    assert tuple(got) == tuple(expected)
+    assert got._fields == expected._fields
+    assert got.created_at == NOW and got.created_at.tzinfo is not None
+    assert got.cost == Decimal("12.5") and isinstance(got.cost, Decimal)
+    assert got.payload == job.payload and got.result_urls == ["https://x/1.png"]
+    assert await store.get(job.id) == job
+    assert await store.by_task_id(job.task_id or "") == job
+
+
+async def test_defaults_are_filled_in_and_booleans_and_dates_round_trip(
+    engine: AsyncEngine,
+) -> None:
+    direct = Direct(engine)
+    user_id = await _user(direct)  # no created_at, blocked, balance or held given
+    key = uuid.uuid4().hex
+    free = {"job_key": key, "user_id": user_id, "day": date(2026, 11, 26), "returned": True}
+    async with direct.begin() as conn:
+        await conn.execute(insert(FreeUseRow), free)
+        account = (
+            await conn.execute(select(User).where(User.id == bindparam("u")), {"u": user_id})
+        ).one()
+        use = (
+            await conn.execute(
+                select(FreeUseRow).where(FreeUseRow.job_key == bindparam("k")), {"k": key}
+            )
+        ).one()
+    assert (account.blocked, account.balance, account.held, account.language) == (
+        False,
+        0,
+        0,
+        "ru",
+    )
+    created = account.created_at  # SQLite's DateTime keeps no zone (as for SQLAlchemy)
+    assert abs(created.replace(tzinfo=created.tzinfo or UTC) - NOW.now(UTC)) < timedelta(minutes=1)
+    async with engine.connect() as conn:
+        row = (await conn.execute(select(User).where(User.id == user_id))).one()
+    assert tuple(row) == tuple(account)
+    assert (use.day, use.returned) == (date(2026, 11, 26), True)
+
+
+async def test_a_refused_write_is_sqlalchemys_integrity_error_and_rolls_back(
+    engine: AsyncEngine,
+) -> None:
+    direct = Direct(engine)
+    taken = await _user(direct)
+    fresh = _uid()
+    with pytest.raises(IntegrityError):
+        async with direct.begin() as conn:
+            await conn.execute(insert(User), {"id": fresh, "username": "a"})
+            await conn.execute(insert(User), {"id": taken, "username": "b"})
+    async with direct.connect() as conn:
+        gone = await conn.scalar(select(User.id).where(User.id == bindparam("u")), {"u": fresh})
+        kept = await conn.scalar(select(User.id).where(User.id == bindparam("u")), {"u": taken})
+    assert gone is None and kept == taken
+
+
+async def test_an_error_in_the_block_rolls_back_and_the_connection_serves_on(
+    engine: AsyncEngine,
+) -> None:
+    direct = Direct(engine)
+    user_id = _uid()
+    with pytest.raises(RuntimeError, match="handler broke"):
+        async with direct.begin() as conn:
+            await conn.execute(insert(User), {"id": user_id, "username": "a"})
+            raise RuntimeError("handler broke")
+    async with direct.begin() as conn:
+        missing = await conn.scalar(
+            select(User.id).where(User.id == bindparam("u")), {"u": user_id}
+        )
+        await conn.execute(insert(User), {"id": user_id, "username": "again"})
+    assert missing is None
+    async with direct.connect() as conn:
+        name = await conn.scalar(
+            select(User.username).where(User.id == bindparam("u")), {"u": user_id}
+        )
+    assert name == "again"
+
+
+async def test_results_answer_like_sqlalchemys(engine: AsyncEngine) -> None:
+    direct = Direct(engine)
+    nobody = select(User.id).where(User.id == bindparam("u"))
+    async with direct.connect() as conn:
+        empty = await conn.execute(nobody, {"u": -1})
+        assert empty.first() is None and empty.scalar() is None and empty.all() == []
+        with pytest.raises(NoResultFound):
+            (await conn.execute(nobody, {"u": -1})).one()
+        with pytest.raises(InvalidRequestError, match="'u'"):
+            await conn.execute(nobody, {})
+        moved = await conn.execute(
+            User.__table__.update().where(User.id == bindparam("u")).values(balance=0), {"u": -1}
+        )
+        assert moved.rowcount == 0
+
+
+async def test_an_in_list_fixed_in_the_statement_expands_one_given_per_call_is_refused(
+    engine: AsyncEngine,
+) -> None:
+    store = SqlJobStore(engine)
+    owner = uuid.uuid4().hex
+    due = _job(next_poll_at=datetime(2000, 1, 1, tzinfo=UTC))
+    await store.add(due)
+    claimed = await store.claim_due(datetime(2000, 1, 2, tzinfo=UTC), owner, 60, limit=50)
+    assert due.id in {job.id for job in claimed}
+    assert _claim(engine.dialect.name) is _claim(engine.dialect.name)
+    per_call = select(User.id).where(User.id.in_(bindparam("ids", expanding=True)))
+    async with Direct(engine).connect() as conn:
+        with pytest.raises(TypeError, match="IN list"):
+            await conn.execute(per_call, {"ids": [1, 2]})
+
+
+async def test_a_transition_compares_and_sets_on_any_of_the_expected_states(
+    engine: AsyncEngine,
+) -> None:
+    store = SqlJobStore(engine)
+    job = _job()
+    await store.add(job)
+    assert await store.transition(job.id, {JobState.SUCCEEDED}, JobState.FAILED) is None
+    moved = await store.transition(
+        job.id, {JobState.SUBMITTED, JobState.PENDING}, JobState.SUBMITTED, task_id="t1"
+    )
+    assert moved is not None and moved.state is JobState.SUBMITTED and moved.task_id == "t1"
+
+
+async def test_listeners_of_the_engine_see_each_statement(engine: AsyncEngine) -> None:
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def watch(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
+        seen.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", watch)
+    try:
+        async with Direct(engine).connect() as conn:
+            await conn.execute(select(func.count()).select_from(User))
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", watch)
+    assert len(seen) == 1 and seen[0].startswith("SELECT count(*)")
+
+
+async def test_statements_built_per_call_are_compiled_again_without_growing(
+    engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(direct_module, "MAX_PREPARED", 3)
+    direct = Direct(engine)
+    caplog.set_level(logging.WARNING, "kiegram.storage.direct")
+    async with direct.connect() as conn:
+        for n in range(7):
+            assert await conn.scalar(select(func.abs(bindparam("n"))), {"n": -n}) == n
+    assert len(direct._prepared) <= 3
+    assert "statements prepared" in caplog.text
+
+
+async def test_a_lone_write_waits_for_another_connections_lock_without_stopping_the_loop(
+    engine: AsyncEngine,
+) -> None:
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's single write lock")
+    path = engine.url.database or ""
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    direct = Direct(engine)
+    user_id = _uid()
+    write = asyncio.create_task(_user_with_id(direct, user_id))
+    ticks = 0
+    while ticks < 20:  # the loop keeps turning while the write waits
+        await asyncio.sleep(0.001)
+        ticks += 1
+    assert not write.done()
+    other.execute("COMMIT")
+    other.close()
+    await asyncio.wait_for(write, 5)
+    async with direct.connect() as conn:
+        assert await conn.scalar(select(User.id).where(User.id == bindparam("u")), {"u": user_id})
+
+
+async def _user_with_id(direct: Direct, user_id: int) -> None:
+    async with direct.connect() as conn:
+        await conn.execute(insert(User), {"id": user_id, "username": "late"})
+
+
+async def test_a_connection_the_server_dropped_leaves_the_pool(engine: AsyncEngine) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("a server that can drop a connection")
+    own = create_engine(str(engine.url.render_as_string(hide_password=False)))
+    direct = Direct(own)
+    try:
+        async with direct.connect() as conn:
+            pid = await conn.scalar(select(func.pg_backend_pid()))
+        async with engine.connect() as admin:
+            await admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            await admin.commit()
+        with pytest.raises(DBAPIError) as caught:
+            async with direct.connect() as conn:  # the pool hands out the dead connection
+                await conn.scalar(select(func.pg_backend_pid()))
+        assert caught.value.connection_invalidated
+        async with direct.connect() as conn:
+            assert await conn.scalar(select(func.pg_backend_pid())) not in (None, pid)
+    finally:
+        await own.dispose()
