@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from kiegram.billing.records import DayStats, EntryKind
 from kiegram.storage.billing_tables import FreeUseRow, LedgerEntry, ModelSwitch, PaymentRow, User
 from kiegram.storage.db import session_factory, upsert_insert
+from kiegram.storage.direct import Direct
 
 # (DayStats field, timestamp column, measure, filter); free uses count as generations too.
 MEASURES: tuple[tuple[str, Any, Any, Any], ...] = (
@@ -47,6 +48,7 @@ class SqlBillingRepo:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
+        self._direct = Direct(engine)
         self._sessions = session_factory(engine)
 
     async def day_stats(self, since: date, until: date) -> list[DayStats]:
@@ -66,7 +68,7 @@ class SqlBillingRepo:
 
     async def switches(self) -> dict[tuple[str, str], bool]:
         """(model id, option or "") -> enabled."""
-        async with self._engine.connect() as conn:
+        async with self._direct.connect() as conn:  # every confirm reads them
             return {(m, o): e for m, o, e in await conn.execute(_SWITCHES)}
 
     async def set_switch(self, model_id: str, option: str, enabled: bool) -> None:

@@ -61,7 +61,7 @@ class SqlJobMessages:
     async def put(self, job_id: str, chat_id: int, message_id: int) -> None:
         """Remember the progress message of a job (once; later calls change nothing)."""
         row = {"job_id": job_id, "chat_id": chat_id, "message_id": message_id, "finished": False}
-        async with self._direct.begin() as conn:
+        async with self._direct.connect() as conn:  # one statement: its own transaction
             await conn.execute(self._put, row)
 
     async def get(self, job_id: str) -> JobMessage | None:
@@ -73,7 +73,7 @@ class SqlJobMessages:
     async def finish(self, job_id: str) -> JobMessage | None:
         """Mark the message as showing the outcome: the message, or None when there is none
         or it already showed the outcome (only one caller gets it)."""
-        async with self._direct.begin() as conn:
+        async with self._direct.connect() as conn:  # one statement: its own transaction
             row = (await conn.execute(_FINISH, {"b_job_id": job_id})).first()
         return None if row is None else _of(row)
 

@@ -130,11 +130,15 @@ class SqlLedgerTx:
     def __init__(self, conn: DirectConnection) -> None:
         self._conn = conn
         self._sqlite = conn.dialect.name == "sqlite"
+        self._balances: dict[int, int] = {}  # of the users locked here, as this tx left them
 
     async def lock(self, user_id: int) -> Account | None:
         """Lock the user's row first: FOR UPDATE on PostgreSQL. On SQLite the transaction
         holds the database's one write lock from its BEGIN IMMEDIATE on."""
-        return await read_account(self._conn, user_id, for_update=not self._sqlite)
+        account = await read_account(self._conn, user_id, for_update=not self._sqlite)
+        if account is not None:
+            self._balances[user_id] = account.balance
+        return account
 
     async def entry(self, key: str) -> Entry | None:
         """The entry with this key."""
@@ -161,6 +165,9 @@ class SqlLedgerTx:
             "created_at": utcnow(),
         }
         await self._conn.execute(_INSERT_ENTRY, values)
+        known = self._balances.get(entry.user_id)
+        if entry.amount == 0 and entry.settles is None and known is not None:
+            return known  # a free use: nothing moves, and the row is locked here
         params: dict[str, Any] = {"user_id": entry.user_id, "amount": entry.amount}
         if entry.kind is EntryKind.HOLD:
             moved = await self._conn.execute(_MOVE_HOLD, params)
@@ -168,7 +175,9 @@ class SqlLedgerTx:
             moved = await self._conn.execute(_MOVE_SETTLE, {**params, "settles": entry.settles})
         else:
             moved = await self._conn.execute(_MOVE_BALANCE, params)
-        return int(moved.scalar_one())
+        balance = int(moved.scalar_one())
+        self._balances[entry.user_id] = balance
+        return balance
 
     async def payment(self, charge_id: str) -> Payment | None:
         """The payment with this charge id."""

@@ -48,11 +48,12 @@ class SqlUserStore:
     ) -> UserInfo:
         """Create the user (with `referrer_id`, new users only) or refresh their username.
 
-        Known users (nearly every call) cost one UPDATE ... RETURNING.
+        Known users (nearly every call) cost one UPDATE ... RETURNING. Each statement stands
+        on its own (no transaction: two round trips fewer on PostgreSQL).
         """
         refresh = {"user_id": user_id, "new_username": username}
         created = False
-        async with self._direct.begin() as conn:
+        async with self._direct.connect() as conn:
             row = (await conn.execute(_REFRESH, refresh)).first()
             if row is None:
                 values: dict[str, Any] = {"id": user_id, "username": username, "language": language}
