@@ -41,6 +41,22 @@ async def test_the_daily_quota_is_never_exceeded_concurrently(money: Money) -> N
     assert await money.quota.left(user, date(2025, 6, 2)) == 3
 
 
+async def test_a_second_tap_is_the_same_free_use_after_the_last_one_or_its_return(
+    money: Money,
+) -> None:
+    user = await money.user(33)
+    for n in range(3):
+        assert (await money.quota.use_free(user, DAY, f"job-{n}")).status is FreeStatus.TAKEN
+    again = await money.quota.use_free(user, DAY, "job-2")  # the last one, tapped twice
+    assert (again.status, again.left) == (FreeStatus.ALREADY_TAKEN, 0)
+    assert (await money.quota.use_free(user, DAY, "job-3")).status is FreeStatus.EXHAUSTED
+    assert await money.quota.return_free("job-0")
+    retry = await money.quota.use_free(user, DAY, "job-0")  # its job failed: not free twice
+    assert retry.status is FreeStatus.ALREADY_TAKEN
+    assert (await money.quota.use_free(user, DAY, "job-4")).status is FreeStatus.TAKEN
+    assert await money.store.mismatches() == []
+
+
 async def test_expensive_models_are_not_free(money: Money) -> None:
     user = await money.user(32)
     result = await money.quota.use_free(user, DAY, "job-big", price=6)

@@ -45,8 +45,8 @@ class LedgerTx(Protocol):
     async def free_uses_on(self, user_id: int, day: date) -> int:
         """How many free uses (not returned) the user has on this day."""
 
-    async def add_free_use(self, user_id: int, day: date, job_key: str) -> None:
-        """Record one free use."""
+    async def add_free_use(self, user_id: int, day: date, job_key: str) -> bool:
+        """Record one free use for this job; False (nothing recorded) when it has one."""
 
     async def return_free_use(self, job_key: str) -> None:
         """Give a free use back (its job failed)."""

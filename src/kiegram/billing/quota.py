@@ -40,13 +40,16 @@ class FreeQuota:
         async with self._store.transaction() as tx:
             account = await locked(tx, user_id)
             used = await tx.free_uses_on(user_id, day)
-            if await tx.free_use(job_key) is not None:
-                return FreeResult(FreeStatus.ALREADY_TAKEN, max(0, self.per_day - used))
-            if account.blocked or self.per_day <= 0:
-                return FreeResult(FreeStatus.NOT_ELIGIBLE, 0)
-            if used >= self.per_day:
+            taken = FreeResult(FreeStatus.ALREADY_TAKEN, max(0, self.per_day - used))
+            if account.blocked or self.per_day <= 0 or used >= self.per_day:
+                # No free use now, but a second tap of the job that took one is still that.
+                if await tx.free_use(job_key) is not None:
+                    return taken
+                if account.blocked or self.per_day <= 0:
+                    return FreeResult(FreeStatus.NOT_ELIGIBLE, 0)
                 return FreeResult(FreeStatus.EXHAUSTED, 0)
-            await tx.add_free_use(user_id, day, job_key)
+            if not await tx.add_free_use(user_id, day, job_key):
+                return taken
             await tx.append(NewEntry(user_id, EntryKind.FREE_USE, 0, f"free:{job_key}"))
             return FreeResult(FreeStatus.TAKEN, self.per_day - used - 1)
 

@@ -21,6 +21,7 @@ from kiegram.storage.billing_tables import (
     User,
     utcnow,
 )
+from kiegram.storage.db import insert_if_new
 from kiegram.storage.direct import DirectConnection
 
 
@@ -64,7 +65,6 @@ _PAYMENT = select(_PAYMENTS).where(_PAYMENTS.c.charge_id == bindparam("charge_id
 _FREE_USES = cast(Table, FreeUseRow.__table__)
 _FREE_USE = select(_FREE_USES).where(_FREE_USES.c.job_key == bindparam("job_key"))
 _INSERT_ENTRY = insert(LedgerEntry)
-_INSERT_FREE_USE = insert(FreeUseRow)
 _INSERT_PAYMENT = insert(PaymentRow)
 _MARK_REFUNDED = (
     update(PaymentRow)
@@ -201,10 +201,12 @@ class SqlLedgerTx:
         """Free uses not returned on this day."""
         return await count_free(self._conn, user_id, day)
 
-    async def add_free_use(self, user_id: int, day: date, job_key: str) -> None:
-        """Record one free use."""
+    async def add_free_use(self, user_id: int, day: date, job_key: str) -> bool:
+        """Record one free use for this job; False (nothing recorded) when it has one."""
         row = {"job_key": job_key, "user_id": user_id, "day": day, "returned": False}
-        await self._conn.execute(_INSERT_FREE_USE, {**row, "created_at": utcnow()})
+        statement = insert_if_new(_FREE_USES, self._conn.dialect.name, returning=True)
+        added = await self._conn.execute(statement, {**row, "created_at": utcnow()})
+        return added.first() is not None
 
     async def return_free_use(self, job_key: str) -> None:
         """Mark the free use as returned."""
