@@ -11,8 +11,8 @@ once per set of parameter names and run on the pooled driver connection itself: 
 The API is the part of `AsyncConnection` the stores use (`execute` returning a result with
 `first`, `one`, `scalar_one`, ...; rows with attribute access), so a store switches by asking
 `Direct` instead of the engine for its connection. Errors come out as SQLAlchemy's
-(`IntegrityError`, ...), a connection the database dropped leaves the pool, and the engine's
-`before_cursor_execute` listeners still see every statement.
+(`IntegrityError`, ...), a lost connection renews the pool as SQLAlchemy's own execution
+does, and the engine's `before_cursor_execute` listeners still see every statement.
 """
 
 from __future__ import annotations
@@ -335,9 +335,14 @@ class DirectConnection:
             except Exception:
                 raise exc from None
         connection = self._fairy.dbapi_connection
-        dropped = drop or self.dialect.is_disconnect(exc, connection, None)  # type: ignore[arg-type]
-        if dropped:
+        lost = self.dialect.is_disconnect(exc, connection, None)  # type: ignore[arg-type]
+        if lost:
+            # As SQLAlchemy does: the server went away for every connection made until now
+            # (a restart), so each is replaced at its next checkout, not after its own error.
+            self._owner.engine.sync_engine.pool._invalidate(self._fairy, exc)
+        elif drop:
             self.drop(exc)
+        dropped = lost or drop
         raise DBAPIError.instance(
             sql, args, exc, dbapi.Error, connection_invalidated=dropped
         ) from exc
