@@ -157,6 +157,9 @@ async def test_results_answer_like_sqlalchemys(engine: AsyncEngine) -> None:
             (await conn.execute(nobody, {"u": -1})).one()
         with pytest.raises(InvalidRequestError, match="'u'"):
             await conn.execute(nobody, {})
+        limited = select(func.abs(bindparam("n", value=-3)))
+        assert await conn.scalar(limited) == 3  # the value bound in the statement
+        assert await conn.scalar(limited, {"n": -5}) == 5  # or the call's
         moved = await conn.execute(
             User.__table__.update().where(User.id == bindparam("u")).values(balance=0), {"u": -1}
         )

@@ -90,7 +90,7 @@ class Prepared:
                 raise TypeError(f"tuple parameters are not supported: {name}")
             if name in defaults:
                 slots.append(Slot(name, process, DEFAULT, defaults[name]))
-            elif name in required:
+            elif name in required or name in keys:  # a bound value the call overrides too
                 slots.append(Slot(name, process, GIVEN, None))
             else:
                 value = expanded.parameters[name]
