@@ -56,6 +56,24 @@ class Settings(BaseSettings):
             return tuple(int(part) for part in value.replace(";", ",").split(",") if part.strip())
         return value
 
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str) -> str:
+        """PostgreSQL through asyncpg or an SQLite file: the drivers `storage.direct` runs
+        statements on. The plain schemes operators paste (postgresql://, sqlite://) are
+        given their driver."""
+        if not value:
+            return value
+        scheme, sep, rest = value.partition("://")
+        driver = _DRIVERS.get(scheme.lower())
+        if not sep or driver is None:
+            raise ValueError(
+                "use postgresql+asyncpg://user:password@host/db or sqlite+aiosqlite:///path/file"
+            )
+        if driver.startswith("sqlite") and rest.lstrip("/") in ("", ":memory:"):
+            raise ValueError("SQLite needs a file: sqlite+aiosqlite:///path/file")
+        return f"{driver}://{rest}"
+
     @property
     def sandbox(self) -> bool:
         """True when no KIE key is set: KIE is simulated in-process."""
@@ -67,6 +85,15 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'kiegram.sqlite3').resolve()}"
+
+
+_DRIVERS = {
+    "postgresql": "postgresql+asyncpg",
+    "postgres": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+}
 
 
 def load_settings(**overrides: object) -> Settings:
