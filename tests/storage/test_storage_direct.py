@@ -272,3 +272,37 @@ async def test_a_connection_the_server_dropped_leaves_the_pool(engine: AsyncEngi
             assert await conn.scalar(select(func.pg_backend_pid())) not in (None, pid)
     finally:
         await own.dispose()
+
+
+async def test_a_statement_cancelled_in_a_transaction_leaves_no_connection_behind(
+    engine: AsyncEngine,
+) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("a statement that waits on the server")
+    own = create_engine(str(engine.url.render_as_string(hide_password=False)))
+    direct = Direct(own)
+    user_id = _uid()
+    started = asyncio.Event()
+
+    async def slow() -> None:
+        async with direct.begin() as conn:
+            await conn.execute(insert(User), {"id": user_id, "username": "half"})
+            started.set()
+            await conn.execute(select(func.pg_sleep(5)))
+
+    try:
+        task = asyncio.create_task(slow())
+        await asyncio.wait_for(started.wait(), 5)
+        await asyncio.sleep(0.05)  # inside pg_sleep now (or about to be)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        async with direct.connect() as conn:  # the pool serves on
+            assert await conn.scalar(select(func.count()).select_from(User)) is not None
+            stored = await conn.scalar(
+                select(User.id).where(User.id == bindparam("u")), {"u": user_id}
+            )
+        assert stored is None  # the transaction did not commit
+        assert own.sync_engine.pool.checkedout() == 0
+    finally:
+        await own.dispose()
