@@ -52,6 +52,7 @@ from kiegram.ops.health import Readiness, add_ops_routes
 from kiegram.ops.kie_metrics import MeteredTransport, kie_hosts
 from kiegram.ops.metrics import Metrics
 from kiegram.ops.middleware import MetricsMiddleware, TelegramErrorMiddleware
+from kiegram.ops.update_watch import UpdateWatch
 from kiegram.scale import (
     WEBHOOK_PATH,
     Locks,
@@ -260,7 +261,9 @@ async def build_app(settings: Settings) -> App:
     bot.session.middleware(TelegramErrorMiddleware(metrics))
     bot.session.middleware(RetryAfter())
     bot.session.middleware(PinResponseModels())
-    readiness = Readiness(engine=engine)
+    updates = UpdateWatch()
+    bot.session.middleware(updates)
+    readiness = Readiness(engine=engine, redis=scale.redis, update_source=updates.healthy)
     web_app = build_web_app(complete=jobs.complete, webhook_key=settings.kie_webhook_key or None)
     add_ops_routes(web_app, readiness, metrics.registry)
     sweeper = HoldSweeper(SqlOrphanHolds(sessions), ledger, quota)
