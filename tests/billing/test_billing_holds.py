@@ -6,8 +6,11 @@ import asyncio
 
 import pytest
 from billing_kit import Money
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from kiegram.billing import HoldStatus, InvalidAmount, KeyConflict, SettleStatus, UnknownUser
+from kiegram.storage.db import create_engine
 
 
 async def test_twenty_concurrent_confirms_with_one_key_create_one_hold(money: Money) -> None:
@@ -106,3 +109,22 @@ async def test_blocked_users_cannot_hold(money: Money) -> None:
     user = await money.user(19, balance=50)
     await money.users.set_blocked(user, True)
     assert (await money.ledger.hold(user, 5, "b")).status is HoldStatus.BLOCKED
+
+
+async def test_the_database_refuses_a_negative_held_amount(money: Money, billing_url: str) -> None:
+    user = await money.user(77, balance=10)
+    await money.ledger.hold(user, 4, "job:held")
+    engine = create_engine(billing_url)
+    try:
+        for statement in (
+            "UPDATE users SET held = held - 5 WHERE id = 77",
+            "INSERT INTO users (id, language, created_at, blocked, balance, held) "
+            "VALUES (78, 'ru', '2026-11-27', false, 0, -1)",
+        ):
+            with pytest.raises(IntegrityError, match="held_not_negative"):
+                async with engine.begin() as connection:
+                    await connection.execute(text(statement))
+    finally:
+        await engine.dispose()
+    account = await money.ledger.account(user)
+    assert (account.balance, account.held) == (6, 4)  # nothing moved

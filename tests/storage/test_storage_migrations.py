@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from kiegram.ops.doctor_storage import check_database
 from kiegram.storage.db import create_engine, upgrade
@@ -57,5 +59,8 @@ async def test_the_heads_of_the_previous_release_upgrade_with_held_filled_in(
             assert "ix_free_uses_created_at" in await connection.run_sync(indexes, "free_uses")
             held = await connection.execute(text("SELECT balance, held FROM users"))
             assert held.all() == [(88, 5)]  # job:b was captured; job:a is still held
+        with pytest.raises(IntegrityError, match="held_not_negative"):
+            async with engine.begin() as connection:
+                await connection.execute(text("UPDATE users SET held = -1"))
     finally:
         await engine.dispose()
