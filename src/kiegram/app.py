@@ -199,7 +199,7 @@ async def build_app(settings: Settings) -> App:
     )
     admin_ids = frozenset(settings.admin_ids)
     billing_repo = SqlBillingRepo(engine)
-    switches = ModelSwitches(billing_repo)
+    switches = ModelSwitches(billing_repo, alone=_alone(settings, url))
     desk = Desk(rules, ledger, quota, users, jobs, admin_ids, progress=progress, switches=switches)
     config = BotConfig(
         admin_ids=admin_ids,
@@ -293,8 +293,13 @@ def _conversations_to_remember(settings: Settings, url: str) -> int:
     (Telegram allows one `getUpdates` consumer), or any instance on SQLite (one host, one
     instance). Webhook instances sharing PostgreSQL without Redis read each update's row.
     """
-    alone = not settings.webhook_url or url.startswith("sqlite")
-    return CONVERSATIONS_IN_MEMORY if alone else 0
+    return CONVERSATIONS_IN_MEMORY if _alone(settings, url) else 0
+
+
+def _alone(settings: Settings, url: str) -> bool:
+    """Whether this process receives every update of the bot (see above): its own reads and
+    writes are then the only ones, and what it remembers of them is exact."""
+    return not settings.webhook_url or url.startswith("sqlite")
 
 
 def _poller(jobs: JobService, sweeper: HoldSweeper, locks: Locks, owner: str) -> Poller:

@@ -138,3 +138,25 @@ async def test_another_instances_switch_is_seen_within_max_age_or_at_once_when_f
     assert (await reader.board()).model_on("flux-2/pro")
     await reader.set_model("veo3", False)  # this instance's own change: seen at once
     assert not (await reader.board()).model_on("veo3")
+
+
+async def test_a_process_that_makes_every_change_reads_the_switches_once(money: Money) -> None:
+    reads = [0]
+    real = money.repo.switches
+
+    async def counted() -> dict[tuple[str, str], bool]:
+        reads[0] += 1
+        return await real()
+
+    money.repo.switches = counted  # type: ignore[method-assign]
+    alone = ModelSwitches(money.repo, alone=True)
+    assert (await alone.board(fresh=True)).model_on("flux-2/pro")
+    assert (await alone.board(fresh=True)).model_on("flux-2/pro")
+    assert reads == [1]  # confirm after confirm: no read
+    await alone.set_model("flux-2/pro", False)
+    assert not (await alone.board(fresh=True)).model_on("flux-2/pro")  # its own change at once
+    assert reads == [2]
+    shared = ModelSwitches(money.repo)  # behind a webhook with other instances
+    await shared.board(fresh=True)
+    await shared.board(fresh=True)
+    assert reads == [4]

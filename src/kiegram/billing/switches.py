@@ -47,7 +47,10 @@ class ModelSwitches:
 
     Menus read the switches on nearly every update, so a board is reused for `max_age`
     seconds: this instance sees its own changes at once, other instances within `max_age`.
-    What must be exact (the check at confirm, the admin's screens) asks for `fresh=True`.
+    What must be exact (the check at confirm, the admin's screens) asks for `fresh=True`,
+    which reads the store again unless `alone`: this process makes every change (one
+    long-polling or SQLite instance, as the composition root decides), so what it holds is
+    exact.
     """
 
     def __init__(
@@ -55,8 +58,10 @@ class ModelSwitches:
         store: SwitchStore,
         max_age: float = 5.0,
         clock: Callable[[], float] = time.monotonic,
+        alone: bool = False,
     ) -> None:
         self._store = store
+        self._alone = alone
         self._max_age = max_age
         self._clock = clock
         self._board: SwitchBoard | None = None
@@ -65,6 +70,8 @@ class ModelSwitches:
     async def board(self, *, fresh: bool = False) -> SwitchBoard:
         """The switches: as read at most `max_age` seconds ago, or now when `fresh`."""
         now = self._clock()
+        if self._board is not None and self._alone:
+            return self._board
         if fresh or self._board is None or now - self._read_at >= self._max_age:
             self._board, self._read_at = SwitchBoard(await self._store.switches()), now
         return self._board
