@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from billing_kit import Money
+from sqlalchemy import text
 
 from kiegram.billing import FreeStatus, ReferralStatus
+from kiegram.storage.db import create_engine
 
 DAY = date(2025, 6, 1)
 
@@ -62,6 +64,26 @@ async def test_expensive_models_are_not_free(money: Money) -> None:
     result = await money.quota.use_free(user, DAY, "job-big", price=6)
     assert (result.status, result.ok) == (FreeStatus.NOT_ELIGIBLE, False)
     assert money.quota.eligible(5) and not money.quota.eligible(None)
+
+
+async def test_ensure_stores_a_user_once_per_username_this_process_saw(
+    money: Money, billing_url: str
+) -> None:
+    await money.users.ensure(35, "fox", "en")  # unknown: stored
+    await money.users.touch(36, "bear", "ru")  # /start's touch counts as stored too
+    stored = await money.users.get(35)
+    assert stored is not None and (stored.username, stored.language) == ("fox", "en")
+    engine = create_engine(billing_url)
+    try:
+        async with engine.begin() as connection:  # another writer renames them behind our back
+            await connection.execute(text("UPDATE users SET username = 'other' WHERE id > 34"))
+    finally:
+        await engine.dispose()
+    await money.users.ensure(35, "fox", "en")  # what this process stored: no query
+    await money.users.ensure(36, "bear", "ru")
+    assert [(await money.users.get(u)).username for u in (35, 36)] == ["other", "other"]  # type: ignore[union-attr]
+    await money.users.ensure(35, "wolf", "en")  # a new username is stored
+    assert (await money.users.get(35)).username == "wolf"  # type: ignore[union-attr]
 
 
 async def test_referral_bonus_is_paid_once_per_pair_even_concurrently(money: Money) -> None:

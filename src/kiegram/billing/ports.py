@@ -88,6 +88,10 @@ class UserStore(Protocol):
     ) -> UserInfo:
         """Create the user (with `referrer_id`, new users only) or refresh their username."""
 
+    async def ensure(self, user_id: int, username: str | None, language: str) -> None:
+        """As `touch`, without the answer: nothing to do when this process stored that user
+        with that username already (users are never deleted)."""
+
     async def set_language(self, user_id: int, language: str) -> None:
         """Store the interface language the user chose."""
 

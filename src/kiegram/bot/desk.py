@@ -81,7 +81,7 @@ class Desk:
             return
         if await self._switched_off(conv, spec, values):
             return
-        await self.users.touch(user_id, username, conv.lang)
+        await self.users.ensure(user_id, username, conv.lang)
         key = f"job:{user_id}:{sid}"
         charge = await self._charge(conv, user_id, price, key)
         if charge is None:

@@ -13,7 +13,9 @@ from kiegram.storage.billing_tables import Referral, User, utcnow
 from kiegram.storage.db import insert_if_new, session_factory
 from kiegram.storage.direct import Direct
 
-# Built once and run on the driver (`direct`): every /start and every confirm touches the user.
+STORED_USERS = 50_000  # users whose stored username this process remembers (~100 bytes each)
+# Built once and run on the driver (`direct`): every /start touches the user (confirm too,
+# when this process has not stored that user and username yet).
 _USERS = cast(Table, User.__table__)
 _REFRESH = (
     update(_USERS)
@@ -30,6 +32,7 @@ class SqlUserStore:
         self._direct = Direct(engine)
         self._sessions: async_sessionmaker[AsyncSession] = session_factory(engine)
         self._admins = frozenset(admin_ids)
+        self._stored: dict[int, str | None] = {}  # user -> the username this process stored
 
     def _info(self, row: Any) -> UserInfo:
         return UserInfo(
@@ -63,11 +66,24 @@ class SqlUserStore:
                 created = row is not None
                 if row is None:  # another update of theirs registered them just now
                     row = (await conn.execute(_REFRESH, refresh)).one()
+        self._remember(user_id, username)
         if created and referrer_id is not None and await self.set_referrer(user_id, referrer_id):
             info = await self.get(user_id)
             assert info is not None  # just inserted; users are never deleted
             return info
         return self._info(row)
+
+    async def ensure(self, user_id: int, username: str | None, language: str) -> None:
+        """`touch` without the answer, skipped when this process stored that user with that
+        username already (confirm needs the user's row, which /start made)."""
+        if user_id in self._stored and self._stored[user_id] == username:
+            return
+        await self.touch(user_id, username, language)
+
+    def _remember(self, user_id: int, username: str | None) -> None:
+        if len(self._stored) >= STORED_USERS:
+            self._stored.clear()  # the next confirm of each touches once more: harmless
+        self._stored[user_id] = username
 
     async def set_language(self, user_id: int, language: str) -> None:
         """Store the interface language the user chose."""
