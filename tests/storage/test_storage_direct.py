@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import bindparam, func, insert, select, text
+from sqlalchemy import bindparam, event, func, insert, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, InvalidRequestError, NoResultFound
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -196,8 +196,6 @@ async def test_a_transition_compares_and_sets_on_any_of_the_expected_states(
 
 
 async def test_listeners_of_the_engine_see_each_statement(engine: AsyncEngine) -> None:
-    from sqlalchemy import event
-
     seen: list[str] = []
 
     def watch(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:

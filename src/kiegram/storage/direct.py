@@ -5,8 +5,8 @@ greenlet per call, an execution context, the result machinery) for an upsert the
 runs in ~15 µs; a confirm runs five of them. `Direct` keeps what SQLAlchemy gives us (the
 Core statement, its compilation for the dialect with the type processing of every bind and
 column, the engine's pool, its exception classes) and drops the rest: a statement is compiled
-once per set of parameter names and run on the pooled driver connection itself: the
-`sqlite3` connection inside `sqlite_inline.InlineConnection`, or asyncpg's.
+once per set of parameter names (`prepared`) and run on the pooled driver connection itself:
+the `sqlite3` connection inside `sqlite_inline.InlineConnection`, or asyncpg's.
 
 The API is the part of `AsyncConnection` the stores use (`execute` returning a result with
 `first`, `one`, `scalar_one`, ...; rows with attribute access), so a store switches by asking
@@ -17,22 +17,19 @@ does, and the engine's `before_cursor_execute` listeners still see every stateme
 
 from __future__ import annotations
 
-import collections
-import functools
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
-from typing import Any, NamedTuple, NoReturn, Protocol
+from typing import Any, NoReturn, Protocol
 
 from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import DBAPIError, InvalidRequestError, MultipleResultsFound, NoResultFound
+from sqlalchemy.exc import DBAPIError, MultipleResultsFound, NoResultFound
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql import ClauseElement
-from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.util import greenlet_spawn
 
+from kiegram.storage.prepared import Prepared
 from kiegram.storage.sqlite_inline import (
     SQLITE_BUSY,
     SQLITE_BUSY_SNAPSHOT,
@@ -42,126 +39,6 @@ from kiegram.storage.sqlite_inline import (
 
 log = logging.getLogger(__name__)
 MAX_PREPARED = 500
-Processor = Callable[[Any], Any] | None
-
-
-FIXED, GIVEN, DEFAULT = 0, 1, 2  # where a parameter's value comes from
-
-
-class Slot(NamedTuple):
-    """One positional parameter: its name, bind processor, and where its value comes from:
-    fixed in the statement (`value`), given per call, or a column default (`value()`)."""
-
-    name: str
-    process: Processor
-    source: int
-    value: Any
-
-
-@dataclass
-class Prepared:
-    """A statement compiled for one dialect and one set of parameter names."""
-
-    sql: str
-    slots: tuple[Slot, ...]
-    returns_rows: bool
-    columns: tuple[str, ...]
-    types: tuple[Any, ...]
-    row: type[tuple[Any, ...]]
-    results: tuple[Processor, ...] | None = field(default=None)  # known after the first run
-
-    @classmethod
-    def compile(cls, statement: ClauseElement, dialect: Dialect, keys: Sequence[str]) -> Prepared:
-        """Compile as SQLAlchemy would for these parameter names (its execution does the same)."""
-        compiled = statement.compile(dialect=dialect, column_keys=list(keys))
-        assert isinstance(compiled, SQLCompiler)
-        defaults = _defaults(compiled)
-        required = {n for n, b in compiled.binds.items() if b.required} - set(defaults)
-        for name in required:
-            if compiled.binds[name].expanding:
-                raise TypeError(f"an IN list bound per call is not supported: {name}")
-        # Expands IN lists bound in the statement (a value list given per call is refused).
-        expanded = compiled.construct_expanded_state(dict.fromkeys([*required, *defaults]))
-        processors: dict[str, Any] = {**compiled._bind_processors, **expanded.processors}
-        slots = []
-        for name in expanded.positiontup or ():
-            process = processors.get(name)
-            if process is not None and not callable(process):
-                raise TypeError(f"tuple parameters are not supported: {name}")
-            if name in defaults:
-                slots.append(Slot(name, process, DEFAULT, defaults[name]))
-            elif name in required or name in keys:  # a bound value the call overrides too
-                slots.append(Slot(name, process, GIVEN, None))
-            else:
-                value = expanded.parameters[name]
-                slots.append(
-                    Slot(name, process, FIXED, value if process is None else process(value))
-                )
-        columns = tuple(c.keyname for c in compiled._result_columns)
-        return cls(
-            sql=expanded.statement,
-            slots=tuple(slots),
-            returns_rows=bool(columns),
-            columns=columns,
-            types=tuple(c.type for c in compiled._result_columns),
-            row=collections.namedtuple("Row", columns, rename=True),
-        )
-
-    def args(self, params: Mapping[str, Any]) -> list[Any]:
-        """The driver's positional arguments for `params`."""
-        out = []
-        for name, process, source, value in self.slots:
-            if source == FIXED:
-                out.append(value)
-                continue
-            if source == GIVEN:
-                try:
-                    value = params[name]
-                except KeyError:
-                    raise InvalidRequestError(f"a value is required for {name!r}") from None
-            else:
-                value = value()
-            out.append(value if process is None else process(value))
-        return out
-
-    def rows(self, raw: Sequence[Sequence[Any]]) -> list[Any]:
-        """The driver's rows as named rows, each value through its column's processor."""
-        make: Any = self.row._make  # type: ignore[attr-defined]
-        results = self.results
-        if not results or not any(results):
-            return [make(r) for r in raw]
-        return [
-            make([v if p is None else p(v) for p, v in zip(results, r, strict=True)]) for r in raw
-        ]
-
-    def learn(self, dialect: Dialect, coltypes: Sequence[Any]) -> None:
-        """Set the result processors once (some depend on the driver's type of each column)."""
-        self.results = tuple(
-            t._cached_result_processor(dialect, c)
-            for t, c in zip(self.types, coltypes, strict=True)
-        )
-
-
-def _defaults(compiled: SQLCompiler) -> dict[str, Callable[[], Any]]:
-    """The Python-side defaults SQLAlchemy would fill in (columns the call leaves out)."""
-    found: dict[str, Callable[[], Any]] = {}
-    for columns, attribute in (
-        (compiled.insert_prefetch, "default"),
-        (compiled.update_prefetch, "onupdate"),
-    ):
-        for column in columns:
-            default = getattr(column, attribute)
-            if default is not None and default.is_scalar:
-                found[column.key] = functools.partial(_same, default.arg)
-            elif default is not None and default.is_callable:
-                found[column.key] = functools.partial(default.arg, None)  # takes a context
-            else:
-                raise TypeError(f"no value and no Python default for {column}")
-    return found
-
-
-def _same(value: Any) -> Any:
-    return value
 
 
 class Result:
@@ -264,9 +141,12 @@ class _Postgres:
         self._tx: Any = None
 
     async def run(self, prepared: Prepared, args: list[Any]) -> Result:
-        if prepared.results is None:
-            statement = await self._conn.prepare(prepared.sql)
-            prepared.learn(self._dialect, [a.type.oid for a in statement.get_attributes()])
+        if prepared.results is None:  # some processors depend on the column's type on the wire
+            oids = []
+            if prepared.returns_rows:
+                statement = await self._conn.prepare(prepared.sql)
+                oids = [a.type.oid for a in statement.get_attributes()]
+            prepared.learn(self._dialect, oids)
         if prepared.returns_rows:
             raw = await self._conn.fetch(prepared.sql, *args)
             return Result(prepared.rows(raw), len(raw))
@@ -360,14 +240,15 @@ class Direct:
     def prepared(self, statement: ClauseElement, keys: tuple[str, ...]) -> Prepared:
         """`statement` compiled for this database and these parameter names (once)."""
         found = self._prepared.get((id(statement), keys))
-        if found is None or found[0] is not statement:
+        if found is None:
             if len(self._prepared) >= MAX_PREPARED:
                 # A caller building its statement per call: correct, but compiles every
                 # time (and would grow this without end). Statements belong in constants.
                 log.warning("more than %d statements prepared; starting over", MAX_PREPARED)
                 self._prepared.clear()
             found = (statement, Prepared.compile(statement, self.dialect, keys))
-            self._prepared[(id(statement), keys)] = found  # holds the statement: ids stay unique
+            # Kept with the statement: while it is here, no other object can take its id.
+            self._prepared[(id(statement), keys)] = found
         return found[1]
 
     @asynccontextmanager
