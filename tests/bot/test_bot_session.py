@@ -110,8 +110,20 @@ def test_only_returned_messages_lose_their_keyboard() -> None:
         f'{{"ok": true, "result": [{json.dumps({**message, "reply_markup": markup})}]}}'
     )
     assert "reply_markup" not in album["result"][0]
-    # Updates keep everything: a pressed message's keyboard is the user's, not our reply.
-    update = {"update_id": 3, "callback_query": {"message": {**message, "reply_markup": markup}}}
-    updates = loads_reply(f'{{"ok": true, "result": [{json.dumps(update)}]}}')
-    assert updates["result"][0]["callback_query"]["message"]["reply_markup"] == markup
     assert loads_reply('{"ok": true, "result": true}') == {"ok": True, "result": True}
+
+
+def test_updates_lose_only_the_pressed_messages_keyboard() -> None:
+    markup = {"inline_keyboard": [[{"text": "a", "callback_data": "b"}]]}
+    message = {"message_id": 1, "date": 0, "chat": {"id": 1, "type": "private"}}
+    pressed = {"id": "9", "data": "b", "message": {**message, "reply_markup": markup}}
+    update = {"update_id": 3, "callback_query": pressed}
+    # getUpdates' reply and a webhook's body (aiogram parses it with the session's loads)
+    polled = loads_reply(f'{{"ok": true, "result": [{json.dumps(update)}]}}')["result"][0]
+    hooked = loads_reply(json.dumps(update))
+    for parsed in (polled, hooked):
+        assert parsed["callback_query"] == {"id": "9", "data": "b", "message": message}
+    # A user's message keeps its keyboard (one sent via an inline bot has one).
+    sent = {"update_id": 4, "message": {**message, "reply_markup": markup}}
+    assert loads_reply(json.dumps(sent)) == sent
+    assert loads_reply("[1, 2]") == [1, 2]

@@ -1,10 +1,11 @@
 """A load driver: FakeTelegram whose users' updates go straight into a dispatcher, timed.
 
 `FeedTelegram` keeps FakeTelegram's Bot API side (the bot's calls still travel over loopback
-HTTP) but replaces getUpdates: `push` builds the Update and awaits `Dispatcher.feed_update`
-(what a webhook does), recording wall latency and process CPU per update. `Pacer` spaces
-sends at a fixed rate; the latency of a paced update counts from its scheduled time, so a
-bot that falls behind shows its queueing delay.
+HTTP) but replaces getUpdates: `push` parses the update's JSON body with the bot session's
+`json_loads`, validates it and awaits `Dispatcher.feed_update` (what aiogram's webhook handler
+does), recording wall latency and process CPU per update, parsing included. `Pacer` spaces
+sends at a fixed rate; the latency of a paced update counts from its scheduled time, so a bot
+that falls behind shows its queueing delay.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 from aiogram import Bot, Dispatcher
 from aiogram.types import Update
 
+from kiegram.jsontext import dumps_bytes
 from kiegram.testing.telegram_fake import SEND_METHODS, TOKEN, Call, FakeTelegram
 from kiegram.testing.telegram_users import FakeUser
 
@@ -78,10 +80,11 @@ class FeedTelegram(FakeTelegram):
         """Handle the update now, in the caller's task; returns its update_id."""
         assert self._dp is not None and self._bot is not None, "attach() a dispatcher first"
         update_id = next(self._ids)
-        update = Update.model_validate(
-            {"update_id": update_id, kind: payload}, context={"bot": self._bot}
-        )
+        body = dumps_bytes({"update_id": update_id, kind: payload})
         start, cpu = _scheduled.get() or time.perf_counter(), time.process_time()
+        update = Update.model_validate(
+            self._bot.session.json_loads(body), context={"bot": self._bot}
+        )
         try:
             await self._dp.feed_update(self._bot, update)
         except Exception as exc:  # a crash is a measured outcome here, not the driver's end
