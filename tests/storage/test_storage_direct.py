@@ -282,8 +282,11 @@ async def test_a_statement_cancelled_in_a_transaction_leaves_no_connection_behin
     user_id = _uid()
     started = asyncio.Event()
 
+    pids: list[int] = []
+
     async def slow() -> None:
         async with direct.begin() as conn:
+            pids.append(await conn.scalar(select(func.pg_backend_pid())))
             await conn.execute(insert(User), {"id": user_id, "username": "half"})
             started.set()
             await conn.execute(select(func.pg_sleep(5)))
@@ -300,7 +303,101 @@ async def test_a_statement_cancelled_in_a_transaction_leaves_no_connection_behin
             stored = await conn.scalar(
                 select(User.id).where(User.id == bindparam("u")), {"u": user_id}
             )
+            assert await conn.scalar(select(func.pg_backend_pid())) != pids[0]
         assert stored is None  # the transaction did not commit
-        assert own.sync_engine.pool.checkedout() == 0
+        # Out only: the connection that served on, kept for the next statement.
+        assert own.sync_engine.pool.checkedout() == 1 == len(direct_module._KEPT[own.sync_engine])
+        assert pids[0] not in await _backends(engine)  # the cancelled one was closed
+    finally:
+        await own.dispose()
+
+
+async def _backends(engine: AsyncEngine) -> set[int]:
+    """The server's connections to this database, a moment after any just closed."""
+    await asyncio.sleep(0.2)
+    async with engine.connect() as admin:
+        rows = await admin.execute(
+            text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+        )
+        return {row.pid for row in rows}
+
+
+async def _pid(direct: Direct) -> int:
+    async with direct.connect() as conn:
+        pid: int = await conn.scalar(select(func.pg_backend_pid()))
+        return pid
+
+
+async def _two_pids(direct: Direct) -> tuple[int, int]:
+    """Two statements at once: two connections, both kept afterwards."""
+    both = asyncio.Event()
+
+    async def one() -> int:
+        async with direct.connect() as conn:
+            pid: int = await conn.scalar(select(func.pg_backend_pid()))
+            if not both.is_set():
+                both.set()
+                await asyncio.sleep(0.05)
+            return pid
+
+    first, second = await asyncio.gather(one(), one())
+    assert first != second
+    return first, second
+
+
+async def test_postgresql_connections_stay_with_direct_between_statements_until_disposed(
+    engine: AsyncEngine,
+) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's one connection goes back to the pool for sessions")
+    own = create_engine(str(engine.url.render_as_string(hide_password=False)))
+    direct, other_store = Direct(own), Direct(own)
+    pid = await _pid(direct)
+    assert await _pid(other_store) == pid  # kept per engine, for every store
+    assert own.sync_engine.pool.checkedout() == 1
+    async with own.connect() as session:  # sessions get a pooled connection meanwhile
+        assert await session.scalar(select(func.pg_backend_pid())) != pid
+    first, second = await _two_pids(direct)
+    assert pid in (first, second)
+    assert {await _pid(direct), await _pid(direct)} <= {first, second}
+    kept = list(direct_module._KEPT[own.sync_engine]._idle)  # held here: no GC closing them
+    connections = [fairy.driver_connection for fairy in kept]
+    assert len(kept) == 2
+    await own.dispose()
+    assert all(c.is_closed() for c in connections)  # dispose closed the kept ones
+    assert not {first, second} & await _backends(engine)
+    assert len(direct_module._KEPT[own.sync_engine]) == 0
+
+
+async def test_a_lost_connection_renews_the_kept_ones_too(engine: AsyncEngine) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("a server that can drop a connection")
+    own = create_engine(str(engine.url.render_as_string(hide_password=False)))
+    direct = Direct(own)
+    try:
+        first, second = await _two_pids(direct)
+        async with engine.connect() as admin:  # the newest kept one dies (it is used next)
+            dead = await _pid(direct)
+            await admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": dead})
+            await admin.commit()
+        with pytest.raises(DBAPIError):
+            await _pid(direct)
+        # The other one still lives, but a lost connection renews every earlier one.
+        assert await _pid(direct) not in (first, second)
+    finally:
+        await own.dispose()
+
+
+async def test_a_kept_connection_past_the_pools_recycle_age_is_renewed(
+    engine: AsyncEngine,
+) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's connection is never kept")
+    own = create_engine(str(engine.url.render_as_string(hide_password=False)))
+    direct = Direct(own)
+    try:
+        pid = await _pid(direct)
+        own.sync_engine.pool._recycle = 0  # every connection is past it now
+        assert await _pid(direct) != pid
     finally:
         await own.dispose()
