@@ -8,6 +8,7 @@ import asyncio
 import logging
 import sqlite3
 import uuid
+from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -251,65 +252,26 @@ async def _user_with_id(direct: Direct, user_id: int) -> None:
         await conn.execute(insert(User), {"id": user_id, "username": "late"})
 
 
-async def test_a_connection_the_server_dropped_leaves_the_pool(engine: AsyncEngine) -> None:
+@pytest.fixture
+async def own(engine: AsyncEngine) -> AsyncIterator[AsyncEngine]:
+    """An engine of the test's own on the PostgreSQL database (its pool is the test's)."""
     if engine.dialect.name != "postgresql":
-        pytest.skip("a server that can drop a connection")
+        pytest.skip("PostgreSQL's pool (SQLite's one connection is never kept or dropped)")
     own = create_engine(str(engine.url.render_as_string(hide_password=False)))
-    direct = Direct(own)
-    try:
-        async with direct.connect() as conn:
-            pid = await conn.scalar(select(func.pg_backend_pid()))
-        async with engine.connect() as admin:
-            await admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-            await admin.commit()
-        with pytest.raises(DBAPIError) as caught:
-            async with direct.connect() as conn:  # the pool hands out the dead connection
-                await conn.scalar(select(func.pg_backend_pid()))
-        assert caught.value.connection_invalidated
-        async with direct.connect() as conn:
-            assert await conn.scalar(select(func.pg_backend_pid())) not in (None, pid)
-    finally:
-        await own.dispose()
+    yield own
+    await own.dispose()
 
 
-async def test_a_statement_cancelled_in_a_transaction_leaves_no_connection_behind(
-    engine: AsyncEngine,
-) -> None:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("a statement that waits on the server")
-    own = create_engine(str(engine.url.render_as_string(hide_password=False)))
-    direct = Direct(own)
-    user_id = _uid()
-    started = asyncio.Event()
+async def _pid(direct: Direct) -> int:
+    async with direct.connect() as conn:
+        pid: int = await conn.scalar(select(func.pg_backend_pid()))
+        return pid
 
-    pids: list[int] = []
 
-    async def slow() -> None:
-        async with direct.begin() as conn:
-            pids.append(await conn.scalar(select(func.pg_backend_pid())))
-            await conn.execute(insert(User), {"id": user_id, "username": "half"})
-            started.set()
-            await conn.execute(select(func.pg_sleep(5)))
-
-    try:
-        task = asyncio.create_task(slow())
-        await asyncio.wait_for(started.wait(), 5)
-        await asyncio.sleep(0.05)  # inside pg_sleep now (or about to be)
-        task.cancel()
-        with pytest.raises(asyncio.CancelledError):
-            await task
-        async with direct.connect() as conn:  # the pool serves on
-            assert await conn.scalar(select(func.count()).select_from(User)) is not None
-            stored = await conn.scalar(
-                select(User.id).where(User.id == bindparam("u")), {"u": user_id}
-            )
-            assert await conn.scalar(select(func.pg_backend_pid())) != pids[0]
-        assert stored is None  # the transaction did not commit
-        # Out only: the connection that served on, kept for the next statement.
-        assert own.sync_engine.pool.checkedout() == 1 == len(direct_module._KEPT[own.sync_engine])
-        assert pids[0] not in await _backends(engine)  # the cancelled one was closed
-    finally:
-        await own.dispose()
+async def _terminate(engine: AsyncEngine, pid: int) -> None:
+    async with engine.connect() as admin:
+        await admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        await admin.commit()
 
 
 async def _backends(engine: AsyncEngine) -> set[int]:
@@ -320,12 +282,6 @@ async def _backends(engine: AsyncEngine) -> set[int]:
             text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
         )
         return {row.pid for row in rows}
-
-
-async def _pid(direct: Direct) -> int:
-    async with direct.connect() as conn:
-        pid: int = await conn.scalar(select(func.pg_backend_pid()))
-        return pid
 
 
 async def _two_pids(direct: Direct) -> tuple[int, int]:
@@ -345,12 +301,52 @@ async def _two_pids(direct: Direct) -> tuple[int, int]:
     return first, second
 
 
-async def test_postgresql_connections_stay_with_direct_between_statements_until_disposed(
-    engine: AsyncEngine,
+async def test_a_connection_the_server_dropped_leaves_the_pool(
+    engine: AsyncEngine, own: AsyncEngine
 ) -> None:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("SQLite's one connection goes back to the pool for sessions")
-    own = create_engine(str(engine.url.render_as_string(hide_password=False)))
+    direct = Direct(own)
+    pid = await _pid(direct)
+    await _terminate(engine, pid)
+    with pytest.raises(DBAPIError) as caught:
+        await _pid(direct)  # the dead connection is handed out again
+    assert caught.value.connection_invalidated
+    assert await _pid(direct) != pid
+
+
+async def test_a_statement_cancelled_in_a_transaction_leaves_no_connection_behind(
+    engine: AsyncEngine, own: AsyncEngine
+) -> None:
+    direct = Direct(own)
+    user_id = _uid()
+    started = asyncio.Event()
+    pids: list[int] = []
+
+    async def slow() -> None:
+        async with direct.begin() as conn:
+            pids.append(await conn.scalar(select(func.pg_backend_pid())))
+            await conn.execute(insert(User), {"id": user_id, "username": "half"})
+            started.set()
+            await conn.execute(select(func.pg_sleep(5)))
+
+    task = asyncio.create_task(slow())
+    await asyncio.wait_for(started.wait(), 5)
+    await asyncio.sleep(0.05)  # inside pg_sleep now (or about to be)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    async with direct.connect() as conn:  # the pool serves on
+        assert await conn.scalar(select(func.count()).select_from(User)) is not None
+        stored = await conn.scalar(select(User.id).where(User.id == bindparam("u")), {"u": user_id})
+        assert await conn.scalar(select(func.pg_backend_pid())) != pids[0]
+    assert stored is None  # the transaction did not commit
+    # Out only: the connection that served on, kept for the next statement.
+    assert own.sync_engine.pool.checkedout() == 1 == len(direct_module._KEPT[own.sync_engine])
+    assert pids[0] not in await _backends(engine)  # the cancelled one was closed
+
+
+async def test_postgresql_connections_stay_with_direct_between_statements_until_disposed(
+    engine: AsyncEngine, own: AsyncEngine
+) -> None:
     direct, other_store = Direct(own), Direct(own)
     pid = await _pid(direct)
     assert await _pid(other_store) == pid  # kept per engine, for every store
@@ -369,35 +365,21 @@ async def test_postgresql_connections_stay_with_direct_between_statements_until_
     assert len(direct_module._KEPT[own.sync_engine]) == 0
 
 
-async def test_a_lost_connection_renews_the_kept_ones_too(engine: AsyncEngine) -> None:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("a server that can drop a connection")
-    own = create_engine(str(engine.url.render_as_string(hide_password=False)))
-    direct = Direct(own)
-    try:
-        first, second = await _two_pids(direct)
-        async with engine.connect() as admin:  # the newest kept one dies (it is used next)
-            dead = await _pid(direct)
-            await admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": dead})
-            await admin.commit()
-        with pytest.raises(DBAPIError):
-            await _pid(direct)
-        # The other one still lives, but a lost connection renews every earlier one.
-        assert await _pid(direct) not in (first, second)
-    finally:
-        await own.dispose()
-
-
-async def test_a_kept_connection_past_the_pools_recycle_age_is_renewed(
-    engine: AsyncEngine,
+async def test_a_lost_connection_renews_the_kept_ones_too(
+    engine: AsyncEngine, own: AsyncEngine
 ) -> None:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("SQLite's connection is never kept")
-    own = create_engine(str(engine.url.render_as_string(hide_password=False)))
     direct = Direct(own)
-    try:
-        pid = await _pid(direct)
-        own.sync_engine.pool._recycle = 0  # every connection is past it now
-        assert await _pid(direct) != pid
-    finally:
-        await own.dispose()
+    first, second = await _two_pids(direct)
+    dead = await _pid(direct)  # the newest kept one (it is handed out next)
+    await _terminate(engine, dead)
+    with pytest.raises(DBAPIError):
+        await _pid(direct)
+    # The other one still lives, but a lost connection renews every earlier one.
+    assert await _pid(direct) not in (first, second)
+
+
+async def test_a_kept_connection_past_the_pools_recycle_age_is_renewed(own: AsyncEngine) -> None:
+    direct = Direct(own)
+    pid = await _pid(direct)
+    own.sync_engine.pool._recycle = 0  # every connection is past it now
+    assert await _pid(direct) != pid
