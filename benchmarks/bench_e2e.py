@@ -27,24 +27,18 @@ import contextlib
 import gc
 import logging
 import time
-from collections import Counter
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from e2e_bots import echo_bot, kiegram_bot, pg_database
+from e2e_flows import FAILURES, Flow, echo_flow, fund, guarded, nothing, real_flow
 
 from kiegram.app import App
-from kiegram.testing import FakeUser
 from kiegram.testing.load import FeedTelegram, Pacer, Samples
 
-MODELS = ("Z-Image ·", "Nano Banana ·", "Flux 2 Pro ·", "Seedream 4.0 ·")
-CONFIRM = "Запустить генерацию"
 WARM_UP = 3  # flows before the measured ones (both bots)
 FLOW_UPDATES = 8  # updates in one flow, about (the paced mode's ramp-up)
 CAPACITY_RATES = (20.0, 40.0, 60.0, 80.0, 100.0, 120.0, 160.0, 200.0)  # updates/s (--capacity)
 GRACE = 15.0  # seconds a paced run may overrun its window before users are cut off
-FAILURES: Counter[str] = Counter()
-Flow = Callable[[FakeUser, int, Callable[[], Awaitable[object]]], Awaitable[None]]
 
 
 @dataclass
@@ -75,57 +69,6 @@ class Row:
         if self.cpu is None or not n:
             return self.samples.cpu_mean()
         return self.cpu / n
-
-
-# --- flows -----------------------------------------------------------------------------------
-
-
-async def real_flow(user: FakeUser, n: int, tick: Callable[[], Awaitable[object]]) -> None:
-    """Start, section, model, Start, prompt, settings, confirm."""
-    await tick()
-    await user.send("/start")
-    for text in ("Создать картинку", MODELS[n % len(MODELS)], "Начать"):
-        await tick()
-        await user.click(text)
-    await tick()
-    await user.send(f"a red fox in the snow, take {n}")
-    for _ in range(8):
-        buttons = user.buttons()
-        if any(CONFIRM in b for b in buttons):
-            break
-        chosen = [b for b in buttons if "Далее" in b] or [b for b in buttons if "✅" in b]
-        await tick()
-        await user.click(chosen[0] if chosen else buttons[0])
-    await tick()
-    await user.click(CONFIRM)
-
-
-async def echo_flow(user: FakeUser, n: int, tick: Callable[[], Awaitable[object]]) -> None:
-    """The same mix: two messages and five button presses."""
-    await tick()
-    await user.send("/start")
-    for data in ("n:sec:0", "g:z-image", "w:next::s"):
-        await tick()
-        await user.press_data(data)
-    await tick()
-    await user.send(f"a red fox in the snow, take {n}")
-    for data in ("w:done::s", "w:ok::s"):
-        await tick()
-        await user.press_data(data)
-
-
-async def guarded(
-    flow: Flow, user: FakeUser, n: int, tick: Callable[[], Awaitable[object]]
-) -> None:
-    """Run a flow; one the bot broke (an update failed, a button never came) is counted."""
-    try:
-        await flow(user, n, tick)
-    except AssertionError:
-        FAILURES["flows broken off (a reply or button missing)"] += 1
-
-
-async def nothing() -> None:
-    """No pacing."""
 
 
 # --- modes -----------------------------------------------------------------------------------
@@ -242,13 +185,6 @@ class Plan:
 def ids(base: int, count: int) -> list[int]:
     """User ids of one mode (fresh users per mode)."""
     return list(range(base, base + count))
-
-
-async def fund(app: App, users: list[int]) -> None:
-    """Accounts with plenty of units, so paid models confirm."""
-    for uid in users:
-        await app.desk.users.touch(uid, None, "ru")
-        await app.desk.ledger.grant(uid, 100_000, f"bench:{uid}", 0, "benchmark")
 
 
 async def run_modes(

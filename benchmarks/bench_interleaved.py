@@ -19,8 +19,9 @@ import statistics
 import time
 from typing import Any
 
-from bench_e2e import echo_flow, fund, real_flow, sequential
+from bench_e2e import sequential
 from e2e_bots import echo_bot, kiegram_bot, pg_database
+from e2e_flows import echo_flow, fund, real_flow
 
 from kiegram.testing.load import FeedTelegram
 
