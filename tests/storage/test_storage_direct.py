@@ -340,7 +340,7 @@ async def test_a_statement_cancelled_in_a_transaction_leaves_no_connection_behin
         assert await conn.scalar(select(func.pg_backend_pid())) != pids[0]
     assert stored is None  # the transaction did not commit
     # Out only: the connection that served on, kept for the next statement.
-    assert own.sync_engine.pool.checkedout() == 1 == len(direct_module._KEPT[own.sync_engine])
+    assert own.sync_engine.pool.checkedout() == 1 == len(direct_module._KEPT[own.sync_engine]._idle)
     assert pids[0] not in await _backends(engine)  # the cancelled one was closed
 
 
@@ -362,7 +362,7 @@ async def test_postgresql_connections_stay_with_direct_between_statements_until_
     await own.dispose()
     assert all(c.is_closed() for c in connections)  # dispose closed the kept ones
     assert not {first, second} & await _backends(engine)
-    assert len(direct_module._KEPT[own.sync_engine]) == 0
+    assert not direct_module._KEPT[own.sync_engine]._idle
 
 
 async def test_a_lost_connection_renews_the_kept_ones_too(

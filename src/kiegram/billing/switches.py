@@ -69,9 +69,9 @@ class ModelSwitches:
 
     async def board(self, *, fresh: bool = False) -> SwitchBoard:
         """The switches: as read at most `max_age` seconds ago, or now when `fresh`."""
-        now = self._clock()
         if self._board is not None and self._alone:
             return self._board
+        now = self._clock()
         if fresh or self._board is None or now - self._read_at >= self._max_age:
             self._board, self._read_at = SwitchBoard(await self._store.switches()), now
         return self._board

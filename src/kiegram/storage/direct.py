@@ -340,9 +340,6 @@ class _Kept:
             kept = _KEPT[engine] = cls(engine)
         return kept
 
-    def __len__(self) -> int:
-        return len(self._idle)
-
     async def take(self) -> Any:
         """A kept connection the pool would still hand out, or None."""
         while self._idle:
