@@ -2,20 +2,24 @@
 
 Run: .venv/bin/python benchmarks/bench_e2e.py [--pg] [--users N] [--seq N] [--rate R]
      [--seconds S] [--capacity]
-The bot is `build_app` (SQLite in a temp dir; PostgreSQL in a temporary database with --pg).
-KIE is the sandbox in a process of its own (KIE is remote; it calls back the bot's own web
-app). Telegram is FakeTelegram over loopback HTTP in the bot's process. Updates go to
-`Dispatcher.feed_update` (as a webhook delivers them), timed per update by
-`kiegram.testing.load.FeedTelegram`. Each flow: /start, a section, a model card, Start, a
-prompt, settings, confirm, and (outside the timings) the photo arriving. The baseline is a
-bare aiogram echo bot driven by the same harness with the same mix of messages and button
-presses. Modes: sequential flows after three warm-up flows (clean CPU per update; each job
-is settled before the next flow), N users at once (throughput), a fixed offered rate (p99
-counted from each update's scheduled time, measured after a ramp-up that staggers the users)
-and, with --capacity, the highest of a ladder of rates whose p99 stays under 50 ms. The
-sandbox takes 0.5 s per generation. CPU figures include FakeTelegram answering the bot's own
-calls (same process, both bots); at the start of each paced window the heap so far (mostly
-the harness's record of earlier phases) is frozen out of the garbage collector's sight.
+The bot is kiegram as `kiegram run` starts it in webhook mode, in a process of its own
+(`e2e_serve.py`: SQLite in a temp dir; PostgreSQL in a temporary database with --pg). KIE is
+the sandbox in a process of its own (it calls back the bot's web app). Telegram is
+`kiegram.testing.load.LoadTelegram` in this harness's process: the bot calls it over loopback
+HTTP and gets each update from it by webhook, as from Telegram (keep-alive, at most 40
+connections); an update's latency ends with the webhook's answer, which the bot gives once
+the update is handled, and its CPU is what the bot's process spent on that request (its
+answer says). Each flow: /start, a section, a model card, Start, a prompt, settings,
+confirm, and (outside the timings) the photo arriving. The baseline is a bare aiogram echo
+bot behind aiogram's webhook handler in a process of its own, driven by the same harness with
+the same mix of messages and button presses. Modes: sequential flows after three warm-up
+flows (clean CPU per update; each job is settled before the next flow), N users at once
+(throughput), a fixed offered rate (p99 counted from each update's scheduled time, measured
+after a ramp-up that staggers the users) and, with --capacity, the highest of a ladder of
+rates whose p99 stays under 50 ms. The sandbox takes 0.5 s per generation. The CPU of a phase
+is the bot process's, generations included; at the start of each paced window the harness's
+heap (its record of every earlier call and message) is frozen out of its own garbage
+collector's sight, so that its pauses do not land in the measured latencies.
 Prints a table; asserts nothing.
 """
 
@@ -29,11 +33,10 @@ import logging
 import time
 from dataclasses import dataclass
 
-from e2e_bots import echo_bot, kiegram_bot, pg_database
-from e2e_flows import FAILURES, Flow, echo_flow, fund, guarded, nothing, real_flow
+from e2e_bots import BotProcess, echo_bot, kiegram_bot, pg_database
+from e2e_flows import FAILURES, Flow, echo_flow, guarded, nothing, real_flow
 
-from kiegram.app import App
-from kiegram.testing.load import FeedTelegram, Pacer, Samples
+from kiegram.testing.load import LoadTelegram, Pacer, Samples
 
 WARM_UP = 3  # flows before the measured ones (both bots)
 FLOW_UPDATES = 8  # updates in one flow, about (the paced mode's ramp-up)
@@ -75,29 +78,29 @@ class Row:
 
 
 async def sequential(
-    telegram: FeedTelegram, flow: Flow, users: list[int], app: App | None
+    telegram: LoadTelegram, flow: Flow, users: list[int], bot: BotProcess
 ) -> Samples:
     """One flow at a time, its job delivered and settled before the next (clean CPU per update:
     the generation's own work, delivery and capture, happens between the flows)."""
     telegram.reset()
     for n, uid in enumerate(users):
         await guarded(flow, telegram.user(uid), n, nothing)
-        if app is not None:
+        if bot.real:
             await received(telegram, [uid])
-            await settled(app)
+            await settled(bot)
     return telegram.reset()
 
 
-async def settled(app: App, timeout: float = 30) -> None:
+async def settled(bot: BotProcess, timeout: float = 30) -> None:
     """Wait until no job is left unfinished (delivered, captured, marked)."""
     deadline = time.perf_counter() + timeout
     while time.perf_counter() < deadline:
-        if not await app.jobs.store.unfinished():
+        if not await bot.unfinished():
             return
-        await asyncio.sleep(0.01)
+        await asyncio.sleep(0.02)
 
 
-async def concurrent(telegram: FeedTelegram, flow: Flow, users: list[int]) -> tuple[Samples, float]:
+async def concurrent(telegram: LoadTelegram, flow: Flow, users: list[int]) -> tuple[Samples, float]:
     """All users at once; returns samples and the wall time of the interactive part."""
     telegram.reset()
     start = time.perf_counter()
@@ -108,13 +111,18 @@ async def concurrent(telegram: FeedTelegram, flow: Flow, users: list[int]) -> tu
 
 
 async def fixed_rate(
-    telegram: FeedTelegram, flow: Flow, users: list[int], rate: float, seconds: float
+    telegram: LoadTelegram,
+    bot: BotProcess,
+    flow: Flow,
+    users: list[int],
+    rate: float,
+    seconds: float,
 ) -> tuple[Samples, float]:
     """Users loop flows while a pacer offers `rate` updates per second; measured for `seconds`
     after a ramp-up. Users join one by one over the ramp (a flow's length at their share of
     the rate), so in the measured window every step of the flow (menus, prompts, confirms,
     results arriving) is in the mix, not all users on the same step at once. Returns the
-    window's samples and the process CPU it took."""
+    window's samples and the bot process's CPU in it."""
     pacer = Pacer(rate)
     ramp = FLOW_UPDATES * len(users) / rate
     end = pacer.start + ramp + seconds
@@ -136,14 +144,13 @@ async def fixed_rate(
     tasks = [asyncio.create_task(loop(i, uid)) for i, uid in enumerate(users)]
     await asyncio.sleep(max(0.0, pacer.start + ramp - time.perf_counter()))
     telegram.reset()  # the window starts: the ramp-up is not measured
-    # What the process holds so far leaves the collector's sight (as `serve()` freezes the
-    # start-up heap): above all this harness's record of every call and message of earlier
-    # phases, which a bot's process does not hold and whose full collections (up to ~0.2 s
-    # by the end of a --capacity run) would land in the window's tail. Both bots alike.
+    # The harness's record of every call and message of earlier phases leaves its collector's
+    # sight: its full collections (up to ~0.2 s by the end of a --capacity run) would delay
+    # the harness's own reading of the answers and land in the window's tail.
     gc.freeze()
-    cpu = time.process_time()
+    cpu = await bot.cpu()
     _done, late = await asyncio.wait(tasks, timeout=seconds + GRACE)
-    cpu = time.process_time() - cpu
+    cpu = await bot.cpu() - cpu
     for task in late:  # still stuck in an update long after the window: cut off, counted
         task.cancel()
     await asyncio.gather(*late, return_exceptions=True)
@@ -152,7 +159,7 @@ async def fixed_rate(
     return telegram.reset(), cpu
 
 
-async def received(telegram: FeedTelegram, users: list[int], timeout: float = 60) -> str:
+async def received(telegram: LoadTelegram, users: list[int], timeout: float = 60) -> str:
     """Wait until every user has got a photo; says how many did and how long it took.
 
     The time includes the sandbox's own generation time (KIE's account limit on creates is
@@ -188,48 +195,52 @@ def ids(base: int, count: int) -> list[int]:
 
 
 async def run_modes(
-    telegram: FeedTelegram, flow: Flow, name: str, storage: str, plan: Plan, app: App | None
+    telegram: LoadTelegram, bot: BotProcess, flow: Flow, storage: str, plan: Plan
 ) -> list[Row]:
     """The three modes for one bot."""
+    name = bot.name
     seq_users, con_users, rate_users = (
         ids(10_000, plan.seq),
         ids(20_000, plan.users),
         ids(30_000, int(plan.rate)),
     )
     warm_users = ids(40_000, WARM_UP)
-    if app is not None:
-        await fund(app, warm_users + seq_users + con_users + rate_users)
-    await sequential(telegram, flow, warm_users, app)  # first renders, compiled statements
-    seq = await sequential(telegram, flow, seq_users, app)
+    if bot.real:
+        await bot.fund(warm_users + seq_users + con_users + rate_users)
+    await sequential(telegram, flow, warm_users, bot)  # first renders, compiled statements
+    seq = await sequential(telegram, flow, seq_users, bot)
     rows = [Row(name, storage, f"sequential x{plan.seq}", seq, sum(seq.wall))]
-    cpu = time.process_time()
+    cpu = await bot.cpu()
     con, wall = await concurrent(telegram, flow, con_users)
-    cpu = time.process_time() - cpu
+    cpu = await bot.cpu() - cpu
     note = ""
-    if app is not None:
+    if bot.real:
         note = await received(telegram, con_users)
     rows.append(Row(name, storage, f"{plan.users} users at once", con, wall, cpu, note))
-    paced, cpu = await fixed_rate(telegram, flow, rate_users, plan.rate, plan.seconds)
+    if bot.real:
+        await settled(bot, timeout=120)
+    paced, cpu = await fixed_rate(telegram, bot, flow, rate_users, plan.rate, plan.seconds)
     mode = f"{plan.rate:.0f}/s for {plan.seconds:.0f} s"
     rows.append(Row(name, storage, mode, paced, plan.seconds, cpu))
     if plan.capacity:
-        rows.append(await capacity(telegram, flow, name, storage, plan.seconds, app))
+        rows.append(await capacity(telegram, bot, flow, storage, plan.seconds))
     return rows
 
 
 async def capacity(
-    telegram: FeedTelegram, flow: Flow, name: str, storage: str, seconds: float, app: App | None
+    telegram: LoadTelegram, bot: BotProcess, flow: Flow, storage: str, seconds: float
 ) -> Row:
     """The highest of CAPACITY_RATES this process takes with p99 under the goal's 50 ms (each
     rate with fresh users, after the previous rate's jobs are settled)."""
+    name = bot.name
     best = Row(name, storage, "capacity", Samples(), seconds, note="no rate met p99 < 50 ms")
     for rate in CAPACITY_RATES:
         users = ids(100_000 * int(rate), int(rate))
-        if app is not None:
-            await settled(app, timeout=120)
-            await fund(app, users)
+        if bot.real:
+            await settled(bot, timeout=120)
+            await bot.fund(users)
         broken = sum(FAILURES.values())
-        samples, cpu = await fixed_rate(telegram, flow, users, rate, seconds)
+        samples, cpu = await fixed_rate(telegram, bot, flow, users, rate, seconds)
         if samples.percentile(99) >= 0.050 or sum(FAILURES.values()) > broken:
             break
         mode = f"capacity {rate:.0f}/s"
@@ -239,11 +250,11 @@ async def capacity(
 
 async def measure_echo(plan: Plan) -> list[Row]:
     """The baseline bot."""
-    telegram = FeedTelegram()
+    telegram = LoadTelegram()
     await telegram.start()
     try:
-        async with echo_bot(telegram):
-            return await run_modes(telegram, echo_flow, "echo", "-", plan, None)
+        async with echo_bot(telegram) as bot:
+            return await run_modes(telegram, bot, echo_flow, "-", plan)
     finally:
         FAILURES.update(telegram.update_errors)
         await telegram.stop()
@@ -251,32 +262,20 @@ async def measure_echo(plan: Plan) -> list[Row]:
 
 async def measure_kiegram(plan: Plan, storage: str) -> list[Row]:
     """The real bot on SQLite or a temporary PostgreSQL database."""
-    telegram = FeedTelegram()
+    telegram = LoadTelegram()
     await telegram.start()
     try:
         async with contextlib.AsyncExitStack() as stack:
             url = "" if storage == "sqlite" else await stack.enter_async_context(pg_database())
-            app = await stack.enter_async_context(kiegram_bot(telegram, url))
-            rows = await run_modes(telegram, real_flow, "kiegram", storage, plan, app)
-            failed = failed_updates(app)
+            bot = await stack.enter_async_context(kiegram_bot(telegram, url))
+            rows = await run_modes(telegram, bot, real_flow, storage, plan)
+            failed = await bot.failed()
             if failed:  # a failed handler apologises and counts as handled: count it here
                 FAILURES[f"{storage}: handlers that raised (the user got an apology)"] += failed
             return rows
     finally:
         FAILURES.update({f"{storage}: {k}": v for k, v in telegram.update_errors.items()})
         await telegram.stop()
-
-
-def failed_updates(app: App) -> int:
-    """Updates whose handler raised, from the bot's own metrics."""
-    return int(
-        sum(
-            sample.value
-            for metric in app.metrics.updates.collect()
-            for sample in metric.samples
-            if sample.name.endswith("_total") and sample.labels.get("outcome") == "error"
-        )
-    )
 
 
 def goals(rows: list[Row], rate: float) -> list[str]:
@@ -316,7 +315,7 @@ async def main_async(plan: Plan, pg: bool) -> None:
     print("\n".join(goals(rows, plan.rate)))
     for failure, count in sorted(FAILURES.items(), key=lambda kv: -kv[1]):
         print(f"  failed updates: {count} x {failure}")
-    print("  CPU: mean per-update delta when sequential; else the phase's process CPU / updates")
+    print("  CPU: the bot process's; mean per update when sequential, else the phase's / updates")
 
 
 def main() -> None:

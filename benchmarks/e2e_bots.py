@@ -1,32 +1,34 @@
-"""The two bots of `bench_e2e.py` and what they run against.
+"""The two bots of `bench_e2e.py`, each in a process of its own, and what they run against.
 
-`kiegram_bot` is the real bot from its composition root (SQLite in a temp dir, or a given
-PostgreSQL URL) with its web app taking KIE callbacks; KIE is the sandbox in a process of
-its own. `echo_bot` is a bare aiogram dispatcher answering every message and button press.
-Both are attached to a `FeedTelegram`.
+`kiegram_bot` is the real bot as `kiegram run` starts it in webhook mode (SQLite in a temp
+dir, or a given PostgreSQL URL), its web app also taking KIE's callbacks; KIE is the sandbox
+in a process of its own. `echo_bot` is a bare aiogram dispatcher answering every message and
+button press behind aiogram's webhook handler. Both run `e2e_serve.py` with their settings in
+the environment, call the harness's `LoadTelegram` for every Bot API method and get their
+updates from it by webhook; `BotProcess` is the harness's handle on one of them.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 import sys
 import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from aiogram import Bot, Dispatcher
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
-from aiogram.types import CallbackQuery, Message
-from aiohttp import web
+import aiohttp
 
-from kiegram.app import App, build_app, freeze_startup_heap
 from kiegram.sandbox import SANDBOX_KEY
-from kiegram.settings import Settings
 from kiegram.testing.databases import create_pg_database, drop_pg_database
-from kiegram.testing.load import FeedTelegram
+from kiegram.testing.load import LoadTelegram
+
+SERVE = str(Path(__file__).with_name("e2e_serve.py"))
+SECRET = "bench-webhook-secret"
 
 
 def free_port() -> int:
@@ -77,67 +79,107 @@ async def kie_elsewhere() -> AsyncIterator[str]:
         await proc.wait()
 
 
+@dataclass
+class BotProcess:
+    """A bot running `e2e_serve.py`: its CPU and, for kiegram, what the harness asks it."""
+
+    name: str
+    base: str  # http://127.0.0.1:port
+    http: aiohttp.ClientSession
+
+    @property
+    def real(self) -> bool:
+        """Whether this is kiegram (which takes money and generates), not the echo bot."""
+        return self.name == "kiegram"
+
+    async def cpu(self) -> float:
+        """The bot process's CPU seconds so far."""
+        return float((await self._get("cpu"))["cpu"])
+
+    async def fund(self, users: list[int]) -> None:
+        """Accounts with plenty of units, so paid models confirm."""
+        async with self.http.post(f"{self.base}/bench/fund", json={"users": users}) as reply:
+            reply.raise_for_status()
+
+    async def unfinished(self) -> int:
+        """Jobs not final yet."""
+        return int((await self._get("unfinished"))["count"])
+
+    async def failed(self) -> int:
+        """Updates whose handler raised (the user got an apology)."""
+        return int((await self._get("failed"))["count"])
+
+    async def _get(self, what: str) -> Any:
+        async with self.http.get(f"{self.base}/bench/{what}") as reply:
+            reply.raise_for_status()
+            return await reply.json()
+
+
 @asynccontextmanager
-async def kiegram_bot(telegram: FeedTelegram, database_url: str) -> AsyncIterator[App]:
-    """The real bot from its composition root, with its web app taking KIE callbacks."""
+async def bot_process(
+    name: str, telegram: LoadTelegram, port: int, env: dict[str, str]
+) -> AsyncIterator[BotProcess]:
+    """Start `e2e_serve.py NAME` on `port` with these settings; ready once it set its
+    webhook."""
+    base = f"http://127.0.0.1:{port}"
+    settings = {
+        "BOT_TOKEN": telegram.token,
+        "TELEGRAM_API_BASE": telegram.base_url,
+        "HTTP_HOST": "127.0.0.1",
+        "HTTP_PORT": str(port),
+        "WEBHOOK_URL": base,
+        "WEBHOOK_SECRET": SECRET,
+        "LOG_LEVEL": "ERROR",
+        **env,
+    }
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, SERVE, name, env={**os.environ, **settings}
+    )
+    try:
+        waiter = asyncio.create_task(telegram.wait_webhook(120))
+        exited = asyncio.create_task(proc.wait())
+        await asyncio.wait({waiter, exited}, return_when=asyncio.FIRST_COMPLETED)
+        exited.cancel()
+        if not waiter.done():
+            waiter.cancel()
+            raise RuntimeError(f"the {name} bot exited before setting its webhook")
+        waiter.result()
+        async with aiohttp.ClientSession() as http:
+            yield BotProcess(name, base, http)
+    finally:
+        if proc.returncode is None:
+            proc.terminate()
+            await proc.wait()
+
+
+@asynccontextmanager
+async def kiegram_bot(telegram: LoadTelegram, database_url: str) -> AsyncIterator[BotProcess]:
+    """The real bot in a process of its own, with its web app taking KIE callbacks."""
     port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
         async with kie_elsewhere() as kie:
-            settings = Settings(
-                bot_token=telegram.token,
-                telegram_api_base=telegram.base_url,
-                data_dir=Path(tmp),
-                database_url=database_url,
-                redis_url="",
-                kie_api_key=SANDBOX_KEY,
-                kie_base_url=kie,
+            env = {
+                "PUBLIC_URL": f"http://127.0.0.1:{port}",
+                "DATA_DIR": tmp,
+                "DATABASE_URL": database_url,
+                "REDIS_URL": "",
+                "KIE_API_KEY": SANDBOX_KEY,
+                "KIE_BASE_URL": kie,
+                "KIE_UPLOAD_BASE_URL": kie,
                 # The sandbox has no account limit; 200 updates/s of these flows start ~25
                 # tasks/s, which KIE's default 20 per 10 s would queue for minutes.
-                kie_creates_per_10s=100_000,
-                kie_upload_base_url=kie,
-                http_port=port,
-                public_url=f"http://127.0.0.1:{port}",
-                admin_ids=(),
-            )
-            app = await build_app(settings)
-            runner = web.AppRunner(app.web_app, access_log=None)
-            await runner.setup()
-            await web.TCPSite(runner, "127.0.0.1", port).start()
-            poller = asyncio.create_task(app.poller.run(app.stop))
-            freeze_startup_heap()  # as `serve` does
-            telegram.attach(app.dp, app.bot)
-            try:
-                yield app
-            finally:
-                app.stop.set()
-                await poller
-                await runner.cleanup()
-                await app.aclose()
+                "KIE_CREATES_PER_10S": "100000",
+                "ADMIN_IDS": "",
+            }
+            async with bot_process("kiegram", telegram, port, env) as bot:
+                yield bot
 
 
 @asynccontextmanager
-async def echo_bot(telegram: FeedTelegram) -> AsyncIterator[Dispatcher]:
-    """A bare aiogram dispatcher answering every message and button press."""
-    bot = Bot(
-        telegram.token, session=AiohttpSession(api=TelegramAPIServer.from_base(telegram.base_url))
-    )
-    dp = Dispatcher()
-
-    @dp.message()
-    async def echo(message: Message) -> None:
-        await message.answer(message.text or "…")
-
-    @dp.callback_query()
-    async def press(query: CallbackQuery, bot: Bot) -> None:
-        await query.answer()
-        await bot.send_message(query.from_user.id, query.data or "…")
-
-    freeze_startup_heap()  # as the real bot does: both pay the same garbage collections
-    telegram.attach(dp, bot)
-    try:
-        yield dp
-    finally:
-        await bot.session.close()
+async def echo_bot(telegram: LoadTelegram) -> AsyncIterator[BotProcess]:
+    """A bare aiogram dispatcher in a process of its own."""
+    async with bot_process("echo", telegram, free_port(), {}) as bot:
+        yield bot
 
 
 @asynccontextmanager

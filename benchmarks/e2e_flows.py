@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Awaitable, Callable
 
-from kiegram.app import App
 from kiegram.testing import FakeUser
 
 MODELS = ("Z-Image ·", "Nano Banana ·", "Flux 2 Pro ·", "Seedream 4.0 ·")
@@ -65,10 +64,3 @@ async def guarded(
 
 async def nothing() -> None:
     """No pacing."""
-
-
-async def fund(app: App, users: list[int]) -> None:
-    """Accounts with plenty of units, so paid models confirm."""
-    for uid in users:
-        await app.desk.users.touch(uid, None, "ru")
-        await app.desk.ledger.grant(uid, 100_000, f"bench:{uid}", 0, "benchmark")

@@ -1,11 +1,16 @@
-"""A load driver: FakeTelegram whose users' updates go straight into a dispatcher, timed.
+"""A load driver: FakeTelegram posting its users' updates to a bot's webhook, timed.
 
-`FeedTelegram` keeps FakeTelegram's Bot API side (the bot's calls still travel over loopback
-HTTP) but replaces getUpdates: `push` parses the update's JSON body with the bot session's
-`json_loads`, validates it and awaits `Dispatcher.feed_update` (what aiogram's webhook handler
-does), recording wall latency and process CPU per update, parsing included. `Pacer` spaces
-sends at a fixed rate; the latency of a paced update counts from its scheduled time, so a bot
-that falls behind shows its queueing delay.
+`LoadTelegram` is the Bot API stand-in (the bot's calls travel over loopback HTTP) in the
+load harness's own process, apart from the bot's: Telegram's work is not the bot's, and the
+harness's users and pacing take none of the bot's CPU. `push` POSTs each update to the
+webhook URL the bot registered with `setWebhook`, as Telegram does (keep-alive connections,
+at most `MAX_CONNECTIONS` at once, the secret token header), and waits for the answer: a bot
+that answers its webhook once the update is handled (aiogram's `handle_in_background=False`,
+as kiegram does) has then made every call of that update. It records the wall latency and
+the bot's CPU for the update, which the bot reports in the `CPU_HEADER` of its answer
+(`cpu_header_middleware`, for the benchmark's bot processes). `Pacer` spaces sends at a fixed
+rate; the latency of a paced update counts from its scheduled time, so a bot that falls
+behind shows its queueing delay.
 """
 
 from __future__ import annotations
@@ -17,23 +22,27 @@ import logging
 import statistics
 import time
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiogram import Bot, Dispatcher
-from aiogram.types import Update
+import aiohttp
+from aiohttp import web
 
 from kiegram.jsontext import dumps_bytes
 from kiegram.testing.telegram_fake import SEND_METHODS, TOKEN, Call, FakeTelegram
 from kiegram.testing.telegram_users import FakeUser
+from kiegram.testing.telegram_webhook import SECRET_HEADER
 
 log = logging.getLogger(__name__)
 _scheduled: contextvars.ContextVar[float | None] = contextvars.ContextVar("scheduled", default=None)
+CPU_HEADER = "X-Bench-Cpu"  # the bot's process CPU seconds spent on one webhook request
+MAX_CONNECTIONS = 40  # Telegram's default max_connections for a webhook
 
 
 @dataclass
 class Samples:
-    """Per-update measurements: wall seconds, CPU seconds, failures."""
+    """Per-update measurements: wall seconds, the bot's CPU seconds, failures."""
 
     wall: list[float] = field(default_factory=list)
     cpu: list[float] = field(default_factory=list)
@@ -54,22 +63,30 @@ class Samples:
         return statistics.median(self.cpu) if self.cpu else 0.0
 
 
-class FeedTelegram(FakeTelegram):
-    """FakeTelegram that feeds every user update to an attached dispatcher and times it."""
+class LoadTelegram(FakeTelegram):
+    """FakeTelegram that posts every user update to the bot's webhook and times it."""
 
-    def __init__(self, token: str = TOKEN) -> None:
+    def __init__(self, token: str = TOKEN, secret: str = "") -> None:
         super().__init__(token)
+        self.secret = secret
+        self.webhook = ""  # the URL the bot set with setWebhook
         self.samples = Samples()
         self.by_chat: dict[int, dict[int, dict[str, Any]]] = {}
         self.sent_to: Counter[tuple[str, int]] = Counter()
         self.update_errors: Counter[str] = Counter()
-        self._dp: Dispatcher | None = None
-        self._bot: Bot | None = None
         self._ids = itertools.count(1)
+        self._http: aiohttp.ClientSession | None = None
 
-    def attach(self, dp: Dispatcher, bot: Bot) -> None:
-        """Deliver updates to `dp` with `bot` from now on."""
-        self._dp, self._bot = dp, bot
+    async def stop(self) -> None:
+        """Close the webhook connections and stop serving."""
+        if self._http is not None:
+            await self._http.close()
+        await super().stop()
+
+    async def wait_webhook(self, timeout: float = 60.0) -> str:
+        """Wait until the bot has set its webhook; returns the URL."""
+        await self.wait_for(lambda: bool(self.webhook), timeout)
+        return self.webhook
 
     def reset(self) -> Samples:
         """Start a new measurement; returns the finished one."""
@@ -77,26 +94,40 @@ class FeedTelegram(FakeTelegram):
         return done
 
     async def push(self, kind: str, payload: dict[str, Any]) -> int:
-        """Handle the update now, in the caller's task; returns its update_id."""
-        assert self._dp is not None and self._bot is not None, "attach() a dispatcher first"
+        """POST the update to the webhook and wait for the answer; returns its update_id."""
         update_id = next(self._ids)
         body = dumps_bytes({"update_id": update_id, kind: payload})
-        start, cpu = _scheduled.get() or time.perf_counter(), time.process_time()
-        update = Update.model_validate(
-            self._bot.session.json_loads(body), context={"bot": self._bot}
-        )
+        start = _scheduled.get() or time.perf_counter()
         try:
-            await self._dp.feed_update(self._bot, update)
-        except Exception as exc:  # a crash is a measured outcome here, not the driver's end
-            self.samples.errors += 1
-            self.update_errors[f"{type(exc).__name__}: {str(exc).splitlines()[0][:120]}"] += 1
-            log.debug("update %s failed", update_id, exc_info=True)
-        self.samples.cpu.append(time.process_time() - cpu)
+            status, cpu = await self._post(body)
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            status, cpu = None, None
+            self.update_errors[f"{type(exc).__name__}: no answer from the webhook"] += 1
         self.samples.wall.append(time.perf_counter() - start)
+        if cpu is not None:
+            self.samples.cpu.append(cpu)
+        if status != 200:
+            self.samples.errors += 1
+            if status is not None:
+                self.update_errors[f"webhook answered {status}"] += 1
         return update_id
 
+    async def _post(self, body: bytes) -> tuple[int, float | None]:
+        if not self.webhook:
+            raise RuntimeError("the bot has not set a webhook yet")
+        if self._http is None:
+            connector = aiohttp.TCPConnector(limit=MAX_CONNECTIONS)
+            self._http = aiohttp.ClientSession(connector=connector)
+        headers = {"Content-Type": "application/json"}
+        if self.secret:
+            headers[SECRET_HEADER] = self.secret
+        async with self._http.post(self.webhook, data=body, headers=headers) as reply:
+            await reply.read()
+            cpu = reply.headers.get(CPU_HEADER)
+            return reply.status, None if cpu is None else float(cpu)
+
     async def wait_consumed(self, update_id: int, timeout: float = 10.0) -> None:
-        """Nothing to wait for: `push` returns once the update is handled."""
+        """Nothing to wait for: `push` returns once the bot answered the update."""
 
     def user(self, user_id: int, language_code: str = "ru", **extra: Any) -> FakeUser:
         """A user whose view of the chat is indexed (cheap with thousands of messages)."""
@@ -108,6 +139,9 @@ class FeedTelegram(FakeTelegram):
         return message
 
     def _answer(self, call: Call) -> Any:
+        if call.method == "setwebhook":
+            self.webhook = str(call.params.get("url", ""))
+            self.secret = str(call.params.get("secret_token") or self.secret)
         if call.method in SEND_METHODS or call.method == "sendmediagroup":
             chat = call.params.get("chat_id")
             if chat is not None:
@@ -116,14 +150,27 @@ class FeedTelegram(FakeTelegram):
 
 
 class LoadUser(FakeUser):
-    """FakeUser reading its chat from FeedTelegram's per-chat index."""
+    """FakeUser reading its chat from LoadTelegram's per-chat index."""
 
     def chat(self) -> list[dict[str, Any]]:
         """Every bot message in this chat, oldest first, as last edited."""
         server = self.server
-        assert isinstance(server, FeedTelegram)
+        assert isinstance(server, LoadTelegram)
         chat = server.by_chat.get(self.id, {})
         return [chat[key] for key in sorted(chat)]
+
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@web.middleware
+async def cpu_header_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """For a bot process under load: each answer carries the process CPU it took (reading the
+    body, parsing and handling the update), in `CPU_HEADER`."""
+    cpu = time.process_time()
+    response = await handler(request)
+    response.headers[CPU_HEADER] = f"{time.process_time() - cpu:.9f}"
+    return response
 
 
 class Pacer:
