@@ -7,12 +7,14 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
+from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kiegram.scale import Locks, UpdateGate, build_scale, connect
 from kiegram.scale.redis_store import RedisLocks, RedisUpdateGate
+from kiegram.storage import scale_store
 from kiegram.storage.db import create_engine, session_factory
-from kiegram.storage.scale_store import SqlLocks, SqlUpdateGate
+from kiegram.storage.scale_store import HandledUpdateRow, SqlLocks, SqlUpdateGate
 from kiegram.testing.databases import redis_url
 
 
@@ -96,9 +98,8 @@ async def test_racing_acquires_have_one_winner(backends: tuple[UpdateGate, Locks
 
 async def test_expired_claims_and_locks_pass_on(engine: AsyncEngine) -> None:
     clock = Clock()
-    sessions = session_factory(engine)
-    gate = SqlUpdateGate(sessions, 60, 3600, clock)
-    locks = SqlLocks(sessions, clock)
+    gate = SqlUpdateGate(engine, 60, 3600, clock)
+    locks = SqlLocks(session_factory(engine), clock)
     key, name = _key(), f"sweep-{uuid.uuid4().hex[:8]}"
     assert await gate.claim(key) and await locks.acquire(name, "dead", 30)
     clock.now += 61  # the claimer died: its claim ran out, Telegram's retry gets through
@@ -129,3 +130,64 @@ async def _eventually(check: Callable[[], Awaitable[bool]]) -> None:
             return
         await asyncio.sleep(0.02)
     raise AssertionError("never became true")
+
+
+async def test_each_gate_call_is_one_lone_statement(engine: AsyncEngine) -> None:
+    """Every webhook update is claimed and marked done: a claim of a new key is one
+    INSERT ... ON CONFLICT DO NOTHING (no IntegrityError round trip), each statement commits
+    on its own (no transaction of SQLAlchemy's around it)."""
+    gate = SqlUpdateGate(engine, 60, 3600)
+    seen: list[str] = []
+    events: list[str] = []
+
+    def watch(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
+        seen.append(" ".join(statement.split()))
+
+    def begun(_conn: object) -> None:
+        events.append("begin")
+
+    def failed(_context: object) -> None:
+        events.append("error")
+
+    sync = engine.sync_engine
+    listeners = [("before_cursor_execute", watch), ("begin", begun), ("handle_error", failed)]
+    for name, listener in listeners:
+        event.listen(sync, name, listener)
+    try:
+        key = _key()
+        assert await gate.claim(key)
+        new_claim, seen[:] = list(seen), []
+        assert not await gate.claim(key)
+        taken_claim, seen[:] = list(seen), []
+        await gate.done(key)
+        done, seen[:] = list(seen), []
+        await gate.release(key)
+        release = list(seen)
+    finally:
+        for name, listener in listeners:
+            event.remove(sync, name, listener)
+    assert len(new_claim) == 1 and new_claim[0].startswith("INSERT INTO handled_updates")
+    assert new_claim[0].endswith("ON CONFLICT DO NOTHING")
+    assert len(taken_claim) == 2 and taken_claim[1].startswith("UPDATE handled_updates")
+    assert len(done) == 1 and done[0].startswith("UPDATE handled_updates")
+    assert len(release) == 1 and release[0].startswith("DELETE FROM handled_updates")
+    assert events == []
+
+
+async def test_expired_claims_are_purged_now_and_then(
+    engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(scale_store, "PURGE_EVERY", 3)
+    clock = Clock()
+    gate = SqlUpdateGate(engine, 60, 3600, clock)
+    handled, claimed = _key(), _key()
+    assert await gate.claim(handled) and await gate.claim(claimed)
+    await gate.done(handled)
+    clock.now += 3601  # both ran out
+    kept = _key()
+    assert await gate.claim(kept)  # the third claim sweeps first
+    table = HandledUpdateRow.__table__
+    keys = [handled, claimed, kept]
+    async with engine.connect() as conn:
+        left = await conn.scalars(select(table.c.key).where(table.c.key.in_(keys)))
+        assert list(left) == [kept]

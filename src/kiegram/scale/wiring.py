@@ -67,5 +67,5 @@ def build_scale(
         redis = connect(redis_url)
         gate = RedisUpdateGate(redis, prefix, claim_seconds, done_seconds)
         return Scale(gate, RedisLocks(redis, prefix), redis, prefix)
-    sessions = session_factory(engine)
-    return Scale(SqlUpdateGate(sessions, claim_seconds, done_seconds), SqlLocks(sessions))
+    sql_gate = SqlUpdateGate(engine, claim_seconds, done_seconds)  # on the driver (`direct`)
+    return Scale(sql_gate, SqlLocks(session_factory(engine)))

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import cast
 
-from sqlalchemy import Boolean, Float, String, delete, insert, update
+from sqlalchemy import Boolean, Float, String, Table, bindparam, delete, insert, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kiegram.storage.db import Base
+from kiegram.storage.db import Base, insert_if_new
+from kiegram.storage.direct import Direct
 
 Clock = Callable[[], float]
 PURGE_EVERY = 500  # claims between sweeps of expired rows
@@ -39,12 +41,29 @@ class SingletonLockRow(Base):
     expires_at: Mapped[float] = mapped_column(Float)
 
 
+_UPDATES = cast(Table, HandledUpdateRow.__table__)
+# Every webhook update is claimed and marked done: statements built once with bind
+# parameters and run on the driver (`direct`), each on its own (it commits by itself). The
+# claim of a new key is the INSERT ... ON CONFLICT DO NOTHING of `insert_if_new`.
+_TAKE_OVER = (  # a compare-and-set: only a claim that ran out passes on
+    update(_UPDATES)
+    .where(_UPDATES.c.key == bindparam("b_key"), _UPDATES.c.expires_at < bindparam("b_now"))
+    .values(done=False, expires_at=bindparam("b_expires_at"))
+)
+_DONE = (
+    update(_UPDATES)
+    .where(_UPDATES.c.key == bindparam("b_key"))
+    .values(done=True, expires_at=bindparam("b_expires_at"))
+)
+_RELEASE = delete(_UPDATES).where(_UPDATES.c.key == bindparam("b_key"), _UPDATES.c.done.is_(False))
+_PURGE = delete(_UPDATES).where(_UPDATES.c.expires_at < bindparam("b_now"))
+
+
 async def _insert(sessions: async_sessionmaker[AsyncSession], row: dict[str, object]) -> bool:
-    """Insert a row in its own transaction; False when the key exists."""
-    table = HandledUpdateRow if "key" in row else SingletonLockRow
+    """Insert a lock in its own transaction; False when the name is taken."""
     try:
         async with sessions() as session, session.begin():
-            await session.execute(insert(table).values(**row))
+            await session.execute(insert(SingletonLockRow).values(**row))
     except IntegrityError:
         return False
     return True
@@ -55,56 +74,42 @@ class SqlUpdateGate:
 
     def __init__(
         self,
-        sessions: async_sessionmaker[AsyncSession],
+        engine: AsyncEngine,
         claim_seconds: float,
         done_seconds: float,
         clock: Clock = time.time,
     ) -> None:
-        self._sessions = sessions
+        self._direct = Direct(engine)
+        self._insert = insert_if_new(_UPDATES, engine.dialect.name)
         self._claim = claim_seconds
         self._done = done_seconds
         self._clock = clock
         self._claims = 0
 
     async def claim(self, key: str) -> bool:
-        """Insert the claim, or take over one that expired (a compare-and-set)."""
+        """Insert the claim (one statement for a new key), or take over one that expired."""
         now = self._clock()
-        await self._maybe_purge(now)
-        row = {"key": key, "done": False, "expires_at": now + self._claim}
-        if await _insert(self._sessions, row):
-            return True
-        stale = HandledUpdateRow.key == key, HandledUpdateRow.expires_at < now
-        async with self._sessions() as session, session.begin():
-            result = await session.execute(
-                update(HandledUpdateRow)
-                .where(*stale)
-                .values(done=False, expires_at=now + self._claim)
-            )
-            return bool(result.rowcount)  # type: ignore[attr-defined]
+        expires_at = now + self._claim
+        async with self._direct.connect() as conn:
+            self._claims += 1
+            if not self._claims % PURGE_EVERY:
+                await conn.execute(_PURGE, {"b_now": now})
+            row = {"key": key, "done": False, "expires_at": expires_at}
+            if (await conn.execute(self._insert, row)).rowcount == 1:
+                return True
+            stale = {"b_key": key, "b_now": now, "b_expires_at": expires_at}
+            return (await conn.execute(_TAKE_OVER, stale)).rowcount == 1
 
     async def done(self, key: str) -> None:
         """Remember `key` as handled for the done period."""
-        values = {"done": True, "expires_at": self._clock() + self._done}
-        async with self._sessions() as session, session.begin():
-            await session.execute(
-                update(HandledUpdateRow).where(HandledUpdateRow.key == key).values(**values)
-            )
+        values = {"b_key": key, "b_expires_at": self._clock() + self._done}
+        async with self._direct.connect() as conn:
+            await conn.execute(_DONE, values)
 
     async def release(self, key: str) -> None:
         """Forget an unfinished claim."""
-        async with self._sessions() as session, session.begin():
-            await session.execute(
-                delete(HandledUpdateRow).where(
-                    HandledUpdateRow.key == key, HandledUpdateRow.done.is_(False)
-                )
-            )
-
-    async def _maybe_purge(self, now: float) -> None:
-        self._claims += 1
-        if self._claims % PURGE_EVERY:
-            return
-        async with self._sessions() as session, session.begin():
-            await session.execute(delete(HandledUpdateRow).where(HandledUpdateRow.expires_at < now))
+        async with self._direct.connect() as conn:
+            await conn.execute(_RELEASE, {"b_key": key})
 
 
 class SqlLocks:
