@@ -21,6 +21,7 @@ from kiegram.bot.admin.states import Adm, AdminInput
 from kiegram.bot.broadcast import Broadcaster
 from kiegram.bot.callbacks import Go
 from kiegram.bot.deps import Text
+from kiegram.bot.filters import When
 from kiegram.bot.screens import edit_or_send
 from kiegram.catalog import Catalog
 from kiegram.i18n import Translator
@@ -272,14 +273,14 @@ def _panel() -> Router:
     router.message.register(admin_command, Command("admin"))
     router.message.register(refund_command, Command("refund"))
     router.message.register(cancel, Command("cancel"), StateFilter(AdminInput))
-    router.message.register(leave_input, StateFilter(AdminInput), F.text.startswith("/"))
+    router.message.register(leave_input, StateFilter(AdminInput), When(F.text.startswith("/")))
     router.callback_query.register(leave_input, StateFilter(AdminInput), ~Adm.filter())
-    text = (F.text, ~F.text.startswith("/"))
-    router.message.register(got_user, AdminInput.user, *text)
-    router.message.register(got_amount, AdminInput.amount, *text)
-    router.message.register(got_switch, AdminInput.switch, *text)
-    router.message.register(got_broadcast, AdminInput.broadcast, *text)
-    router.message.register(got_refund, AdminInput.refund, *text)
+    text = (When(F.text), When(~F.text.startswith("/")))
+    router.message.register(got_user, StateFilter(AdminInput.user), *text)
+    router.message.register(got_amount, StateFilter(AdminInput.amount), *text)
+    router.message.register(got_switch, StateFilter(AdminInput.switch), *text)
+    router.message.register(got_broadcast, StateFilter(AdminInput.broadcast), *text)
+    router.message.register(got_refund, StateFilter(AdminInput.refund), *text)
     router.callback_query.register(home, Adm.filter(F.a == "home"))
     router.callback_query.register(ask, Adm.filter(F.a.in_({"user", "refund", "bc"})))
     router.callback_query.register(ask_amount, Adm.filter(F.a.in_({"grant", "deduct"})))

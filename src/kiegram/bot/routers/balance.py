@@ -32,6 +32,7 @@ from kiegram.billing.ports import UserStore
 from kiegram.bot import keyboards
 from kiegram.bot.callbacks import Nav
 from kiegram.bot.deps import BotConfig, Text
+from kiegram.bot.filters import When
 from kiegram.bot.screens import edit_or_send
 from kiegram.ops.alerts import Alerter
 
@@ -250,7 +251,7 @@ def build_router() -> Router:
     router = Router(name="balance")
     router.message.register(balance_command, Command("balance"))
     router.message.register(paysupport, Command("paysupport"))
-    router.message.register(paid, F.successful_payment)
+    router.message.register(paid, When(F.successful_payment))
     router.callback_query.register(nav_balance, Nav.filter(F.to == "bal"))
     router.callback_query.register(buy, Buy.filter())
     router.pre_checkout_query.register(pre_checkout)

@@ -7,6 +7,7 @@ from aiogram.types import CallbackQuery, Message
 
 from kiegram.bot import keyboards
 from kiegram.bot.deps import Text
+from kiegram.bot.filters import When
 from kiegram.bot.menus import Menus
 from kiegram.bot.screens import edit_or_send
 
@@ -29,7 +30,7 @@ async def stale(query: CallbackQuery, menus: Menus, _: Text, lang: str) -> None:
 def build_router() -> Router:
     """A fresh router with this feature's handlers (one per dispatcher)."""
     router = Router(name="fallback")
-    router.message.register(unknown_command, F.text.startswith("/"))
+    router.message.register(unknown_command, When(F.text.startswith("/")))
     router.message.register(unexpected)
     router.callback_query.register(stale)
     return router

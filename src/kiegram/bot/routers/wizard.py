@@ -15,6 +15,7 @@ from kiegram.bot.callbacks import Go, Wz
 from kiegram.bot.conversation import Conversation, terminal
 from kiegram.bot.deps import Text
 from kiegram.bot.desk import Desk
+from kiegram.bot.filters import When
 from kiegram.bot.media import media_refs
 from kiegram.bot.menus import Menus
 from kiegram.bot.prices import PriceBook
@@ -217,7 +218,7 @@ def build_router() -> Router:
     router.message.register(model_command, Command("model"))
     router.callback_query.register(go, Go.filter())
     router.callback_query.register(press, Wz.filter())
-    router.message.register(typed, ~F.text.startswith("/"), ~F.successful_payment)
+    router.message.register(typed, When(~F.text.startswith("/")), When(~F.successful_payment))
     return router
 
 
