@@ -90,3 +90,17 @@ async def test_a_failing_handler_answers_200_and_apologises_once(
 async def _rename(app: App, old: str, new: str) -> None:
     async with app.engine.begin() as conn:
         await conn.execute(text(f"ALTER TABLE {old} RENAME TO {new}"))
+
+
+async def test_a_press_by_webhook_is_answered_in_the_reply_once(
+    pair: tuple[WebhookTelegram, Instance, Instance],
+) -> None:
+    telegram, _first, _second = pair
+    user = telegram.user(8)
+    await user.send("/start")
+    calls = await user.click("Создать картинку")
+    answers = [c for c in calls if c.method == "answercallbackquery"]
+    # One answer, carried in the webhook's reply (no request of its own), after the edit.
+    assert [a.reply for a in answers] == [True]
+    assert [c.method for c in calls][-1] == "answercallbackquery"
+    assert any(c.method == "editmessagetext" and not c.reply for c in calls)

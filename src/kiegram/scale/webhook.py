@@ -9,6 +9,9 @@ from aiohttp import web
 from kiegram.scale.dedup import UpdateDedup
 
 WEBHOOK_PATH = "/telegram/webhook"
+# In the data of every update that came by webhook: a method a middleware returns may ride
+# in the webhook's reply instead of a Bot API call (`bot.middlewares.AnswerFirst`).
+REPLY_ALLOWED = "webhook_reply_allowed"
 
 
 def mount_webhook(
@@ -25,5 +28,7 @@ def mount_webhook(
     for middleware in dp.update.outer_middleware:
         if isinstance(middleware, UpdateDedup):
             middleware.active = True  # webhooks get updates twice: the gate is needed now
-    handler = SimpleRequestHandler(dp, bot, secret_token=secret or None, handle_in_background=False)
+    handler = SimpleRequestHandler(
+        dp, bot, secret_token=secret or None, handle_in_background=False, **{REPLY_ALLOWED: True}
+    )
     handler.register(web_app, path=path)

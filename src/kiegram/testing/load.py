@@ -122,8 +122,10 @@ class LoadTelegram(FakeTelegram):
         if self.secret:
             headers[SECRET_HEADER] = self.secret
         async with self._http.post(self.webhook, data=body, headers=headers) as reply:
-            await reply.read()
+            answer = await reply.read()
             cpu = reply.headers.get(CPU_HEADER)
+            if reply.status == 200:
+                await self.run_webhook_reply(answer, reply.headers)
             return reply.status, None if cpu is None else float(cpu)
 
     async def wait_consumed(self, update_id: int, timeout: float = 10.0) -> None:

@@ -37,6 +37,7 @@ class Call:
     method: str
     params: dict[str, Any]
     files: dict[str, bytes] = field(default_factory=dict)
+    reply: bool = False  # made in the bot's answer to a webhook update, not as a request
 
 
 class FakeTelegram:
@@ -137,7 +138,25 @@ class FakeTelegram:
         params, files = await _read_params(request)
         if method == "getupdates":
             return web.json_response({"ok": True, "result": await self._get_updates(params)})
-        call = Call(method, params, files)
+        return await self._perform(Call(method, params, files))
+
+    async def run_webhook_reply(self, body: bytes, headers: Mapping[str, str]) -> None:
+        """Carry out the method a bot put in its answer to a webhook update, as Telegram does
+        (its outcome goes nowhere); an empty answer (`{}`) asks for nothing."""
+        content_type = headers.get("Content-Type", "")
+        params: dict[str, Any] = {}
+        if content_type.startswith("multipart/"):
+            params = {name: _decode(data.decode()) for name, _f, data in _form_parts(body, headers)}
+        elif content_type.startswith("application/json") and body.strip():
+            loaded = json.loads(body)
+            params = loaded if isinstance(loaded, dict) else {}
+        method = params.pop("method", None)
+        if method:
+            await self._perform(Call(str(method).lower(), params, reply=True))
+
+    async def _perform(self, call: Call) -> web.Response:
+        """Answer one Bot API call (delays, queued failures and blocked users applied)."""
+        method, params = call.method, call.params
         if method in self.delays:
             await asyncio.sleep(self.delays[method])
         failures = self.failures.get(method)

@@ -98,8 +98,10 @@ class WebhookTelegram(FakeTelegram):
         headers = {SECRET_HEADER: self.secret} if self.secret else {}
         try:
             async with self._http.post(url, json=update, headers=headers) as reply:
-                await reply.read()
+                answer = await reply.read()
                 status: int | None = reply.status
+                if status == 200:
+                    await self.run_webhook_reply(answer, reply.headers)
         except (aiohttp.ClientError, TimeoutError):
             status = None
         self.deliveries.append(Delivery(update["update_id"], url, status))
