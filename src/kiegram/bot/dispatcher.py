@@ -19,7 +19,8 @@ def build_dispatcher(storage: BaseStorage, translator: Translator, **deps: Any) 
     dp.message.outer_middleware(lang)
     dp.callback_query.outer_middleware(lang)
     dp.pre_checkout_query.outer_middleware(lang)
-    # Every button press is answered at once, before any work (no spinning buttons).
+    # Every button press is answered once (no spinning buttons): before any work while
+    # polling, in the webhook's reply behind a webhook.
     dp.callback_query.middleware(AnswerFirst())
     for feature in feature_routers():
         dp.include_router(feature)

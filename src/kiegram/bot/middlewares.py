@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -40,31 +42,56 @@ class LangMiddleware(BaseMiddleware):
         return await handler(event, data)
 
 
+# The button press this update's task answered by a Bot API call, if any (a handler that
+# skipped, the error handler and a slow handler's early answer all look here).
+_answered: contextvars.ContextVar[str | None] = contextvars.ContextVar("answered", default=None)
+ANSWER_WITHIN = 1.0  # seconds a press may wait for the webhook's reply before a call answers
+
+
 class AnswerFirst(BaseMiddleware):
-    """Answers every button press, so no button keeps spinning.
+    """Answers every button press once, so no button keeps spinning.
 
     While polling the press is answered before any work. A press that came by webhook
-    (`mount_webhook` allows replies) is answered in the webhook's reply, which goes out as
-    soon as the handler is done (the webhook answers after the handler): one Bot API call
-    fewer per press. A handler that raised, or returned a method of its own, gets the press
-    answered by a call. An expired query never blocks the press.
+    (`mount_webhook` allows replies) is answered in the webhook's reply instead, which goes
+    out once the update is handled (the webhook answers after the handler): one Bot API call
+    fewer per press. A handler still busy after `ANSWER_WITHIN` seconds gets the press
+    answered by a call at that moment; one that returned a result of its own gets it answered
+    by a call; one that raised leaves it to the error handler (`answer_if_unanswered`), which
+    also covers a failure after the handler. An expired query never blocks the press.
     """
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        if not isinstance(event, CallbackQuery):
+        if not isinstance(event, CallbackQuery) or _answered.get() == event.id:
             return await handler(event, data)
         if not data.get(REPLY_ALLOWED):
-            await _answer(event)
+            await answer_if_unanswered(event)
             return await handler(event, data)
+        early: list[asyncio.Task[None]] = []  # the answer a slow handler got meanwhile
+        timer = asyncio.get_running_loop().call_later(
+            ANSWER_WITHIN, lambda: early.append(asyncio.create_task(_answer(event)))
+        )
         try:
             result = await handler(event, data)
-        except Exception:
-            await _answer(event)
-            raise
+        finally:
+            timer.cancel()
+            for task in early:
+                await task
+                _answered.set(event.id)
+        if _answered.get() == event.id:
+            return result
         if result is None:
             return event.answer()  # AnswerCallbackQuery, sent in the webhook's reply
-        await _answer(event)
+        await answer_if_unanswered(event)
         return result
+
+
+async def answer_if_unanswered(query: CallbackQuery) -> None:
+    """Answer the press by a call unless this update already did (an expired query is logged,
+    never raised: the press still counts)."""
+    if _answered.get() == query.id:
+        return
+    _answered.set(query.id)
+    await _answer(query)
 
 
 async def _answer(query: CallbackQuery) -> None:

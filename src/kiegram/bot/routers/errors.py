@@ -17,7 +17,7 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.fsm.context import FSMContext
 from aiogram.types import ErrorEvent, Update, User
 
-from kiegram.bot.middlewares import chosen_lang
+from kiegram.bot.middlewares import answer_if_unanswered, chosen_lang
 from kiegram.i18n import Translator, pick_lang
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,9 @@ async def on_error(
 ) -> None:
     """Log the failure with its traceback and tell the user; the update is done with."""
     log.error("update %s failed", event.update.update_id, exc_info=event.exception)
+    query = event.update.callback_query
+    if query is not None:  # a press whose answer never went out: no button keeps spinning
+        await answer_if_unanswered(query)
     user = sender(event.update)
     if user is not None and not user.is_bot:
         lang = await readable_lang(state) or pick_lang(user.language_code)
