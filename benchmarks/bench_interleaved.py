@@ -6,8 +6,10 @@ drift between them. Here both bots are up at once (each in its own process on it
 `LoadTelegram`, KIE the sandbox in its own process, as in `bench_e2e`) and flows alternate:
 one echo flow, one kiegram flow (its result delivered and settled before the next),
 `--rounds` x 6 times, after three warm-up flows each. An update's CPU is what the bot's
-process spent on its webhook request (the bot's answer says). Prints the median CPU per step
-of the flow for both, the mean of those medians per update, and their ratio. Asserts nothing.
+process spent on its webhook request (the bot's answer says; as in `bench_e2e`, without
+aiohttp's reading of the request head and writing of the answer, alike for both bots).
+Prints the median CPU per step of the flow for both, the mean of those medians per update,
+and their ratio. Asserts nothing.
 """
 
 from __future__ import annotations
@@ -28,7 +30,10 @@ Steps = dict[int, list[float]]
 
 
 def record(steps: Steps, flow: Samples) -> None:
-    """File one flow's per-update CPU by the update's position in the flow."""
+    """File one flow's per-update CPU by the update's position in the flow (a flow with an
+    update that failed or went unanswered is left out: its positions would shift)."""
+    if flow.errors or len(flow.cpu) != len(flow.wall):
+        return
     for index, cpu in enumerate(flow.cpu):
         steps.setdefault(index, []).append(cpu)
 

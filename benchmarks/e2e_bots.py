@@ -75,7 +75,18 @@ async def kie_elsewhere() -> AsyncIterator[str]:
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
-        proc.terminate()
+        await stopped(proc)
+
+
+async def stopped(proc: asyncio.subprocess.Process, grace: float = 30) -> None:
+    """SIGTERM, and SIGKILL if it has not exited after `grace` seconds."""
+    if proc.returncode is not None:
+        return
+    proc.terminate()
+    try:
+        await asyncio.wait_for(proc.wait(), grace)
+    except TimeoutError:
+        proc.kill()
         await proc.wait()
 
 
@@ -147,9 +158,7 @@ async def bot_process(
         async with aiohttp.ClientSession() as http:
             yield BotProcess(name, base, http)
     finally:
-        if proc.returncode is None:
-            proc.terminate()
-            await proc.wait()
+        await stopped(proc)
 
 
 @asynccontextmanager

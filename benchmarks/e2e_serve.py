@@ -27,6 +27,7 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
 from kiegram.app import App, build_app, freeze_startup_heap, serve
+from kiegram.ops.logging import setup_logging
 from kiegram.scale import WEBHOOK_PATH
 from kiegram.settings import load_settings
 from kiegram.storage.db import upgrade
@@ -70,6 +71,7 @@ def kiegram_routes(app: App) -> list[web.RouteDef]:
 async def run_kiegram() -> None:
     """The real bot in webhook mode, as `kiegram run` starts it."""
     settings = load_settings()
+    setup_logging(settings.log_level, settings.log_format)
     await upgrade(settings.effective_database_url)
     app = await build_app(settings)
     app.web_app.middlewares.append(cpu_header_middleware)
@@ -120,7 +122,7 @@ async def run_echo() -> None:
 
 def main() -> None:
     """Run the bot named on the command line until SIGTERM."""
-    logging.basicConfig(level=logging.ERROR)
+    logging.basicConfig(level=logging.ERROR)  # the echo bot's; kiegram sets up its own
     kind = sys.argv[1]
     asyncio.run(run_kiegram() if kind == "kiegram" else run_echo())
 

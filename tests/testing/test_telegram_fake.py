@@ -71,3 +71,29 @@ async def test_wrong_token_is_refused(echo: FakeTelegram) -> None:
     with pytest.raises(Exception, match="Unauthorized"):
         await bot.get_me()
     await bot.session.close()
+
+
+async def test_a_method_in_a_webhook_reply_is_carried_out() -> None:
+    server = FakeTelegram()
+    boundary = "webhookBoundaryX"
+    parts = [
+        b'Content-Disposition: form-data; name="method"\r\n\r\nsendPhoto',
+        b'Content-Disposition: form-data; name="chat_id"\r\n\r\n7',
+        b'Content-Disposition: form-data; name="photo"; filename="p.png"\r\n\r\n\x89PNG\xff\x00',
+    ]
+    body = b"".join(b"--" + boundary.encode() + b"\r\n" + p + b"\r\n" for p in parts)
+    body += b"--" + boundary.encode() + b"--\r\n"
+    headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+    await server.run_webhook_reply(body, headers)
+    await server.run_webhook_reply(b"{}", {"Content-Type": "application/json"})
+    answer = b'{"method": "answerCallbackQuery", "callback_query_id": "5"}'
+    await server.run_webhook_reply(answer, {"Content-Type": "application/json"})
+    photo, answered = server.calls
+    assert (photo.method, photo.params, photo.files, photo.reply) == (
+        "sendphoto",
+        {"chat_id": "7"},
+        {"photo": b"\x89PNG\xff\x00"},
+        True,
+    )
+    assert answered.method == "answercallbackquery" and answered.params["callback_query_id"] == "5"
+    assert server.user(7).last_message() is not None  # the photo is in the chat

@@ -145,14 +145,19 @@ class FakeTelegram:
         (its outcome goes nowhere); an empty answer (`{}`) asks for nothing."""
         content_type = headers.get("Content-Type", "")
         params: dict[str, Any] = {}
+        files: dict[str, bytes] = {}
         if content_type.startswith("multipart/"):
-            params = {name: _decode(data.decode()) for name, _f, data in _form_parts(body, headers)}
+            for name, filename, data in _form_parts(body, headers):
+                if filename is not None:
+                    files[name] = data
+                else:
+                    params[name] = _decode(data.decode())
         elif content_type.startswith("application/json") and body.strip():
             loaded = json.loads(body)
             params = loaded if isinstance(loaded, dict) else {}
         method = params.pop("method", None)
         if method:
-            await self._perform(Call(str(method).lower(), params, reply=True))
+            await self._perform(Call(str(method).lower(), params, files, reply=True))
 
     async def _perform(self, call: Call) -> web.Response:
         """Answer one Bot API call (delays, queued failures and blocked users applied)."""
