@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from billing_kit import Money
-from sqlalchemy import text
+from sqlalchemy import event, text
 
-from kiegram.billing import FreeStatus, ReferralStatus
+from kiegram.billing import FreeStatus, Ledger, ReferralStatus, SettleStatus
 from kiegram.storage.db import create_engine
+from kiegram.storage.ledger_store import SqlLedgerStore
 
 DAY = date(2025, 6, 1)
 
@@ -146,3 +147,27 @@ async def test_settlement_release_returns_a_free_use_once(money: Money) -> None:
     await asyncio.gather(*(money.settlement.release(job) for _ in range(5)))
     assert await money.quota.left(user, DAY) == 3
     await money.settlement.capture(FakeJob("n", user, None))  # free jobs without a key
+
+
+async def test_a_free_jobs_capture_asks_one_question_and_keeps_the_use(
+    money: Money, billing_url: str
+) -> None:
+    user = await money.user(41)
+    await money.quota.use_free(user, DAY, "free-2")
+    engine = create_engine(billing_url)
+    ledger = Ledger(SqlLedgerStore(engine))
+    seen: list[str] = []
+
+    def watch(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
+        seen.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", watch)
+    try:
+        result = await ledger.capture("free-2")  # a free use has no hold to charge
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", watch)
+        await engine.dispose()
+    assert result.status is SettleStatus.NOT_FOUND
+    assert len(seen) == 1 and "ledger_entries" in seen[0]  # no lock, no transaction
+    assert await money.quota.left(user, DAY) == 2  # still taken
+    assert not await money.quota.return_free("no-such-job")

@@ -72,7 +72,7 @@ class Ledger:
         return await self._settle(key, EntryKind.RELEASE)
 
     async def _settle(self, key: str, kind: EntryKind) -> SettleResult:
-        owner = await self._store.owner(key)
+        owner = await self._store.entry_owner(key)  # a free use's job key has no hold
         if owner is None:
             return SettleResult(SettleStatus.NOT_FOUND)
         async with self._store.transaction() as tx:

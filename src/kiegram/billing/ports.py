@@ -61,8 +61,11 @@ class LedgerStore(Protocol):
     def transaction(self) -> AbstractAsyncContextManager[LedgerTx]:
         """A transaction, committed on a clean exit and rolled back on an error."""
 
-    async def owner(self, key: str) -> int | None:
-        """The user a ledger key or a free-use job key belongs to."""
+    async def entry_owner(self, key: str) -> int | None:
+        """The user whose ledger entry has this key (a hold's key, say), if any."""
+
+    async def free_use_owner(self, job_key: str) -> int | None:
+        """The user whose free use this job key is, if it is one."""
 
     async def account(self, user_id: int) -> Account | None:
         """A user's account as last committed."""

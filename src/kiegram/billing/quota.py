@@ -55,7 +55,7 @@ class FreeQuota:
 
     async def return_free(self, job_key: str) -> bool:
         """Give the job's free use back after a failure; True only the first time."""
-        owner = await self._store.owner(job_key)
+        owner = await self._store.free_use_owner(job_key)
         if owner is None:
             return False
         async with self._store.transaction() as tx:

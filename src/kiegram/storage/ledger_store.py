@@ -48,12 +48,16 @@ class SqlLedgerStore:
         except IntegrityError as exc:
             raise LedgerIntegrityError(str(exc.orig)) from exc
 
-    async def owner(self, key: str) -> int | None:
-        """The user of a ledger key or a free-use job key."""
+    async def entry_owner(self, key: str) -> int | None:
+        """The user whose ledger entry has this key."""
         async with self._direct.connect() as conn:
             found = await conn.scalar(_OWNER_BY_ENTRY, {"key": key})
-            if found is None:
-                found = await conn.scalar(_OWNER_BY_FREE_USE, {"key": key})
+            return None if found is None else int(found)
+
+    async def free_use_owner(self, job_key: str) -> int | None:
+        """The user whose free use this job key is."""
+        async with self._direct.connect() as conn:
+            found = await conn.scalar(_OWNER_BY_FREE_USE, {"key": job_key})
             return None if found is None else int(found)
 
     async def account(self, user_id: int) -> Account | None:
