@@ -169,3 +169,17 @@ async def test_an_expired_query_does_not_block_the_press(
 
     await AnswerFirst()(handler, query, {})
     assert ran == [True]
+
+
+async def test_telegram_failing_to_take_the_answer_does_not_block_the_press(
+    press: tuple[FakeTelegram, CallbackQuery],
+) -> None:
+    server, query = press
+    server.fail_next("answerCallbackQuery", {"error_code": 500, "description": "Internal error"})
+    ran: list[bool] = []
+
+    async def handler(_event: Any, _data: dict[str, Any]) -> None:
+        ran.append(True)
+
+    await AnswerFirst()(handler, query, {})
+    assert ran == [True]

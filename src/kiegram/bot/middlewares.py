@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
-from aiogram.exceptions import TelegramBadRequest
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, TelegramObject, User
 
@@ -100,3 +100,5 @@ async def _answer(query: CallbackQuery) -> None:
     except TelegramBadRequest as exc:
         # "query is too old" after a restart or a backlog: the press still counts.
         log.info("callback %s not answered: %s", query.id, exc.message)
+    except TelegramAPIError as exc:  # Telegram unreachable: the press still counts
+        log.warning("callback %s not answered: %s", query.id, exc)
