@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import socket
 import tempfile
 from collections import Counter
 from pathlib import Path
@@ -26,6 +25,7 @@ from kiegram.kie import KieClient
 from kiegram.sandbox import start_sandbox
 from kiegram.storage.db import create_engine, upgrade
 from kiegram.storage.jobs_repo import SqlJobStore
+from kiegram.testing.ports import free_port
 from kiegram.web.app import build_web_app
 
 PROMPT = {"prompt": "a red fox in the snow", "aspect_ratio": "1:1"}
@@ -86,13 +86,6 @@ class Done:
     async def resolve(self, ref: str) -> str:
         """Media refs pass through (text-to-image jobs have none)."""
         return ref
-
-
-def free_port() -> int:
-    """A loopback port nobody listens on now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def run_path(jobs: int, delay: float, callbacks: bool, tmp: Path) -> Counter[str]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import sys
 import tempfile
 from collections.abc import AsyncIterator
@@ -26,16 +25,10 @@ import aiohttp
 from kiegram.sandbox import SANDBOX_KEY
 from kiegram.testing.databases import create_pg_database, drop_pg_database
 from kiegram.testing.load import LoadTelegram
+from kiegram.testing.ports import free_port
 
 SERVE = str(Path(__file__).with_name("e2e_serve.py"))
 SECRET = "bench-webhook-secret"
-
-
-def free_port() -> int:
-    """A loopback port nobody listens on now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 SANDBOX = """

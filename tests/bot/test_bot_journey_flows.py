@@ -7,7 +7,6 @@ as KIE does; Telegram is the Bot API stand-in.
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -23,17 +22,12 @@ from kiegram.jobs import Job, JobState
 from kiegram.sandbox.media import tiny_png
 from kiegram.settings import Settings
 from kiegram.testing import FakeTelegram, FakeUser
+from kiegram.testing.ports import free_port
 from kiegram.wizard import Action
 
 ADMIN = 999
 CONFIRM = "Запустить генерацию"
 DONE = "✅ Готово! Что дальше?"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @asynccontextmanager

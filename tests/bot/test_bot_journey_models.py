@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ from kiegram.catalog import InputSpec, ModelSpec, load_catalog
 from kiegram.sandbox.media import tiny_mp3, tiny_mp4, tiny_png
 from kiegram.settings import Settings
 from kiegram.testing import FakeTelegram, FakeUser
+from kiegram.testing.ports import free_port
 from kiegram.wizard import Action, ExpectKind, ScreenKind, View, Wizard
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -62,12 +62,6 @@ def _selected() -> list[ModelSpec]:
 
 
 MODELS = _selected()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest_asyncio.fixture(loop_scope="module", scope="module")

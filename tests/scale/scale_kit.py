@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-import socket
 import threading
 from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
@@ -19,17 +18,12 @@ from kiegram.jobs.model import Job
 from kiegram.scale import WEBHOOK_PATH, mount_webhook
 from kiegram.settings import Settings
 from kiegram.testing.databases import redis_url
+from kiegram.testing.ports import free_port
 
 T = TypeVar("T")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 HOP_HEADERS = {"host", "content-length", "transfer-encoding", "connection"}
 SECRET = "webhook-secret"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def shared_settings(
