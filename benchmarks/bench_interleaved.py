@@ -1,6 +1,6 @@
 """CPU per update, the real bot and the echo bot taking turns.
 
-Run: .venv/bin/python benchmarks/bench_interleaved.py [--pg] [--rounds N]
+Run: .venv/bin/python benchmarks/bench_interleaved.py [--pg] [--redis] [--rounds N]
 `bench_e2e.py` runs each bot's phases one after the other; on a noisy machine CPU time can
 drift between them. Here both bots are up at once (each in its own process on its own
 `LoadTelegram`, KIE the sandbox in its own process, as in `bench_e2e`) and flows alternate:
@@ -21,7 +21,7 @@ import logging
 import statistics
 
 from bench_e2e import sequential
-from e2e_bots import echo_bot, kiegram_bot, pg_database
+from e2e_bots import echo_bot, kiegram_bot, pg_database, redis_prefix
 from e2e_flows import echo_flow, real_flow
 
 from kiegram.testing.load import LoadTelegram, Samples
@@ -43,7 +43,7 @@ def per_update(steps: Steps) -> float:
     return statistics.fmean(statistics.median(v) for v in steps.values())
 
 
-async def run(pg: bool, rounds: int) -> None:
+async def run(pg: bool, redis: bool, rounds: int) -> None:
     """Both bots up, flows alternating; prints the table."""
     echo_tg, real_tg = LoadTelegram(), LoadTelegram()
     await echo_tg.start()
@@ -51,7 +51,8 @@ async def run(pg: bool, rounds: int) -> None:
     async with contextlib.AsyncExitStack() as stack:
         echo = await stack.enter_async_context(echo_bot(echo_tg))
         url = await stack.enter_async_context(pg_database()) if pg else ""
-        real = await stack.enter_async_context(kiegram_bot(real_tg, url))
+        prefix = await stack.enter_async_context(redis_prefix()) if redis else ""
+        real = await stack.enter_async_context(kiegram_bot(real_tg, url, prefix))
         users = list(range(50_000, 50_003 + rounds * 6))
         await real.fund(users)
         await sequential(echo_tg, echo_flow, users[:3], echo)
@@ -63,7 +64,7 @@ async def run(pg: bool, rounds: int) -> None:
             record(real_steps, await sequential(real_tg, real_flow, [uid], real))
     await echo_tg.stop()
     await real_tg.stop()
-    storage = "PostgreSQL" if pg else "SQLite"
+    storage = ("PostgreSQL" if pg else "SQLite") + (" + Redis" if redis else "")
     for name, steps in (("kiegram", real_steps), ("echo", echo_steps)):
         medians = " ".join(f"{statistics.median(v) * 1e6:.0f}" for _k, v in sorted(steps.items()))
         print(f"{name:<8} µs per step: {medians}")
@@ -78,10 +79,13 @@ def main() -> None:
     """Parse flags, run, print."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pg", action="store_true", help="PostgreSQL instead of SQLite")
+    parser.add_argument(
+        "--redis", action="store_true", help="with Redis (conversations, the update gate)"
+    )
     parser.add_argument("--rounds", type=int, default=6, help="rounds of six flows each")
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
-    asyncio.run(run(args.pg, args.rounds))
+    asyncio.run(run(args.pg, args.redis, args.rounds))
 
 
 if __name__ == "__main__":

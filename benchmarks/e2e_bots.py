@@ -14,6 +14,7 @@ import asyncio
 import os
 import sys
 import tempfile
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -21,9 +22,10 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+from redis.asyncio import Redis
 
 from kiegram.sandbox import SANDBOX_KEY
-from kiegram.testing.databases import create_pg_database, drop_pg_database
+from kiegram.testing.databases import create_pg_database, drop_pg_database, redis_url
 from kiegram.testing.load import LoadTelegram
 from kiegram.testing.ports import free_port
 
@@ -155,8 +157,11 @@ async def bot_process(
 
 
 @asynccontextmanager
-async def kiegram_bot(telegram: LoadTelegram, database_url: str) -> AsyncIterator[BotProcess]:
-    """The real bot in a process of its own, with its web app taking KIE callbacks."""
+async def kiegram_bot(
+    telegram: LoadTelegram, database_url: str, redis: str = ""
+) -> AsyncIterator[BotProcess]:
+    """The real bot in a process of its own, with its web app taking KIE callbacks (and
+    Redis, as several instances share it, when `redis` names a key prefix)."""
     port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
         async with kie_elsewhere() as kie:
@@ -164,7 +169,8 @@ async def kiegram_bot(telegram: LoadTelegram, database_url: str) -> AsyncIterato
                 "PUBLIC_URL": f"http://127.0.0.1:{port}",
                 "DATA_DIR": tmp,
                 "DATABASE_URL": database_url,
-                "REDIS_URL": "",
+                "REDIS_URL": redis_url() if redis else "",
+                "REDIS_PREFIX": redis or "kiegram",
                 "KIE_API_KEY": SANDBOX_KEY,
                 "KIE_BASE_URL": kie,
                 "KIE_UPLOAD_BASE_URL": kie,
@@ -182,6 +188,22 @@ async def echo_bot(telegram: LoadTelegram) -> AsyncIterator[BotProcess]:
     """A bare aiogram dispatcher in a process of its own."""
     async with bot_process("echo", telegram, free_port(), {}) as bot:
         yield bot
+
+
+@asynccontextmanager
+async def redis_prefix() -> AsyncIterator[str]:
+    """A Redis key prefix of its own for one run; its keys are deleted afterwards."""
+    prefix = f"kiegram-bench-{uuid.uuid4().hex[:10]}"
+    try:
+        yield prefix
+    finally:
+        client = Redis.from_url(redis_url())
+        try:
+            keys = [key async for key in client.scan_iter(match=f"{prefix}:*")]
+            if keys:
+                await client.delete(*keys)
+        finally:
+            await client.aclose()
 
 
 @asynccontextmanager
