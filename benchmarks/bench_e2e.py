@@ -220,8 +220,6 @@ async def run_modes(
         await settled(bot, timeout=120)
     cpu = await bot.cpu() - cpu
     rows.append(Row(name, storage, f"{plan.users} users at once", con, wall, cpu, note))
-    if bot.real:
-        await settled(bot, timeout=120)
     paced, cpu = await fixed_rate(telegram, bot, flow, rate_users, plan.rate, plan.seconds)
     mode = f"{plan.rate:.0f}/s for {plan.seconds:.0f} s"
     rows.append(Row(name, storage, mode, paced, plan.seconds, cpu))

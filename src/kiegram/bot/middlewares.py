@@ -74,10 +74,10 @@ class AnswerFirst(BaseMiddleware):
             result = await handler(event, data)
         finally:
             timer.cancel()
-            for task in early:
-                await task
+            if early:  # answered meanwhile: the error handler (if it raised) knows
+                await early[0]
                 _answered.set(event.id)
-        if _answered.get() == event.id:
+        if early:
             return result
         if result is None:
             return event.answer()  # AnswerCallbackQuery, sent in the webhook's reply

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date
 
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -50,14 +50,15 @@ class SqlLedgerStore:
 
     async def entry_owner(self, key: str) -> int | None:
         """The user whose ledger entry has this key."""
-        async with self._direct.connect() as conn:
-            found = await conn.scalar(_OWNER_BY_ENTRY, {"key": key})
-            return None if found is None else int(found)
+        return await self._user_of(_OWNER_BY_ENTRY, key)
 
     async def free_use_owner(self, job_key: str) -> int | None:
         """The user whose free use this job key is."""
+        return await self._user_of(_OWNER_BY_FREE_USE, job_key)
+
+    async def _user_of(self, statement: Select[int], key: str) -> int | None:
         async with self._direct.connect() as conn:
-            found = await conn.scalar(_OWNER_BY_FREE_USE, {"key": job_key})
+            found = await conn.scalar(statement, {"key": key})
             return None if found is None else int(found)
 
     async def account(self, user_id: int) -> Account | None:

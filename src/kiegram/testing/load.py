@@ -67,10 +67,10 @@ class Samples:
 class LoadTelegram(FakeTelegram):
     """FakeTelegram that posts every user update to the bot's webhook and times it."""
 
-    def __init__(self, token: str = TOKEN, secret: str = "") -> None:
+    def __init__(self, token: str = TOKEN) -> None:
         super().__init__(token)
-        self.secret = secret
-        self.webhook = ""  # the URL the bot set with setWebhook
+        self.webhook = ""  # the URL and secret token the bot set with setWebhook
+        self.secret = ""
         self.samples = Samples()
         self.by_chat: dict[int, dict[int, dict[str, Any]]] = {}
         self.sent_to: Counter[tuple[str, int]] = Counter()
@@ -145,7 +145,7 @@ class LoadTelegram(FakeTelegram):
     def _answer(self, call: Call) -> Any:
         if call.method == "setwebhook":
             self.webhook = str(call.params.get("url", ""))
-            self.secret = str(call.params.get("secret_token") or self.secret)
+            self.secret = str(call.params.get("secret_token") or "")
         if call.method in SEND_METHODS or call.method == "sendmediagroup":
             chat = call.params.get("chat_id")
             if chat is not None:
