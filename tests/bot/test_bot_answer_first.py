@@ -43,6 +43,14 @@ def bound(query: CallbackQuery) -> Bot:
     return query.bot
 
 
+async def handles(_event: Any, _data: dict[str, Any]) -> None:
+    return None
+
+
+async def broken(_event: Any, _data: dict[str, Any]) -> None:
+    raise RuntimeError("broken")
+
+
 def answers(server: FakeTelegram) -> int:
     return sum(c.method == "answercallbackquery" for c in server.calls)
 
@@ -65,10 +73,7 @@ async def test_by_webhook_the_answer_is_the_reply_and_no_call(
 ) -> None:
     server, query = press
 
-    async def handler(_event: Any, _data: dict[str, Any]) -> None:
-        return None
-
-    result = await AnswerFirst()(handler, query, {REPLY_ALLOWED: True})
+    result = await AnswerFirst()(handles, query, {REPLY_ALLOWED: True})
     assert isinstance(result, AnswerCallbackQuery) and result.callback_query_id == query.id
     assert answers(server) == 0
 
@@ -78,11 +83,8 @@ async def test_by_webhook_a_failed_handler_leaves_the_answer_to_the_error_handle
 ) -> None:
     server, query = press
 
-    async def handler(_event: Any, _data: dict[str, Any]) -> None:
-        raise RuntimeError("broken")
-
     with pytest.raises(RuntimeError, match="broken"):
-        await AnswerFirst()(handler, query, {REPLY_ALLOWED: True})
+        await AnswerFirst()(broken, query, {REPLY_ALLOWED: True})
     assert answers(server) == 0
     update = Update(update_id=1, callback_query=query)
     error = ErrorEvent(update=update, exception=RuntimeError("broken"))
@@ -97,11 +99,8 @@ async def test_the_error_handler_does_not_answer_a_press_answered_first(
 ) -> None:
     server, query = press
 
-    async def handler(_event: Any, _data: dict[str, Any]) -> None:
-        raise RuntimeError("broken")
-
     with pytest.raises(RuntimeError):
-        await AnswerFirst()(handler, query, {})  # polling: answered before the handler
+        await AnswerFirst()(broken, query, {})  # polling: answered before the handler
     error = ErrorEvent(update=Update(update_id=2, callback_query=query), exception=RuntimeError())
     await on_error(error, bound(query), load_translator())
     assert answers(server) == 1
@@ -129,9 +128,6 @@ async def test_a_skipped_handler_leaves_one_answer_to_the_next(
 
     async def skips(_event: Any, _data: dict[str, Any]) -> None:
         raise SkipHandler
-
-    async def handles(_event: Any, _data: dict[str, Any]) -> None:
-        return None
 
     for data in ({}, {REPLY_ALLOWED: True}):
         server.calls.clear()

@@ -6,12 +6,12 @@ import time
 from collections.abc import AsyncIterator
 
 import pytest
-from aiogram import Bot, Dispatcher
+from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
+from echo_kit import echo_dispatcher
 
 from kiegram.testing.load import CPU_HEADER, LoadTelegram, Pacer, cpu_header_middleware
 
@@ -26,23 +26,7 @@ async def served() -> AsyncIterator[LoadTelegram]:
     bot = Bot(
         telegram.token, session=AiohttpSession(api=TelegramAPIServer.from_base(telegram.base_url))
     )
-    dp = Dispatcher()
-
-    @dp.message()
-    async def echo(message: Message) -> None:
-        if message.text == "boom":
-            raise RuntimeError("the handler broke")
-        markup = InlineKeyboardMarkup(
-            inline_keyboard=[[InlineKeyboardButton(text="Press me", callback_data="p:1")]]
-        )
-        await message.answer(f"echo: {message.text}", reply_markup=markup)
-
-    @dp.callback_query()
-    async def press(query: CallbackQuery) -> None:
-        await query.answer()
-        assert isinstance(query.message, Message)
-        await query.message.edit_text(f"pressed {query.data}")
-
+    dp = echo_dispatcher(bot)
     app = web.Application(middlewares=[cpu_header_middleware])
     SimpleRequestHandler(dp, bot, secret_token=SECRET, handle_in_background=False).register(
         app, path="/hook"

@@ -6,10 +6,10 @@ import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
-from aiogram import Bot, Dispatcher, F
+from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from echo_kit import echo_dispatcher
 
 from kiegram.testing import FakeTelegram
 
@@ -20,27 +20,7 @@ async def echo() -> AsyncIterator[FakeTelegram]:
     base = await server.start()
     session = AiohttpSession(api=TelegramAPIServer.from_base(base))
     bot = Bot(server.token, session=session)
-    dp = Dispatcher()
-
-    @dp.message(F.photo)
-    async def photo(message: Message) -> None:
-        assert message.photo is not None
-        data = await bot.download(message.photo[-1].file_id)
-        assert data is not None
-        await message.answer(f"got {len(data.read())} bytes")
-
-    @dp.message()
-    async def text(message: Message) -> None:
-        markup = InlineKeyboardMarkup(
-            inline_keyboard=[[InlineKeyboardButton(text="Press me", callback_data="p:1")]]
-        )
-        await message.answer(f"echo: {message.text}", reply_markup=markup)
-
-    @dp.callback_query()
-    async def press(query: CallbackQuery) -> None:
-        await query.answer()
-        assert isinstance(query.message, Message)
-        await query.message.edit_text(f"pressed {query.data}")
+    dp = echo_dispatcher(bot)
 
     task = asyncio.create_task(dp.start_polling(bot, handle_as_tasks=False, polling_timeout=1))
     yield server
