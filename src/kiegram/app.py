@@ -34,7 +34,7 @@ from kiegram.bot.delivery import TelegramDelivery, TelegramMedia
 from kiegram.bot.deps import BotConfig
 from kiegram.bot.desk import Desk
 from kiegram.bot.dispatcher import build_dispatcher
-from kiegram.bot.fsm import SqlStorage
+from kiegram.bot.fsm import CachedStorage, ConversationScope, SqlStorage
 from kiegram.bot.menus import Menus
 from kiegram.bot.prices import PriceBook
 from kiegram.bot.progress import Progress
@@ -57,6 +57,7 @@ from kiegram.scale import (
     WEBHOOK_PATH,
     Locks,
     RedisAlbums,
+    Scale,
     build_scale,
     mount_webhook,
     process_owner,
@@ -210,9 +211,8 @@ async def build_app(settings: Settings) -> App:
     )
     scale = build_scale(settings.redis_url, settings.redis_prefix, engine)
     stack.push_async_callback(scale.aclose)
-    fsm_storage, isolation = scale.fsm(
-        SqlStorage(ConversationStore(engine), remember=_conversations_to_remember(settings, url))
-    )
+    remember = _conversations_to_remember(settings, url)
+    fsm_storage, isolation = _conversations(scale, engine, remember)
     lock_owner = process_owner()
     # One instance sends a broadcast; the others wait and take over if it dies.
     broadcaster = Broadcaster(
@@ -285,6 +285,20 @@ async def build_app(settings: Settings) -> App:
         kie_credits=None if settings.sandbox else kie.get_credits,
         kie_limiter=kie_limiter,
     )
+
+
+def _conversations(
+    scale: Scale, engine: AsyncEngine, remember: int
+) -> tuple[CachedStorage, ConversationScope]:
+    """The conversation storage and its event isolation: in Redis when there is one (each
+    update reads its conversation afresh: other instances share it), else in the database."""
+    shared = scale.conversations()
+    if shared is None:
+        in_database = SqlStorage(ConversationStore(engine), remember=remember)
+        return in_database, in_database.create_isolation()
+    rows, user_lock = shared
+    storage = CachedStorage(rows)
+    return storage, storage.create_isolation(shared=user_lock)
 
 
 def _conversations_to_remember(settings: Settings, url: str) -> int:

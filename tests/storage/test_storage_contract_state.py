@@ -1,7 +1,7 @@
 """Jobs, conversations and the ledger: the same storage contract on SQLite and PostgreSQL.
 
 Redis stands in for the conversation store when REDIS_URL is set, so the FSM contract also
-runs against aiogram's RedisStorage with our key builder (via `build_scale`).
+runs against the Redis conversations with our key builder (via `build_scale`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kiegram.billing import HoldStatus, Ledger
 from kiegram.billing.results import SettleStatus
-from kiegram.bot.fsm import SqlStorage
+from kiegram.bot.fsm import CachedStorage, SqlStorage
 from kiegram.jobs.model import Job, JobState
 from kiegram.scale import build_scale
 from kiegram.storage.conversations import ConversationStore
@@ -90,8 +90,9 @@ async def fsm(
         yield SqlStorage(ConversationStore(engine))  # Redis once is enough; this is a repeat
         return
     scale = build_scale(redis_url(), redis_prefix, engine)
-    storage, _ = scale.fsm(SqlStorage(ConversationStore(engine)))
-    yield storage
+    shared = scale.conversations()
+    assert shared is not None
+    yield CachedStorage(shared[0])
     await scale.aclose()
 
 

@@ -1,15 +1,20 @@
-"""aiogram FSM storage kept in the database, so a restart or another instance continues.
+"""aiogram FSM storage kept in the database or Redis, so a restart or another instance continues.
 
 Handlers and middlewares read the state and data several times per update and often write
 them twice (state, then data). `ConversationScope` (the dispatcher's event isolation) runs
 one user's updates one at a time and opens a per-update cache around each: the first read
-loads the row, later reads are served from it, and writes are kept in it and stored as one
-UPDATE when the update ends (also when a handler failed, as an immediate write would have
-been); a write of what the row already holds stores nothing. Outside an update
-(broadcasts, tasks that outlive their update) every call reaches the database at once.
+loads the conversation (one statement or one Redis command), later reads are served from
+it, and writes are kept in it and stored at once when the update ends (also when a handler
+failed, as an immediate write would have been); a write of what is stored already stores
+nothing. Outside an update (broadcasts, tasks that outlive their update) every call reaches
+the store at once.
+
+Where the conversations are kept is a `ConversationRows`: the `conversations` table
+(`SqlRows`), or Redis (`scale.redis_store.RedisConversations`), whose per-user lock across
+instances the scope then takes too (`shared`).
 
 With `remember` > 0 the storage also keeps the last that many conversations between
-updates, so a user's next press reads no row at all. That is only right while this process
+updates, so a user's next press reads nothing at all. That is only right while this process
 is the only one handling the bot's updates (long polling, or one webhook instance): the
 composition root decides.
 """
@@ -17,11 +22,12 @@ composition root decides.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import OrderedDict
 from collections.abc import AsyncGenerator, Mapping
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, Protocol
 
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, StateType, StorageKey
@@ -29,29 +35,21 @@ from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, StateType,
 from kiegram.jsontext import dumps, loads
 from kiegram.storage.conversations import ConversationStore
 
-# One row as this update sees it: the state name and the data as JSON text (decoded afresh
-# on every read, so a caller mutating what it got cannot change what the next read sees).
+# One conversation as this update sees it: the state name and the data as JSON text (decoded
+# afresh on every read, so a caller mutating what it got cannot change what the next read sees).
 Entry = tuple[str | None, str]
 
 
-class _Cache:
-    """The rows one update has read or written, and the writes not stored yet, by key."""
+class ConversationRows(Protocol):
+    """Where conversations are kept: a state name and a data dict per key."""
 
-    def __init__(self, owner: SqlStorage) -> None:
-        self.owner = owner
-        self.rows: dict[str, Entry] = {}
-        self.pending: dict[str, dict[str, Any]] = {}
-        self.open = True
+    async def get(self, key: StorageKey) -> Entry:
+        """The state and the data's JSON text (None and "{}" when there is none)."""
+        ...
 
-
-_current: ContextVar[_Cache | None] = ContextVar("kiegram_fsm_cache", default=None)
-
-
-def _active(storage: SqlStorage) -> _Cache | None:
-    cache = _current.get()
-    # A task started by a handler inherits the context; once the update is over it must
-    # not keep serving (or missing) rows from the update's snapshot.
-    return cache if cache is not None and cache.open and cache.owner is storage else None
+    async def put(self, key: StorageKey, fields: Mapping[str, Any]) -> None:
+        """Store `state` and/or `data` (a dict) for `key`, in one round trip."""
+        ...
 
 
 def storage_key(key: StorageKey) -> str:
@@ -60,128 +58,176 @@ def storage_key(key: StorageKey) -> str:
     return ":".join(str(p) for p in parts)
 
 
+class SqlRows:
+    """Conversations in the `conversations` table."""
+
+    def __init__(self, store: ConversationStore) -> None:
+        self.store = store
+
+    async def get(self, key: StorageKey) -> Entry:
+        """One SELECT."""
+        state, data = await self.store.get(storage_key(key))
+        return state, dumps(data)
+
+    async def put(self, key: StorageKey, fields: Mapping[str, Any]) -> None:
+        """One upsert."""
+        await self.store.put(storage_key(key), **fields)
+
+
+class _Cache:
+    """The conversations one update has read or written, and the writes not stored yet."""
+
+    def __init__(self, owner: CachedStorage) -> None:
+        self.owner = owner
+        self.rows: dict[StorageKey, Entry] = {}
+        self.pending: dict[StorageKey, dict[str, Any]] = {}
+        self.open = True
+
+
+_current: ContextVar[_Cache | None] = ContextVar("kiegram_fsm_cache", default=None)
+
+
+def _active(storage: CachedStorage) -> _Cache | None:
+    cache = _current.get()
+    # A task started by a handler inherits the context; once the update is over it must
+    # not keep serving (or missing) rows from the update's snapshot.
+    return cache if cache is not None and cache.open and cache.owner is storage else None
+
+
 class ConversationScope(BaseEventIsolation):
-    """One user's updates one at a time in this process, each with its own conversation cache.
+    """One user's updates one at a time, each with its own conversation cache.
 
     Without the per-user lock, a handler still writing its cached data after replying (the
     wizard stores its message id) would overwrite what the user's next press just stored.
-    Across instances, Redis event isolation plays this part. The update's writes are stored
-    before the lock passes to the user's next update.
+    In this process an asyncio lock orders them; across instances `shared` (Redis's event
+    isolation) does, taken after the local lock so a process's own updates queue without
+    polling Redis. The update's writes are stored before either lock passes on.
     """
 
-    def __init__(self, storage: SqlStorage) -> None:
+    def __init__(self, storage: CachedStorage, shared: BaseEventIsolation | None = None) -> None:
         self._storage = storage
-        self._locks: dict[str, asyncio.Lock] = {}
-        self._users: dict[str, int] = {}
+        self._shared = shared
+        self._locks: dict[StorageKey, asyncio.Lock] = {}
+        self._users: dict[StorageKey, int] = {}
 
     @asynccontextmanager
     async def lock(self, key: StorageKey) -> AsyncGenerator[None, None]:
         """Wait for the user's previous update, then open a fresh cache for this one."""
-        skey = storage_key(key)
-        user_lock = self._locks.setdefault(skey, asyncio.Lock())
-        self._users[skey] = self._users.get(skey, 0) + 1
+        user_lock = self._locks.setdefault(key, asyncio.Lock())
+        self._users[key] = self._users.get(key, 0) + 1
         try:
             async with user_lock:
-                cache = _Cache(self._storage)
-                token = _current.set(cache)
-                try:
-                    yield
-                finally:
-                    cache.open = False
-                    _current.reset(token)
-                    await self._storage.flush(cache)
+                shared = self._shared.lock(key) if self._shared is not None else None
+                async with shared or contextlib.nullcontext():
+                    cache = _Cache(self._storage)
+                    token = _current.set(cache)
+                    try:
+                        yield
+                    finally:
+                        cache.open = False
+                        _current.reset(token)
+                        await self._storage.flush(cache)
         finally:
-            self._users[skey] -= 1
-            if not self._users[skey]:  # nobody waits: forget the lock (memory stays flat)
-                del self._users[skey], self._locks[skey]
+            self._users[key] -= 1
+            if not self._users[key]:  # nobody waits: forget the lock (memory stays flat)
+                del self._users[key], self._locks[key]
 
     async def close(self) -> None:
-        """Nothing to close."""
+        """Close the shared isolation (if any)."""
+        if self._shared is not None:
+            await self._shared.close()
 
 
-class SqlStorage(BaseStorage):
-    """FSM state and data in the `conversations` table (see the module's notes)."""
+class CachedStorage(BaseStorage):
+    """FSM state and data in `rows`, cached per update (see the module's notes)."""
 
-    def __init__(self, store: ConversationStore, remember: int = 0) -> None:
-        self.store = store
+    def __init__(self, rows: ConversationRows, remember: int = 0) -> None:
+        self.rows = rows
         self.remember = remember
-        self._memory: OrderedDict[str, Entry] = OrderedDict()
+        self._memory: OrderedDict[StorageKey, Entry] = OrderedDict()
 
-    def create_isolation(self) -> ConversationScope:
-        """The event isolation that caches rows per update (pass it to the dispatcher)."""
-        return ConversationScope(self)
+    def create_isolation(self, shared: BaseEventIsolation | None = None) -> ConversationScope:
+        """The event isolation that caches rows per update (pass it to the dispatcher);
+        `shared` orders a user's updates across instances as well."""
+        return ConversationScope(self, shared)
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         """Store the state name."""
         name = state.state if isinstance(state, State) else state
-        await self._write(storage_key(key), "state", name)
+        await self._write(key, "state", name)
 
     async def get_state(self, key: StorageKey) -> str | None:
         """The stored state name."""
-        state, _data = await self._load(storage_key(key))
+        state, _data = await self._load(key)
         return state
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         """Store the data dict (JSON)."""
-        await self._write(storage_key(key), "data", dict(data))
+        await self._write(key, "data", dict(data))
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
         """The stored data dict."""
-        _state, text = await self._load(storage_key(key))
+        _state, text = await self._load(key)
         data: dict[str, Any] = loads(text)
         return data
 
     async def close(self) -> None:
-        """Nothing to close: the engine belongs to the composition root."""
+        """Nothing to close: the engine and the Redis client belong to the composition root."""
 
     async def flush(self, cache: _Cache) -> None:
-        """Store an update's pending writes, one statement per conversation."""
+        """Store an update's pending writes, one round trip per conversation."""
         while cache.pending:
-            skey, fields = cache.pending.popitem()
+            key, fields = cache.pending.popitem()
             try:
-                await self.store.put(skey, **fields)
+                await self.rows.put(key, fields)
             except BaseException:
                 # Not stored: what this process remembers must not claim otherwise.
-                self._memory.pop(skey, None)
+                self._memory.pop(key, None)
                 for other in cache.pending:
                     self._memory.pop(other, None)
                 raise
 
-    async def _write(self, skey: str, field: str, value: Any) -> None:
+    async def _write(self, key: StorageKey, field: str, value: Any) -> None:
         cache = _active(self)
         if cache is None:
-            await self.store.put(skey, **{field: value})
-            if skey in self._memory:
-                self._keep(skey, _replace(self._memory[skey], field, value))
+            await self.rows.put(key, {field: value})
+            if key in self._memory:
+                self._keep(key, _replace(self._memory[key], field, value))
             return
-        before = await self._load(skey)
+        before = await self._load(key)
         entry = _replace(before, field, value)
         if entry == before:  # as stored (or pending) already: /start's state reset, mostly
             return
-        cache.rows[skey] = entry
-        cache.pending.setdefault(skey, {})[field] = value
-        self._keep(skey, entry)
+        cache.rows[key] = entry
+        cache.pending.setdefault(key, {})[field] = value
+        self._keep(key, entry)
 
-    async def _load(self, skey: str) -> Entry:
+    async def _load(self, key: StorageKey) -> Entry:
         cache = _active(self)
-        if cache is not None and skey in cache.rows:
-            return cache.rows[skey]
-        entry = self._memory.get(skey)
+        if cache is not None and key in cache.rows:
+            return cache.rows[key]
+        entry = self._memory.get(key)
         if entry is None:
-            state, data = await self.store.get(skey)
-            entry = (state, dumps(data))
-        self._keep(skey, entry)
+            entry = await self.rows.get(key)
+        self._keep(key, entry)
         if cache is not None:
-            cache.rows[skey] = entry
+            cache.rows[key] = entry
         return entry
 
-    def _keep(self, skey: str, entry: Entry) -> None:
+    def _keep(self, key: StorageKey, entry: Entry) -> None:
         if not self.remember:
             return
-        self._memory[skey] = entry
-        self._memory.move_to_end(skey)
+        self._memory[key] = entry
+        self._memory.move_to_end(key)
         if len(self._memory) > self.remember:
             self._memory.popitem(last=False)
+
+
+class SqlStorage(CachedStorage):
+    """The cached storage over the `conversations` table."""
+
+    def __init__(self, store: ConversationStore, remember: int = 0) -> None:
+        super().__init__(SqlRows(store), remember)
 
 
 def _replace(entry: Entry, field: str, value: Any) -> Entry:

@@ -1,10 +1,12 @@
 """The scale ports over Redis: SET NX with a TTL for updates, owner-checked leases for locks,
-the files of albums being collected."""
+the files of albums being collected, conversations."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from aiogram.fsm.storage.base import KeyBuilder, StorageKey
 from redis.asyncio import Redis
 
 from kiegram.jsontext import dumps, loads
@@ -136,3 +138,48 @@ class RedisAlbums:
             pipe.delete(items, adds)
             stored, _ = await pipe.execute()
         return [MediaRef(**loads(raw)) for raw in stored]
+
+
+class RedisConversations:
+    """Conversations in Redis, under aiogram's `RedisStorage` keys (`<key>:state` holding the
+    name, `<key>:data` the JSON; neither when empty): what it stored reads back here and the
+    other way round. A read is one MGET, a write one round trip (a pipeline for both fields),
+    where aiogram's storage spends a command on each `get_state`, `get_data` and `set_...`.
+    """
+
+    def __init__(self, redis: Redis, keys: KeyBuilder) -> None:
+        self._redis = redis
+        self._keys = keys
+
+    async def get(self, key: StorageKey) -> tuple[str | None, str]:
+        """The state and the data's JSON text (None and "{}" when there is none)."""
+        state, data = await self._redis.mget(
+            self._keys.build(key, "state"), self._keys.build(key, "data")
+        )
+        return (
+            state.decode() if isinstance(state, bytes) else state,
+            (data.decode() if isinstance(data, bytes) else data) or "{}",
+        )
+
+    async def put(self, key: StorageKey, fields: Mapping[str, Any]) -> None:
+        """SET (or DEL, for no state or no data) each field given."""
+        writes = [self._write(key, field, value) for field, value in fields.items()]
+        if len(writes) == 1:
+            redis_key, text = writes[0]
+            await (self._redis.set(redis_key, text) if text else self._redis.delete(redis_key))
+            return
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for redis_key, text in writes:
+                if text:
+                    pipe.set(redis_key, text)
+                else:
+                    pipe.delete(redis_key)
+            await pipe.execute()
+
+    def _write(self, key: StorageKey, field: str, value: Any) -> tuple[str, str | None]:
+        """The Redis key of `field` and the text to store there (None: delete it)."""
+        if field == "state":
+            return self._keys.build(key, "state"), value or None
+        if field == "data":
+            return self._keys.build(key, "data"), dumps(value) if value else None
+        raise TypeError(f"not a conversation field: {field}")

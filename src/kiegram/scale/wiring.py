@@ -5,14 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from aiogram import Dispatcher
-from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
-from aiogram.fsm.storage.redis import RedisStorage
+from aiogram.fsm.storage.base import BaseEventIsolation, DefaultKeyBuilder
+from aiogram.fsm.storage.redis import RedisEventIsolation
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kiegram.scale.dedup import UpdateDedup
 from kiegram.scale.ports import CLAIM_SECONDS, DONE_SECONDS, Locks, UpdateGate
-from kiegram.scale.redis_store import RedisLocks, RedisUpdateGate, connect
+from kiegram.scale.redis_store import (
+    RedisConversations,
+    RedisLocks,
+    RedisUpdateGate,
+    connect,
+)
 from kiegram.storage.db import session_factory
 from kiegram.storage.scale_store import SqlLocks, SqlUpdateGate
 
@@ -26,21 +31,15 @@ class Scale:
     redis: Redis | None = None
     prefix: str = "kiegram"
 
-    def fsm(self, fallback: BaseStorage) -> tuple[BaseStorage, BaseEventIsolation | None]:
-        """Conversation storage and event isolation: aiogram's Redis pair, or `fallback`.
-
-        The fallback's own isolation is used when it has one (`create_isolation`, as the
-        database storage's per-update cache).
-        """
+    def conversations(self) -> tuple[RedisConversations, BaseEventIsolation] | None:
+        """With Redis: where conversations are kept and the lock that runs one user's
+        updates one at a time across all instances; None without (the database keeps them)."""
         if self.redis is None:
-            create = getattr(fallback, "create_isolation", None)
-            return fallback, create() if create is not None else None
+            return None
         # Bot id and destiny in the key: several bots may share a Redis, and the broadcast
         # keeps its state under a destiny of its own.
         keys = DefaultKeyBuilder(prefix=f"{self.prefix}:fsm", with_bot_id=True, with_destiny=True)
-        storage = RedisStorage(self.redis, key_builder=keys)
-        # One user's updates are handled one at a time across all instances.
-        return storage, storage.create_isolation()
+        return RedisConversations(self.redis, keys), RedisEventIsolation(self.redis, keys)
 
     def guard(self, dp: Dispatcher, *, active: bool = True) -> UpdateDedup:
         """Install the de-duplicating outer middleware on every update of `dp`."""

@@ -1,0 +1,132 @@
+"""Conversations in Redis: aiogram's keys, one read and one write per update, one user's
+updates in turn across instances."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from aiogram.fsm.storage.base import DefaultKeyBuilder, StorageKey
+from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
+from redis.asyncio import ConnectionPool, Redis
+from redis.asyncio.connection import Connection
+
+from kiegram.bot.fsm import CachedStorage, ConversationScope
+from kiegram.scale.redis_store import RedisConversations
+from kiegram.testing.databases import delete_prefix, redis_url, unique_prefix
+
+KEY = StorageKey(bot_id=42, chat_id=7, user_id=7)
+
+
+class CountingConnection(Connection):
+    """Counts what it sends: one command, or one pipeline, is one round trip."""
+
+    sent: list[int]
+
+    async def send_packed_command(self, command: Any, check_health: bool = True) -> None:
+        type(self).sent.append(1)
+        await super().send_packed_command(command, check_health)
+
+
+@pytest.fixture
+async def prefix() -> AsyncIterator[str]:
+    value = unique_prefix("kiegram-fsm")
+    yield value
+    await delete_prefix(redis_url(), value)
+
+
+def keys(prefix: str) -> DefaultKeyBuilder:
+    return DefaultKeyBuilder(prefix=f"{prefix}:fsm", with_bot_id=True, with_destiny=True)
+
+
+def instance(client: Redis, prefix: str) -> tuple[CachedStorage, ConversationScope]:
+    """One bot instance's storage and event isolation, as the composition root builds them."""
+    storage = CachedStorage(RedisConversations(client, keys(prefix)))
+    return storage, storage.create_isolation(shared=RedisEventIsolation(client, keys(prefix)))
+
+
+async def test_what_aiograms_storage_kept_reads_back_and_the_other_way(prefix: str) -> None:
+    client: Redis = Redis.from_url(redis_url())
+    theirs = RedisStorage(client, key_builder=keys(prefix))
+    ours = CachedStorage(RedisConversations(client, keys(prefix)))
+    await theirs.set_state(KEY, "Wizard:step")
+    await theirs.set_data(KEY, {"lang": "ru", "wz": {"model": "z-image", "values": {}}})
+    assert await ours.get_state(KEY) == "Wizard:step"
+    assert await ours.get_data(KEY) == {"lang": "ru", "wz": {"model": "z-image", "values": {}}}
+
+    await ours.update_data(KEY, {"lang": "en"})
+    await ours.set_state(KEY, "Wizard:confirm")
+    assert await theirs.get_state(KEY) == "Wizard:confirm"
+    assert (await theirs.get_data(KEY))["lang"] == "en"
+    await ours.set_state(KEY, None)
+    await ours.set_data(KEY, {})
+    assert await client.exists(keys(prefix).build(KEY, "state")) == 0  # deleted, as aiogram does
+    assert await client.exists(keys(prefix).build(KEY, "data")) == 0
+    assert (await ours.get_state(KEY), await ours.get_data(KEY)) == (None, {})
+    await client.aclose()
+
+
+async def test_an_update_reads_its_conversation_once_and_writes_it_once(prefix: str) -> None:
+    CountingConnection.sent = []
+    pool = ConnectionPool.from_url(redis_url(), connection_class=CountingConnection)
+    client = Redis(connection_pool=pool)
+    storage, scope = instance(client, prefix)
+    async with scope.lock(KEY):  # the first update also loads the lock's release script
+        await storage.set_data(KEY, {"lang": "ru"})
+
+    CountingConnection.sent.clear()
+    async with scope.lock(KEY):
+        assert await storage.get_state(KEY) is None
+        assert await storage.get_data(KEY) == {"lang": "ru"}
+        await storage.set_state(KEY, "Wizard:step")
+        await storage.update_data(KEY, {"wz": {"model": "flux-2"}})
+        await storage.update_data(KEY, {"wz": {"model": "flux-2", "values": {"n": 1}}})
+        assert await storage.get_state(KEY) == "Wizard:step"
+    # The lock taken, the conversation read, both fields written (one pipeline), the lock
+    # given back. aiogram's storage would have sent a command per read and per write.
+    assert len(CountingConnection.sent) == 4
+
+    CountingConnection.sent.clear()
+    async with scope.lock(KEY):  # reads only: nothing is written
+        assert await storage.get_data(KEY) == {
+            "lang": "ru",
+            "wz": {"model": "flux-2", "values": {"n": 1}},
+        }
+        await storage.set_state(KEY, "Wizard:step")  # what is stored already
+    assert len(CountingConnection.sent) == 3
+    fresh = CachedStorage(RedisConversations(client, keys(prefix)))
+    assert await fresh.get_state(KEY) == "Wizard:step"
+    await client.aclose()
+
+
+async def test_one_users_updates_take_turns_across_instances(prefix: str) -> None:
+    first_client, second_client = Redis.from_url(redis_url()), Redis.from_url(redis_url())
+    first, first_scope = instance(first_client, prefix)
+    second, second_scope = instance(second_client, prefix)
+    inside = asyncio.Event()
+    leave = asyncio.Event()
+    seen: list[dict[str, Any]] = []
+
+    async def on_first() -> None:
+        async with first_scope.lock(KEY):
+            await first.update_data(KEY, {"wz_msg": 1})
+            inside.set()
+            await leave.wait()
+
+    async def on_second() -> None:
+        await inside.wait()
+        async with second_scope.lock(KEY):
+            seen.append(await second.get_data(KEY))
+
+    tasks = [asyncio.create_task(on_first()), asyncio.create_task(on_second())]
+    await inside.wait()
+    await asyncio.sleep(0.5)  # the second instance polls the lock every 0.1 s meanwhile
+    assert seen == []
+    leave.set()
+    await asyncio.gather(*tasks)
+    # It ran after the first update, and saw what the first one stored when it ended.
+    assert seen == [{"wz_msg": 1}]
+    await first_client.aclose()
+    await second_client.aclose()
