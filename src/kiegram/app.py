@@ -296,9 +296,8 @@ def _conversations(
     if shared is None:
         in_database = SqlStorage(ConversationStore(engine), remember=remember)
         return in_database, in_database.create_isolation()
-    rows, user_lock = shared
-    storage = CachedStorage(rows)
-    return storage, storage.create_isolation(shared=user_lock)
+    storage = CachedStorage(shared)
+    return storage, storage.create_isolation(shared=shared)
 
 
 def _conversations_to_remember(settings: Settings, url: str) -> int:

@@ -43,8 +43,9 @@ def keys(prefix: str) -> DefaultKeyBuilder:
 
 def instance(client: Redis, prefix: str) -> tuple[CachedStorage, ConversationScope]:
     """One bot instance's storage and event isolation, as the composition root builds them."""
-    storage = CachedStorage(RedisConversations(client, keys(prefix)))
-    return storage, storage.create_isolation(shared=RedisEventIsolation(client, keys(prefix)))
+    shared = RedisConversations(client, keys(prefix))
+    storage = CachedStorage(shared)
+    return storage, storage.create_isolation(shared=shared)
 
 
 async def test_what_aiograms_storage_kept_reads_back_and_the_other_way(prefix: str) -> None:
@@ -73,7 +74,7 @@ async def test_an_update_reads_its_conversation_once_and_writes_it_once(prefix: 
     pool = ConnectionPool.from_url(redis_url(), connection_class=CountingConnection)
     client = Redis(connection_pool=pool)
     storage, scope = instance(client, prefix)
-    async with scope.lock(KEY):  # the first update also loads the lock's release script
+    async with scope.lock(KEY):  # the first update also opens the connection
         await storage.set_data(KEY, {"lang": "ru"})
 
     CountingConnection.sent.clear()
@@ -84,9 +85,10 @@ async def test_an_update_reads_its_conversation_once_and_writes_it_once(prefix: 
         await storage.update_data(KEY, {"wz": {"model": "flux-2"}})
         await storage.update_data(KEY, {"wz": {"model": "flux-2", "values": {"n": 1}}})
         assert await storage.get_state(KEY) == "Wizard:step"
-    # The lock taken, the conversation read, both fields written (one pipeline), the lock
-    # given back. aiogram's storage would have sent a command per read and per write.
-    assert len(CountingConnection.sent) == 4
+    # The lock taken with the conversation read, then both fields written with the lock
+    # given back. aiogram's storage and isolation sent a command for the lock, each read,
+    # each write and the release: eight here.
+    assert len(CountingConnection.sent) == 2
 
     CountingConnection.sent.clear()
     async with scope.lock(KEY):  # reads only: nothing is written
@@ -95,7 +97,7 @@ async def test_an_update_reads_its_conversation_once_and_writes_it_once(prefix: 
             "wz": {"model": "flux-2", "values": {"n": 1}},
         }
         await storage.set_state(KEY, "Wizard:step")  # what is stored already
-    assert len(CountingConnection.sent) == 3
+    assert len(CountingConnection.sent) == 2
     fresh = CachedStorage(RedisConversations(client, keys(prefix)))
     assert await fresh.get_state(KEY) == "Wizard:step"
     await client.aclose()
@@ -128,5 +130,61 @@ async def test_one_users_updates_take_turns_across_instances(prefix: str) -> Non
     await asyncio.gather(*tasks)
     # It ran after the first update, and saw what the first one stored when it ended.
     assert seen == [{"wz_msg": 1}]
+    assert await first_client.exists(keys(prefix).build(KEY, "lock")) == 0  # given back
     await first_client.aclose()
     await second_client.aclose()
+
+
+async def test_an_instance_of_the_previous_release_is_kept_out_while_one_holds_the_lock(
+    prefix: str,
+) -> None:
+    """During a rolling upgrade, instances on aiogram's own Redis isolation run too."""
+    client: Redis = Redis.from_url(redis_url())
+    _storage, scope = instance(client, prefix)
+    theirs = RedisEventIsolation(client, keys(prefix))
+    order: list[str] = []
+    inside = asyncio.Event()
+
+    async def previous_release() -> None:
+        await inside.wait()
+        async with theirs.lock(KEY):
+            order.append("theirs")
+
+    waiting = asyncio.create_task(previous_release())
+    async with scope.lock(KEY):
+        inside.set()
+        await asyncio.sleep(0.3)
+        order.append("ours")
+    await waiting
+    assert order == ["ours", "theirs"]
+
+    async with theirs.lock(KEY):  # and the other way round
+        held = asyncio.create_task(_enter(scope, order))
+        await asyncio.sleep(0.3)
+        order.append("theirs again")
+    await held
+    assert order == ["ours", "theirs", "theirs again", "ours again"]
+    await client.aclose()
+
+
+async def _enter(scope: ConversationScope, order: list[str]) -> None:
+    async with scope.lock(KEY):
+        order.append("ours again")
+
+
+async def test_a_lock_that_ran_out_is_not_taken_from_its_new_holder(
+    prefix: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    client: Redis = Redis.from_url(redis_url())
+    storage, scope = instance(client, prefix)
+    lock = keys(prefix).build(KEY, "lock")
+    async with scope.lock(KEY):
+        await storage.update_data(KEY, {"wz_msg": 3})
+        await client.set(lock, "another instance")  # ours ran out; another took it
+    assert await client.get(lock) == b"another instance"
+    assert "ran out" in caplog.text
+    # What the update wrote is still stored (as before the lock passed on).
+    assert await CachedStorage(RedisConversations(client, keys(prefix))).get_data(KEY) == {
+        "wz_msg": 3
+    }
+    await client.aclose()

@@ -92,7 +92,7 @@ async def fsm(
     scale = build_scale(redis_url(), redis_prefix, engine)
     shared = scale.conversations()
     assert shared is not None
-    yield CachedStorage(shared[0])
+    yield CachedStorage(shared)
     await scale.aclose()
 
 

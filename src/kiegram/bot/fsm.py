@@ -11,7 +11,8 @@ the store at once.
 
 Where the conversations are kept is a `ConversationRows`: the `conversations` table
 (`SqlRows`), or Redis (`scale.redis_store.RedisConversations`), whose per-user lock across
-instances the scope then takes too (`shared`).
+instances the scope then takes too (`shared`): taking it reads the conversation, giving it
+back stores the update's writes.
 
 With `remember` > 0 the storage also keeps the last that many conversations between
 updates, so a user's next press reads nothing at all. That is only right while this process
@@ -22,10 +23,9 @@ composition root decides.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections import OrderedDict
 from collections.abc import AsyncGenerator, Mapping
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from contextvars import ContextVar
 from typing import Any, Protocol
 
@@ -94,17 +94,33 @@ def _active(storage: CachedStorage) -> _Cache | None:
     return cache if cache is not None and cache.open and cache.owner is storage else None
 
 
+class HeldConversation(Protocol):
+    """A user's lock across instances, held for one update (`SharedConversations.hold`)."""
+
+    entry: Entry  # the conversation, read when the lock was taken
+    writes: dict[str, Any]  # what to store when the lock is given back
+
+
+class SharedConversations(Protocol):
+    """Conversations several instances share, with a per-user lock that reads the
+    conversation when taken and stores the update's writes when given back."""
+
+    def hold(self, key: StorageKey) -> AbstractAsyncContextManager[HeldConversation]:
+        """Wait for the user's lock; hold it while the context runs."""
+        ...
+
+
 class ConversationScope(BaseEventIsolation):
     """One user's updates one at a time, each with its own conversation cache.
 
     Without the per-user lock, a handler still writing its cached data after replying (the
     wizard stores its message id) would overwrite what the user's next press just stored.
-    In this process an asyncio lock orders them; across instances `shared` (Redis's event
-    isolation) does, taken after the local lock so a process's own updates queue without
-    polling Redis. The update's writes are stored before either lock passes on.
+    In this process an asyncio lock orders them; across instances `shared` does (Redis),
+    taken after the local lock so a process's own updates queue without polling Redis. The
+    update's writes are stored before either lock passes on.
     """
 
-    def __init__(self, storage: CachedStorage, shared: BaseEventIsolation | None = None) -> None:
+    def __init__(self, storage: CachedStorage, shared: SharedConversations | None = None) -> None:
         self._storage = storage
         self._shared = shared
         self._locks: dict[StorageKey, asyncio.Lock] = {}
@@ -117,25 +133,38 @@ class ConversationScope(BaseEventIsolation):
         self._users[key] = self._users.get(key, 0) + 1
         try:
             async with user_lock:
-                shared = self._shared.lock(key) if self._shared is not None else None
-                async with shared or contextlib.nullcontext():
-                    cache = _Cache(self._storage)
-                    token = _current.set(cache)
-                    try:
+                if self._shared is None:
+                    async with self._update(key, None):
                         yield
-                    finally:
-                        cache.open = False
-                        _current.reset(token)
-                        await self._storage.flush(cache)
+                else:
+                    async with self._shared.hold(key) as held, self._update(key, held):
+                        yield
         finally:
             self._users[key] -= 1
             if not self._users[key]:  # nobody waits: forget the lock (memory stays flat)
                 del self._users[key], self._locks[key]
 
+    @asynccontextmanager
+    async def _update(
+        self, key: StorageKey, held: HeldConversation | None
+    ) -> AsyncGenerator[None, None]:
+        """The update's cache; its writes stored when it ends (with the shared lock's
+        release, when there is one)."""
+        cache = _Cache(self._storage)
+        if held is not None:
+            cache.rows[key] = held.entry
+        token = _current.set(cache)
+        try:
+            yield
+        finally:
+            cache.open = False
+            _current.reset(token)
+            if held is not None:
+                held.writes.update(cache.pending.pop(key, {}))
+            await self._storage.flush(cache)
+
     async def close(self) -> None:
-        """Close the shared isolation (if any)."""
-        if self._shared is not None:
-            await self._shared.close()
+        """Nothing to close."""
 
 
 class CachedStorage(BaseStorage):
@@ -146,7 +175,7 @@ class CachedStorage(BaseStorage):
         self.remember = remember
         self._memory: OrderedDict[StorageKey, Entry] = OrderedDict()
 
-    def create_isolation(self, shared: BaseEventIsolation | None = None) -> ConversationScope:
+    def create_isolation(self, shared: SharedConversations | None = None) -> ConversationScope:
         """The event isolation that caches rows per update (pass it to the dispatcher);
         `shared` orders a user's updates across instances as well."""
         return ConversationScope(self, shared)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from aiogram import Dispatcher
-from aiogram.fsm.storage.base import BaseEventIsolation, DefaultKeyBuilder
-from aiogram.fsm.storage.redis import RedisEventIsolation
+from aiogram.fsm.storage.base import DefaultKeyBuilder
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -31,15 +30,15 @@ class Scale:
     redis: Redis | None = None
     prefix: str = "kiegram"
 
-    def conversations(self) -> tuple[RedisConversations, BaseEventIsolation] | None:
-        """With Redis: where conversations are kept and the lock that runs one user's
+    def conversations(self) -> RedisConversations | None:
+        """With Redis: where conversations are kept, with the lock that runs one user's
         updates one at a time across all instances; None without (the database keeps them)."""
         if self.redis is None:
             return None
         # Bot id and destiny in the key: several bots may share a Redis, and the broadcast
         # keeps its state under a destiny of its own.
         keys = DefaultKeyBuilder(prefix=f"{self.prefix}:fsm", with_bot_id=True, with_destiny=True)
-        return RedisConversations(self.redis, keys), RedisEventIsolation(self.redis, keys)
+        return RedisConversations(self.redis, keys)
 
     def guard(self, dp: Dispatcher, *, active: bool = True) -> UpdateDedup:
         """Install the de-duplicating outer middleware on every update of `dp`."""
