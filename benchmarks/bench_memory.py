@@ -28,11 +28,13 @@ from pathlib import Path
 from typing import Any
 
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StorageKey
+from redis.asyncio import Redis
 
-from kiegram.bot.fsm import SqlStorage
+from kiegram.bot.fsm import CachedStorage, SqlStorage
 from kiegram.catalog import load_catalog
 from kiegram.jobs import Job
 from kiegram.jobs.model import utcnow
+from kiegram.scale.redis_store import RedisConversations
 from kiegram.storage.conversations import ConversationStore
 from kiegram.storage.db import create_engine, upgrade
 from kiegram.storage.jobs_repo import SqlJobStore
@@ -91,22 +93,21 @@ async def sqlite_bytes(tmp: Path, data: list[dict[str, Any]]) -> int:
 
 
 async def redis_bytes(data: list[dict[str, Any]]) -> int | None:
-    """Redis memory of the conversations in aiogram's RedisStorage; None without Redis."""
-    from aiogram.fsm.storage.redis import RedisStorage
-
+    """Redis memory of the conversations as the bot keeps them there; None without Redis."""
     prefix = f"kiegram-bench-{uuid.uuid4().hex[:8]}"
-    storage = RedisStorage.from_url(REDIS_URL, key_builder=DefaultKeyBuilder(prefix=prefix))
+    client: Redis = Redis.from_url(REDIS_URL)
+    keys = DefaultKeyBuilder(prefix=prefix, with_bot_id=True, with_destiny=True)
     try:
-        await store_all(storage, data)
-        keys = [k async for k in storage.redis.scan_iter(match=f"{prefix}:*")]
-        total = sum([int(await storage.redis.memory_usage(k) or 0) for k in keys])
-        if keys:
-            await storage.redis.delete(*keys)
+        await store_all(CachedStorage(RedisConversations(client, keys)), data)
+        found = [k async for k in client.scan_iter(match=f"{prefix}:*")]
+        total = sum([int(await client.memory_usage(k) or 0) for k in found])
+        if found:
+            await client.delete(*found)
         return total
     except OSError:
         return None
     finally:
-        await storage.close()
+        await client.aclose()
 
 
 def pending_job(i: int) -> Job:
@@ -161,7 +162,7 @@ async def main_async(args: argparse.Namespace) -> None:
     print(f"  baseline: FSM data as compact JSON      {kb(json_total, n)}")
     print(f"  Python heap (tracemalloc)               {kb(heap, n)}")
     print(f"  SQLite (SqlStorage) file growth         {kb(db, n)}")
-    print(f"  Redis (RedisStorage) MEMORY USAGE       {kb(redis, n) if redis else '   (no Redis)'}")
+    print(f"  Redis (RedisConversations) MEMORY USAGE {kb(redis, n) if redis else '   (no Redis)'}")
     print(f"  goal: {GOAL}")
     print(f"pending jobs: {m}")
     mb = 2**20
