@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
+from typing import cast
 
+import aiohttp
 import pytest
 from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.exceptions import TelegramBadRequest
+from aiogram.exceptions import TelegramBadRequest, TelegramNetworkError
 from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
 
 from kiegram.bot.session import BotApiSession, loads_reply
@@ -127,3 +130,47 @@ def test_updates_lose_only_the_pressed_messages_keyboard() -> None:
     sent = {"update_id": 4, "message": {**message, "reply_markup": markup}}
     assert loads_reply(json.dumps(sent)) == sent
     assert loads_reply("[1, 2]") == [1, 2]
+
+
+def _closing_when_reused(session: BotApiSession, times: int) -> list[int]:
+    """The next `times` kept-alive connections handed out are found closing as the request
+    is written (the peer's close arriving just then); returns their count so far."""
+    closed: list[int] = []
+
+    async def reused(*_args: object) -> None:
+        if len(closed) < times:
+            for proto in list(session._session.connector._acquired):  # type: ignore[union-attr]
+                proto.transport.is_closing = lambda: True  # type: ignore[method-assign]
+            closed.append(1)
+
+    trace = aiohttp.TraceConfig()
+    trace.on_connection_reuseconn.append(reused)
+    trace.freeze()
+    session._session._trace_configs.append(trace)  # type: ignore[union-attr]
+    return closed
+
+
+async def test_a_request_on_a_connection_found_closing_goes_again_on_a_new_one(
+    bot: Bot, telegram: FakeTelegram
+) -> None:
+    await bot.send_message(42, "первое")  # a connection to keep alive
+    closed = _closing_when_reused(cast(BotApiSession, bot.session), times=1)
+    sent = await bot.send_message(42, "второе")
+    assert closed == [1]
+    assert sent.text == "второе"
+    assert [c.params["text"] for c in telegram.calls if c.method == "sendmessage"] == [
+        "первое",
+        "второе",
+    ]
+
+
+async def test_a_second_closing_connection_is_an_error_and_nothing_is_sent_twice(
+    bot: Bot, telegram: FakeTelegram
+) -> None:
+    await bot.send_message(42, "первое")
+    await asyncio.gather(bot.send_message(42, "a"), bot.send_message(42, "b"))  # two kept
+    closed = _closing_when_reused(cast(BotApiSession, bot.session), times=2)
+    with pytest.raises(TelegramNetworkError, match=r"closing transport|write request body"):
+        await bot.send_message(42, "второе")
+    assert closed == [1, 1]
+    assert "второе" not in [c.params.get("text") for c in telegram.calls]

@@ -27,7 +27,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response, TelegramType
-from aiohttp import ClientError, ClientTimeout
+from aiohttp import ClientConnectionResetError, ClientError, ClientTimeout
 
 from kiegram.jsontext import dumps, dumps_bytes, loads
 
@@ -88,21 +88,38 @@ class BotApiSession(AiohttpSession):
             return await super().make_request(bot, method, timeout)
         session = await self.create_session()
         url = self.api.api_url(token=bot.token, method=method.__api_method__)
-        try:
-            async with session.post(
-                url,
-                data=body,
-                headers=JSON_HEADERS,
-                timeout=ClientTimeout(total=self.timeout if timeout is None else timeout),
-            ) as resp:
-                raw = await resp.text()
-        except TimeoutError as exc:
-            raise TelegramNetworkError(method=method, message="Request timeout error") from exc
-        except ClientError as exc:
-            message = f"{type(exc).__name__}: {exc}"
-            raise TelegramNetworkError(method=method, message=message) from exc
+        limit = ClientTimeout(total=self.timeout if timeout is None else timeout)
+        for attempt in range(2):
+            try:
+                post = session.post(url, data=body, headers=JSON_HEADERS, timeout=limit)
+                async with post as resp:
+                    raw = await resp.text()
+                break
+            except TimeoutError as exc:
+                raise TelegramNetworkError(method=method, message="Request timeout error") from exc
+            except ClientError as exc:
+                if not attempt and never_sent(exc):
+                    # A kept-alive connection Telegram was closing as we took it: nothing of
+                    # the request left, so it goes again on a new connection (once).
+                    log.info("%s: the connection was closing; sent again", method.__api_method__)
+                    continue
+                message = f"{type(exc).__name__}: {exc}"
+                raise TelegramNetworkError(method=method, message=message) from exc
         response = self.check_response(bot=bot, method=method, status_code=resp.status, content=raw)
         return cast(TelegramType, response.result)
+
+
+def never_sent(exc: BaseException) -> bool:
+    """Whether a request failed because its connection was already closing when the request
+    was to be written: aiohttp's "Cannot write to closing transport", raised before a byte
+    of it is sent, as the cause of the request's error (a request cut off midway is never
+    carried out by a server either: it waits for the whole body)."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, ClientConnectionResetError) and "closing transport" in str(cause):
+            return True
+        cause = cause.__cause__
+    return False
 
 
 class RetryAfter(BaseRequestMiddleware):
