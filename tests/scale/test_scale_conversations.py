@@ -1,5 +1,5 @@
 """Conversations in Redis: aiogram's keys, one read and one write per update, one user's
-updates in turn across instances."""
+updates in turn across instances; the client's timeouts."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from aiogram.fsm.storage.base import DefaultKeyBuilder, StorageKey
 from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 from redis.asyncio import ConnectionPool, Redis
 from redis.asyncio.connection import Connection
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from kiegram.bot.fsm import CachedStorage, ConversationScope
-from kiegram.scale.redis_store import RedisConversations
+from kiegram.scale.redis_store import RedisConversations, connect
 from kiegram.testing.databases import delete_prefix, redis_url, unique_prefix
 
 KEY = StorageKey(bot_id=42, chat_id=7, user_id=7)
@@ -188,3 +189,34 @@ async def test_a_lock_that_ran_out_is_not_taken_from_its_new_holder(
         "wz_msg": 3
     }
     await client.aclose()
+
+
+async def test_a_redis_that_stops_answering_still_fails_the_command_in_time() -> None:
+    """The client writes without a timeout of its own (`connect`); the reply's read keeps it."""
+    commands: list[bytes] = []
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while line := await reader.readline():  # RESP: *N, then $len and the value N times
+            if not line.startswith(b"*"):
+                continue
+            parts = []
+            for _ in range(int(line[1:])):
+                await reader.readline()
+                parts.append((await reader.readline()).strip())
+            commands.append(b" ".join(parts))
+            if parts[0].upper() != b"GET":  # the handshake is answered, GET never
+                writer.write(b"+OK\r\n")
+                await writer.drain()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    client = connect(f"redis://127.0.0.1:{port}/0?socket_timeout=0.5")
+    assert await client.set("k", "v")  # connected, answered
+    started = asyncio.get_running_loop().time()
+    with pytest.raises(RedisTimeoutError):
+        await client.get("k")
+    assert 0.4 < asyncio.get_running_loop().time() - started < 3
+    assert commands[-1] == b"GET k"
+    await client.aclose()
+    server.close()
+    await server.wait_closed()
