@@ -88,7 +88,7 @@ async def test_an_update_reads_its_conversation_once_and_writes_it_once(prefix: 
         assert await storage.get_state(KEY) == "Wizard:step"
     # The lock taken with the conversation read, then both fields written with the lock
     # given back. aiogram's storage and isolation sent a command for the lock, each read,
-    # each write and the release: eight here.
+    # each write and the release: ten here.
     assert len(CountingConnection.sent) == 2
 
     CountingConnection.sent.clear()
