@@ -191,9 +191,10 @@ async def test_a_lock_that_ran_out_is_not_taken_from_its_new_holder(
     await client.aclose()
 
 
-async def test_a_redis_that_stops_answering_still_fails_the_command_in_time() -> None:
-    """The client writes without a timeout of its own (`connect`); the reply's read keeps it."""
-    commands: list[bytes] = []
+async def fake_redis(silent: bytes) -> tuple[asyncio.Server, int, list[list[bytes]]]:
+    """A Redis stand-in that answers every command but `silent` (never) with +OK; it
+    records the commands it got."""
+    commands: list[list[bytes]] = []
 
     async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         while line := await reader.readline():  # RESP: *N, then $len and the value N times
@@ -201,22 +202,54 @@ async def test_a_redis_that_stops_answering_still_fails_the_command_in_time() ->
                 continue
             parts = []
             for _ in range(int(line[1:])):
-                await reader.readline()
-                parts.append((await reader.readline()).strip())
-            commands.append(b" ".join(parts))
-            if parts[0].upper() != b"GET":  # the handshake is answered, GET never
+                size = int((await reader.readline())[1:])
+                parts.append((await reader.readexactly(size + 2))[:-2])
+            commands.append(parts)
+            if parts[0].upper() != silent:
                 writer.write(b"+OK\r\n")
                 await writer.drain()
 
     server = await asyncio.start_server(serve, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
+    return server, server.sockets[0].getsockname()[1], commands
+
+
+async def test_a_redis_that_stops_answering_still_fails_the_command_in_time() -> None:
+    """The client writes without a timeout of its own (`connect`); the reply's read keeps it."""
+    server, port, commands = await fake_redis(silent=b"GET")
     client = connect(f"redis://127.0.0.1:{port}/0?socket_timeout=0.5")
     assert await client.set("k", "v")  # connected, answered
     started = asyncio.get_running_loop().time()
     with pytest.raises(RedisTimeoutError):
         await client.get("k")
     assert 0.4 < asyncio.get_running_loop().time() - started < 3
-    assert commands[-1] == b"GET k"
+    assert commands[-1] == [b"GET", b"k"]
+    await client.aclose()
+    server.close()
+    await server.wait_closed()
+
+
+async def test_an_update_cancelled_while_taking_the_lock_gives_it_back() -> None:
+    """Else the user's next updates would wait a minute for the lock to run out."""
+    server, port, commands = await fake_redis(silent=b"MGET")  # SET NX done, the read hangs
+    client = connect(f"redis://127.0.0.1:{port}/0")
+    _storage, scope = instance(client, "cancelled")
+
+    async def update() -> None:
+        async with scope.lock(KEY):
+            raise AssertionError("the lock was never taken")
+
+    task = asyncio.create_task(update())
+    for _ in range(100):
+        if any(c[0] == b"MGET" for c in commands):
+            break
+        await asyncio.sleep(0.01)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    taken = next(c for c in commands if c[0] == b"SET")
+    released = [c for c in commands if c[0] == b"EVAL"]
+    assert taken[1] == keys("cancelled").build(KEY, "lock").encode()
+    assert released and released[-1][3:] == [taken[1], taken[2]]  # the key and our token
     await client.aclose()
     server.close()
     await server.wait_closed()

@@ -4,6 +4,7 @@ the files of albums being collected, conversations."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import logging
 from collections.abc import AsyncIterator, Iterable, Mapping
@@ -229,10 +230,17 @@ class RedisConversations:
         lock = self._keys.build(key, "lock")
         token = f"{self._owner}:{next(self._tokens)}"
         while True:
-            async with self._redis.pipeline(transaction=False) as pipe:
-                pipe.set(lock, token, nx=True, px=_ms(LOCK_SECONDS))
-                pipe.mget(*self._fields(key))
-                taken, stored = await pipe.execute()
+            try:
+                async with self._redis.pipeline(transaction=False) as pipe:
+                    pipe.set(lock, token, nx=True, px=_ms(LOCK_SECONDS))
+                    pipe.mget(*self._fields(key))
+                    taken, stored = await pipe.execute()
+            except asyncio.CancelledError:
+                # Cancelled with the SET perhaps done: give back what may be ours, or the
+                # user's next updates would wait for it to run out (LOCK_SECONDS).
+                with contextlib.suppress(Exception):
+                    await self._redis.eval(_RELEASE, 1, lock, token)
+                raise
             if taken:
                 break
             await asyncio.sleep(LOCK_POLL)
