@@ -14,7 +14,6 @@ import asyncio
 import os
 import sys
 import tempfile
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -22,10 +21,15 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-from redis.asyncio import Redis
 
 from kiegram.sandbox import SANDBOX_KEY
-from kiegram.testing.databases import create_pg_database, drop_pg_database, redis_url
+from kiegram.testing.databases import (
+    create_pg_database,
+    delete_prefix,
+    drop_pg_database,
+    redis_url,
+    unique_prefix,
+)
 from kiegram.testing.load import LoadTelegram
 from kiegram.testing.ports import free_port
 
@@ -193,17 +197,11 @@ async def echo_bot(telegram: LoadTelegram) -> AsyncIterator[BotProcess]:
 @asynccontextmanager
 async def redis_prefix() -> AsyncIterator[str]:
     """A Redis key prefix of its own for one run; its keys are deleted afterwards."""
-    prefix = f"kiegram-bench-{uuid.uuid4().hex[:10]}"
+    prefix = unique_prefix("kiegram-bench")
     try:
         yield prefix
     finally:
-        client = Redis.from_url(redis_url())
-        try:
-            keys = [key async for key in client.scan_iter(match=f"{prefix}:*")]
-            if keys:
-                await client.delete(*keys)
-        finally:
-            await client.aclose()
+        await delete_prefix(redis_url(), prefix)
 
 
 @asynccontextmanager

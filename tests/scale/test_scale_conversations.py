@@ -4,7 +4,6 @@ updates in turn across instances; the client's timeouts."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -16,7 +15,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from kiegram.bot.fsm import CachedStorage, ConversationScope
 from kiegram.scale.redis_store import RedisConversations, connect
-from kiegram.testing.databases import delete_prefix, redis_url, unique_prefix
+from kiegram.testing.databases import redis_url
 
 KEY = StorageKey(bot_id=42, chat_id=7, user_id=7)
 
@@ -29,13 +28,6 @@ class CountingConnection(Connection):
     async def send_packed_command(self, command: Any, check_health: bool = True) -> None:
         type(self).sent.append(1)
         await super().send_packed_command(command, check_health)
-
-
-@pytest.fixture
-async def prefix() -> AsyncIterator[str]:
-    value = unique_prefix("kiegram-fsm")
-    yield value
-    await delete_prefix(redis_url(), value)
 
 
 def keys(prefix: str) -> DefaultKeyBuilder:
