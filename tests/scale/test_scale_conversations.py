@@ -184,8 +184,9 @@ async def test_a_lock_that_ran_out_is_not_taken_from_its_new_holder(
 
 
 async def fake_redis(silent: bytes) -> tuple[asyncio.Server, int, list[list[bytes]]]:
-    """A Redis stand-in that answers every command but `silent` (never) with +OK; it
-    records the commands it got."""
+    """A Redis stand-in that answers every command but `silent` (never) with +OK, and
+    HELLO as Redis 7 does (redis-py 8 opens each connection with `HELLO 3`); it records the
+    commands it got."""
     commands: list[list[bytes]] = []
 
     async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -197,7 +198,10 @@ async def fake_redis(silent: bytes) -> tuple[asyncio.Server, int, list[list[byte
                 size = int((await reader.readline())[1:])
                 parts.append((await reader.readexactly(size + 2))[:-2])
             commands.append(parts)
-            if parts[0].upper() != silent:
+            if parts[0].upper() == b"HELLO":
+                writer.write(b"%1\r\n$5\r\nproto\r\n:" + parts[1] + b"\r\n")
+                await writer.drain()
+            elif parts[0].upper() != silent:
                 writer.write(b"+OK\r\n")
                 await writer.drain()
 
