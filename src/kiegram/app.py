@@ -209,7 +209,9 @@ async def build_app(settings: Settings) -> App:
         free_max_units=settings.free_max_units,
         referral_bonus=settings.referral_bonus_units,
     )
-    scale = build_scale(settings.redis_url, settings.redis_prefix, engine)
+    scale = build_scale(
+        settings.redis_url, settings.redis_prefix, engine, alone=_alone(settings, url)
+    )
     stack.push_async_callback(scale.aclose)
     remember = _conversations_to_remember(settings, url)
     fsm_storage, isolation = _conversations(scale, engine, remember)

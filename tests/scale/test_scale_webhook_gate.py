@@ -1,4 +1,6 @@
-"""Webhook mode without Redis: the database gate lets a re-sent update through only once."""
+"""Webhook mode without Redis: the database gate lets a re-sent update through only once
+across instances sharing PostgreSQL; a SQLite instance (alone with its bot) keeps its gate in
+memory."""
 
 from __future__ import annotations
 
@@ -11,22 +13,25 @@ from scale_kit import Instance, free_port
 from sqlalchemy import text
 
 from kiegram.app import App
+from kiegram.scale import LocalUpdateGate, UpdateDedup
 from kiegram.settings import Settings
 from kiegram.storage.db import upgrade
 from kiegram.testing import WebhookTelegram
 
 
 @pytest.fixture
-async def pair(tmp_path: Path) -> AsyncIterator[tuple[WebhookTelegram, Instance, Instance]]:
+async def pair(
+    tmp_path: Path, pg_url: str
+) -> AsyncIterator[tuple[WebhookTelegram, Instance, Instance]]:
     telegram = WebhookTelegram(secret="s", route="pinned")
     await telegram.start()
-    url = f"sqlite+aiosqlite:///{tmp_path / 'shared.sqlite3'}"
-    await upgrade(url)
+    url = pg_url
     instances = []
     for name in ("a", "b"):
         settings = Settings(
             bot_token=telegram.token,
             telegram_api_base=telegram.base_url,
+            webhook_url="http://127.0.0.1/behind-a-balancer",  # several instances
             webhook_secret="s",
             database_url=url,
             redis_url="",
@@ -75,7 +80,7 @@ async def test_a_failing_handler_answers_200_and_apologises_once(
 ) -> None:
     telegram, first, _second = pair
     assert first.app is not None
-    await first.call(_rename(first.app, "users", "users_away"))  # shared file: both fail
+    await first.call(_rename(first.app, "users", "users_away"))  # shared database: both fail
     user = telegram.user(6)
     await user.send("/start")
     update_id = max(telegram.sent)
@@ -104,3 +109,45 @@ async def test_a_press_by_webhook_is_answered_in_the_reply_once(
     assert [a.reply for a in answers] == [True]
     assert [c.method for c in calls][-1] == "answercallbackquery"
     assert any(c.method == "editmessagetext" and not c.reply for c in calls)
+
+
+async def test_a_sqlite_instance_lets_a_re_sent_update_through_once_without_the_table(
+    tmp_path: Path,
+) -> None:
+    telegram = WebhookTelegram(secret="s")
+    await telegram.start()
+    url = f"sqlite+aiosqlite:///{tmp_path / 'alone.sqlite3'}"
+    await upgrade(url)
+    settings = Settings(
+        bot_token=telegram.token,
+        telegram_api_base=telegram.base_url,
+        webhook_url="http://127.0.0.1/alone",
+        webhook_secret="s",
+        database_url=url,
+        redis_url="",
+        data_dir=tmp_path,
+        http_port=free_port(),
+    )
+    alone = Instance("alone", settings)
+    await alone.start()
+    telegram.set_webhooks([alone.webhook_url])
+    try:
+        user = telegram.user(11)
+        assert await user.send("/start")
+        calls = len(telegram.calls)
+        assert await telegram.resend(max(telegram.sent), alone.webhook_url) == 200
+        assert len(telegram.calls) == calls and alone.handled == 2
+        assert alone.app is not None
+        gates = [m.gate for m in alone.app.dp.update.outer_middleware if isinstance(m, UpdateDedup)]
+        assert len(gates) == 1 and isinstance(gates[0], LocalUpdateGate)
+        assert await alone.call(_count(alone.app, "handled_updates")) == 0
+        await user.send("/start")  # the next update is handled
+        assert len(telegram.calls) > calls
+    finally:
+        await alone.stop()
+        await telegram.stop()
+
+
+async def _count(app: App, table: str) -> int:
+    async with app.engine.connect() as conn:
+        return int((await conn.execute(text(f"SELECT count(*) FROM {table}"))).scalar_one())

@@ -1,4 +1,5 @@
-"""The update gate and the singleton locks: one contract, on SQLite, PostgreSQL and Redis."""
+"""The update gate and the singleton locks: one contract, on SQLite, PostgreSQL and Redis (and
+the gate in memory of a process alone with its bot, `local`: its locks are SQLite's)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from kiegram.scale import Locks, UpdateGate, build_scale, connect
+from kiegram.scale import LocalUpdateGate, Locks, UpdateGate, build_scale, connect
 from kiegram.scale.redis_store import RedisLocks, RedisUpdateGate
 from kiegram.storage import scale_store
 from kiegram.storage.db import create_engine, session_factory
@@ -28,7 +29,7 @@ class Clock:
         return self.now
 
 
-@pytest.fixture(params=["sqlite", "pg", "redis"])
+@pytest.fixture(params=["sqlite", "pg", "redis", "local"])
 async def backends(
     request: pytest.FixtureRequest, redis_prefix: str
 ) -> AsyncIterator[tuple[UpdateGate, Locks]]:
@@ -38,8 +39,11 @@ async def backends(
         yield RedisUpdateGate(client, redis_prefix, 60, 3600), RedisLocks(client, redis_prefix)
         await client.aclose()
         return
-    engine = create_engine(request.getfixturevalue(f"{request.param}_contract_url"))
-    scale = build_scale("", "unused", engine, claim_seconds=60, done_seconds=3600)
+    alone = request.param == "local"
+    database = "sqlite" if alone else request.param
+    engine = create_engine(request.getfixturevalue(f"{database}_contract_url"))
+    scale = build_scale("", "unused", engine, claim_seconds=60, done_seconds=3600, alone=alone)
+    assert isinstance(scale.gate, LocalUpdateGate if alone else SqlUpdateGate)
     yield scale.gate, scale.locks
     await engine.dispose()
 

@@ -10,6 +10,7 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kiegram.scale.dedup import UpdateDedup
+from kiegram.scale.local_gate import LocalUpdateGate
 from kiegram.scale.ports import CLAIM_SECONDS, DONE_SECONDS, Locks, UpdateGate
 from kiegram.scale.redis_store import (
     RedisConversations,
@@ -59,11 +60,16 @@ def build_scale(
     *,
     claim_seconds: float = CLAIM_SECONDS,
     done_seconds: float = DONE_SECONDS,
+    alone: bool = False,
 ) -> Scale:
-    """Redis-backed parts when `redis_url` is set, database tables otherwise."""
+    """Redis-backed parts when `redis_url` is set, database tables otherwise; the update
+    gate of a process `alone` with its bot (it receives every update: SQLite) in memory."""
     if redis_url:
         redis = connect(redis_url)
         gate = RedisUpdateGate(redis, prefix, claim_seconds, done_seconds)
         return Scale(gate, RedisLocks(redis, prefix), redis, prefix)
+    locks = SqlLocks(session_factory(engine))
+    if alone:
+        return Scale(LocalUpdateGate(claim_seconds, done_seconds), locks)
     sql_gate = SqlUpdateGate(engine, claim_seconds, done_seconds)  # on the driver (`direct`)
-    return Scale(sql_gate, SqlLocks(session_factory(engine)))
+    return Scale(sql_gate, locks)
