@@ -383,3 +383,43 @@ async def test_a_kept_connection_past_the_pools_recycle_age_is_renewed(own: Asyn
     pid = await _pid(direct)
     own.sync_engine.pool._recycle = 0  # every connection is past it now
     assert await _pid(direct) != pid
+
+
+async def test_sqlite_keeps_one_of_its_two_connections_for_direct_and_sessions_use_the_other(
+    engine: AsyncEngine,
+) -> None:
+    """Each pool checkout and return was a greenlet round costing about what the statement
+    did; one connection now stays with the engine's `Direct`s, the other serves sessions."""
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's two connections")
+    checkouts: list[int] = []
+    event.listen(engine.sync_engine, "checkout", lambda raw, *_: checkouts.append(id(raw)))
+    direct, other_store = Direct(engine), Direct(engine)
+    for store in (direct, other_store, direct):
+        await _user(store)
+    assert len(checkouts) == 1  # taken once, kept for every store of the engine
+    assert engine.sync_engine.pool.checkedout() == 1
+    async with engine.begin() as session:  # a session gets the other connection meanwhile
+        raw = await session.get_raw_connection()
+        assert id(raw.dbapi_connection) != checkouts[0]
+        await session.execute(insert(User), {"id": _uid(), "username": "session"})
+    assert engine.sync_engine.pool.checkedout() == 1
+
+
+async def test_a_sqlite_direct_write_waits_out_a_sessions_transaction_and_then_lands(
+    engine: AsyncEngine,
+) -> None:
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's two connections")
+    direct = Direct(engine)
+    await _user(direct)  # the direct connection is kept from here on
+    user_id = _uid()
+    async with engine.begin() as session:  # holds the write lock (BEGIN IMMEDIATE)
+        await session.execute(insert(User), {"id": _uid(), "username": "session"})
+        write = asyncio.create_task(_user_with_id(direct, user_id))
+        for _ in range(20):  # the loop keeps turning while the write waits
+            await asyncio.sleep(0.001)
+        assert not write.done()
+    await asyncio.wait_for(write, 5)
+    async with direct.connect() as conn:
+        assert await conn.scalar(select(User.id).where(User.id == bindparam("u")), {"u": user_id})

@@ -80,9 +80,10 @@ def _ensure_sqlite_dir(url: str) -> None:
 def create_engine(url: str) -> AsyncEngine:
     """An async engine; SQLite files get WAL mode, a busy timeout and calls without threads.
 
-    A SQLite file is used through one connection (see `sqlite_inline`): SQLite has one
-    writer at a time anyway, and a session waiting for the connection waits on the event
-    loop rather than inside SQLite.
+    A SQLite file is used through two connections (see `sqlite_inline`): the hot path's
+    statements keep one (`direct`), sessions use the other (a session waiting for it waits on
+    the event loop rather than inside SQLite). SQLite has one writer at a time anyway: a
+    write on one connection waits out the other's transaction asynchronously.
     """
     if url.startswith("sqlite"):
         _ensure_sqlite_dir(url)
@@ -92,7 +93,7 @@ def create_engine(url: str) -> AsyncEngine:
                 url,
                 **JSON_CODEC,
                 async_creator=inline_creator(database),
-                pool_size=1,
+                pool_size=2,
                 max_overflow=0,
                 pool_timeout=60,
             )

@@ -12,8 +12,9 @@ statement refused with SQLITE_BUSY (another connection holds the write lock: ano
 of this process, a CLI command, a second process) is retried after an asynchronous sleep,
 for up to `BUSY_SECONDS`. Every transaction begins IMMEDIATE (see `db`), so a refused
 statement is always a BEGIN or a lone statement, and retrying it is safe. Within one engine
-`create_engine` keeps one pooled connection, so its sessions queue on the event loop. With
-WAL and `synchronous=NORMAL` a commit does not wait for the disk.
+`create_engine` keeps two pooled connections: `direct` keeps one for the hot path's
+statements, sessions queue on the event loop for the other. With WAL and
+`synchronous=NORMAL` a commit does not wait for the disk.
 """
 
 from __future__ import annotations
