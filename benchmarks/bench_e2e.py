@@ -3,7 +3,8 @@
 Run: .venv/bin/python benchmarks/bench_e2e.py [--pg] [--users N] [--seq N] [--rate R]
      [--seconds S] [--capacity]
 The bot is kiegram as `kiegram run` starts it in webhook mode, in a process of its own
-(`e2e_serve.py`: SQLite in a temp dir; PostgreSQL in a temporary database with --pg). KIE is
+(`e2e_serve.py`: SQLite in a temp dir; PostgreSQL in a temporary database with --pg; the
+bot's only instance, SINGLE_INSTANCE, as an operator without Redis runs it). KIE is
 the sandbox in a process of its own (it calls back the bot's web app). Telegram is
 `kiegram.testing.load.LoadTelegram` in this harness's process: the bot calls it over loopback
 HTTP and gets each update from it by webhook, as from Telegram (keep-alive, at most 40
@@ -262,7 +263,7 @@ async def measure_echo(plan: Plan) -> list[Row]:
 
 
 async def measure_kiegram(plan: Plan, storage: str) -> list[Row]:
-    """The real bot on SQLite or a temporary PostgreSQL database."""
+    """The real bot, its only instance, on SQLite or a temporary PostgreSQL database."""
     telegram = LoadTelegram()
     await telegram.start()
     try:

@@ -1,6 +1,6 @@
 """CPU per update, the real bot and the echo bot taking turns.
 
-Run: .venv/bin/python benchmarks/bench_interleaved.py [--pg] [--redis] [--rounds N]
+Run: .venv/bin/python benchmarks/bench_interleaved.py [--pg] [--redis | --shared] [--rounds N]
 `bench_e2e.py` runs each bot's phases one after the other; on a noisy machine CPU time can
 drift between them. Here both bots are up at once (each in its own process on its own
 `LoadTelegram`, KIE the sandbox in its own process, as in `bench_e2e`) and flows alternate:
@@ -43,7 +43,7 @@ def per_update(steps: Steps) -> float:
     return statistics.fmean(statistics.median(v) for v in steps.values())
 
 
-async def run(pg: bool, redis: bool, rounds: int) -> None:
+async def run(pg: bool, redis: bool, shared: bool, rounds: int) -> None:
     """Both bots up, flows alternating; prints the table."""
     echo_tg, real_tg = LoadTelegram(), LoadTelegram()
     await echo_tg.start()
@@ -52,7 +52,7 @@ async def run(pg: bool, redis: bool, rounds: int) -> None:
         echo = await stack.enter_async_context(echo_bot(echo_tg))
         url = await stack.enter_async_context(pg_database()) if pg else ""
         prefix = await stack.enter_async_context(redis_prefix()) if redis else ""
-        real = await stack.enter_async_context(kiegram_bot(real_tg, url, prefix))
+        real = await stack.enter_async_context(kiegram_bot(real_tg, url, prefix, shared))
         users = list(range(50_000, 50_003 + rounds * 6))
         await real.fund(users)
         await sequential(echo_tg, echo_flow, users[:3], echo)
@@ -65,6 +65,7 @@ async def run(pg: bool, redis: bool, rounds: int) -> None:
     await echo_tg.stop()
     await real_tg.stop()
     storage = ("PostgreSQL" if pg else "SQLite") + (" + Redis" if redis else "")
+    storage += ", shared without Redis" if shared and not redis else ""
     for name, steps in (("kiegram", real_steps), ("echo", echo_steps)):
         medians = " ".join(f"{statistics.median(v) * 1e6:.0f}" for _k, v in sorted(steps.items()))
         print(f"{name:<8} µs per step: {medians}")
@@ -82,10 +83,15 @@ def main() -> None:
     parser.add_argument(
         "--redis", action="store_true", help="with Redis (conversations, the update gate)"
     )
+    parser.add_argument(
+        "--shared",
+        action="store_true",
+        help="as one of several instances sharing the database without Redis (else the only one)",
+    )
     parser.add_argument("--rounds", type=int, default=6, help="rounds of six flows each")
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
-    asyncio.run(run(args.pg, args.redis, args.rounds))
+    asyncio.run(run(args.pg, args.redis, args.shared, args.rounds))
 
 
 if __name__ == "__main__":

@@ -162,10 +162,11 @@ async def bot_process(
 
 @asynccontextmanager
 async def kiegram_bot(
-    telegram: LoadTelegram, database_url: str, redis: str = ""
+    telegram: LoadTelegram, database_url: str, redis: str = "", shared: bool = False
 ) -> AsyncIterator[BotProcess]:
-    """The real bot in a process of its own, with its web app taking KIE callbacks (and
-    Redis, as several instances share it, when `redis` names a key prefix)."""
+    """The real bot in a process of its own, with its web app taking KIE callbacks: the
+    bot's only instance (SINGLE_INSTANCE), or configured as one of several, sharing Redis
+    when `redis` names a key prefix, else (`shared`) the database alone."""
     port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
         async with kie_elsewhere() as kie:
@@ -175,6 +176,7 @@ async def kiegram_bot(
                 "DATABASE_URL": database_url,
                 "REDIS_URL": redis_url() if redis else "",
                 "REDIS_PREFIX": redis or "kiegram",
+                "SINGLE_INSTANCE": "false" if redis or shared else "true",
                 "KIE_API_KEY": SANDBOX_KEY,
                 "KIE_BASE_URL": kie,
                 "KIE_UPLOAD_BASE_URL": kie,

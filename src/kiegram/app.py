@@ -306,16 +306,18 @@ def _conversations_to_remember(settings: Settings, url: str) -> int:
     """How many conversations the database storage may keep in memory between updates.
 
     Only a process that receives every update of the bot may: one long-polling instance
-    (Telegram allows one `getUpdates` consumer), or any instance on SQLite (one host, one
-    instance). Webhook instances sharing PostgreSQL without Redis read each update's row.
+    (Telegram allows one `getUpdates` consumer), any instance on SQLite (one host, one
+    instance), or one the operator declared single (SINGLE_INSTANCE). Webhook instances
+    sharing PostgreSQL without Redis read each update's row.
     """
     return CONVERSATIONS_IN_MEMORY if _alone(settings, url) else 0
 
 
 def _alone(settings: Settings, url: str) -> bool:
     """Whether this process receives every update of the bot (see above): its own reads and
-    writes are then the only ones, and what it remembers of them is exact."""
-    return not settings.webhook_url or url.startswith("sqlite")
+    writes are then the only ones, and what it remembers of them is exact. The operator says
+    so with SINGLE_INSTANCE for a webhook on PostgreSQL."""
+    return settings.single_instance or not settings.webhook_url or url.startswith("sqlite")
 
 
 def _poller(jobs: JobService, sweeper: HoldSweeper, locks: Locks, owner: str) -> Poller:

@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     database_url: str = ""
     redis_url: str = ""
     redis_prefix: str = "kiegram"  # namespaces every Redis key (several bots on one Redis)
+    # This process is the bot's only one (implied on SQLite and while long polling): behind
+    # a webhook on PostgreSQL without Redis it then keeps conversations, switches and the
+    # update gate in memory instead of reading and claiming in the database on every update.
+    single_instance: bool = False
     job_lease_seconds: float = Field(default=60.0, gt=0)  # how long a dead instance holds a job
     admin_ids: Annotated[tuple[int, ...], NoDecode] = ()
     admin_chat_id: int | None = None

@@ -13,9 +13,11 @@ from scale_kit import Instance, free_port
 from sqlalchemy import text
 
 from kiegram.app import App
+from kiegram.bot.fsm import CachedStorage
 from kiegram.scale import LocalUpdateGate, UpdateDedup
 from kiegram.settings import Settings
 from kiegram.storage.db import upgrade
+from kiegram.storage.scale_store import SqlUpdateGate
 from kiegram.testing import WebhookTelegram
 
 
@@ -114,10 +116,24 @@ async def test_a_press_by_webhook_is_answered_in_the_reply_once(
 async def test_a_sqlite_instance_lets_a_re_sent_update_through_once_without_the_table(
     tmp_path: Path,
 ) -> None:
-    telegram = WebhookTelegram(secret="s")
-    await telegram.start()
+    """SQLite is one instance: the gate and conversations are this process's memory's."""
     url = f"sqlite+aiosqlite:///{tmp_path / 'alone.sqlite3'}"
     await upgrade(url)
+    await _alone_lets_a_re_sent_update_through_once(tmp_path, url, single_instance=False)
+
+
+async def test_a_single_instance_on_postgresql_keeps_the_gate_and_conversations_in_memory(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """On PostgreSQL the operator says the process is the bot's only one (SINGLE_INSTANCE)."""
+    await _alone_lets_a_re_sent_update_through_once(tmp_path, pg_url, single_instance=True)
+
+
+async def _alone_lets_a_re_sent_update_through_once(
+    tmp_path: Path, url: str, single_instance: bool
+) -> None:
+    telegram = WebhookTelegram(secret="s")
+    await telegram.start()
     settings = Settings(
         bot_token=telegram.token,
         telegram_api_base=telegram.base_url,
@@ -125,6 +141,7 @@ async def test_a_sqlite_instance_lets_a_re_sent_update_through_once_without_the_
         webhook_secret="s",
         database_url=url,
         redis_url="",
+        single_instance=single_instance,
         data_dir=tmp_path,
         http_port=free_port(),
     )
@@ -141,11 +158,22 @@ async def test_a_sqlite_instance_lets_a_re_sent_update_through_once_without_the_
         gates = [m.gate for m in alone.app.dp.update.outer_middleware if isinstance(m, UpdateDedup)]
         assert len(gates) == 1 and isinstance(gates[0], LocalUpdateGate)
         assert await alone.call(_count(alone.app, "handled_updates")) == 0
+        assert isinstance(alone.app.dp.storage, CachedStorage) and alone.app.dp.storage.remember
         await user.send("/start")  # the next update is handled
         assert len(telegram.calls) > calls
     finally:
         await alone.stop()
         await telegram.stop()
+
+
+async def test_instances_sharing_postgresql_claim_in_the_table_and_read_each_conversation(
+    pair: tuple[WebhookTelegram, Instance, Instance],
+) -> None:
+    _telegram, first, _second = pair
+    assert first.app is not None
+    gates = [m.gate for m in first.app.dp.update.outer_middleware if isinstance(m, UpdateDedup)]
+    assert len(gates) == 1 and isinstance(gates[0], SqlUpdateGate)
+    assert isinstance(first.app.dp.storage, CachedStorage) and not first.app.dp.storage.remember
 
 
 async def _count(app: App, table: str) -> int:
