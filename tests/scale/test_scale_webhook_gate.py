@@ -155,8 +155,7 @@ async def _alone_lets_a_re_sent_update_through_once(
         assert await telegram.resend(max(telegram.sent), alone.webhook_url) == 200
         assert len(telegram.calls) == calls and alone.handled == 2
         assert alone.app is not None
-        gates = [m.gate for m in alone.app.dp.update.outer_middleware if isinstance(m, UpdateDedup)]
-        assert len(gates) == 1 and isinstance(gates[0], LocalUpdateGate)
+        assert isinstance(_gate(alone.app), LocalUpdateGate)
         assert await alone.call(_count(alone.app, "handled_updates")) == 0
         assert isinstance(alone.app.dp.storage, CachedStorage) and alone.app.dp.storage.remember
         await user.send("/start")  # the next update is handled
@@ -171,9 +170,15 @@ async def test_instances_sharing_postgresql_claim_in_the_table_and_read_each_con
 ) -> None:
     _telegram, first, _second = pair
     assert first.app is not None
-    gates = [m.gate for m in first.app.dp.update.outer_middleware if isinstance(m, UpdateDedup)]
-    assert len(gates) == 1 and isinstance(gates[0], SqlUpdateGate)
+    assert isinstance(_gate(first.app), SqlUpdateGate)
     assert isinstance(first.app.dp.storage, CachedStorage) and not first.app.dp.storage.remember
+
+
+def _gate(app: App) -> object:
+    """The update gate of the app's one de-duplicating middleware."""
+    gates = [m.gate for m in app.dp.update.outer_middleware if isinstance(m, UpdateDedup)]
+    assert len(gates) == 1
+    return gates[0]
 
 
 async def _count(app: App, table: str) -> int:

@@ -63,7 +63,8 @@ def build_scale(
     alone: bool = False,
 ) -> Scale:
     """Redis-backed parts when `redis_url` is set, database tables otherwise; the update
-    gate of a process `alone` with its bot (it receives every update: SQLite) in memory."""
+    gate of a process `alone` with its bot (it receives every update: SQLite, or
+    SINGLE_INSTANCE) in memory."""
     if redis_url:
         redis = connect(redis_url)
         gate = RedisUpdateGate(redis, prefix, claim_seconds, done_seconds)
