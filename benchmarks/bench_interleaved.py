@@ -43,8 +43,8 @@ def per_update(steps: Steps) -> float:
     return statistics.fmean(statistics.median(v) for v in steps.values())
 
 
-async def run(pg: bool, redis: bool, shared: bool, rounds: int) -> None:
-    """Both bots up, flows alternating; prints the table."""
+async def measure(pg: bool, redis: bool, shared: bool, rounds: int) -> tuple[Steps, Steps]:
+    """Both bots up, flows alternating: kiegram's and echo's CPU per step of the flow."""
     echo_tg, real_tg = LoadTelegram(), LoadTelegram()
     await echo_tg.start()
     await real_tg.start()
@@ -64,6 +64,12 @@ async def run(pg: bool, redis: bool, shared: bool, rounds: int) -> None:
             record(real_steps, await sequential(real_tg, real_flow, [uid], real))
     await echo_tg.stop()
     await real_tg.stop()
+    return real_steps, echo_steps
+
+
+async def run(pg: bool, redis: bool, shared: bool, rounds: int) -> None:
+    """Measure, then print the table."""
+    real_steps, echo_steps = await measure(pg, redis, shared, rounds)
     storage = ("PostgreSQL" if pg else "SQLite") + (" + Redis" if redis else "")
     storage += ", shared without Redis" if shared and not redis else ""
     for name, steps in (("kiegram", real_steps), ("echo", echo_steps)):
