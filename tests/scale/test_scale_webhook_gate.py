@@ -27,20 +27,9 @@ async def pair(
 ) -> AsyncIterator[tuple[WebhookTelegram, Instance, Instance]]:
     telegram = WebhookTelegram(secret="s", route="pinned")
     await telegram.start()
-    url = pg_url
     instances = []
     for name in ("a", "b"):
-        settings = Settings(
-            bot_token=telegram.token,
-            telegram_api_base=telegram.base_url,
-            webhook_url="http://127.0.0.1/behind-a-balancer",  # several instances
-            webhook_secret="s",
-            database_url=url,
-            redis_url="",
-            data_dir=tmp_path / name,
-            http_port=free_port(),
-        )
-        instance = Instance(name, settings)
+        instance = Instance(name, _settings(telegram, pg_url, tmp_path / name))
         await instance.start()
         instances.append(instance)
     telegram.set_webhooks([i.webhook_url for i in instances])
@@ -134,18 +123,7 @@ async def _alone_lets_a_re_sent_update_through_once(
 ) -> None:
     telegram = WebhookTelegram(secret="s")
     await telegram.start()
-    settings = Settings(
-        bot_token=telegram.token,
-        telegram_api_base=telegram.base_url,
-        webhook_url="http://127.0.0.1/alone",
-        webhook_secret="s",
-        database_url=url,
-        redis_url="",
-        single_instance=single_instance,
-        data_dir=tmp_path,
-        http_port=free_port(),
-    )
-    alone = Instance("alone", settings)
+    alone = Instance("alone", _settings(telegram, url, tmp_path, single_instance))
     await alone.start()
     telegram.set_webhooks([alone.webhook_url])
     try:
@@ -172,6 +150,23 @@ async def test_instances_sharing_postgresql_claim_in_the_table_and_read_each_con
     assert first.app is not None
     assert isinstance(_gate(first.app), SqlUpdateGate)
     assert isinstance(first.app.dp.storage, CachedStorage) and not first.app.dp.storage.remember
+
+
+def _settings(
+    telegram: WebhookTelegram, url: str, data_dir: Path, single_instance: bool = False
+) -> Settings:
+    """An instance behind a webhook (behind a balancer, or alone), without Redis."""
+    return Settings(
+        bot_token=telegram.token,
+        telegram_api_base=telegram.base_url,
+        webhook_url="http://127.0.0.1/webhook",
+        webhook_secret="s",
+        database_url=url,
+        redis_url="",
+        single_instance=single_instance,
+        data_dir=data_dir,
+        http_port=free_port(),
+    )
 
 
 def _gate(app: App) -> object:
