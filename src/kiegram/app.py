@@ -201,7 +201,8 @@ async def build_app(settings: Settings) -> App:
     )
     admin_ids = frozenset(settings.admin_ids)
     billing_repo = SqlBillingRepo(engine)
-    switches = ModelSwitches(billing_repo, alone=_alone(settings, url))
+    alone = _alone(settings, url)
+    switches = ModelSwitches(billing_repo, alone=alone)
     desk = Desk(rules, ledger, quota, users, jobs, admin_ids, progress=progress, switches=switches)
     config = BotConfig(
         admin_ids=admin_ids,
@@ -209,11 +210,9 @@ async def build_app(settings: Settings) -> App:
         free_max_units=settings.free_max_units,
         referral_bonus=settings.referral_bonus_units,
     )
-    scale = build_scale(
-        settings.redis_url, settings.redis_prefix, engine, alone=_alone(settings, url)
-    )
+    scale = build_scale(settings.redis_url, settings.redis_prefix, engine, alone=alone)
     stack.push_async_callback(scale.aclose)
-    remember = _conversations_to_remember(settings, url)
+    remember = CONVERSATIONS_IN_MEMORY if alone else 0
     fsm_storage, isolation = _conversations(scale, engine, remember)
     lock_owner = process_owner()
     # One instance sends a broadcast; the others wait and take over if it dies.
@@ -302,21 +301,13 @@ def _conversations(
     return storage, storage.create_isolation(shared=shared)
 
 
-def _conversations_to_remember(settings: Settings, url: str) -> int:
-    """How many conversations the database storage may keep in memory between updates.
-
-    Only a process that receives every update of the bot may: one long-polling instance
-    (Telegram allows one `getUpdates` consumer), any instance on SQLite (one host, one
-    instance), or one the operator declared single (SINGLE_INSTANCE). Webhook instances
-    sharing PostgreSQL without Redis read each update's row.
-    """
-    return CONVERSATIONS_IN_MEMORY if _alone(settings, url) else 0
-
-
 def _alone(settings: Settings, url: str) -> bool:
-    """Whether this process receives every update of the bot (see above): its own reads and
-    writes are then the only ones, and what it remembers of them is exact. The operator says
-    so with SINGLE_INSTANCE for a webhook on PostgreSQL."""
+    """Whether this process receives every update of the bot: one long-polling instance
+    (Telegram allows one `getUpdates` consumer), any instance on SQLite (one host, one
+    instance), or one the operator declared single (SINGLE_INSTANCE). Its own reads and
+    writes are then the only ones, and what it remembers of them (conversations, switches,
+    handled updates) is exact; webhook instances sharing PostgreSQL without Redis read and
+    claim in the database on every update."""
     return settings.single_instance or not settings.webhook_url or url.startswith("sqlite")
 
 
