@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kiegram.jobs.model import Job, JobState
 from kiegram.storage import direct as direct_module
+from kiegram.storage import kept as kept_module
 from kiegram.storage.billing_tables import FreeUseRow, User
 from kiegram.storage.db import create_engine
 from kiegram.storage.direct import Direct
@@ -340,7 +341,7 @@ async def test_a_statement_cancelled_in_a_transaction_leaves_no_connection_behin
         assert await conn.scalar(select(func.pg_backend_pid())) != pids[0]
     assert stored is None  # the transaction did not commit
     # Out only: the connection that served on, kept for the next statement.
-    assert own.sync_engine.pool.checkedout() == 1 == len(direct_module._KEPT[own.sync_engine]._idle)
+    assert own.sync_engine.pool.checkedout() == 1 == len(kept_module._KEPT[own.sync_engine]._idle)
     assert pids[0] not in await _backends(engine)  # the cancelled one was closed
 
 
@@ -356,13 +357,13 @@ async def test_postgresql_connections_stay_with_direct_between_statements_until_
     first, second = await _two_pids(direct)
     assert pid in (first, second)
     assert {await _pid(direct), await _pid(direct)} <= {first, second}
-    kept = list(direct_module._KEPT[own.sync_engine]._idle)  # held here: no GC closing them
+    kept = list(kept_module._KEPT[own.sync_engine]._idle)  # held here: no GC closing them
     connections = [fairy.driver_connection for fairy in kept]
     assert len(kept) == 2
     await own.dispose()
     assert all(c.is_closed() for c in connections)  # dispose closed the kept ones
     assert not {first, second} & await _backends(engine)
-    assert not direct_module._KEPT[own.sync_engine]._idle
+    assert not kept_module._KEPT[own.sync_engine]._idle
 
 
 async def test_a_lost_connection_renews_the_kept_ones_too(

@@ -13,7 +13,7 @@ The API is the part of `AsyncConnection` the stores use (`execute` returning a r
 `Direct` instead of the engine for its connection. Errors come out as SQLAlchemy's
 (`IntegrityError`, ...), a lost connection renews the pool as SQLAlchemy's own execution
 does, and the engine's `before_cursor_execute` listeners still see every statement. A few
-connections (one of a SQLite file's two) stay checked out between statements (`_Kept`): the
+connections (one of a SQLite file's two) stay checked out between statements (`kept`): the
 pool's checkout and return cost about as much CPU as the statement.
 """
 
@@ -21,19 +21,17 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-import time
-import weakref
 from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any, NoReturn, Protocol
 
-from sqlalchemy import event
-from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError, MultipleResultsFound, NoResultFound
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.util import greenlet_spawn
 
+from kiegram.storage.kept import Kept, keep_limit
 from kiegram.storage.prepared import Prepared
 from kiegram.storage.sqlite_inline import (
     SQLITE_BUSY,
@@ -44,10 +42,6 @@ from kiegram.storage.sqlite_inline import (
 
 log = logging.getLogger(__name__)
 MAX_PREPARED = 500
-# Connections kept out of the pool between statements, per engine (`_Kept`): PostgreSQL's,
-# and one of a SQLite file's two (the other serves sessions).
-KEEP = 4
-KEEP_SQLITE = 1
 
 
 class Result:
@@ -245,7 +239,7 @@ class Direct:
         self.dialect = engine.sync_engine.dialect
         self.dispatch = engine.sync_engine.dispatch
         self._prepared: dict[tuple[int, tuple[str, ...]], tuple[ClauseElement, Prepared]] = {}
-        self._kept = _Kept.of(engine.sync_engine, keep) if (keep := _keep(engine)) else None
+        self._kept = Kept.of(engine.sync_engine, limit) if (limit := keep_limit(engine)) else None
 
     def prepared(self, statement: ClauseElement, keys: tuple[str, ...]) -> Prepared:
         """`statement` compiled for this database and these parameter names (once)."""
@@ -315,91 +309,3 @@ class Direct:
         if self.dialect.driver == "asyncpg":
             return _Postgres(raw, self.dialect)
         raise TypeError(f"no direct path for {type(raw).__name__}")
-
-
-def _keep(engine: AsyncEngine) -> int:
-    """How many idle connections `Direct` keeps for `engine` (0: none).
-
-    A SQLite file's pool has two connections (`db.create_engine`): one stays here, the
-    other serves sessions; a write on one waits out the other's lock as any second
-    connection does (`sqlite_inline`). In-memory SQLite has no direct path at all.
-    """
-    if engine.dialect.driver == "asyncpg":
-        return KEEP
-    database = engine.url.database
-    if engine.dialect.name == "sqlite" and database and database != ":memory:":
-        return KEEP_SQLITE
-    return 0
-
-
-class _Kept:
-    """Pooled connections kept checked out between statements, shared by an engine's `Direct`s.
-
-    Each checkout from SQLAlchemy's pool and each return is a greenlet round (~70 µs of CPU
-    around a ~80 µs statement on asyncpg; ~30 µs around a ~30 µs statement on SQLite), so
-    up to `limit` idle connections stay with us instead. One is handed out again only while
-    the pool would still hand it out: valid, made after the pool's last invalidation (a lost
-    connection renews them all), younger than the pool's recycle age and of the engine's
-    current pool; any other goes back to the pool, which replaces it. `Engine.dispose`
-    closes the kept ones.
-    """
-
-    def __init__(self, engine: Engine, limit: int) -> None:
-        self._engine = weakref.ref(engine)
-        self._limit = limit
-        self._idle: list[Any] = []
-        event.listen(engine, "engine_disposed", self._close)
-
-    @classmethod
-    def of(cls, engine: Engine, limit: int) -> _Kept:
-        """The engine's kept connections."""
-        kept = _KEPT.get(engine)
-        if kept is None:
-            kept = _KEPT[engine] = cls(engine, limit)
-        return kept
-
-    async def take(self) -> Any:
-        """A kept connection the pool would still hand out, or None."""
-        while self._idle:
-            fairy = self._idle.pop()
-            if self._fresh(fairy):
-                return fairy
-            await greenlet_spawn(fairy.close)  # the pool renews it at its next checkout
-        return None
-
-    def keep(self, fairy: Any) -> bool:
-        """Keep `fairy` for the next statement; False when it must go back to the pool."""
-        if len(self._idle) >= self._limit or not self._fresh(fairy):
-            return False
-        if _in_transaction(fairy.driver_connection):  # never: `begin` ends its own
-            return False
-        self._idle.append(fairy)
-        return True
-
-    def _fresh(self, fairy: Any) -> bool:
-        engine = self._engine()
-        record = fairy._connection_record
-        if engine is None or not fairy.is_valid or record is None:
-            return False
-        pool = engine.pool
-        recycle = pool._recycle
-        return (
-            fairy._pool is pool
-            and record.starttime >= pool._invalidate_time
-            and (recycle < 0 or time.time() - record.starttime < recycle)
-        )
-
-    def _close(self, _engine: Engine) -> None:
-        """The engine was disposed of: close what is kept (inside dispose's greenlet)."""
-        idle, self._idle = self._idle, []
-        for fairy in idle:
-            fairy.invalidate()
-
-
-def _in_transaction(raw: Any) -> bool:
-    if isinstance(raw, InlineConnection):
-        return raw._live().in_transaction
-    return bool(raw.is_in_transaction())
-
-
-_KEPT: weakref.WeakKeyDictionary[Engine, _Kept] = weakref.WeakKeyDictionary()

@@ -179,6 +179,11 @@ class InlineConnection:
     def isolation_level(self) -> str | None:
         return self._live().isolation_level
 
+    @property
+    def in_transaction(self) -> bool:
+        """Whether a transaction is open (aiosqlite's name)."""
+        return self._live().in_transaction
+
     def cursor(self) -> _CursorContext:
         return _CursorContext(InlineCursor(self._live().cursor()))
 
