@@ -39,8 +39,19 @@ import logging
 import time
 from dataclasses import dataclass
 
+from bench_interleaved import measure, per_update
 from e2e_bots import BotProcess, echo_bot, kiegram_bot, pg_database
-from e2e_flows import FAILURES, Flow, echo_flow, guarded, nothing, real_flow
+from e2e_flows import (
+    FAILURES,
+    Flow,
+    echo_flow,
+    guarded,
+    nothing,
+    real_flow,
+    received,
+    sequential,
+    settled,
+)
 
 from kiegram.testing.load import LoadTelegram, Pacer, Samples
 
@@ -82,29 +93,6 @@ class Row:
 
 
 # --- modes -----------------------------------------------------------------------------------
-
-
-async def sequential(
-    telegram: LoadTelegram, flow: Flow, users: list[int], bot: BotProcess
-) -> Samples:
-    """One flow at a time, its job delivered and settled before the next (clean CPU per update:
-    the generation's own work, delivery and capture, happens between the flows)."""
-    telegram.reset()
-    for n, uid in enumerate(users):
-        await guarded(flow, telegram.user(uid), n, nothing)
-        if bot.real:
-            await received(telegram, [uid])
-            await settled(bot)
-    return telegram.reset()
-
-
-async def settled(bot: BotProcess, timeout: float = 30) -> None:
-    """Wait until no job is left unfinished (delivered, captured, marked)."""
-    deadline = time.perf_counter() + timeout
-    while time.perf_counter() < deadline:
-        if not await bot.unfinished():
-            return
-        await asyncio.sleep(0.02)
 
 
 async def concurrent(telegram: LoadTelegram, flow: Flow, users: list[int]) -> tuple[Samples, float]:
@@ -164,22 +152,6 @@ async def fixed_rate(
     if late:
         FAILURES[f"{len(late)} updates still unanswered {GRACE:.0f} s after the window"] += 1
     return telegram.reset(), cpu
-
-
-async def received(telegram: LoadTelegram, users: list[int], timeout: float = 60) -> str:
-    """Wait until every user has got a photo; says how many did and how long it took.
-
-    The time includes the sandbox's own generation time (KIE's account limit on creates is
-    lifted for the sandbox: `e2e_bots.kiegram_bot`).
-    """
-    start = time.perf_counter()
-
-    def got() -> int:
-        return sum(telegram.sent_to[("sendphoto", uid)] >= 1 for uid in users)
-
-    with contextlib.suppress(TimeoutError):
-        await telegram.wait_for(lambda: got() == len(users), timeout)
-    return f"{got()}/{len(users)} photos in {time.perf_counter() - start:.1f} s"
 
 
 # --- runs ------------------------------------------------------------------------------------
@@ -310,8 +282,6 @@ def goals(rows: list[Row], rate: float, turns: dict[str, float]) -> list[str]:
 
 async def taking_turns(storage: str) -> float:
     """kiegram's CPU per update over echo's, the two bots taking turns (`bench_interleaved`)."""
-    from bench_interleaved import measure, per_update  # it imports this module's modes
-
     real, echo = await measure(storage == "pg", False, False, TURN_ROUNDS)
     return per_update(real) / per_update(echo)
 

@@ -20,9 +20,8 @@ import contextlib
 import logging
 import statistics
 
-from bench_e2e import sequential
 from e2e_bots import echo_bot, kiegram_bot, pg_database, redis_prefix
-from e2e_flows import echo_flow, real_flow
+from e2e_flows import echo_flow, real_flow, sequential
 
 from kiegram.testing.load import LoadTelegram, Samples
 

@@ -1,4 +1,6 @@
-"""What the users of `bench_e2e.py` do: the real bot's flow and the echo bot's equivalent.
+"""What the users of the load benchmarks do: the real bot's flow and the echo bot's
+equivalent, and flows run one at a time (`sequential`, used by `bench_e2e.py` and
+`bench_interleaved.py`).
 
 A flow is /start, a section, a model card, Start, a prompt, settings and confirm (the echo
 flow sends the same mix of two messages and five button presses). `tick` paces each step.
@@ -7,10 +9,16 @@ A flow the bot broke off (a reply or button missing) is counted in `FAILURES`, n
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
 
+from e2e_bots import BotProcess
+
 from kiegram.testing import FakeUser
+from kiegram.testing.load import LoadTelegram, Samples
 
 MODELS = ("Z-Image ·", "Nano Banana ·", "Flux 2 Pro ·", "Seedream 4.0 ·")
 CONFIRM = "Запустить генерацию"
@@ -64,3 +72,42 @@ async def guarded(
 
 async def nothing() -> None:
     """No pacing."""
+
+
+async def sequential(
+    telegram: LoadTelegram, flow: Flow, users: list[int], bot: BotProcess
+) -> Samples:
+    """One flow at a time, its job delivered and settled before the next (clean CPU per update:
+    the generation's own work, delivery and capture, happens between the flows)."""
+    telegram.reset()
+    for n, uid in enumerate(users):
+        await guarded(flow, telegram.user(uid), n, nothing)
+        if bot.real:
+            await received(telegram, [uid])
+            await settled(bot)
+    return telegram.reset()
+
+
+async def settled(bot: BotProcess, timeout: float = 30) -> None:
+    """Wait until no job is left unfinished (delivered, captured, marked)."""
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        if not await bot.unfinished():
+            return
+        await asyncio.sleep(0.02)
+
+
+async def received(telegram: LoadTelegram, users: list[int], timeout: float = 60) -> str:
+    """Wait until every user has got a photo; says how many did and how long it took.
+
+    The time includes the sandbox's own generation time (KIE's account limit on creates is
+    lifted for the sandbox: `e2e_bots.kiegram_bot`).
+    """
+    start = time.perf_counter()
+
+    def got() -> int:
+        return sum(telegram.sent_to[("sendphoto", uid)] >= 1 for uid in users)
+
+    with contextlib.suppress(TimeoutError):
+        await telegram.wait_for(lambda: got() == len(users), timeout)
+    return f"{got()}/{len(users)} photos in {time.perf_counter() - start:.1f} s"
