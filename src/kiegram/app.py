@@ -27,6 +27,7 @@ from kiegram.billing import (
     Referrals,
     parse_packs,
 )
+from kiegram.billing.cards import card_checkout
 from kiegram.billing.settlement import LedgerSettlement
 from kiegram.bot.albums import AlbumCollector
 from kiegram.bot.broadcast import Broadcaster
@@ -243,6 +244,13 @@ async def build_app(settings: Settings) -> App:
         users=users,
         payments=Payments(ledger_store),
         packs=parse_packs(settings.stars_packs),
+        cards=card_checkout(
+            settings.payment_provider_token,
+            settings.payment_currency,
+            settings.card_packs,
+            settings.payment_receipt,
+            settings.payment_vat_code,
+        ),
         quota=quota,
         jobs=jobs,
         progress=progress,

@@ -49,6 +49,13 @@ class Settings(BaseSettings):
     markup: Decimal = Field(default=Decimal("1.5"), gt=0)
     price_rounding: int = Field(default=1, ge=1)
     stars_packs: str = "100:50,500:230,1000:450,5000:2100"  # units:stars, comma-separated
+    # Card top-ups through a Telegram payment provider (BotFather > Payments): off without a
+    # token. CARD_PACKS is units:price in PAYMENT_CURRENCY, e.g. "100:199,500:899".
+    payment_provider_token: str = ""
+    payment_currency: str = "RUB"
+    card_packs: str = ""
+    payment_receipt: str = ""  # "yookassa": ask the e-mail and send YooKassa's receipt
+    payment_vat_code: int = Field(default=1, ge=1, le=12)  # YooKassa's vat_code (1: no VAT)
     free_daily_generations: int = Field(default=3, ge=0)
     free_max_units: int = Field(default=5, ge=0)  # free only when the price is at most this
     referral_bonus_units: int = Field(default=20, ge=0)

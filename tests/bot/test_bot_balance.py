@@ -141,3 +141,15 @@ async def test_referral_link_on_the_balance_screen_sets_the_referrer_once(
     await friend.send("/start r_999")  # a second link changes nothing
     info = await users.get(606)
     assert info is not None and info.referrer_id == 605
+
+
+async def test_without_a_provider_token_no_card_option_is_shown(
+    running: tuple[App, FakeTelegram],
+) -> None:
+    _app, telegram = running
+    user = telegram.user(609)
+    await user.send("/balance")
+    assert "картой" not in user.last_text()
+    assert not [b for b in user.buttons() if "RUB" in b]
+    await user.send("/paysupport")
+    assert "картой" not in user.last_text()

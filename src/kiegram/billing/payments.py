@@ -1,4 +1,5 @@
-"""Telegram Stars top-ups and their refunds, each recorded exactly once per charge id."""
+"""Top-ups (Telegram Stars or a card through a payment provider) and their refunds, each
+recorded exactly once per Telegram charge id."""
 
 from __future__ import annotations
 
@@ -16,11 +17,17 @@ class Payments:
         self._store = store
 
     async def credit_payment(
-        self, user_id: int, units: int, stars: int, telegram_charge_id: str
+        self,
+        user_id: int,
+        units: int,
+        stars: int,
+        telegram_charge_id: str,
+        currency: str = "XTR",
     ) -> PaymentResult:
-        """Credit `units` for a successful payment; a repeated update credits nothing."""
+        """Credit `units` for a successful payment of `stars` (the amount in `currency`'s
+        smallest units); a repeated update credits nothing."""
         if units <= 0 or stars <= 0:
-            raise InvalidAmount(f"a payment needs positive units and stars, got {units}/{stars}")
+            raise InvalidAmount(f"a payment needs positive units and amount, got {units}/{stars}")
         charge = telegram_charge_id
         async with self._store.transaction() as tx:
             account = await locked(tx, user_id)
@@ -29,7 +36,7 @@ class Payments:
                 if known.user_id != user_id:
                     raise KeyConflict(charge)
                 return PaymentResult(PaymentStatus.ALREADY_CREDITED, known.units, account.balance)
-            await tx.add_payment(charge, user_id, units, stars)
+            await tx.add_payment(charge, user_id, units, stars, currency)
             entry = NewEntry(user_id, EntryKind.TOPUP, units, f"topup:{charge}", payment_id=charge)
             return PaymentResult(PaymentStatus.CREDITED, units, await tx.append(entry))
 

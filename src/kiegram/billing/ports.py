@@ -33,8 +33,10 @@ class LedgerTx(Protocol):
     async def payment(self, charge_id: str) -> Payment | None:
         """The payment with this Telegram charge id."""
 
-    async def add_payment(self, charge_id: str, user_id: int, units: int, stars: int) -> None:
-        """Record a credited payment."""
+    async def add_payment(
+        self, charge_id: str, user_id: int, units: int, stars: int, currency: str = "XTR"
+    ) -> None:
+        """Record a credited payment (`stars`: the amount in `currency`'s smallest units)."""
 
     async def mark_refunded(self, charge_id: str) -> None:
         """Stamp the payment as refunded."""

@@ -10,13 +10,13 @@ from enum import StrEnum
 class EntryKind(StrEnum):
     """What a ledger entry records; the sign of its amount follows from the kind."""
 
-    TOPUP = "topup"  # + units bought with Stars
+    TOPUP = "topup"  # + units bought with Stars or by card
     HOLD = "hold"  # - units reserved for a generation
     CAPTURE = "capture"  # 0: the hold became a charge
     RELEASE = "release"  # + the hold came back
     GRANT = "grant"  # + an admin's gift
     DEDUCT = "deduct"  # - an admin's correction
-    REFUND = "refund"  # - units taken back when Stars are refunded
+    REFUND = "refund"  # - units taken back when a payment is refunded
     REFERRAL_BONUS = "referral_bonus"  # + the referrer's reward
     FREE_USE = "free_use"  # 0: one free generation taken
 
@@ -63,14 +63,15 @@ class Account:
 
 @dataclass(frozen=True, slots=True)
 class Payment:
-    """A Telegram Stars payment as credited."""
+    """A top-up as credited: Telegram Stars (XTR) or a card payment through a provider."""
 
     charge_id: str
     user_id: int
     units: int
-    stars: int
+    stars: int  # the amount paid, in `currency`'s smallest units (stars for XTR)
     created_at: datetime
     refunded_at: datetime | None
+    currency: str = "XTR"
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,10 +100,12 @@ class UserInfo:
 
 @dataclass(frozen=True, slots=True)
 class DayStats:
-    """One UTC day of the admin panel: new users, generations, Stars paid and refunded."""
+    """One UTC day of the admin panel: new users, generations, Stars paid and refunded, units
+    bought by card."""
 
     day: date
     new_users: int = 0
     generations: int = 0
     stars: int = 0
     refunded_stars: int = 0
+    card_units: int = 0

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Date, cast, func, select, true
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from kiegram.billing.cards import STARS
 from kiegram.billing.records import DayStats, EntryKind
 from kiegram.storage.billing_tables import FreeUseRow, LedgerEntry, ModelSwitch, PaymentRow, User
 from kiegram.storage.db import session_factory, upsert_insert
@@ -19,8 +20,14 @@ MEASURES: tuple[tuple[str, Any, Any, Any], ...] = (
     ("new_users", User.created_at, func.count(), true()),
     ("generations", LedgerEntry.created_at, func.count(), LedgerEntry.kind == EntryKind.CAPTURE),
     ("generations", FreeUseRow.created_at, func.count(), FreeUseRow.returned.is_(False)),
-    ("stars", PaymentRow.created_at, func.sum(PaymentRow.stars), true()),
-    ("refunded_stars", PaymentRow.refunded_at, func.sum(PaymentRow.stars), true()),
+    ("stars", PaymentRow.created_at, func.sum(PaymentRow.stars), PaymentRow.currency == STARS),
+    (
+        "refunded_stars",
+        PaymentRow.refunded_at,
+        func.sum(PaymentRow.stars),
+        PaymentRow.currency == STARS,
+    ),
+    ("card_units", PaymentRow.created_at, func.sum(PaymentRow.units), PaymentRow.currency != STARS),
 )
 # Read fresh at every confirm: built once, run on a Core connection (a session cost more).
 _SWITCHES = select(ModelSwitch.model_id, ModelSwitch.option, ModelSwitch.enabled)

@@ -79,7 +79,8 @@ class PaymentRow(Base):
     charge_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"), index=True)
     units: Mapped[int] = mapped_column(BigInteger)
-    stars: Mapped[int] = mapped_column(BigInteger)
+    stars: Mapped[int] = mapped_column(BigInteger)  # the amount, in `currency`'s smallest units
+    currency: Mapped[str] = mapped_column(String(8), default="XTR", server_default="XTR")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     refunded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 

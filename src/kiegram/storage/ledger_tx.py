@@ -43,7 +43,13 @@ def to_entry(row: Any) -> Entry:
 def to_payment(row: Any) -> Payment:
     """A stored payment as the billing record."""
     return Payment(
-        row.charge_id, row.user_id, row.units, row.stars, row.created_at, row.refunded_at
+        row.charge_id,
+        row.user_id,
+        row.units,
+        row.stars,
+        row.created_at,
+        row.refunded_at,
+        row.currency,
     )
 
 
@@ -183,10 +189,13 @@ class SqlLedgerTx:
         """The payment with this charge id."""
         return await payment_row(self._conn, charge_id)
 
-    async def add_payment(self, charge_id: str, user_id: int, units: int, stars: int) -> None:
-        """Record a credited payment."""
-        row = {"charge_id": charge_id, "user_id": user_id, "units": units, "stars": stars}
-        await self._conn.execute(_INSERT_PAYMENT, {**row, "created_at": utcnow()})
+    async def add_payment(
+        self, charge_id: str, user_id: int, units: int, stars: int, currency: str = "XTR"
+    ) -> None:
+        """Record a credited payment (`stars`: the amount in `currency`'s smallest units)."""
+        row: dict[str, object] = {"charge_id": charge_id, "user_id": user_id, "units": units}
+        row |= {"stars": stars, "currency": currency, "created_at": utcnow()}
+        await self._conn.execute(_INSERT_PAYMENT, row)
 
     async def mark_refunded(self, charge_id: str) -> None:
         """Stamp the payment as refunded."""

@@ -231,6 +231,15 @@ class FakeTelegram:
         }
         if kind == "text":
             message["text"] = params.get("text", "")
+        elif kind == "invoice":
+            prices = params.get("prices") or []
+            message["invoice"] = {
+                "title": params.get("title", ""),
+                "description": params.get("description", ""),
+                "start_parameter": params.get("start_parameter", ""),
+                "currency": params.get("currency", ""),
+                "total_amount": sum(int(p.get("amount", 0)) for p in prices),
+            }
         else:
             stored = _attached(call, item)
             file_id = self.new_file(stored)

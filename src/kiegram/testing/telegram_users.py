@@ -132,23 +132,26 @@ class FakeUser:
         await self._send("callback_query", query, wait)
         return self.server.calls[start:]
 
-    async def pay(self, payload: str, stars: int, charge_id: str) -> list[Call]:
-        """Go through a Stars checkout: pre-checkout query, then the successful payment."""
+    async def pay(
+        self, payload: str, stars: int, charge_id: str, currency: str = "XTR"
+    ) -> list[Call]:
+        """Go through a checkout: pre-checkout query, then the successful payment (`stars`:
+        the amount in `currency`'s smallest units; a card payment has a provider's id too)."""
         start = len(self.server.calls)
         query = {
             "id": str(next(_callback_ids)),
             "from": self.profile,
-            "currency": "XTR",
+            "currency": currency,
             "total_amount": stars,
             "invoice_payload": payload,
         }
         await self._send("pre_checkout_query", query, True)
         payment = {
-            "currency": "XTR",
+            "currency": currency,
             "total_amount": stars,
             "invoice_payload": payload,
             "telegram_payment_charge_id": charge_id,
-            "provider_payment_charge_id": "",
+            "provider_payment_charge_id": "" if currency == "XTR" else f"prov-{charge_id}",
         }
         await self._send("message", self._message(successful_payment=payment), True)
         return self.server.calls[start:]

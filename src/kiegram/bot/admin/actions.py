@@ -12,6 +12,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 
 from kiegram.billing import ModelSwitches, Payments, PaymentStatus, UserInfo
+from kiegram.billing.cards import STARS, major
 from kiegram.billing.ports import LedgerStore, UserStore
 from kiegram.catalog import Catalog, ModelSpec
 from kiegram.catalog.spec import dump_value
@@ -116,10 +117,23 @@ async def switched_off(switches: ModelSwitches, catalog: Catalog) -> list[str]:
 
 
 async def refund(bot: Bot, store: LedgerStore, payments: Payments, charge: str) -> Reply:
-    """Refund a payment through Telegram, then take its units back once."""
+    """Refund a Stars payment through Telegram, then take its units back once. A card
+    payment's money goes back through the provider's dashboard (the Bot API cannot refund
+    it): here its units are taken back and the admin is told so."""
     payment = await store.payment(charge)
     if payment is None:
         return "admin.refund_not_found", {"charge": charge}
+    if payment.currency != STARS:
+        result = await payments.refund_payment(charge)
+        if result.status is PaymentStatus.ALREADY_REFUNDED:
+            return "admin.refund_already", {"charge": charge}
+        return "cards.refund_done", {
+            "amount": major(payment.stars, payment.currency),
+            "currency": payment.currency,
+            "user": payment.user_id,
+            "units": result.units,
+            "unrecovered": result.unrecovered,
+        }
     if payment.refunded_at is None:
         try:
             await bot.refund_star_payment(payment.user_id, charge)

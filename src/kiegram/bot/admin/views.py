@@ -48,6 +48,8 @@ def home_text(days: Sequence[DayStats], credits: float | None, _: Text) -> str:
         )
         if day.refunded_stars:
             row += _("admin.row_refunded", stars=day.refunded_stars)
+        if day.card_units:
+            row += _("cards.row", units=day.card_units)
         rows.append(row)
     return _(
         "admin.home",

@@ -1,4 +1,5 @@
-"""Balance, Stars top-ups (invoice, pre-checkout, successful payment), /paysupport, referrals."""
+"""Balance, top-ups with Stars or by card (invoice, pre-checkout, successful payment),
+/paysupport, referrals."""
 
 from __future__ import annotations
 
@@ -28,9 +29,19 @@ from kiegram.billing import (
     find_pack,
     utc_today,
 )
+from kiegram.billing.cards import CardCheckout, find_card_pack
 from kiegram.billing.ports import UserStore
 from kiegram.bot import keyboards
 from kiegram.bot.callbacks import Nav
+from kiegram.bot.cards import PAYLOAD_PREFIX as CARD_PREFIX
+from kiegram.bot.cards import (
+    BuyCard,
+    card_matches,
+    card_problem,
+    pack_label,
+    parse_card_payload,
+    send_card_invoice,
+)
 from kiegram.bot.deps import BotConfig, Text
 from kiegram.bot.filters import When
 from kiegram.bot.screens import edit_or_send
@@ -102,6 +113,7 @@ async def balance_screen(
     config: BotConfig,
     _: Text,
     lang: str,
+    cards: CardCheckout | None = None,
 ) -> tuple[str, InlineKeyboardMarkup]:
     """Balance, held amount, free generations left, referral link and the pack buttons."""
     await users.touch(user.id, user.username, lang)
@@ -118,16 +130,25 @@ async def balance_screen(
     if config.referral_bonus > 0:
         link = await referral_link(bot, user.id)
         lines.append(_("balance.referral", link=link, bonus=config.referral_bonus))
-    lines.append(_("balance.packs_title") if packs else _("balance.no_packs"))
-    return "\n\n".join(lines), packs_keyboard(packs, _)
+    with_cards = cards is not None and cards.enabled
+    lines.append(_("balance.packs_title") if packs or with_cards else _("balance.no_packs"))
+    if with_cards:
+        lines.append(_("cards.title"))
+    return "\n\n".join(lines), packs_keyboard(packs, _, cards)
 
 
-def packs_keyboard(packs: tuple[StarsPack, ...], _: Text) -> InlineKeyboardMarkup:
-    """One button per pack ("100 кр. — 50 ⭐"), then Menu."""
+def packs_keyboard(
+    packs: tuple[StarsPack, ...], _: Text, cards: CardCheckout | None = None
+) -> InlineKeyboardMarkup:
+    """One button per Stars pack ("100 кр. — 50 ⭐"), one per card pack when card payments
+    are set up ("100 кр. — 199.00 RUB"), then Menu."""
     kb = InlineKeyboardBuilder()
     for pack in packs:
         text = _("balance.pack", units=pack.units, stars=pack.stars)
         kb.row(InlineKeyboardButton(text=text, callback_data=Buy(code=pack.code).pack()))
+    for card in cards.packs if cards is not None and cards.enabled else ():
+        data = BuyCard(code=card.code).pack()
+        kb.row(InlineKeyboardButton(text=pack_label(card, _), callback_data=data))
     kb.row(keyboards.back_to_menu(_))
     return kb.as_markup()
 
@@ -142,11 +163,12 @@ async def balance_command(
     config: BotConfig,
     _: Text,
     lang: str,
+    cards: CardCheckout | None = None,
 ) -> None:
     """/balance."""
     if message.from_user is None:
         return
-    args = (message.from_user, bot, ledger, quota, users, packs, config, _, lang)
+    args = (message.from_user, bot, ledger, quota, users, packs, config, _, lang, cards)
     text, markup = await balance_screen(*args)
     await message.answer(text, reply_markup=markup)
 
@@ -161,9 +183,10 @@ async def nav_balance(
     config: BotConfig,
     _: Text,
     lang: str,
+    cards: CardCheckout | None = None,
 ) -> None:
     """The balance button of the main menu and of the "not enough" message."""
-    args = (query.from_user, bot, ledger, quota, users, packs, config, _, lang)
+    args = (query.from_user, bot, ledger, quota, users, packs, config, _, lang, cards)
     text, markup = await balance_screen(*args)
     await edit_or_send(query, text, markup)
 
@@ -189,11 +212,33 @@ async def buy(
     )
 
 
-async def pre_checkout(query: PreCheckoutQuery, packs: tuple[StarsPack, ...], _: Text) -> None:
+async def buy_card(
+    query: CallbackQuery,
+    callback_data: BuyCard,
+    bot: Bot,
+    _: Text,
+    cards: CardCheckout | None = None,
+) -> None:
+    """Send the payment provider's invoice for the chosen card pack."""
+    pack = find_card_pack(cards.packs, callback_data.code) if cards is not None else None
+    if pack is None or cards is None or not cards.enabled:
+        await edit_or_send(query, _("balance.refuse.pack_gone"), keyboards.menu_only(_))
+        return
+    await send_card_invoice(bot, query.from_user.id, pack, cards, _)
+
+
+async def pre_checkout(
+    query: PreCheckoutQuery,
+    packs: tuple[StarsPack, ...],
+    _: Text,
+    cards: CardCheckout | None = None,
+) -> None:
     """Answer at once (Telegram waits 10 s): only our own, current invoices proceed."""
-    problem = checkout_problem(
-        query.invoice_payload, query.from_user.id, query.currency, query.total_amount, packs
-    )
+    args = (query.invoice_payload, query.from_user.id, query.currency, query.total_amount)
+    if query.invoice_payload.startswith(f"{CARD_PREFIX}:"):
+        problem = card_problem(*args, cards or CardCheckout("", ()))
+    else:
+        problem = checkout_problem(*args, packs)
     if problem is None:
         await query.answer(ok=True)
         return
@@ -208,6 +253,17 @@ def _matches(parsed: InvoicePayload | None, user_id: int, currency: str, total: 
     return parsed.user_id == user_id and currency == CURRENCY and total == parsed.stars
 
 
+def _paid_units(payload: str, user_id: int, currency: str, total: int) -> int | None:
+    """The units a successful payment buys, None when it matches no invoice we issued."""
+    card = parse_card_payload(payload)
+    if card is not None:
+        return card.units if card_matches(card, user_id, currency, total) else None
+    stars = parse_payload(payload)
+    if stars is None or not _matches(stars, user_id, currency, total):
+        return None
+    return stars.units
+
+
 async def paid(
     message: Message,
     payments: Payments,
@@ -216,22 +272,24 @@ async def paid(
     lang: str,
     alerter: Alerter | None = None,
 ) -> None:
-    """Credit a successful payment exactly once, keyed by Telegram's charge id."""
+    """Credit a successful payment exactly once, keyed by Telegram's charge id (Stars and
+    cards alike: a card payment carries one too, next to the provider's)."""
     payment = message.successful_payment
     user = message.from_user
     if payment is None or user is None:
         return
-    parsed = parse_payload(payment.invoice_payload)
     charge = payment.telegram_payment_charge_id
-    if not _matches(parsed, user.id, payment.currency, payment.total_amount):
+    units = _paid_units(payment.invoice_payload, user.id, payment.currency, payment.total_amount)
+    if units is None:
         log.error("unmatched payment %s from user %s", charge, user.id)
         if alerter is not None:
             await alerter.payment_error(f"unmatched payment {charge} from user {user.id}")
         await message.answer(_("balance.paid_unmatched", charge=charge))
         return
-    assert parsed is not None  # _matches checked it
     await users.touch(user.id, user.username, lang)
-    result = await payments.credit_payment(user.id, parsed.units, payment.total_amount, charge)
+    result = await payments.credit_payment(
+        user.id, units, payment.total_amount, charge, payment.currency
+    )
     key = "balance.paid" if result.status is PaymentStatus.CREDITED else "balance.paid_again"
     text = _(
         key,
@@ -241,9 +299,12 @@ async def paid(
     await message.answer(text, reply_markup=keyboards.menu_only(_))
 
 
-async def paysupport(message: Message, _: Text) -> None:
+async def paysupport(message: Message, _: Text, cards: CardCheckout | None = None) -> None:
     """/paysupport: how payments and refunds work (Telegram requires this command)."""
-    await message.answer(_("balance.paysupport"), reply_markup=keyboards.menu_only(_))
+    text = _("balance.paysupport")
+    if cards is not None and cards.enabled:
+        text += _("cards.paysupport")
+    await message.answer(text, reply_markup=keyboards.menu_only(_))
 
 
 def build_router() -> Router:
@@ -254,5 +315,6 @@ def build_router() -> Router:
     router.message.register(paid, When(F.successful_payment))
     router.callback_query.register(nav_balance, Nav.filter(F.to == "bal"))
     router.callback_query.register(buy, Buy.filter())
+    router.callback_query.register(buy_card, BuyCard.filter())
     router.pre_checkout_query.register(pre_checkout)
     return router
