@@ -257,6 +257,7 @@ async def build_app(settings: Settings) -> App:
         history=SqlJobHistory(sessions),
         switches=switches,
         stats=billing_repo,
+        activity=billing_repo,
         kie_credits=kie.get_credits,
         broadcaster=broadcaster,
         ledger_store=ledger_store,

@@ -6,14 +6,18 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Date, cast, func, select, true
+from sqlalchemy import Date, and_, cast, func, select, true
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.orm import aliased
 
+from kiegram.billing.activity import JobCount
 from kiegram.billing.cards import STARS
 from kiegram.billing.records import DayStats, EntryKind
+from kiegram.jobs.model import JobState
 from kiegram.storage.billing_tables import FreeUseRow, LedgerEntry, ModelSwitch, PaymentRow, User
 from kiegram.storage.db import session_factory, upsert_insert
 from kiegram.storage.direct import Direct
+from kiegram.storage.jobs_table import JobRow
 
 # (DayStats field, timestamp column, measure, filter); free uses count as generations too.
 MEASURES: tuple[tuple[str, Any, Any, Any], ...] = (
@@ -29,6 +33,7 @@ MEASURES: tuple[tuple[str, Any, Any, Any], ...] = (
     ),
     ("card_units", PaymentRow.created_at, func.sum(PaymentRow.units), PaymentRow.currency != STARS),
 )
+_FINAL = (JobState.DELIVERED.value, JobState.FAILED.value)
 # Read fresh at every confirm: built once, run on a Core connection (a session cost more).
 _SWITCHES = select(ModelSwitch.model_id, ModelSwitch.option, ModelSwitch.enabled)
 
@@ -38,14 +43,26 @@ def _as_date(value: object) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
+def _span(since: date, until: date) -> tuple[datetime, datetime]:
+    """[since 00:00, the day after until 00:00) in UTC."""
+    return (
+        datetime.combine(since, time(), UTC),
+        datetime.combine(until + timedelta(days=1), time(), UTC),
+    )
+
+
+def _day(session: AsyncSession, stamp: Any) -> Any:
+    """The UTC day of a timestamp column, in the session's dialect."""
+    if session.get_bind().dialect.name == "sqlite":
+        return func.date(stamp)
+    return cast(func.timezone("UTC", stamp), Date)
+
+
 async def _per_day(
     session: AsyncSession, stamp: Any, measure: Any, span: tuple[datetime, datetime], where: Any
 ) -> Sequence[Any]:
     """(UTC day, measure) rows for stamps in [start, end)."""
-    if session.get_bind().dialect.name == "sqlite":
-        day: Any = func.date(stamp)
-    else:
-        day = cast(func.timezone("UTC", stamp), Date)
+    day = _day(session, stamp)
     query = select(day, measure).where(stamp >= span[0], stamp < span[1], where).group_by(day)
     return (await session.execute(query)).all()
 
@@ -60,10 +77,7 @@ class SqlBillingRepo:
 
     async def day_stats(self, since: date, until: date) -> list[DayStats]:
         """One row per UTC day in [since, until], days without activity included."""
-        span = (
-            datetime.combine(since, time(), UTC),
-            datetime.combine(until + timedelta(days=1), time(), UTC),
-        )
+        span = _span(since, until)
         count = (until - since).days + 1
         days: dict[date, dict[str, int]] = {since + timedelta(days=n): {} for n in range(count)}
         async with self._sessions() as session:
@@ -72,6 +86,33 @@ class SqlBillingRepo:
                     bucket = days[_as_date(day)]
                     bucket[field] = bucket.get(field, 0) + int(value or 0)
         return [DayStats(day, **values) for day, values in days.items()]
+
+    async def units_captured(self, since: date, until: date) -> dict[date, int]:
+        """Units of the holds captured each UTC day in [since, until] (the chart's revenue)."""
+        hold = aliased(LedgerEntry)
+        capture = aliased(LedgerEntry)
+        measure = func.sum(-hold.amount)
+        where = and_(capture.kind == EntryKind.CAPTURE, hold.key == capture.settles)
+        out: dict[date, int] = {}
+        async with self._sessions() as session:
+            rows = await _per_day(session, capture.created_at, measure, _span(since, until), where)
+        for day, value in rows:
+            out[_as_date(day)] = int(value or 0)
+        return out
+
+    async def job_counts(self, since: date, until: date) -> list[JobCount]:
+        """Final jobs per UTC day (of their last change), model and state."""
+        stamp = JobRow.updated_at
+        span = _span(since, until)
+        async with self._sessions() as session:
+            day = _day(session, stamp)
+            query = (
+                select(day, JobRow.model_id, JobRow.state, func.count())
+                .where(stamp >= span[0], stamp < span[1], JobRow.state.in_(_FINAL))
+                .group_by(day, JobRow.model_id, JobRow.state)
+            )
+            rows = (await session.execute(query)).all()
+        return [JobCount(_as_date(d), model, state, int(n)) for d, model, state, n in rows]
 
     async def switches(self) -> dict[tuple[str, str], bool]:
         """(model id, option or "") -> enabled."""

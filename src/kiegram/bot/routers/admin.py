@@ -8,13 +8,15 @@ from aiogram import Bot, F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.text_decorations import html_decoration as html
 
 from kiegram.billing import AdjustStatus, Ledger, ModelSwitches, Payments, utc_today
+from kiegram.billing.activity import ActivityStore, build_days
 from kiegram.billing.ports import LedgerStore, StatsStore, UserStore
 from kiegram.bot import keyboards
 from kiegram.bot.admin import actions, views
+from kiegram.bot.admin import chart as admin_chart
 from kiegram.bot.admin.access import IsAdmin, SwitchedOff
 from kiegram.bot.admin.actions import Credits, Target
 from kiegram.bot.admin.states import Adm, AdminInput
@@ -27,6 +29,7 @@ from kiegram.catalog import Catalog
 from kiegram.i18n import Translator
 
 STATS_DAYS = 7
+CHART_DAYS = 30
 MAX_BROADCAST = 4000  # Telegram's 4096 minus room for markup
 
 
@@ -266,6 +269,31 @@ async def refuse_switched_off(event: Message | CallbackQuery, bot: Bot, _: Text)
         await bot.send_message(event.from_user.id, _("bot.wizard.model_off"), reply_markup=markup)
 
 
+async def chart(
+    query: CallbackQuery,
+    bot: Bot,
+    stats: StatsStore,
+    activity: ActivityStore,
+    catalog: Catalog,
+    _: Text,
+) -> None:
+    """The last 30 days as a chart, with the numbers in the caption."""
+    until = utc_today()
+    since = until - timedelta(days=CHART_DAYS - 1)
+    day_stats = await stats.day_stats(since, until)
+    stars = {d.day: (d.stars, d.refunded_stars) for d in day_stats}
+    units = await activity.units_captured(since, until)
+    jobs = await activity.job_counts(since, until)
+    days = build_days([d.day for d in day_stats], units, stars, jobs, catalog)
+    picture = BufferedInputFile(await admin_chart.png(days, _), filename="chart.png")
+    await bot.send_photo(
+        query.from_user.id,
+        picture,
+        caption=admin_chart.caption(days, _),
+        reply_markup=views.only_home(_),
+    )
+
+
 def _panel() -> Router:
     router = Router(name="admin_panel")
     router.message.filter(IsAdmin())
@@ -287,6 +315,7 @@ def _panel() -> Router:
     router.callback_query.register(switches_screen, Adm.filter(F.a == "sw"))
     router.callback_query.register(switch_on, Adm.filter(F.a == "on"))
     router.callback_query.register(broadcast_go, Adm.filter(F.a == "bcgo"))
+    router.callback_query.register(chart, Adm.filter(F.a == "chart"))
     return router
 
 
