@@ -6,8 +6,8 @@ import asyncio
 import gc
 import logging
 import socket
-from collections.abc import Awaitable, Callable
-from contextlib import AsyncExitStack
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -15,6 +15,7 @@ from typing import Any
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -42,6 +43,7 @@ from kiegram.bot.progress import Progress
 from kiegram.bot.routers.wizard import album_finisher
 from kiegram.bot.session import BotApiSession, PinResponseModels, RetryAfter
 from kiegram.catalog import Catalog, load_catalog
+from kiegram.errors import ConfigError
 from kiegram.i18n import load_translator
 from kiegram.jobs import JobService, Poller
 from kiegram.jobs.sweeper import HoldSweeper
@@ -53,6 +55,7 @@ from kiegram.ops.health import Readiness, add_ops_routes
 from kiegram.ops.kie_metrics import MeteredTransport, kie_hosts
 from kiegram.ops.metrics import Metrics
 from kiegram.ops.middleware import MetricsMiddleware, TelegramErrorMiddleware
+from kiegram.ops.startup import bind_error, say
 from kiegram.ops.update_watch import UpdateWatch
 from kiegram.scale import (
     WEBHOOK_PATH,
@@ -329,6 +332,19 @@ def _poller(jobs: JobService, sweeper: HoldSweeper, locks: Locks, owner: str) ->
     return Poller(jobs, sweep=sweep)
 
 
+@asynccontextmanager
+async def telegram_at_start(base: str) -> AsyncIterator[None]:
+    """The first Bot API call: a refused token or an unreachable server stops start-up
+    with one line naming the setting."""
+    try:
+        yield
+    except TelegramUnauthorizedError as exc:
+        raise ConfigError(say("startup.telegram_token", reason=exc.message)) from exc
+    except TelegramNetworkError as exc:
+        reason = " ".join(exc.message.split())[:200]
+        raise ConfigError(say("startup.telegram_unreachable", base=base, reason=reason)) from exc
+
+
 def freeze_startup_heap() -> None:
     """Collect once, then exempt what start-up built (catalog, translations, models of the
     libraries) from later garbage collections: a full collection then walks only what the
@@ -353,18 +369,24 @@ async def serve(app: App) -> None:
         mount_webhook(app.web_app, app.dp, app.bot, settings.webhook_secret)
     runner = web.AppRunner(app.web_app)
     await runner.setup()
-    site = web.TCPSite(runner, app.settings.http_host, app.settings.http_port)
-    await site.start()
     app.stack.push_async_callback(runner.cleanup)
+    site = web.TCPSite(runner, settings.http_host, settings.http_port)
+    try:
+        await site.start()
+    except OSError as exc:  # taken since `check_port` looked, or never checked (tests)
+        raise bind_error(exc, settings.http_host, settings.http_port) from exc
     app.tasks.append(asyncio.create_task(app.poller.run(app.stop)))
     freeze_startup_heap()
     if app.alerter is not None and app.kie_credits is not None:
         app.tasks.append(asyncio.create_task(watch_credits(app.kie_credits, app.alerter)))
+    async with telegram_at_start(settings.telegram_api_base):
+        if settings.webhook_url:
+            url = settings.webhook_url.rstrip("/") + WEBHOOK_PATH
+            await app.bot.set_webhook(url, secret_token=settings.webhook_secret or None)
+        else:
+            await app.bot.delete_webhook(drop_pending_updates=False)
     if settings.webhook_url:
-        url = settings.webhook_url.rstrip("/") + WEBHOOK_PATH
-        await app.bot.set_webhook(url, secret_token=settings.webhook_secret or None)
         await app.stop.wait()
         return
-    await app.bot.delete_webhook(drop_pending_updates=False)
     app.polling = True
     await app.dp.start_polling(app.bot, handle_signals=False)

@@ -114,4 +114,5 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as exc:
         first = exc.errors()[0]
         name = str(first["loc"][0]).upper() if first["loc"] else "settings"
-        raise ConfigError(f"setting {name} is invalid: {first['msg']}") from exc
+        problem = str(first["msg"]).removeprefix("Value error, ")  # pydantic's wording
+        raise ConfigError(f"setting {name} is invalid: {problem}") from exc

@@ -33,6 +33,7 @@ DYNAMIC_PREFIXES = (
     "audit.problem.",  # f"audit.problem.{problem.code}"
     "audit.severity.",  # f"audit.severity.{problem.severity}"
     "bot.section.",  # f"bot.section.{section}"
+    "chart.",  # f"chart.{key}" (titles and legend)
     "delivery.error.",  # f"delivery.error.{job.error_code}"
     "delivery.progress.",  # f"delivery.progress.{stage.value}"
     "history.state.",  # f"history.state.{job.state.value}"

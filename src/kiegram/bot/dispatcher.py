@@ -7,6 +7,7 @@ from typing import Any
 from aiogram import Dispatcher
 from aiogram.fsm.storage.base import BaseStorage
 
+from kiegram.bot.ban import BanGuard
 from kiegram.bot.middlewares import AnswerFirst, LangMiddleware
 from kiegram.bot.routers import admin, balance, errors, fallback, history, menu, results, wizard
 from kiegram.i18n import Translator
@@ -19,6 +20,11 @@ def build_dispatcher(storage: BaseStorage, translator: Translator, **deps: Any) 
     dp.message.outer_middleware(lang)
     dp.callback_query.outer_middleware(lang)
     dp.pre_checkout_query.outer_middleware(lang)
+    # A banned user's update stops here, after the language is known (one line, nothing runs).
+    guard = BanGuard()
+    dp.message.outer_middleware(guard)
+    dp.callback_query.outer_middleware(guard)
+    dp.pre_checkout_query.outer_middleware(guard)
     # Every button press is answered once (no spinning buttons): before any work while
     # polling, in the webhook's reply behind a webhook.
     dp.callback_query.middleware(AnswerFirst())

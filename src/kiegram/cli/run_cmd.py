@@ -27,12 +27,18 @@ def run_bot(args: argparse.Namespace) -> int:
     """Load settings, check them, build the app, run until SIGINT/SIGTERM, stop cleanly."""
     from kiegram.ops.logging import setup_logging
     from kiegram.ops.redaction import register_settings_secrets
+    from kiegram.ops.startup import check_data_dir, check_port
     from kiegram.settings import load_settings
 
     settings = load_settings()
     if not settings.bot_token:
         raise ConfigError("BOT_TOKEN is not set: get one from @BotFather and put it in .env")
     register_settings_secrets(settings)
+    # The operator's mistakes first, before anything is built or logged: each stops
+    # start-up with one line alone on the terminal.
+    check_data_dir(settings.data_dir)
+    check_port(settings.http_host, settings.http_port)
+    asyncio.run(check_database_setting(settings))
     setup_logging(settings.log_level, settings.log_format)
     asyncio.run(_main(settings, checks=not args.skip_checks))
     return 0
@@ -57,11 +63,25 @@ async def _main(settings: Any, checks: bool) -> None:
         await app.aclose()
 
 
+async def check_database_setting(settings: Any) -> None:
+    """Connect once before migrating: a wrong URL is one line naming the setting."""
+    from kiegram.ops.startup_db import check_database
+
+    setting = "DATABASE_URL" if settings.database_url else "DATA_DIR"
+    await check_database(settings.effective_database_url, setting)
+
+
 def db_upgrade(_args: argparse.Namespace) -> int:
     """Apply migrations to DATABASE_URL (or the SQLite file under DATA_DIR)."""
     from kiegram.settings import load_settings
     from kiegram.storage.db import upgrade
 
-    asyncio.run(upgrade(load_settings().effective_database_url))
+    settings = load_settings()
+
+    async def migrate() -> None:
+        await check_database_setting(settings)
+        await upgrade(settings.effective_database_url)
+
+    asyncio.run(migrate())
     print("database is up to date")
     return 0

@@ -93,10 +93,14 @@ def user_card(user: UserInfo, account: Account, _: Text) -> str:
     )
 
 
-def user_keyboard(_: Text) -> InlineKeyboardMarkup:
-    """Grant, deduct, home."""
+def user_keyboard(_: Text, banned: bool = False) -> InlineKeyboardMarkup:
+    """Grant, deduct, ban or unban, home."""
     kb = InlineKeyboardBuilder()
     kb.add(button(_("admin.btn.grant"), "grant"), button(_("admin.btn.deduct"), "deduct"))
+    if banned:
+        kb.row(button(_("ban.btn_unban"), "unban"))
+    else:
+        kb.row(button(_("ban.btn_ban"), "ban"))
     kb.row(home_button(_))
     return kb.as_markup()
 

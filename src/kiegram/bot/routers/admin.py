@@ -1,4 +1,4 @@
-"""/admin: stats, KIE credits, users (grant/deduct), switches, broadcast and Stars refunds."""
+"""/admin: stats, KIE credits, users (grant/deduct, ban), switches, broadcast and Stars refunds."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from kiegram.billing import AdjustStatus, Ledger, ModelSwitches, Payments, utc_t
 from kiegram.billing.activity import ActivityStore, build_days
 from kiegram.billing.ports import LedgerStore, StatsStore, UserStore
 from kiegram.bot import keyboards
-from kiegram.bot.admin import actions, views
+from kiegram.bot.admin import actions, bans, views
 from kiegram.bot.admin import chart as admin_chart
 from kiegram.bot.admin.access import IsAdmin, SwitchedOff
 from kiegram.bot.admin.actions import Credits, Target
@@ -95,7 +95,8 @@ async def got_user(
     await state.set_state(None)
     await state.update_data(adm_target=user.id)
     account = await ledger.account(user.id)
-    await message.answer(views.user_card(user, account, _), reply_markup=views.user_keyboard(_))
+    markup = views.user_keyboard(_, user.blocked)
+    await message.answer(views.user_card(user, account, _), reply_markup=markup)
 
 
 async def ask_amount(query: CallbackQuery, callback_data: Adm, state: FSMContext, _: Text) -> None:
@@ -136,8 +137,9 @@ async def got_amount(
     status = "insufficient" if result.status is AdjustStatus.INSUFFICIENT else str(op)
     if result.status is AdjustStatus.ALREADY_DONE:
         status = "already"
-    await message.answer(_(f"admin.adjust.{status}", **values), reply_markup=views.user_keyboard(_))
     user = await users.get(target)
+    markup = views.user_keyboard(_, user is not None and user.blocked)
+    await message.answer(_(f"admin.adjust.{status}", **values), reply_markup=markup)
     if op == "grant" and result.status is AdjustStatus.DONE and user is not None:
         amount_text = translator(user.language, "bot.price.amount", amount=amount)
         text = translator(
@@ -316,6 +318,7 @@ def _panel() -> Router:
     router.callback_query.register(switch_on, Adm.filter(F.a == "on"))
     router.callback_query.register(broadcast_go, Adm.filter(F.a == "bcgo"))
     router.callback_query.register(chart, Adm.filter(F.a == "chart"))
+    router.callback_query.register(bans.ban_button, Adm.filter(F.a.in_({"ban", "unban"})))
     return router
 
 
