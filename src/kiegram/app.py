@@ -197,7 +197,11 @@ async def build_app(settings: Settings) -> App:
         kie,
         catalog,
         TelegramMedia(bot, kie),
-        AlertingDelivery(TelegramDelivery(bot, translator, catalog, progress), alerter),
+        AlertingDelivery(
+            TelegramDelivery(bot, translator, catalog, progress),
+            alerter,
+            settings.kie_credits_per_unit,
+        ),
         LedgerSettlement(ledger, quota, referrals),
         callback_url=callback,
         owner=f"{socket.gethostname()}:{id(stack):x}",
@@ -213,6 +217,8 @@ async def build_app(settings: Settings) -> App:
         free_daily=settings.free_daily_generations,
         free_max_units=settings.free_max_units,
         referral_bonus=settings.referral_bonus_units,
+        credits_per_unit=settings.kie_credits_per_unit,
+        markup=settings.markup,
     )
     scale = build_scale(settings.redis_url, settings.redis_prefix, engine, alone=alone)
     stack.push_async_callback(scale.aclose)

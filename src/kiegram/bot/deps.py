@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from kiegram.catalog import Catalog
@@ -22,6 +23,8 @@ class BotConfig:
     free_daily: int = 3
     free_max_units: int = 10
     referral_bonus: int = 10
+    credits_per_unit: Decimal = Decimal(1)  # KIE credits one unit stands for (margins)
+    markup: Decimal = Decimal("1.5")
 
     def free_rule(self, _: Text) -> str:
         """The one free-quota and referral rule, as stated in help."""

@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "kiegram.cli.try_cmd",
     "kiegram.cli.run_cmd",
     "kiegram.cli.doctor_cmd",
+    "kiegram.cli.report_cmd",
 )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Collection
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from kiegram.jobs.errors import DeliveryFailed, LeaseLost
 from kiegram.jobs.lease import under_lease
@@ -18,6 +19,13 @@ from kiegram.kie.status import TaskState, TaskStatus
 log = logging.getLogger(__name__)
 
 SUCCEEDED = frozenset({JobState.SUCCEEDED})
+
+
+def _credits(status: TaskStatus) -> Decimal | None:
+    """KIE's own figure for the task, as stored (None when the record has none)."""
+    if status.credits_consumed is None:
+        return None
+    return Decimal(str(status.credits_consumed))
 
 
 class Finisher:
@@ -59,6 +67,7 @@ class Finisher:
             JobState.SUCCEEDED,
             result_urls=tuple(status.result_urls),
             result_text=status.result_text,
+            kie_credits=_credits(status),
             attempts=0,
             lease_owner=self._owner,
             lease_until=now + self._lease,

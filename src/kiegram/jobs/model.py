@@ -76,6 +76,7 @@ class Job:
     next_poll_at: datetime = field(default_factory=utcnow)
     lease_owner: str | None = None
     lease_until: datetime | None = None
+    kie_credits: Decimal | None = None  # what KIE charged (creditsConsumed), when it says
 
 
 @dataclass(frozen=True, slots=True)

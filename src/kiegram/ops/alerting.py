@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from decimal import Decimal
 from typing import Any
 
 from kiegram.jobs import Delivery, Job, ResultFile
@@ -12,13 +13,20 @@ from kiegram.ops.alerts import Alerter
 class AlertingDelivery:
     """A Delivery that also counts failed generations per model for burst alerts."""
 
-    def __init__(self, inner: Delivery, alerter: Alerter | None) -> None:
+    def __init__(
+        self, inner: Delivery, alerter: Alerter | None, credits_per_unit: Decimal = Decimal(1)
+    ) -> None:
         self.inner = inner
         self.alerter = alerter
+        self.credits_per_unit = credits_per_unit
 
     async def deliver(self, job: Job, files: list[ResultFile]) -> None:
-        """Deliver as the wrapped delivery does."""
+        """Deliver as the wrapped delivery does; tell the admin when KIE charged more for the
+        task than the user paid for it (`job.cost` units, in KIE credits)."""
         await self.inner.deliver(job, files)
+        price = job.cost * self.credits_per_unit
+        if self.alerter is not None and job.kie_credits is not None and job.kie_credits > price:
+            await self.alerter.cost_over_price(job.model_id, job.kie_credits, price)
 
     async def fail(self, job: Job) -> None:
         """Tell the user, then record the failure (cancellations never get here)."""

@@ -8,6 +8,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
+from decimal import Decimal
 from typing import Any
 
 from kiegram.i18n import Translator
@@ -99,6 +100,16 @@ class Alerter:
             # The next alert for this model needs a fresh burst.
             recent.clear()
         return sent
+
+    async def cost_over_price(self, model: str, charged: Decimal, price: Decimal) -> bool:
+        """KIE charged more for a task of `model` than its user paid (a price moved)."""
+        return await self.alert(
+            f"cost:{model}",
+            "ops.alert_cost_over_price",
+            model=model,
+            charged=f"{charged.normalize():f}",
+            price=f"{price.normalize():f}",
+        )
 
     async def payment_error(self, detail: str) -> bool:
         """Alert about a failed or inconsistent payment."""

@@ -16,6 +16,7 @@ import aiohttp
 from aiohttp import web
 
 from kiegram.catalog.catalog import Catalog
+from kiegram.catalog.cost import credits_for
 from kiegram.catalog.spec import ApiFamily, ModelSpec
 from kiegram.sandbox.faults import Faults, first_time, markers_in
 from kiegram.sandbox.media import CONTENT_TYPES, EXTENSIONS, FileStore, result_bytes
@@ -173,6 +174,7 @@ class SandboxKie:
             fail=faults.fail_all or "fail" in marks,
             lost_callback=faults.lose_callbacks or "lost-callback" in marks,
             dup_callback=faults.duplicate_callbacks or "dup-callback" in marks,
+            credits=_consumed(spec, body, "overcharge" in marks),
         )
         self._make_results(task, family)
         self.tasks[task.task_id] = task
@@ -270,3 +272,13 @@ class SandboxKie:
         if stored is None:
             raise web.HTTPNotFound()
         return web.Response(body=stored.data, content_type=stored.content_type)
+
+
+def _consumed(spec: ModelSpec, body: dict[str, Any], overcharge: bool) -> float:
+    """What KIE would report as consumed: the catalog's quote (ten times it when asked to:
+    a price KIE raised)."""
+    given = body.get("input")
+    values: dict[str, Any] = given if isinstance(given, dict) else body
+    quoted = credits_for(spec, values) if spec.cost is not None else None
+    consumed = float(quoted) if quoted is not None else 4.0
+    return consumed * 10 if overcharge else consumed

@@ -27,6 +27,7 @@ class SandboxTask:
     dup_callback: bool = False
     result_urls: list[str] = field(default_factory=list)
     result_text: str | None = None
+    credits: float = 4.0  # what the record reports as creditsConsumed on success
 
     def done(self, now: float) -> bool:
         """True once the task has finished (successfully or not)."""
@@ -55,7 +56,7 @@ def _market_status(task: SandboxTask, done: bool) -> dict[str, Any]:
         "resultJson": json.dumps(result) if state == "success" else "",
         "failCode": "501" if state == "fail" else "",
         "failMsg": FAIL_MESSAGE if state == "fail" else "",
-        "creditsConsumed": 0 if state == "fail" else 4,
+        "creditsConsumed": 0 if state == "fail" else task.credits,
         "createTime": int(task.created * _MS),
     }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Date, and_, cast, func, select, true
@@ -12,6 +13,7 @@ from sqlalchemy.orm import aliased
 
 from kiegram.billing.activity import JobCount
 from kiegram.billing.cards import STARS
+from kiegram.billing.margins import MarginRow
 from kiegram.billing.records import DayStats, EntryKind
 from kiegram.jobs.model import JobState
 from kiegram.storage.billing_tables import FreeUseRow, LedgerEntry, ModelSwitch, PaymentRow, User
@@ -41,6 +43,11 @@ _SWITCHES = select(ModelSwitch.model_id, ModelSwitch.option, ModelSwitch.enabled
 def _as_date(value: object) -> date:
     # SQLite's date() gives text, PostgreSQL's cast gives a date.
     return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _dec(value: object) -> Decimal:
+    """A summed Numeric as a Decimal (SQLite may give a float or an int)."""
+    return Decimal(str(value or 0))
 
 
 def _span(since: date, until: date) -> tuple[datetime, datetime]:
@@ -113,6 +120,43 @@ class SqlBillingRepo:
             )
             rows = (await session.execute(query)).all()
         return [JobCount(_as_date(d), model, state, int(n)) for d, model, state, n in rows]
+
+    async def margin_rows(self, since: date, until: date) -> list[MarginRow]:
+        """Delivered jobs per UTC day and model: units captured from their holds, their
+        prices and KIE's reported cost (`jobs.kie_credits`)."""
+        hold = aliased(LedgerEntry)
+        capture = aliased(LedgerEntry)
+        paid = select(func.coalesce(func.sum(-hold.amount), 0)).where(
+            hold.key == JobRow.hold_key,
+            hold.kind == EntryKind.HOLD,
+            capture.settles == hold.key,
+            capture.kind == EntryKind.CAPTURE,
+        )
+        span = _span(since, until)
+        async with self._sessions() as session:
+            day = _day(session, JobRow.updated_at)
+            query = (
+                select(
+                    day,
+                    JobRow.model_id,
+                    func.count(),
+                    func.sum(paid.scalar_subquery()),
+                    func.sum(JobRow.cost),
+                    func.sum(func.coalesce(JobRow.kie_credits, 0)),
+                    func.count(JobRow.kie_credits),
+                )
+                .where(
+                    JobRow.updated_at >= span[0],
+                    JobRow.updated_at < span[1],
+                    JobRow.state == JobState.DELIVERED.value,
+                )
+                .group_by(day, JobRow.model_id)
+            )
+            rows = (await session.execute(query)).all()
+        return [
+            MarginRow(_as_date(d), m, int(n), int(u or 0), int(q or 0), _dec(c), int(r))
+            for d, m, n, u, q, c, r in rows
+        ]
 
     async def switches(self) -> dict[tuple[str, str], bool]:
         """(model id, option or "") -> enabled."""

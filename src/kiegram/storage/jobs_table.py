@@ -69,3 +69,5 @@ class JobRow(Base):
     deadline_at: Mapped[datetime] = mapped_column(UtcDateTime)
     lease_owner: Mapped[str | None] = mapped_column(String(128))
     lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # What KIE says the task cost (creditsConsumed), for the margin report; None when unsaid.
+    kie_credits: Mapped[Decimal | None] = mapped_column(Numeric(18, 4))

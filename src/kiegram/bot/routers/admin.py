@@ -13,6 +13,7 @@ from aiogram.utils.text_decorations import html_decoration as html
 
 from kiegram.billing import AdjustStatus, Ledger, ModelSwitches, Payments, utc_today
 from kiegram.billing.activity import ActivityStore, build_days
+from kiegram.billing.margins import MarginStore, margins
 from kiegram.billing.ports import LedgerStore, StatsStore, UserStore
 from kiegram.bot import keyboards
 from kiegram.bot.admin import actions, bans, views
@@ -22,7 +23,7 @@ from kiegram.bot.admin.actions import Credits, Target
 from kiegram.bot.admin.states import Adm, AdminInput
 from kiegram.bot.broadcast import Broadcaster
 from kiegram.bot.callbacks import Go
-from kiegram.bot.deps import Text
+from kiegram.bot.deps import BotConfig, Text
 from kiegram.bot.filters import When
 from kiegram.bot.screens import edit_or_send
 from kiegram.catalog import Catalog
@@ -30,6 +31,7 @@ from kiegram.i18n import Translator
 
 STATS_DAYS = 7
 CHART_DAYS = 30
+MARGIN_ROWS = 15  # the worst models; `kiegram report margin` prints them all
 MAX_BROADCAST = 4000  # Telegram's 4096 minus room for markup
 
 
@@ -296,6 +298,32 @@ async def chart(
     )
 
 
+async def margin(
+    query: CallbackQuery,
+    activity: MarginStore,
+    config: BotConfig,
+    _: Text,
+) -> None:
+    """Per model over 30 days: what users paid against what KIE charged, worst first."""
+    until = utc_today()
+    rows = await activity.margin_rows(until - timedelta(days=CHART_DAYS - 1), until)
+    lines = margins(rows, config.credits_per_unit, config.markup, by_day=False)
+    shown = [
+        _(
+            "margin.row",
+            flag="⚠️" if m.losing else "▫️",
+            model=html.quote(m.model_id),
+            jobs=m.jobs,
+            paid=f"{m.paid:.2f}",
+            cost=f"{m.cost:.2f}",
+            margin=f"{m.margin:+.2f}",
+        )
+        for m in lines[:MARGIN_ROWS]
+    ]
+    body = "\n".join(shown) if shown else _("margin.empty")
+    await edit_or_send(query, _("margin.title", days=CHART_DAYS, rows=body), views.only_home(_))
+
+
 def _panel() -> Router:
     router = Router(name="admin_panel")
     router.message.filter(IsAdmin())
@@ -318,6 +346,7 @@ def _panel() -> Router:
     router.callback_query.register(switch_on, Adm.filter(F.a == "on"))
     router.callback_query.register(broadcast_go, Adm.filter(F.a == "bcgo"))
     router.callback_query.register(chart, Adm.filter(F.a == "chart"))
+    router.callback_query.register(margin, Adm.filter(F.a == "margin"))
     router.callback_query.register(bans.ban_button, Adm.filter(F.a.in_({"ban", "unban"})))
     return router
 
