@@ -204,6 +204,13 @@ BYTEDANCE = [
 
 ELEVENLABS = [
     case(
+        "market/elevenlabs/audio-isolation",
+        {
+            "model": "elevenlabs/audio-isolation",
+            "input": {"audio_url": AQD + "1756964657418ljw1jbzr.mp3"},
+        },
+    ),
+    case(
         "market/elevenlabs/sound-effect-v2",
         {
             "model": "elevenlabs/sound-effect-v2",
