@@ -95,6 +95,7 @@ def test_the_unheld_models_are_documented_and_priced_per_second() -> None:
         "omnihuman-1-5",
         "volcengine/video-to-video-lip-sync",
         "elevenlabs/audio-isolation",
+        "infinitalk/from-audio",
     }
     assert {s.id for s in PER_SECOND} >= unheld
     for model in PER_SECOND:
@@ -111,7 +112,7 @@ def test_held_models_name_a_reason_other_than_the_missing_duration() -> None:
             assert "cannot read" not in model.held_reason, model.id
             assert "no duration to multiply" not in model.held_reason, model.id
     assert "mode enum" in spec("kling-3.0/motion-control").held_reason
-    assert "2026-06-30" in spec("infinitalk/from-audio").held_reason
+    assert spec("infinitalk/from-audio").usable  # priced by the Oct-2026 feed
 
 
 def test_the_audit_notes_per_second_prices_instead_of_an_unknown_cost() -> None:

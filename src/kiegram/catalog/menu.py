@@ -18,7 +18,12 @@ MENU_SECTIONS: Mapping[str, tuple[Category, ...]] = MappingProxyType(
             Category.VIDEO_UPSCALE,
             Category.WATERMARK_REMOVAL,
         ),
-        "avatars": (Category.AVATAR, Category.SPEECH_TO_VIDEO),
+        "avatars": (
+            Category.AVATAR,
+            Category.SPEECH_TO_VIDEO,
+            Category.SUBJECT_DETECTION,
+            Category.HUMAN_IDENTIFICATION,
+        ),
         "upscale": (Category.UPSCALE, Category.BACKGROUND_REMOVAL),
         "music": (Category.MUSIC,),
         "speech": (

@@ -71,6 +71,8 @@ class Category(StrEnum):
     SOUND_EFFECT = "sound-effect"
     AUDIO_ISOLATION = "audio-isolation"
     MUSIC = "music"
+    SUBJECT_DETECTION = "subject-detection"  # helpers of avatar models
+    HUMAN_IDENTIFICATION = "human-identification"
 
 
 class OutputKind(StrEnum):
