@@ -72,6 +72,7 @@ from kiegram.storage.jobs_history import SqlJobHistory
 from kiegram.storage.jobs_repo import SqlJobStore
 from kiegram.storage.ledger_store import SqlLedgerStore
 from kiegram.storage.orphans import SqlOrphanHolds
+from kiegram.storage.result_files import SqlResultFiles
 from kiegram.storage.users_store import SqlUserStore
 from kiegram.web.app import build_web_app
 from kiegram.wizard import Wizard
@@ -186,6 +187,7 @@ async def build_app(settings: Settings) -> App:
         if settings.admin_chat_id is not None
         else None
     )
+    kept = SqlResultFiles(engine)
     progress = Progress(bot, translator, catalog, SqlJobMessages(engine), job_store)
     stack.push_async_callback(progress.aclose)
     jobs = JobService(
@@ -193,7 +195,7 @@ async def build_app(settings: Settings) -> App:
         kie,
         catalog,
         TelegramMedia(bot, kie),
-        AlertingDelivery(TelegramDelivery(bot, translator, catalog, progress), alerter),
+        AlertingDelivery(TelegramDelivery(bot, translator, catalog, progress, kept), alerter),
         LedgerSettlement(ledger, quota, referrals),
         callback_url=callback,
         owner=f"{socket.gethostname()}:{id(stack):x}",
@@ -247,6 +249,7 @@ async def build_app(settings: Settings) -> App:
         jobs=jobs,
         progress=progress,
         history=SqlJobHistory(sessions),
+        kept_files=kept,
         switches=switches,
         stats=billing_repo,
         kie_credits=kie.get_credits,

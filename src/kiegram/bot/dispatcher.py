@@ -8,7 +8,17 @@ from aiogram import Dispatcher
 from aiogram.fsm.storage.base import BaseStorage
 
 from kiegram.bot.middlewares import AnswerFirst, LangMiddleware
-from kiegram.bot.routers import admin, balance, errors, fallback, history, menu, results, wizard
+from kiegram.bot.routers import (
+    admin,
+    balance,
+    errors,
+    fallback,
+    history,
+    menu,
+    past,
+    results,
+    wizard,
+)
 from kiegram.i18n import Translator
 
 
@@ -41,4 +51,4 @@ def money_routers() -> list[Any]:
 
 def journey_routers() -> list[Any]:
     """Results, progress buttons and history."""
-    return [results.build_router(), history.build_router()]
+    return [results.build_router(), history.build_router(), past.build_router()]

@@ -58,6 +58,9 @@ def envelope(code: int, msg: str, data: Any = None, status: int = 200) -> web.Re
     return web.json_response({"code": code, "msg": msg, "data": data}, status=status)
 
 
+RESULT_COUNTS = {ApiFamily.SUNO: 2, ApiFamily.MIDJOURNEY: 4}
+
+
 class SandboxKie:
     """The state and the request handlers of one simulated KIE account."""
 
@@ -185,7 +188,7 @@ class SandboxKie:
         if task.output == "text":
             task.result_text = f"sandbox transcript for {task.task_id}"
             return
-        count = 2 if family is ApiFamily.SUNO else 1
+        count = RESULT_COUNTS.get(family, 1)  # Suno: two tracks; Midjourney: a grid of four
         for index in range(count):
             path = f"results/{task.task_id}/{index + 1}{EXTENSIONS[task.output]}"
             self.files.put(path, result_bytes(task.output), CONTENT_TYPES[task.output])
