@@ -40,6 +40,7 @@ from kiegram.bot.prices import PriceBook
 from kiegram.bot.progress import Progress
 from kiegram.bot.routers.wizard import album_finisher
 from kiegram.bot.session import BotApiSession, PinResponseModels, RetryAfter
+from kiegram.bot.waiting import WaitingLines
 from kiegram.catalog import Catalog, load_catalog
 from kiegram.i18n import load_translator
 from kiegram.jobs import JobService, Poller
@@ -70,6 +71,7 @@ from kiegram.storage.db import create_engine, session_factory, upgrade
 from kiegram.storage.job_messages import SqlJobMessages
 from kiegram.storage.jobs_history import SqlJobHistory
 from kiegram.storage.jobs_repo import SqlJobStore
+from kiegram.storage.jobs_waiting import SqlWaiting
 from kiegram.storage.ledger_store import SqlLedgerStore
 from kiegram.storage.orphans import SqlOrphanHolds
 from kiegram.storage.result_files import SqlResultFiles
@@ -188,7 +190,10 @@ async def build_app(settings: Settings) -> App:
         else None
     )
     kept = SqlResultFiles(engine)
-    progress = Progress(bot, translator, catalog, SqlJobMessages(engine), job_store)
+    waiting = WaitingLines(SqlWaiting(engine), translator)
+    progress = Progress(
+        bot, translator, catalog, SqlJobMessages(engine), job_store, waiting=waiting
+    )
     stack.push_async_callback(progress.aclose)
     jobs = JobService(
         job_store,

@@ -176,6 +176,7 @@ class SandboxKie:
             fail=faults.fail_all or "fail" in marks,
             lost_callback=faults.lose_callbacks or "lost-callback" in marks,
             dup_callback=faults.duplicate_callbacks or "dup-callback" in marks,
+            queued="queued" in marks,
         )
         self._make_results(task, family)
         self.tasks[task.task_id] = task

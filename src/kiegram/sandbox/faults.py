@@ -3,7 +3,8 @@
 Markers (anywhere in any text input): ``sandbox:429``, ``sandbox:455``, ``sandbox:500``
 (the first create of that text is refused or, for 500, created but answered with an error),
 ``sandbox:fail`` (the generation fails with 501), ``sandbox:slow`` (takes ``slow_delay``),
-``sandbox:lost-callback`` and ``sandbox:dup-callback``.
+``sandbox:lost-callback``, ``sandbox:dup-callback`` and ``sandbox:queued`` (a Market task
+says "waiting" until it is done, as a task KIE has not started yet).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-MARKERS = ("429", "455", "500", "fail", "slow", "lost-callback", "dup-callback")
+MARKERS = ("429", "455", "500", "fail", "slow", "lost-callback", "dup-callback", "queued")
 
 
 @dataclass(slots=True)
