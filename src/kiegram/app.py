@@ -38,6 +38,7 @@ from kiegram.bot.fsm import CachedStorage, ConversationScope, SqlStorage
 from kiegram.bot.menus import Menus
 from kiegram.bot.prices import PriceBook
 from kiegram.bot.progress import Progress
+from kiegram.bot.prompt_helper import HELPER_CREDITS, PromptHelper
 from kiegram.bot.routers.wizard import album_finisher
 from kiegram.bot.session import BotApiSession, PinResponseModels, RetryAfter
 from kiegram.bot.waiting import WaitingLines
@@ -46,6 +47,7 @@ from kiegram.i18n import load_translator
 from kiegram.jobs import JobService, Poller
 from kiegram.jobs.sweeper import HoldSweeper
 from kiegram.kie import KieClient
+from kiegram.kie.chat import KieChat
 from kiegram.kie.limiter import SlidingWindowLimiter
 from kiegram.ops.alerting import AlertingDelivery, admin_chat_sender
 from kiegram.ops.alerts import Alerter, watch_credits
@@ -211,6 +213,9 @@ async def build_app(settings: Settings) -> App:
     alone = _alone(settings, url)
     switches = ModelSwitches(billing_repo, alone=alone)
     desk = Desk(rules, ledger, quota, users, jobs, admin_ids, progress=progress, switches=switches)
+    chat_transport = MeteredTransport(metrics, kie_hosts(base, upload_base))  # its own pool
+    chat = await stack.enter_async_context(KieChat(key, base_url=base, transport=chat_transport))
+    helper = PromptHelper(chat, ledger, users, rules.units(HELPER_CREDITS), admin_ids)
     config = BotConfig(
         admin_ids=admin_ids,
         free_daily=settings.free_daily_generations,
@@ -255,6 +260,7 @@ async def build_app(settings: Settings) -> App:
         progress=progress,
         history=SqlJobHistory(sessions),
         kept_files=kept,
+        helper=helper,
         switches=switches,
         stats=billing_repo,
         kie_credits=kie.get_credits,

@@ -52,3 +52,10 @@ class Past(CallbackData, prefix="hp"):
     """A /history entry: send the job's result again with its buttons."""
 
     job: str
+
+
+class Improve(CallbackData, prefix="pi"):
+    """The prompt helper: `a` is go (rewrite), new (take the rewrite) or old (keep mine)."""
+
+    a: str
+    s: str = ""

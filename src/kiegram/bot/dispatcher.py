@@ -13,6 +13,7 @@ from kiegram.bot.routers import (
     balance,
     errors,
     fallback,
+    helper,
     history,
     menu,
     past,
@@ -41,7 +42,13 @@ def build_dispatcher(storage: BaseStorage, translator: Translator, **deps: Any) 
 
 def feature_routers() -> list[Any]:
     """Feature routers, most specific first (fallback comes last, separately)."""
-    return [menu.build_router(), *money_routers(), wizard.build_router(), *journey_routers()]
+    return [
+        menu.build_router(),
+        *money_routers(),
+        helper.build_router(),  # the prompt helper takes its draft before the wizard's input
+        wizard.build_router(),
+        *journey_routers(),
+    ]
 
 
 def money_routers() -> list[Any]:

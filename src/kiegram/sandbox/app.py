@@ -17,6 +17,7 @@ from aiohttp import web
 
 from kiegram.catalog.catalog import Catalog
 from kiegram.catalog.spec import ApiFamily, ModelSpec
+from kiegram.sandbox.chat import chat_completion
 from kiegram.sandbox.faults import Faults, first_time, markers_in
 from kiegram.sandbox.media import CONTENT_TYPES, EXTENSIONS, FileStore, result_bytes
 from kiegram.sandbox.tasks import SandboxTask, callback_body, status_data
@@ -87,6 +88,7 @@ class SandboxKie:
         app.router.add_get("/api/v1/chat/credit", self.credit)
         app.router.add_post("/api/v1/common/download-url", self.download_url)
         app.router.add_get("/files/{path:.+}", self.serve_file)
+        app.router.add_post("/{model}/v1/chat/completions", chat_completion)
         app.on_cleanup.append(self._close)
         return app
 
