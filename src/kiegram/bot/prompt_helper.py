@@ -91,7 +91,9 @@ class PromptHelper:
         key = None
         if user_id not in self.admin_ids and self.price > 0:
             await self.users.ensure(user_id, username, lang)
-            key = f"helper:{user_id}:{uuid.uuid4().hex[:16]}"
+            # A desk-style key: should this process die before settling, no job carries it and
+            # the orphan sweeper releases it (it sweeps only `job:` keys).
+            key = f"job:{user_id}:helper-{uuid.uuid4().hex[:16]}"
             held = await self.ledger.hold(user_id, self.price, key)
             if held.status is HoldStatus.INSUFFICIENT:
                 return Refused("short", self.price, held.balance)
