@@ -54,7 +54,7 @@ async def test_history_sends_the_same_telegram_file_again_and_offers_repeat(
     (delivered,) = photo_ids(user.chat())
     sent_before = len(calls_to(telegram, user, "sendphoto"))
     await user.send("/history")
-    assert "Z-Image" in user.last_text()
+    assert "Z-Image" in user.last_text() and "📤 — прислать результат ещё раз" in user.last_text()
     await user.click("📤 1")
     again = calls_to(telegram, user, "sendphoto")[sent_before:]
     assert [c.params["photo"] for c in again] == [delivered]  # by file id: nothing uploaded

@@ -56,7 +56,9 @@ async def page_view(
         if (spec := catalog.get(job.model_id)) is not None and spec.usable
     ]
     rows = [repeat] if repeat else []
-    rows += show_buttons(jobs, first, _)
+    shown = show_buttons(jobs, first, _)
+    rows += shown
+    lines += ["", _("history.hint")] if shown else []
     turn = []
     if page > 0:
         turn.append(_button(_("history.btn.newer"), page - 1))
