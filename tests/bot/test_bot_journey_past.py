@@ -121,3 +121,16 @@ async def test_a_result_of_another_user_is_not_sent(bot: App, telegram: FakeTele
     await other.press_data(Reuse(job=job.id, f=0).pack())
     assert "не найдена" in other.last_text()
     assert not calls_to(telegram, other, "sendphoto")
+
+
+@pytest.mark.parametrize(
+    "data", ["ru:abc:x", "ru:abc:0:-7", "hp:", "pi:zz:", "pi:new:ffffff", "pi:go:ffffff"]
+)
+async def test_forged_reuse_history_and_helper_presses_are_answered(
+    bot: App, telegram: FakeTelegram, data: str
+) -> None:
+    user = telegram.user(4343)
+    await user.send("/model z-image")
+    calls = await user.press_data(data)
+    assert any(c.method == "answercallbackquery" for c in calls)
+    assert any(c.method in ("sendmessage", "editmessagetext") for c in calls), data
