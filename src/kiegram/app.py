@@ -40,14 +40,17 @@ from kiegram.bot.fsm import CachedStorage, ConversationScope, SqlStorage
 from kiegram.bot.menus import Menus
 from kiegram.bot.prices import PriceBook
 from kiegram.bot.progress import Progress
+from kiegram.bot.prompt_helper import HELPER_CREDITS, PromptHelper
 from kiegram.bot.routers.wizard import album_finisher
 from kiegram.bot.session import BotApiSession, PinResponseModels, RetryAfter
+from kiegram.bot.waiting import WaitingLines
 from kiegram.catalog import Catalog, load_catalog
 from kiegram.errors import ConfigError
 from kiegram.i18n import load_translator
 from kiegram.jobs import JobService, Poller
 from kiegram.jobs.sweeper import HoldSweeper
 from kiegram.kie import KieClient
+from kiegram.kie.chat import KieChat
 from kiegram.kie.limiter import SlidingWindowLimiter
 from kiegram.ops.alerting import AlertingDelivery, admin_chat_sender
 from kiegram.ops.alerts import Alerter, watch_credits
@@ -74,8 +77,10 @@ from kiegram.storage.db import create_engine, session_factory, upgrade
 from kiegram.storage.job_messages import SqlJobMessages
 from kiegram.storage.jobs_history import SqlJobHistory
 from kiegram.storage.jobs_repo import SqlJobStore
+from kiegram.storage.jobs_waiting import SqlWaiting
 from kiegram.storage.ledger_store import SqlLedgerStore
 from kiegram.storage.orphans import SqlOrphanHolds
+from kiegram.storage.result_files import SqlResultFiles
 from kiegram.storage.users_store import SqlUserStore
 from kiegram.web.app import build_web_app
 from kiegram.wizard import Wizard
@@ -190,7 +195,11 @@ async def build_app(settings: Settings) -> App:
         if settings.admin_chat_id is not None
         else None
     )
-    progress = Progress(bot, translator, catalog, SqlJobMessages(engine), job_store)
+    kept = SqlResultFiles(engine)
+    waiting = WaitingLines(SqlWaiting(engine), translator)
+    progress = Progress(
+        bot, translator, catalog, SqlJobMessages(engine), job_store, waiting=waiting
+    )
     stack.push_async_callback(progress.aclose)
     jobs = JobService(
         job_store,
@@ -198,7 +207,7 @@ async def build_app(settings: Settings) -> App:
         catalog,
         TelegramMedia(bot, kie),
         AlertingDelivery(
-            TelegramDelivery(bot, translator, catalog, progress),
+            TelegramDelivery(bot, translator, catalog, progress, kept),
             alerter,
             settings.kie_credits_per_unit,
         ),
@@ -212,6 +221,9 @@ async def build_app(settings: Settings) -> App:
     alone = _alone(settings, url)
     switches = ModelSwitches(billing_repo, alone=alone)
     desk = Desk(rules, ledger, quota, users, jobs, admin_ids, progress=progress, switches=switches)
+    chat_transport = MeteredTransport(metrics, kie_hosts(base, upload_base))  # its own pool
+    chat = await stack.enter_async_context(KieChat(key, base_url=base, transport=chat_transport))
+    helper = PromptHelper(chat, ledger, users, rules.units(HELPER_CREDITS), admin_ids)
     config = BotConfig(
         admin_ids=admin_ids,
         free_daily=settings.free_daily_generations,
@@ -264,6 +276,8 @@ async def build_app(settings: Settings) -> App:
         jobs=jobs,
         progress=progress,
         history=SqlJobHistory(sessions),
+        kept_files=kept,
+        helper=helper,
         switches=switches,
         stats=billing_repo,
         activity=billing_repo,

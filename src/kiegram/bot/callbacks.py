@@ -37,3 +37,25 @@ class LangPick(CallbackData, prefix="l"):
     """Switch the interface language."""
 
     lang: str
+
+
+class Reuse(CallbackData, prefix="ru"):
+    """One file of a result as another model's input: `f` the file, `t` the target model
+    (-1: list the models that take it)."""
+
+    job: str
+    f: int
+    t: int = -1
+
+
+class Past(CallbackData, prefix="hp"):
+    """A /history entry: send the job's result again with its buttons."""
+
+    job: str
+
+
+class Improve(CallbackData, prefix="pi"):
+    """The prompt helper: `a` is go (rewrite), new (take the rewrite) or old (keep mine)."""
+
+    a: str
+    s: str = ""

@@ -12,8 +12,10 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
+from kiegram.bot.helper_button import improvable, with_improve
 from kiegram.bot.prefill import skip_filled
 from kiegram.bot.prices import PriceBook
+from kiegram.bot.prompt_helper import HELPER_CREDITS
 from kiegram.bot.render import Renderer
 from kiegram.i18n import Translator
 from kiegram.wizard import Wizard
@@ -107,6 +109,9 @@ class Conversation:
         """Edit the wizard's message in place, or send a new one."""
         text = self.render.body(view, self.price, extra)
         markup = self.render.keyboard(view, sid, self.price)
+        if improvable(self.wizard.catalog.get(view.model_id), view):
+            price = self.price(HELPER_CREDITS) or ""
+            markup = with_improve(markup, sid, self.t("helper.btn.improve", price=price))
         message_id = (await self.state.get_data()).get("wz_msg")
         if message_id and not new:
             try:

@@ -17,17 +17,21 @@ from aiogram.types import (
     InputMediaLivePhoto,
     InputMediaPhoto,
     InputMediaVideo,
+    Message,
 )
 from aiogram.utils.text_decorations import html_decoration as html
 
 from kiegram.bot.callbacks import JobAct, Nav
-from kiegram.bot.prefill import can_reuse, text_step
+from kiegram.bot.kept import kept_of
+from kiegram.bot.prefill import text_step
 from kiegram.bot.progress import Progress, Stage
 from kiegram.bot.render import Renderer
+from kiegram.bot.reuse_files import reuse_rows
 from kiegram.catalog import Catalog, ModelSpec
 from kiegram.i18n import Translator
 from kiegram.jobs import Job, JobState, ResultFile
 from kiegram.jobs.errors import MediaUnavailable
+from kiegram.storage.result_files import KeptFile, SqlResultFiles
 from kiegram.wizard.display import value_text
 
 log = logging.getLogger(__name__)
@@ -48,11 +52,13 @@ class TelegramDelivery:
         translator: Translator,
         catalog: Catalog,
         progress: Progress | None = None,
+        kept: SqlResultFiles | None = None,
     ) -> None:
         self.bot = bot
         self.translator = translator
         self.catalog = catalog
         self.progress = progress
+        self.kept = kept  # the sent files' ids, for /history to send them again
 
     async def deliver(self, job: Job, files: list[ResultFile]) -> None:
         """Photos (plus originals as documents), video, audio, text, or links."""
@@ -61,7 +67,9 @@ class TelegramDelivery:
         try:
             if self.progress is not None:
                 await self.progress.delivering(job)
-            await self._send_all(job, files, caption)
+            sent = await self._send_all(job, files, caption)
+            if self.kept is not None:
+                await self.kept.put(job.id, sent)
             if self.progress is not None:
                 await self.progress.finish(job, Stage.DONE)
             await self.bot.send_message(
@@ -70,46 +78,55 @@ class TelegramDelivery:
         except TelegramForbiddenError:
             log.info("user %s blocked the bot; job %s result kept", job.user_id, job.id)
 
-    async def _send_all(self, job: Job, files: list[ResultFile], caption: str) -> None:
-        photos = [f for f in files if f.kind == "image" and f.data is not None]
+    async def _send_all(self, job: Job, files: list[ResultFile], caption: str) -> list[KeptFile]:
+        """Send every result; the file ids Telegram gave them, by result index."""
+        photos = [(i, f) for i, f in enumerate(files) if f.kind == "image" and f.data is not None]
+        sent: list[tuple[int, Message | None]] = []
         if len(photos) > 1:
             media: list[MediaItem] = [
                 InputMediaPhoto(
                     media=BufferedInputFile(p.data or b"", p.filename),
-                    caption=caption if i == 0 else None,
+                    caption=caption if n == 0 else None,
                 )
-                for i, p in enumerate(photos[:10])
+                for n, (_i, p) in enumerate(photos[:10])
             ]
-            await self.bot.send_media_group(job.chat_id, media)
-        for item in files:
-            await self._send_one(job, item, caption, grouped=len(photos) > 1)
+            album = await self.bot.send_media_group(job.chat_id, media)
+            sent += [(i, message) for (i, _p), message in zip(photos, album, strict=False)]
+        for index, item in enumerate(files):
+            one = await self._send_one(job, item, caption, grouped=len(photos) > 1)
+            sent += [(index, one)] if one is not None else []
+        return [k for i, message in sent if message and (k := kept_of(message, i))]
 
-    async def _send_one(self, job: Job, item: ResultFile, caption: str, grouped: bool) -> None:
+    async def _send_one(
+        self, job: Job, item: ResultFile, caption: str, grouped: bool
+    ) -> Message | None:
+        """Send one result; the message showing it (None for text, links, grouped photos)."""
         chat = job.chat_id
         if item.kind == "text":
             await self.bot.send_message(chat, html.quote((item.data or b"").decode()[:4000]))
-            return
+            return None
         if item.data is None:
             link = self._t(job, "delivery.link", url=html.quote(item.url))
             await self.bot.send_message(chat, f"{caption}\n{link}")
-            return
+            return None
         upload = BufferedInputFile(item.data, item.filename)
         try:
             if item.kind == "image":
-                if not grouped:
-                    await self.bot.send_photo(chat, upload, caption=caption)
+                shown = (
+                    None if grouped else await self.bot.send_photo(chat, upload, caption=caption)
+                )
                 await self.bot.send_document(chat, BufferedInputFile(item.data, item.filename))
-            elif item.kind == "video":
-                await self.bot.send_video(chat, upload, caption=caption)
-            elif item.kind == "audio":
-                await self.bot.send_audio(chat, upload, caption=caption)
-            else:
-                await self.bot.send_document(chat, upload, caption=caption)
+                return shown
+            if item.kind == "video":
+                return await self.bot.send_video(chat, upload, caption=caption)
+            if item.kind == "audio":
+                return await self.bot.send_audio(chat, upload, caption=caption)
+            return await self.bot.send_document(chat, upload, caption=caption)
         except TelegramForbiddenError:
             raise
         except TelegramAPIError:
             # Telegram refused the file (size, format): the link still works for a day.
-            await self.bot.send_document(chat, upload, caption=caption)
+            return await self.bot.send_document(chat, upload, caption=caption)
 
     async def fail(self, job: Job) -> None:
         """Explain the failure in the user's language; the money came back."""
@@ -135,7 +152,7 @@ class TelegramDelivery:
 
     def _buttons(self, job: Job) -> InlineKeyboardMarkup:
         spec = self.catalog.get(job.model_id)
-        return result_buttons(self.catalog, spec, job, lambda k: self._t(job, k))
+        return result_buttons(self.catalog, spec, job, lambda k, **v: self._t(job, k, **v))
 
 
 def caption(spec: ModelSpec, payload: dict[str, Any], render: Renderer) -> str:
@@ -158,7 +175,7 @@ def caption(spec: ModelSpec, payload: dict[str, Any], render: Renderer) -> str:
 
 
 def result_buttons(
-    catalog: Catalog, spec: ModelSpec | None, job: Job, t: Callable[[str], str]
+    catalog: Catalog, spec: ModelSpec | None, job: Job, t: Callable[..., str]
 ) -> InlineKeyboardMarkup:
     """Repeat and new variation, the result as another model's input, and Menu."""
     rows: list[list[InlineKeyboardButton]] = []
@@ -167,8 +184,7 @@ def result_buttons(
         if job.state is not JobState.FAILED and text_step(spec, job.payload) is not None:
             row.append(_act(t("delivery.btn.vary"), "v", job))
         rows.append(row)
-    if job.result_urls and can_reuse(catalog, job.output, job.result_urls[0]):
-        rows.append([_act(t("delivery.btn.reuse"), "u", job)])
+    rows += reuse_rows(catalog, job, t)
     rows.append([InlineKeyboardButton(text=t("bot.btn.menu"), callback_data=Nav(to="menu").pack())])
     return InlineKeyboardMarkup(inline_keyboard=rows)
 

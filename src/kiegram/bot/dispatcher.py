@@ -9,7 +9,18 @@ from aiogram.fsm.storage.base import BaseStorage
 
 from kiegram.bot.ban import BanGuard
 from kiegram.bot.middlewares import AnswerFirst, LangMiddleware
-from kiegram.bot.routers import admin, balance, errors, fallback, history, menu, results, wizard
+from kiegram.bot.routers import (
+    admin,
+    balance,
+    errors,
+    fallback,
+    helper,
+    history,
+    menu,
+    past,
+    results,
+    wizard,
+)
 from kiegram.i18n import Translator
 
 
@@ -37,7 +48,13 @@ def build_dispatcher(storage: BaseStorage, translator: Translator, **deps: Any) 
 
 def feature_routers() -> list[Any]:
     """Feature routers, most specific first (fallback comes last, separately)."""
-    return [menu.build_router(), *money_routers(), wizard.build_router(), *journey_routers()]
+    return [
+        menu.build_router(),
+        *money_routers(),
+        helper.build_router(),  # the prompt helper takes its draft before the wizard's input
+        wizard.build_router(),
+        *journey_routers(),
+    ]
 
 
 def money_routers() -> list[Any]:
@@ -47,4 +64,4 @@ def money_routers() -> list[Any]:
 
 def journey_routers() -> list[Any]:
     """Results, progress buttons and history."""
-    return [results.build_router(), history.build_router()]
+    return [results.build_router(), history.build_router(), past.build_router()]

@@ -20,10 +20,12 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.text_decorations import html_decoration as html
 
 from kiegram.bot.callbacks import JobAct
+from kiegram.bot.waiting import WaitingLines
 from kiegram.catalog import Catalog
 from kiegram.i18n import Translator
 from kiegram.jobs import Job, JobState, JobStore
 from kiegram.jobs.model import utcnow
+from kiegram.jobs.waiting import waiting
 from kiegram.storage.job_messages import SqlJobMessages
 
 log = logging.getLogger(__name__)
@@ -43,10 +45,10 @@ class Stage(StrEnum):
 
 
 def stage_of(job: Job) -> Stage:
-    """The stage a stored job is in."""
+    """The stage a stored job is in (queued while KIE has not started it)."""
     return {
         JobState.PENDING: Stage.QUEUED,
-        JobState.SUBMITTED: Stage.GENERATING,
+        JobState.SUBMITTED: Stage.QUEUED if waiting(job) else Stage.GENERATING,
         JobState.SUCCEEDED: Stage.DELIVERING,
         JobState.DELIVERED: Stage.DONE,
         JobState.FAILED: Stage.FAILED,
@@ -72,6 +74,7 @@ class Progress:
         jobs: JobStore,
         interval: float = 6.0,
         clock: Callable[[], datetime] = utcnow,
+        waiting: WaitingLines | None = None,
     ) -> None:
         self.bot = bot
         self.translator = translator
@@ -80,6 +83,7 @@ class Progress:
         self.jobs = jobs
         self.interval = interval
         self.clock = clock
+        self.waiting = waiting  # the place in the queue and the usual duration, when given
         self._tickers: dict[str, asyncio.Task[None]] = {}
         # Edits of one job's message are serialised: a late "generating" never hides "done".
         self._locks: dict[str, asyncio.Lock] = {}
@@ -88,14 +92,17 @@ class Progress:
         spec = self.catalog.get(model_id)
         return html.quote(spec.name.get(lang) if spec else model_id)
 
-    def text(self, model_id: str, lang: str, stage: Stage, time: str) -> str:
-        """The message: model, stage, elapsed time."""
+    def text(
+        self, model_id: str, lang: str, stage: Stage, time: str, extra: list[str] | None = None
+    ) -> str:
+        """The message: model, stage, elapsed time (and the waiting lines, if any)."""
         t = self.translator
         return "\n".join(
             [
                 f"<b>{self._name(model_id, lang)}</b>",
                 t(lang, f"delivery.progress.{stage.value}"),
                 t(lang, "delivery.progress.elapsed", time=time),
+                *(extra or []),
             ]
         )
 
@@ -201,8 +208,10 @@ class Progress:
     async def _edit(self, job: Job, message_id: int, stage: Stage) -> None:
         # A final job stopped the clock at its last update; otherwise it is still running.
         now = job.updated_at if job.state.final else self.clock()
-        text = self.text(job.model_id, job.lang, stage, elapsed(job.created_at, now))
-        markup = self._cancel(job) if stage in (Stage.QUEUED, Stage.GENERATING) else None
+        running = stage in (Stage.QUEUED, Stage.GENERATING)
+        extra = await self.waiting.lines(job) if running and self.waiting is not None else None
+        text = self.text(job.model_id, job.lang, stage, elapsed(job.created_at, now), extra)
+        markup = self._cancel(job) if running else None
         try:
             await self.bot.edit_message_text(
                 text, chat_id=job.chat_id, message_id=message_id, reply_markup=markup

@@ -237,6 +237,8 @@ class ModelSpec(_Frozen):
     status: ModelStatus = ModelStatus.USABLE
     held_reason: str = ""
     popular: bool = False
+    # The model follows English prompts best (most do): the prompt helper writes in English.
+    english_prompts: bool = True
     inputs: tuple[InputSpec, ...]
     order: tuple[str, ...]
     cost: CostSpec | None = None

@@ -68,6 +68,7 @@ class Finisher:
             result_urls=tuple(status.result_urls),
             result_text=status.result_text,
             kie_credits=_credits(status),
+            error_code=None,  # no longer waiting at KIE (see JobService._reschedule)
             attempts=0,
             lease_owner=self._owner,
             lease_until=now + self._lease,

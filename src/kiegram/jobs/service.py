@@ -27,6 +27,7 @@ from kiegram.jobs.media import resolve_payload
 from kiegram.jobs.model import ErrorCode, Job, JobState, utcnow
 from kiegram.jobs.ports import Delivery, JobStore, MediaResolver, Settlement, TaskApi
 from kiegram.jobs.timing import LEASE_SECONDS, RETRY_CREATE_SECONDS, deadline_for, poll_delay
+from kiegram.jobs.waiting import KIE_QUEUED
 from kiegram.kie.api_family import ApiFamily
 from kiegram.kie.errors import (
     KieAuthError,
@@ -39,7 +40,7 @@ from kiegram.kie.errors import (
     KieShuttingDown,
     may_resend_create,
 )
-from kiegram.kie.status import TaskStatus
+from kiegram.kie.status import TaskState, TaskStatus
 
 log = logging.getLogger(__name__)
 
@@ -173,7 +174,7 @@ class JobService:
         if now >= job.deadline_at:
             message = "KIE did not finish the task before the deadline"
             return await self._finish.fail(job, ErrorCode.TIMEOUT, message, SUBMITTED)
-        return await self._reschedule(job, now)
+        return await self._reschedule(job, now, status)
 
     async def resume(self) -> int:
         """On start-up: drop our old leases and make every submitted job due now."""
@@ -314,12 +315,18 @@ class JobService:
             log.warning("job %s: status of task %s unavailable: %s", job.id, task_id, exc)
             return None
 
-    async def _reschedule(self, job: Job, now: datetime) -> Job | None:
+    async def _reschedule(
+        self, job: Job, now: datetime, status: TaskStatus | None = None
+    ) -> Job | None:
         delay = poll_delay(job.output, job.attempts + 1)
+        # Whether KIE has started the task (its "waiting"/"queuing"), for the progress message;
+        # an unreadable status keeps what was known.
+        queued = job.error_code if status is None else _queued_code(status)
         return await self.store.transition(
             job.id,
             {job.state},
             job.state,
+            error_code=queued,
             attempts=job.attempts + 1,
             next_poll_at=now + timedelta(seconds=delay),
             **_unleased(),
@@ -327,6 +334,10 @@ class JobService:
 
     async def _current(self, job: Job) -> Job:
         return await self.store.get(job.id) or job
+
+
+def _queued_code(status: TaskStatus) -> str | None:
+    return KIE_QUEUED if status.state is TaskState.QUEUED else None
 
 
 def _unleased() -> dict[str, Any]:

@@ -18,6 +18,7 @@ from aiohttp import web
 from kiegram.catalog.catalog import Catalog
 from kiegram.catalog.cost import credits_for
 from kiegram.catalog.spec import ApiFamily, ModelSpec
+from kiegram.sandbox.chat import chat_completion
 from kiegram.sandbox.faults import Faults, first_time, markers_in
 from kiegram.sandbox.media import CONTENT_TYPES, EXTENSIONS, FileStore, result_bytes
 from kiegram.sandbox.tasks import SandboxTask, callback_body, status_data
@@ -59,6 +60,9 @@ def envelope(code: int, msg: str, data: Any = None, status: int = 200) -> web.Re
     return web.json_response({"code": code, "msg": msg, "data": data}, status=status)
 
 
+RESULT_COUNTS = {ApiFamily.SUNO: 2, ApiFamily.MIDJOURNEY: 4}
+
+
 class SandboxKie:
     """The state and the request handlers of one simulated KIE account."""
 
@@ -85,6 +89,7 @@ class SandboxKie:
         app.router.add_get("/api/v1/chat/credit", self.credit)
         app.router.add_post("/api/v1/common/download-url", self.download_url)
         app.router.add_get("/files/{path:.+}", self.serve_file)
+        app.router.add_post("/{model}/v1/chat/completions", chat_completion)
         app.on_cleanup.append(self._close)
         return app
 
@@ -175,6 +180,7 @@ class SandboxKie:
             lost_callback=faults.lose_callbacks or "lost-callback" in marks,
             dup_callback=faults.duplicate_callbacks or "dup-callback" in marks,
             credits=_consumed(spec, body, "overcharge" in marks),
+            queued="queued" in marks,
         )
         self._make_results(task, family)
         self.tasks[task.task_id] = task
@@ -187,7 +193,7 @@ class SandboxKie:
         if task.output == "text":
             task.result_text = f"sandbox transcript for {task.task_id}"
             return
-        count = 2 if family is ApiFamily.SUNO else 1
+        count = RESULT_COUNTS.get(family, 1)  # Suno: two tracks; Midjourney: a grid of four
         for index in range(count):
             path = f"results/{task.task_id}/{index + 1}{EXTENSIONS[task.output]}"
             self.files.put(path, result_bytes(task.output), CONTENT_TYPES[task.output])

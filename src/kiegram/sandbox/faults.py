@@ -3,8 +3,9 @@
 Markers (anywhere in any text input): ``sandbox:429``, ``sandbox:455``, ``sandbox:500``
 (the first create of that text is refused or, for 500, created but answered with an error),
 ``sandbox:fail`` (the generation fails with 501), ``sandbox:slow`` (takes ``slow_delay``),
-``sandbox:lost-callback``, ``sandbox:dup-callback`` and ``sandbox:overcharge`` (the task
-record reports ten times the catalog's credits as consumed).
+``sandbox:lost-callback``, ``sandbox:dup-callback``, ``sandbox:queued`` (a Market task
+says "waiting" until it is done, as a task KIE has not started yet) and
+``sandbox:overcharge`` (the task record reports ten times the catalog's credits as consumed).
 """
 
 from __future__ import annotations
@@ -13,7 +14,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-MARKERS = ("429", "455", "500", "fail", "slow", "lost-callback", "dup-callback", "overcharge")
+MARKERS = (
+    "429",
+    "455",
+    "500",
+    "fail",
+    "slow",
+    "lost-callback",
+    "dup-callback",
+    "queued",
+    "overcharge",
+)
 
 
 @dataclass(slots=True)

@@ -25,6 +25,7 @@ class SandboxTask:
     fail: bool = False
     lost_callback: bool = False
     dup_callback: bool = False
+    queued: bool = False  # "waiting" rather than "generating" until done (Market)
     result_urls: list[str] = field(default_factory=list)
     result_text: str | None = None
     credits: float = 4.0  # what the record reports as creditsConsumed on success
@@ -44,7 +45,8 @@ _MS = 1000
 
 
 def _market_status(task: SandboxTask, done: bool) -> dict[str, Any]:
-    state = "generating" if not done else "fail" if task.fail else "success"
+    running = "waiting" if task.queued else "generating"
+    state = running if not done else "fail" if task.fail else "success"
     result: dict[str, Any] = {"resultUrls": task.result_urls}
     if task.result_text is not None:
         result = {"resultObject": {"text": task.result_text}}

@@ -44,6 +44,8 @@ class JobRow(Base):
         Index("ix_jobs_state_next_poll_at", "state", "next_poll_at"),
         Index("ix_jobs_user_id", "user_id"),
         Index("ix_jobs_hold_key", "hold_key"),  # the orphan sweeper's anti-join
+        # a model's recent durations and its waiting jobs (progress messages)
+        Index("ix_jobs_model_id_state_updated_at", "model_id", "state", "updated_at"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)

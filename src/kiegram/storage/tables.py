@@ -3,4 +3,5 @@
 import kiegram.storage.billing_tables
 import kiegram.storage.conversations
 import kiegram.storage.job_messages
-import kiegram.storage.jobs_table  # noqa: F401
+import kiegram.storage.jobs_table
+import kiegram.storage.result_files  # noqa: F401

@@ -10,6 +10,7 @@ from aiogram.utils.text_decorations import html_decoration as html
 from kiegram.bot import keyboards
 from kiegram.bot.callbacks import JobAct, Nav
 from kiegram.bot.deps import Text
+from kiegram.bot.routers.past import show_buttons
 from kiegram.bot.screens import edit_or_send
 from kiegram.catalog import Catalog
 from kiegram.jobs import Job
@@ -55,6 +56,9 @@ async def page_view(
         if (spec := catalog.get(job.model_id)) is not None and spec.usable
     ]
     rows = [repeat] if repeat else []
+    shown = show_buttons(jobs, first, _)
+    rows += shown
+    lines += ["", _("history.hint")] if shown else []
     turn = []
     if page > 0:
         turn.append(_button(_("history.btn.newer"), page - 1))

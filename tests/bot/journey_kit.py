@@ -1,0 +1,72 @@
+"""The whole bot with KIE callbacks reaching its HTTP server, for journey tests."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from kiegram.app import App, build_app
+from kiegram.jobs import Job
+from kiegram.settings import Settings
+from kiegram.testing import FakeTelegram, FakeUser
+from kiegram.testing.ports import free_port
+
+ADMIN = 999
+
+
+@asynccontextmanager
+async def started(telegram: FakeTelegram, data_dir: Path, **overrides: Any) -> AsyncIterator[App]:
+    """The bot from its composition root, polling, with its web server up; stopped on exit."""
+    port = free_port()
+    settings = Settings(
+        bot_token=telegram.token,
+        telegram_api_base=telegram.base_url,
+        data_dir=data_dir,
+        http_host="127.0.0.1",
+        http_port=port,
+        public_url=f"http://127.0.0.1:{port}",
+        admin_ids=(ADMIN,),
+        **overrides,
+    )
+    app = await build_app(settings)
+    runner = web.AppRunner(app.web_app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    app.stack.push_async_callback(runner.cleanup)
+    poller = asyncio.create_task(app.poller.run(app.stop))
+    polling = asyncio.create_task(
+        app.dp.start_polling(
+            app.bot, handle_as_tasks=False, polling_timeout=1, handle_signals=False
+        )
+    )
+    try:
+        yield app
+    finally:
+        await app.dp.stop_polling()
+        await polling
+        poller.cancel()
+        await app.aclose()
+
+
+def calls_to(telegram: FakeTelegram, user: FakeUser, method: str) -> list[Any]:
+    """The bot's Bot API calls of `method` to the user's chat."""
+    return [
+        c
+        for c in telegram.calls
+        if c.method == method and str(c.params.get("chat_id")) == str(user.id)
+    ]
+
+
+async def settled(app: App, job_id: str) -> Job:
+    """The job once it is final."""
+    for _ in range(400):
+        job = await app.jobs.store.get(job_id)
+        if job is not None and job.state.final:
+            return job
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"job {job_id} still in flight")
