@@ -202,7 +202,8 @@ async def build_app(settings: Settings) -> App:
     admin_ids = frozenset(settings.admin_ids)
     billing_repo = SqlBillingRepo(engine)
     alone = _alone(settings, url)
-    switches = ModelSwitches(billing_repo, alone=alone)
+    off_by_default = (spec.id for spec in catalog if spec.off_by_default)
+    switches = ModelSwitches(billing_repo, alone=alone, default_off=off_by_default)
     desk = Desk(rules, ledger, quota, users, jobs, admin_ids, progress=progress, switches=switches)
     config = BotConfig(
         admin_ids=admin_ids,

@@ -8,11 +8,25 @@ from decimal import Decimal
 from itertools import product
 from typing import Any
 
-from kiegram.catalog.spec import CostSpec, InputKind, ModelSpec, dump_value
+from kiegram.catalog.spec import CostExtra, CostSpec, InputKind, ModelSpec, dump_value, holds
+
+PRESENT, ABSENT = "present", "absent"
+"""The key parts of an input named in `CostSpec.present`: a file or list given or not."""
+
+
+def given(value: Any) -> bool:
+    """True when a media answer holds at least one file (or a text is not empty)."""
+    return value not in (None, "", [], (), {})
+
+
+def _part(cost: CostSpec, name: str, values: Mapping[str, Any]) -> str:
+    if name in cost.present:
+        return PRESENT if given(values.get(name)) else ABSENT
+    return dump_value(values.get(name, ""))
 
 
 def _row(cost: CostSpec, values: Mapping[str, Any]) -> float | None:
-    parts = [dump_value(values.get(name, "")) for name in cost.by]
+    parts = [_part(cost, name, values) for name in cost.by]
     if not cost.by:
         return cost.table.get("*")
     for key, credits in cost.table.items():
@@ -71,6 +85,29 @@ def _multiplier(cost: CostSpec, values: Mapping[str, Any]) -> float | None:
     return factor
 
 
+def _items(value: Any) -> int:
+    if isinstance(value, list | tuple):
+        return len(value)
+    return 1 if given(value) else 0
+
+
+def _extra(cost: CostSpec, extra: CostExtra, values: Mapping[str, Any]) -> Decimal | None:
+    """The credits one extra adds, None when they cannot be known (a file's length)."""
+    if not holds(extra.when, lambda name: values.get(name)):
+        return Decimal(0)
+    count = 0.0
+    if extra.per_item is not None:
+        count = max(0, _items(values.get(extra.per_item)) - extra.free_items)
+    elif extra.per_media_seconds is not None:
+        files = values.get(extra.per_media_seconds)
+        if given(files):
+            seconds = media_seconds(files)
+            if seconds is None:
+                return None
+            count = billed_seconds(cost, seconds)
+    return Decimal(str(extra.credits)) * Decimal(str(count))
+
+
 def credits_for(spec: ModelSpec, values: Mapping[str, Any]) -> Decimal | None:
     """KIE credits for these answers, or None when the cost is unknown."""
     if spec.cost is None:
@@ -81,11 +118,23 @@ def credits_for(spec: ModelSpec, values: Mapping[str, Any]) -> Decimal | None:
     factor = _multiplier(spec.cost, merged)
     if row is None or factor is None:
         return None
-    return (Decimal(str(row)) * Decimal(str(factor))).quantize(Decimal("0.01"))
+    total = Decimal(str(row)) * Decimal(str(factor))
+    for extra in spec.cost.extras:
+        added = _extra(spec.cost, extra, merged)
+        if added is None:
+            return None
+        total += added
+    return total.quantize(Decimal("0.01"))
+
+
+PRESENT_STANDIN: tuple[Mapping[str, Any], ...] = (ONE_SECOND,)
+"""A given file of one second: what an input named in `CostSpec.present` is probed with."""
 
 
 def _choices(spec: ModelSpec, name: str) -> tuple[Any, ...]:
     field = spec.input(name)
+    if spec.cost is not None and name in spec.cost.present:
+        return (None, [dict(f) for f in PRESENT_STANDIN])
     if field.kind is InputKind.BOOLEAN:
         return (False, True)
     if field.options:

@@ -17,6 +17,7 @@ MENU_SECTIONS: Mapping[str, tuple[Category, ...]] = MappingProxyType(
             Category.VIDEO_TO_VIDEO,
             Category.VIDEO_UPSCALE,
             Category.WATERMARK_REMOVAL,
+            Category.CHARACTER,
         ),
         "avatars": (Category.AVATAR, Category.SPEECH_TO_VIDEO),
         "upscale": (Category.UPSCALE, Category.BACKGROUND_REMOVAL),
