@@ -192,9 +192,12 @@ def test_the_real_catalog_report_is_consistent() -> None:
     for entry in report.models:
         if entry.usable:
             assert entry.menu is not None
-            # The only note a usable model carries: its price is per second of a file.
+            # The notes a usable model carries: its price is per second of a file, and it is
+            # off until switched on in /admin.
             infos = [p.code for p in entry.problems if p.severity is Severity.INFO]
-            assert set(infos) <= {ProblemCode.PER_SECOND}
+            assert set(infos) <= {ProblemCode.PER_SECOND, ProblemCode.OFF_BY_DEFAULT}
+            off = catalog.get(entry.id).off_by_default  # type: ignore[union-attr]
+            assert (ProblemCode.OFF_BY_DEFAULT in infos) == off
         else:
             assert [p.code for p in entry.problems] == [ProblemCode.HELD]
     for lang in ("ru", "en"):

@@ -59,6 +59,14 @@ def billed_seconds(cost: CostSpec, seconds: float) -> int:
     return max(math.ceil(seconds), math.ceil(cost.min_seconds or 1), 1)
 
 
+def _number(value: Any) -> float | None:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, str) and value.replace(".", "", 1).isdigit():
+        return float(value)
+    return None
+
+
 def _multiplier(cost: CostSpec, values: Mapping[str, Any]) -> float | None:
     factor = 1.0
     if cost.per_media_seconds is not None:
@@ -68,15 +76,15 @@ def _multiplier(cost: CostSpec, values: Mapping[str, Any]) -> float | None:
         factor *= billed_seconds(cost, seconds)
     if cost.per is not None:
         value = values.get(cost.per)
-        if isinstance(value, list | tuple):
-            factor *= len(value)
-        elif isinstance(value, int | float) and not isinstance(value, bool):
-            factor *= float(value)
-        elif isinstance(value, str) and value.replace(".", "", 1).isdigit():
-            factor *= float(value)
-        else:
+        amount = float(len(value)) if isinstance(value, list | tuple) else _number(value)
+        if amount is None:
             return None
-        factor /= cost.per_unit
+        factor *= amount / cost.per_unit
+        if cost.per_divisor is not None:
+            divisor = _number(values.get(cost.per_divisor))
+            if divisor is None or divisor <= 0:
+                return None
+            factor /= divisor
     if cost.per_chars is not None:
         text = values.get(cost.per_chars)
         if not isinstance(text, str):

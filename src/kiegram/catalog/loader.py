@@ -100,7 +100,9 @@ def _check(spec: ModelSpec, where: str) -> None:
     _require_known(spec.order, known, where, "order")
     if spec.cost is not None:
         _require_known(spec.cost.by, known, where, "cost.by")
-        extra = [n for n in (spec.cost.per, spec.cost.per_chars) if n is not None]
+        extra = [
+            n for n in (spec.cost.per, spec.cost.per_chars, spec.cost.per_divisor) if n is not None
+        ]
         _require_known(extra, known, where, "cost")
         _check_seconds(spec, where)
         _check_present_and_extras(spec, where)

@@ -205,7 +205,7 @@ class CostSpec(_Frozen):
     credits = table[values of `by`, joined by "|"; "*" matches anything; an input named in
                     `present` takes "present" or "absent": whether a file or list is given]
               * value of `per` (a number input, or the item count of a list input)
-              / `per_unit`
+              / `per_unit` / value of `per_divisor` (a number input, e.g. frames per second)
               * ceil(len(text of `per_chars`) / `chars_unit`) when `per_chars` is set
               * max(ceil(seconds), `min_seconds`, 1) when `per_media_seconds` is set
                 (seconds: the total duration of the files given for that media input)
@@ -218,6 +218,7 @@ class CostSpec(_Frozen):
     table: Mapping[str, float] = Field(default_factory=dict)
     per: str | None = None
     per_unit: float = 1.0
+    per_divisor: str | None = None
     per_chars: str | None = None
     chars_unit: int = 1000
     per_media_seconds: str | None = None
