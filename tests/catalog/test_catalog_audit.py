@@ -213,5 +213,8 @@ def test_unpriced_combinations_are_only_those_a_user_can_reach(model_id: str) ->
         p for p in _model(report, model_id).problems if p.code is ProblemCode.COST_PARTIAL
     ]
     assert partial.details == ("aspect_ratio=1:1, resolution=4K",)
+    # Speed is asked only for image tasks: a video without a speed is priced, and the gaps are
+    # the two task types no source prices (never offered), not speeds of a video.
     midjourney = _model(report, "midjourney")
-    assert ProblemCode.COST_PARTIAL not in [p.code for p in midjourney.problems]
+    (gaps,) = [p for p in midjourney.problems if p.code is ProblemCode.COST_PARTIAL]
+    assert gaps.details == ("taskType=mj_omni_reference", "taskType=mj_video_hd")

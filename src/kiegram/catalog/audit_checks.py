@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 
 from kiegram.catalog.audit_types import Conversion, ConversionKind, Problem, ProblemCode, Severity
-from kiegram.catalog.cost import ABSENT, PRESENT, combinations, credit_range, credits_for
+from kiegram.catalog.cost import PRESENT, combinations, credit_range, credits_for
 from kiegram.catalog.spec import Category, InputKind, InputSpec, ModelSpec, Value, dump_value
 
 # Values a button can show as they are: ratios, resolutions, sizes, numbers, durations.
@@ -76,7 +76,7 @@ def _cost_problems(spec: ModelSpec) -> list[Problem]:
             Problem(Severity.INFO, ProblemCode.PER_SECOND, spec.cost.per_media_seconds, (rate,))
         )
     unknown = tuple(
-        ", ".join(f"{name}={_shown(value)}" for name, value in combo.items())
+        ", ".join(f"{name}={_shown(value)}" for name, value in combo.items() if value is not None)
         for combo in combinations(spec)
         if credits_for(spec, combo) is None
     )
@@ -91,8 +91,6 @@ def _shown(value: object) -> str:
         return f"{value.get('duration')} s"
     if isinstance(value, list | tuple):
         return PRESENT  # a stand-in for files given (cost.present)
-    if value is None:
-        return ABSENT
     return dump_value(value)
 
 

@@ -143,10 +143,11 @@ def _choices(spec: ModelSpec, name: str) -> tuple[Any, ...]:
     field = spec.input(name)
     if spec.cost is not None and name in spec.cost.present:
         return (None, [dict(f) for f in PRESENT_STANDIN])
+    unset: tuple[Any, ...] = (None,) if field.when and field.default is None else ()
     if field.kind is InputKind.BOOLEAN:
-        return (False, True)
+        return (False, True, *unset)
     if field.options:
-        return field.option_values()
+        return (*field.option_values(), *unset)
     return (field.default,)
 
 
@@ -172,12 +173,17 @@ def combinations(spec: ModelSpec) -> Iterator[dict[str, Any]]:
 
 def _reachable(spec: ModelSpec, chosen: Mapping[str, Any]) -> bool:
     """False when an input has a value of its own although its `when` does not hold (it is
-    not asked then, nor sent: only its default stands for it)."""
+    not asked then, nor sent: only its default stands for it), or has none while it holds
+    (the unset value stands only for an input that is not asked)."""
     current = spec.current(chosen)
-    return all(
-        value == spec.input(name).default or spec.input(name).active(current)
-        for name, value in chosen.items()
-    )
+    for name, value in chosen.items():
+        field = spec.input(name)
+        active = field.active(current)
+        if value is None and field.when and field.default is None and active:
+            return False
+        if value != field.default and not active:
+            return False
+    return True
 
 
 def credit_range(spec: ModelSpec) -> tuple[Decimal, Decimal] | None:
