@@ -197,6 +197,44 @@ EXAMPLES = [
         bug="engine: a .webp URL is refused as an unknown file type although the input allows "
         "image/webp (the URL's type is guessed without webp)",
     ),
+    Example(
+        "qwen/image-edit",
+        "docs.kie.ai/market/qwen/image-edit (request example)",
+        {
+            "prompt": "",
+            "image_url": "https://file.aiquickdraw.com/custom-page/akr/section-images/"
+            "1755603225969i6j87xnw.jpg",
+            "acceleration": "none",
+            "image_size": "landscape_4_3",
+            "num_inference_steps": 25,
+            "guidance_scale": 4,
+            "sync_mode": False,
+            "enable_safety_checker": True,
+            "output_format": "png",
+            "negative_prompt": "blurry, ugly",
+        },
+        frozenset({"image_url"}),
+        bug="engine: an empty string is refused ('the value is empty'), and the example sends "
+        "prompt ''",
+    ),
+    Example(
+        "qwen/image-edit",
+        "docs.kie.ai/market/qwen/image-edit (request example, with a prompt)",
+        {
+            "prompt": "make it watercolor",
+            "image_url": "https://file.aiquickdraw.com/custom-page/akr/section-images/"
+            "1755603225969i6j87xnw.jpg",
+            "acceleration": "none",
+            "image_size": "landscape_4_3",
+            "num_inference_steps": 25,
+            "guidance_scale": 4,
+            "sync_mode": False,
+            "enable_safety_checker": True,
+            "output_format": "png",
+            "negative_prompt": "blurry, ugly",
+        },
+        frozenset({"image_url"}),
+    ),
 ]
 
 
