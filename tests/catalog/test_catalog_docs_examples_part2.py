@@ -84,7 +84,33 @@ WAN25 = (
     "with dialogue."
 )
 
+CAFE = (
+    "A full-process cafe design tool for entrepreneurs and designers. It covers core needs "
+    "including store layout, functional zoning, decoration style, equipment selection, and "
+    'customer group adaptation, supporting integrated planning of "commercial attributes + '
+    'aesthetic design." Suitable as a promotional image for a cafe design SaaS product, with a '
+    "16:9 aspect ratio."
+)
+HOODIE = (
+    "Scene: A fashion live-streaming sales setting, with clothes hanging on racks and the "
+    "host's figure reflected in a full-length mirror. Lines: [African female host] turns "
+    "around to showcase the hoodie's cut. [African female host, in a cheerful tone] says: "
+    '"360-degree flawless tailoring, slimming and versatile." She then [African female host] '
+    "leans closer to the camera. [African female host, in a lively tone] says: "
+    '"Double-sided fleece fabric, $30 off immediately when you order now."'
+)
+
 EXAMPLES = [
+    Example(
+        "kling-2.6/text-to-video",
+        "docs.kie.ai/market/kling/text-to-video (request example)",
+        {"prompt": HOODIE, "sound": False, "aspect_ratio": "1:1", "duration": "5"},
+    ),
+    Example(
+        "seedream/4.5-text-to-image",
+        "docs.kie.ai/market/seedream/4.5-text-to-image (request example)",
+        {"prompt": CAFE, "aspect_ratio": "1:1", "quality": "basic"},
+    ),
     Example(
         "kling-2.6/image-to-video",
         "docs.kie.ai/market/kling/image-to-video (request example)",
