@@ -219,7 +219,8 @@ async def build_app(settings: Settings) -> App:
     admin_ids = frozenset(settings.admin_ids)
     billing_repo = SqlBillingRepo(engine)
     alone = _alone(settings, url)
-    switches = ModelSwitches(billing_repo, alone=alone)
+    off_by_default = (spec.id for spec in catalog if spec.off_by_default)
+    switches = ModelSwitches(billing_repo, alone=alone, default_off=off_by_default)
     desk = Desk(rules, ledger, quota, users, jobs, admin_ids, progress=progress, switches=switches)
     chat_transport = MeteredTransport(metrics, kie_hosts(base, upload_base))  # its own pool
     chat = await stack.enter_async_context(KieChat(key, base_url=base, transport=chat_transport))

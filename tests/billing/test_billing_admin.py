@@ -160,3 +160,18 @@ async def test_a_process_that_makes_every_change_reads_the_switches_once(money: 
     await shared.board(fresh=True)
     await shared.board(fresh=True)
     assert reads == [4]
+
+
+async def test_a_model_off_by_default_is_off_until_switched_on_and_can_go_off_again(
+    money: Money,
+) -> None:
+    switches = ModelSwitches(money.repo, default_off=["sora-2-text-to-video"])
+    board = await switches.board()
+    assert not board.model_on("sora-2-text-to-video") and board.model_on("veo3")
+    assert not board.allows("sora-2-text-to-video", {})
+    await switches.set_model("sora-2-text-to-video", True)
+    assert (await switches.board()).model_on("sora-2-text-to-video")
+    other = ModelSwitches(money.repo, default_off=["sora-2-text-to-video"])  # another instance
+    assert (await other.board(fresh=True)).model_on("sora-2-text-to-video")
+    await switches.set_model("sora-2-text-to-video", False)
+    assert not (await switches.board()).model_on("sora-2-text-to-video")

@@ -79,6 +79,9 @@ async def bot(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[tuple[A
         admin_ids=tuple(range(USERS, USERS + len(MODELS) + 1)),
     )
     app = await build_app(settings)
+    for spec in MODELS:  # the operator's part (tests/bot/test_bot_off_by_default.py)
+        if spec.off_by_default:
+            await app.dp["switches"].set_model(spec.id, True)
     runner = web.AppRunner(app.web_app)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", port).start()

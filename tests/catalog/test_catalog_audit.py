@@ -192,9 +192,12 @@ def test_the_real_catalog_report_is_consistent() -> None:
     for entry in report.models:
         if entry.usable:
             assert entry.menu is not None
-            # The only note a usable model carries: its price is per second of a file.
+            # The notes a usable model carries: its price is per second of a file, and it is
+            # off until switched on in /admin.
             infos = [p.code for p in entry.problems if p.severity is Severity.INFO]
-            assert set(infos) <= {ProblemCode.PER_SECOND}
+            assert set(infos) <= {ProblemCode.PER_SECOND, ProblemCode.OFF_BY_DEFAULT}
+            off = catalog.get(entry.id).off_by_default  # type: ignore[union-attr]
+            assert (ProblemCode.OFF_BY_DEFAULT in infos) == off
         else:
             assert [p.code for p in entry.problems] == [ProblemCode.HELD]
     for lang in ("ru", "en"):
@@ -210,5 +213,8 @@ def test_unpriced_combinations_are_only_those_a_user_can_reach(model_id: str) ->
         p for p in _model(report, model_id).problems if p.code is ProblemCode.COST_PARTIAL
     ]
     assert partial.details == ("aspect_ratio=1:1, resolution=4K",)
+    # Speed is asked only for image tasks: a video without a speed is priced, and the gaps are
+    # the two task types no source prices (never offered), not speeds of a video.
     midjourney = _model(report, "midjourney")
-    assert ProblemCode.COST_PARTIAL not in [p.code for p in midjourney.problems]
+    (gaps,) = [p for p in midjourney.problems if p.code is ProblemCode.COST_PARTIAL]
+    assert gaps.details == ("taskType=mj_omni_reference", "taskType=mj_video_hd")

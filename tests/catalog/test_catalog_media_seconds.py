@@ -111,7 +111,9 @@ def test_held_models_name_a_reason_other_than_the_missing_duration() -> None:
         if not model.usable:
             assert "cannot read" not in model.held_reason, model.id
             assert "no duration to multiply" not in model.held_reason, model.id
-    assert "mode enum" in spec("kling-3.0/motion-control").held_reason
+    motion = spec("kling-3.0/motion-control")  # offered: std/pro per second of the video
+    assert motion.usable and motion.cost is not None
+    assert motion.cost.per_media_seconds == "video_urls"
     assert spec("infinitalk/from-audio").usable  # priced by the Oct-2026 feed
 
 

@@ -1,6 +1,7 @@
 """Limits that depend on other answers: Suno's simple mode takes an idea of 500 characters,
-its custom mode lyrics of up to 3000. The wizard asks with the limit that applies, refuses
-what KIE would refuse, and the sandbox (standing in for KIE) refuses it too."""
+its custom mode lyrics of up to 5000 (3000 for V4, whose version is asked before). The wizard
+asks with the limit that applies, refuses what KIE would refuse, and the sandbox (standing in
+for KIE) refuses it too."""
 
 from __future__ import annotations
 
@@ -34,12 +35,15 @@ def ok(step: Step | Invalid) -> Step:
     return step
 
 
-def to_prompt(custom: bool) -> Step:
+def to_prompt(custom: bool, model: str = "V4") -> Step:
     step = WIZARD.start("suno")
     for expected in ("customMode", "instrumental"):
         assert step.view.field == expected
         yes = expected == "customMode" and custom
         step = ok(WIZARD.answer(step.state, Press(Action.BOOL, 1 if yes else 0)))
+    assert step.view.field == "model"
+    index = SUNO.input("model").option_values().index(model)
+    step = ok(WIZARD.answer(step.state, Press(Action.OPTION, index)))
     assert step.view.field == "prompt"
     return step
 
@@ -71,7 +75,8 @@ def test_simple_mode_asks_for_500_characters_and_refuses_more() -> None:
     assert payload["customMode"] is False and len(payload["prompt"]) == 500
 
 
-def test_custom_mode_takes_lyrics_up_to_3000() -> None:
+def test_custom_mode_takes_lyrics_up_to_5000_and_3000_for_v4() -> None:
+    assert to_prompt(custom=True, model="V5").view.expect.max_length == 5000
     step = to_prompt(custom=True)
     assert step.view.expect.max_length == 3000
     step = ok(WIZARD.answer(step.state, TextAnswer(IDEA)))

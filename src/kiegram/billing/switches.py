@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from kiegram.billing.ports import SwitchStore
@@ -16,13 +16,18 @@ def option_key(name: str, value: Any) -> str:
 
 
 class SwitchBoard:
-    """A snapshot of the switches; anything never switched is on."""
+    """A snapshot of the switches; anything never switched is on, except the models in
+    `default_off` (the catalog's `off_by_default`), which are off until switched on."""
 
-    def __init__(self, states: Mapping[tuple[str, str], bool]) -> None:
-        self._off = frozenset(key for key, on in states.items() if not on)
+    def __init__(
+        self, states: Mapping[tuple[str, str], bool], default_off: Iterable[str] = ()
+    ) -> None:
+        on = frozenset(key for key, value in states.items() if value)
+        unswitched = frozenset((model_id, "") for model_id in default_off) - on
+        self._off = frozenset(key for key, value in states.items() if not value) | unswitched
 
     def model_on(self, model_id: str) -> bool:
-        """True unless the whole model is switched off."""
+        """True unless the whole model is switched off (or off by default and never on)."""
         return (model_id, "") not in self._off
 
     def option_on(self, model_id: str, name: str, value: Any) -> bool:
@@ -50,7 +55,7 @@ class ModelSwitches:
     What must be exact (the check at confirm, the admin's screens) asks for `fresh=True`,
     which reads the store again unless `alone`: this process makes every change (one
     long-polling or SQLite instance, as the composition root decides), so what it holds is
-    exact.
+    exact. The models in `default_off` are off until a switch turns them on.
     """
 
     def __init__(
@@ -59,8 +64,10 @@ class ModelSwitches:
         max_age: float = 5.0,
         clock: Callable[[], float] = time.monotonic,
         alone: bool = False,
+        default_off: Iterable[str] = (),
     ) -> None:
         self._store = store
+        self._default_off = frozenset(default_off)
         self._alone = alone
         self._max_age = max_age
         self._clock = clock
@@ -73,7 +80,10 @@ class ModelSwitches:
             return self._board
         now = self._clock()
         if fresh or self._board is None or now - self._read_at >= self._max_age:
-            self._board, self._read_at = SwitchBoard(await self._store.switches()), now
+            self._board, self._read_at = (
+                SwitchBoard(await self._store.switches(), self._default_off),
+                now,
+            )
         return self._board
 
     async def set_model(self, model_id: str, on: bool) -> None:

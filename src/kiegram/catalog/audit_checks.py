@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 
 from kiegram.catalog.audit_types import Conversion, ConversionKind, Problem, ProblemCode, Severity
-from kiegram.catalog.cost import combinations, credit_range, credits_for
+from kiegram.catalog.cost import PRESENT, combinations, credit_range, credits_for
 from kiegram.catalog.spec import Category, InputKind, InputSpec, ModelSpec, Value, dump_value
 
 # Values a button can show as they are: ratios, resolutions, sizes, numbers, durations.
@@ -33,6 +33,8 @@ def problems(spec: ModelSpec, menu: Mapping[Category, str]) -> tuple[Problem, ..
         reason = spec.held_reason or "?"
         return (Problem(Severity.INFO, ProblemCode.HELD, details=(reason,)),)
     found: list[Problem] = []
+    if spec.off_by_default:
+        found.append(Problem(Severity.INFO, ProblemCode.OFF_BY_DEFAULT))
     for field in spec.inputs:
         found.extend(_input_problems(spec, field))
     if spec.category not in menu:
@@ -74,7 +76,7 @@ def _cost_problems(spec: ModelSpec) -> list[Problem]:
             Problem(Severity.INFO, ProblemCode.PER_SECOND, spec.cost.per_media_seconds, (rate,))
         )
     unknown = tuple(
-        ", ".join(f"{name}={_shown(value)}" for name, value in combo.items())
+        ", ".join(f"{name}={_shown(value)}" for name, value in combo.items() if value is not None)
         for combo in combinations(spec)
         if credits_for(spec, combo) is None
     )
@@ -87,6 +89,8 @@ def _shown(value: object) -> str:
     # A per-second probe is a stand-in file: show its length, not the dict.
     if isinstance(value, Mapping):
         return f"{value.get('duration')} s"
+    if isinstance(value, list | tuple):
+        return PRESENT  # a stand-in for files given (cost.present)
     return dump_value(value)
 
 

@@ -28,6 +28,7 @@ class ProblemCode(StrEnum):
     DESCRIPTION_MISSING = "description_missing"
     HELD = "held"
     PER_SECOND = "per_second"
+    OFF_BY_DEFAULT = "off_by_default"
 
 
 class ConversionKind(StrEnum):

@@ -8,11 +8,25 @@ from decimal import Decimal
 from itertools import product
 from typing import Any
 
-from kiegram.catalog.spec import CostSpec, InputKind, ModelSpec, dump_value
+from kiegram.catalog.spec import CostExtra, CostSpec, InputKind, ModelSpec, dump_value, holds
+
+PRESENT, ABSENT = "present", "absent"
+"""The key parts of an input named in `CostSpec.present`: a file or list given or not."""
+
+
+def given(value: Any) -> bool:
+    """True when a media answer holds at least one file (or a text is not empty)."""
+    return value not in (None, "", [], (), {})
+
+
+def _part(cost: CostSpec, name: str, values: Mapping[str, Any]) -> str:
+    if name in cost.present:
+        return PRESENT if given(values.get(name)) else ABSENT
+    return dump_value(values.get(name, ""))
 
 
 def _row(cost: CostSpec, values: Mapping[str, Any]) -> float | None:
-    parts = [dump_value(values.get(name, "")) for name in cost.by]
+    parts = [_part(cost, name, values) for name in cost.by]
     if not cost.by:
         return cost.table.get("*")
     for key, credits in cost.table.items():
@@ -45,6 +59,14 @@ def billed_seconds(cost: CostSpec, seconds: float) -> int:
     return max(math.ceil(seconds), math.ceil(cost.min_seconds or 1), 1)
 
 
+def _number(value: Any) -> float | None:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, str) and value.replace(".", "", 1).isdigit():
+        return float(value)
+    return None
+
+
 def _multiplier(cost: CostSpec, values: Mapping[str, Any]) -> float | None:
     factor = 1.0
     if cost.per_media_seconds is not None:
@@ -54,21 +76,44 @@ def _multiplier(cost: CostSpec, values: Mapping[str, Any]) -> float | None:
         factor *= billed_seconds(cost, seconds)
     if cost.per is not None:
         value = values.get(cost.per)
-        if isinstance(value, list | tuple):
-            factor *= len(value)
-        elif isinstance(value, int | float) and not isinstance(value, bool):
-            factor *= float(value)
-        elif isinstance(value, str) and value.replace(".", "", 1).isdigit():
-            factor *= float(value)
-        else:
+        amount = float(len(value)) if isinstance(value, list | tuple) else _number(value)
+        if amount is None:
             return None
-        factor /= cost.per_unit
+        factor *= amount / cost.per_unit
+        if cost.per_divisor is not None:
+            divisor = _number(values.get(cost.per_divisor))
+            if divisor is None or divisor <= 0:
+                return None
+            factor /= divisor
     if cost.per_chars is not None:
         text = values.get(cost.per_chars)
         if not isinstance(text, str):
             return None
         factor *= max(1, math.ceil(len(text) / cost.chars_unit))
     return factor
+
+
+def _items(value: Any) -> int:
+    if isinstance(value, list | tuple):
+        return len(value)
+    return 1 if given(value) else 0
+
+
+def _extra(cost: CostSpec, extra: CostExtra, values: Mapping[str, Any]) -> Decimal | None:
+    """The credits one extra adds, None when they cannot be known (a file's length)."""
+    if not holds(extra.when, lambda name: values.get(name)):
+        return Decimal(0)
+    count = 0.0
+    if extra.per_item is not None:
+        count = max(0, _items(values.get(extra.per_item)) - extra.free_items)
+    elif extra.per_media_seconds is not None:
+        files = values.get(extra.per_media_seconds)
+        if given(files):
+            seconds = media_seconds(files)
+            if seconds is None:
+                return None
+            count = billed_seconds(cost, seconds)
+    return Decimal(str(extra.credits)) * Decimal(str(count))
 
 
 def credits_for(spec: ModelSpec, values: Mapping[str, Any]) -> Decimal | None:
@@ -81,15 +126,28 @@ def credits_for(spec: ModelSpec, values: Mapping[str, Any]) -> Decimal | None:
     factor = _multiplier(spec.cost, merged)
     if row is None or factor is None:
         return None
-    return (Decimal(str(row)) * Decimal(str(factor))).quantize(Decimal("0.01"))
+    total = Decimal(str(row)) * Decimal(str(factor))
+    for extra in spec.cost.extras:
+        added = _extra(spec.cost, extra, merged)
+        if added is None:
+            return None
+        total += added
+    return total.quantize(Decimal("0.01"))
+
+
+PRESENT_STANDIN: tuple[Mapping[str, Any], ...] = (ONE_SECOND,)
+"""A given file of one second: what an input named in `CostSpec.present` is probed with."""
 
 
 def _choices(spec: ModelSpec, name: str) -> tuple[Any, ...]:
     field = spec.input(name)
+    if spec.cost is not None and name in spec.cost.present:
+        return (None, [dict(f) for f in PRESENT_STANDIN])
+    unset: tuple[Any, ...] = (None,) if field.when and field.default is None else ()
     if field.kind is InputKind.BOOLEAN:
-        return (False, True)
+        return (False, True, *unset)
     if field.options:
-        return field.option_values()
+        return (*field.option_values(), *unset)
     return (field.default,)
 
 
@@ -115,12 +173,17 @@ def combinations(spec: ModelSpec) -> Iterator[dict[str, Any]]:
 
 def _reachable(spec: ModelSpec, chosen: Mapping[str, Any]) -> bool:
     """False when an input has a value of its own although its `when` does not hold (it is
-    not asked then, nor sent: only its default stands for it)."""
+    not asked then, nor sent: only its default stands for it), or has none while it holds
+    (the unset value stands only for an input that is not asked)."""
     current = spec.current(chosen)
-    return all(
-        value == spec.input(name).default or spec.input(name).active(current)
-        for name, value in chosen.items()
-    )
+    for name, value in chosen.items():
+        field = spec.input(name)
+        active = field.active(current)
+        if value is None and field.when and field.default is None and active:
+            return False
+        if value != field.default and not active:
+            return False
+    return True
 
 
 def credit_range(spec: ModelSpec) -> tuple[Decimal, Decimal] | None:

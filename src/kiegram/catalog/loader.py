@@ -100,9 +100,12 @@ def _check(spec: ModelSpec, where: str) -> None:
     _require_known(spec.order, known, where, "order")
     if spec.cost is not None:
         _require_known(spec.cost.by, known, where, "cost.by")
-        extra = [n for n in (spec.cost.per, spec.cost.per_chars) if n is not None]
+        extra = [
+            n for n in (spec.cost.per, spec.cost.per_chars, spec.cost.per_divisor) if n is not None
+        ]
         _require_known(extra, known, where, "cost")
         _check_seconds(spec, where)
+        _check_present_and_extras(spec, where)
     for field in spec.inputs:
         _require_known(field.when, known, where, f"{field.name}.when")
         for rule in field.limits:
@@ -128,6 +131,25 @@ def _check_seconds(spec: ModelSpec, where: str) -> None:
         raise CatalogError(f"{where}: cost.min_seconds/max_seconds must be positive")
     if low is not None and high is not None and low > high:
         raise CatalogError(f"{where}: cost.min_seconds is above cost.max_seconds")
+
+
+def _check_present_and_extras(spec: ModelSpec, where: str) -> None:
+    """`present` names media inputs of `by`; extras name inputs and count one thing each."""
+    cost = spec.cost
+    if cost is None:
+        return
+    by_name = spec.inputs_by_name()
+    for name in cost.present:
+        field = by_name.get(name)
+        if name not in cost.by or field is None or not field.is_media:
+            raise CatalogError(f"{where}: cost.present names no media input of cost.by: {name!r}")
+    for extra in cost.extras:
+        counted = [n for n in (extra.per_item, extra.per_media_seconds) if n is not None]
+        if len(counted) != 1:
+            raise CatalogError(f"{where}: a cost extra needs one of per_item/per_media_seconds")
+        _require_known([*counted, *extra.when], set(by_name), where, "cost.extras")
+        if extra.per_media_seconds is not None and not by_name[counted[0]].is_media:
+            raise CatalogError(f"{where}: cost.extras per_media_seconds names no media input")
 
 
 def _require_known(names: Iterable[str], known: set[str], where: str, what: str) -> None:

@@ -17,6 +17,7 @@ MENU_SECTIONS: Mapping[str, tuple[Category, ...]] = MappingProxyType(
             Category.VIDEO_TO_VIDEO,
             Category.VIDEO_UPSCALE,
             Category.WATERMARK_REMOVAL,
+            Category.CHARACTER,
         ),
         "avatars": (
             Category.AVATAR,

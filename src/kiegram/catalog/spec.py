@@ -73,6 +73,7 @@ class Category(StrEnum):
     MUSIC = "music"
     SUBJECT_DETECTION = "subject-detection"  # helpers of avatar models
     HUMAN_IDENTIFICATION = "human-identification"
+    CHARACTER = "character-creation"  # a helper task whose result is an id for other models
 
 
 class OutputKind(StrEnum):
@@ -184,15 +185,33 @@ class InputSpec(_Frozen):
         return tuple(o.value for o in self.options)
 
 
+class CostExtra(_Frozen):
+    """Credits added to the table's price for each file (or second of files) of one input.
+
+    count = the files given for `per_item` (a list's items, 1 for a given file) less
+            `free_items`, or the billed seconds of the files of `per_media_seconds`;
+    only while every input named in `when` has one of its listed values.
+    """
+
+    credits: float
+    per_item: str | None = None
+    free_items: int = 0
+    per_media_seconds: str | None = None
+    when: Mapping[str, tuple[Value, ...]] = Field(default_factory=dict)
+    note: str = ""
+
+
 class CostSpec(_Frozen):
     """KIE credits as a function of the chosen options.
 
-    credits = table[values of `by`, joined by "|"; "*" matches anything]
+    credits = table[values of `by`, joined by "|"; "*" matches anything; an input named in
+                    `present` takes "present" or "absent": whether a file or list is given]
               * value of `per` (a number input, or the item count of a list input)
-              / `per_unit`
+              / `per_unit` / value of `per_divisor` (a number input, e.g. frames per second)
               * ceil(len(text of `per_chars`) / `chars_unit`) when `per_chars` is set
               * max(ceil(seconds), `min_seconds`, 1) when `per_media_seconds` is set
-                (seconds: the total duration of the files given for that media input).
+                (seconds: the total duration of the files given for that media input)
+              + the sum of the `extras` (per file or second of a file, see CostExtra).
     A combination with no row has an unknown cost: it is not offered. A file of unknown
     duration makes the cost unknown; files longer than `max_seconds` are refused.
     """
@@ -201,11 +220,14 @@ class CostSpec(_Frozen):
     table: Mapping[str, float] = Field(default_factory=dict)
     per: str | None = None
     per_unit: float = 1.0
+    per_divisor: str | None = None
     per_chars: str | None = None
     chars_unit: int = 1000
     per_media_seconds: str | None = None
     min_seconds: float | None = None  # KIE's minimum billed duration
     max_seconds: float | None = None  # the longest input the model documents
+    present: tuple[str, ...] = ()
+    extras: tuple[CostExtra, ...] = ()
     note: str = ""
 
     @property
@@ -239,6 +261,8 @@ class ModelSpec(_Frozen):
     popular: bool = False
     # The model follows English prompts best (most do): the prompt helper writes in English.
     english_prompts: bool = True
+    # Usable, but off until the operator switches it on in /admin (availability doubtful).
+    off_by_default: bool = False
     inputs: tuple[InputSpec, ...]
     order: tuple[str, ...]
     cost: CostSpec | None = None

@@ -8,7 +8,7 @@ from itertools import islice, product
 from typing import Any
 
 from kiegram.catalog import InputKind, InputSpec, ModelSpec, Value, credits_for
-from kiegram.catalog.cost import ONE_SECOND, media_seconds
+from kiegram.catalog.cost import ONE_SECOND, PRESENT_STANDIN, media_seconds
 
 MAX_PROBES = 256  # combinations tried when other cost inputs are still open
 
@@ -28,7 +28,9 @@ def _open_pools(
         field = by_name[name]
         if name == skip or values.get(name, field.default) is not None:
             continue
-        if field.kind is InputKind.BOOLEAN:
+        if spec.cost is not None and name in spec.cost.present:
+            pools[name] = (None, [dict(f) for f in PRESENT_STANDIN])
+        elif field.kind is InputKind.BOOLEAN:
             pools[name] = (False, True)
         elif field.options:
             pools[name] = field.option_values()

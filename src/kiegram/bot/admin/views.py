@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -106,9 +107,15 @@ def user_keyboard(_: Text, banned: bool = False) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
-def switches_text(off: Sequence[str], example: str, _: Text) -> str:
-    """How to toggle, and what is off now."""
-    listed = "\n".join(f"⛔ <code>{html.quote(name)}</code>" for name in off)
+def switches_text(
+    off: Sequence[str], example: str, _: Text, default_off: AbstractSet[str] = frozenset()
+) -> str:
+    """How to toggle, and what is off now (`default_off`: off until first switched on)."""
+    listed = "\n".join(
+        f"⛔ <code>{html.quote(name)}</code>"
+        + (_("admin.off_by_default") if name in default_off else "")
+        for name in off
+    )
     return _("admin.switches", example=html.quote(example), off=listed or _("admin.none_off"))
 
 

@@ -157,7 +157,9 @@ async def _switch_screen(
     await state.update_data(adm_off=off)
     await state.set_state(AdminInput.switch)
     example = catalog.usable()[0].id if catalog.usable() else "model"
-    return views.switches_text(off, example, _), views.switches_keyboard(off, _)
+    default_off = frozenset(spec.id for spec in catalog if spec.off_by_default)
+    text = views.switches_text(off, example, _, default_off)
+    return text, views.switches_keyboard(off, _)
 
 
 async def switches_screen(
