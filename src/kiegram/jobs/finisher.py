@@ -58,6 +58,7 @@ class Finisher:
             {JobState.SUBMITTED},
             JobState.SUCCEEDED,
             result_urls=tuple(status.result_urls),
+            result_ids=tuple(status.result_ids),
             result_text=status.result_text,
             attempts=0,
             lease_owner=self._owner,
