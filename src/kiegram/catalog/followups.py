@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from kiegram.catalog.catalog import Catalog
-from kiegram.catalog.spec import InputKind, ModelSpec, ParentPart, ParentRef
+from kiegram.catalog.spec import InputKind, ModelSpec, ParentPart, ParentRef, holds
 from kiegram.errors import CatalogError
 
 
@@ -90,6 +90,15 @@ def filled(spec: ModelSpec, parent: ParentResult, item: int) -> dict[str, Any]:
         if value is not None:
             values[field.name] = value
     return values
+
+
+def applies(spec: ModelSpec, parent: ParentResult) -> bool:
+    """True when every reference's `when` holds for the parent's own inputs."""
+    return all(
+        holds(i.parent.when, lambda name: parent.payload.get(name))
+        for i in spec.task_refs
+        if i.parent is not None
+    )
 
 
 def usable_item(spec: ModelSpec, parent: ParentResult, item: int) -> bool:

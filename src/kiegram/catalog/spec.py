@@ -135,6 +135,8 @@ class ParentRef(_Frozen):
     models: tuple[str, ...]
     take: ParentPart = ParentPart.TASK_ID
     input: str = ""  # the parent input copied when `take` is "input"
+    # Offered only for a parent whose inputs had these values (Veo 1080p: a 720p video).
+    when: Mapping[str, tuple[Value, ...]] = Field(default_factory=dict)
 
     @property
     def per_item(self) -> bool:
