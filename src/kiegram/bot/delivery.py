@@ -20,6 +20,7 @@ from aiogram.types import (
 )
 from aiogram.utils.text_decorations import html_decoration as html
 
+from kiegram.bot import followups
 from kiegram.bot.callbacks import JobAct, Nav
 from kiegram.bot.prefill import can_reuse, text_step
 from kiegram.bot.progress import Progress, Stage
@@ -135,7 +136,7 @@ class TelegramDelivery:
 
     def _buttons(self, job: Job) -> InlineKeyboardMarkup:
         spec = self.catalog.get(job.model_id)
-        return result_buttons(self.catalog, spec, job, lambda k: self._t(job, k))
+        return result_buttons(self.catalog, spec, job, lambda k, **v: self._t(job, k, **v))
 
 
 def caption(spec: ModelSpec, payload: dict[str, Any], render: Renderer) -> str:
@@ -158,7 +159,7 @@ def caption(spec: ModelSpec, payload: dict[str, Any], render: Renderer) -> str:
 
 
 def result_buttons(
-    catalog: Catalog, spec: ModelSpec | None, job: Job, t: Callable[[str], str]
+    catalog: Catalog, spec: ModelSpec | None, job: Job, t: Callable[..., str]
 ) -> InlineKeyboardMarkup:
     """Repeat and new variation, the result as another model's input, and Menu."""
     rows: list[list[InlineKeyboardButton]] = []
@@ -167,6 +168,7 @@ def result_buttons(
         if job.state is not JobState.FAILED and text_step(spec, job.payload) is not None:
             row.append(_act(t("delivery.btn.vary"), "v", job))
         rows.append(row)
+    rows += followups.rows(catalog, job, t, job.lang)
     if job.result_urls and can_reuse(catalog, job.output, job.result_urls[0]):
         rows.append([_act(t("delivery.btn.reuse"), "u", job)])
     rows.append([InlineKeyboardButton(text=t("bot.btn.menu"), callback_data=Nav(to="menu").pack())])
