@@ -18,6 +18,7 @@ from kiegram.catalog.followups import (
     usable_item,
 )
 from kiegram.errors import CatalogError
+from kiegram.i18n import load_translator
 from kiegram.wizard import build_payload
 
 CATALOG = load_catalog()
@@ -70,11 +71,14 @@ def test_the_catalog_knows_each_models_followups() -> None:
     assert nano is not None and not is_followup(nano)
 
 
-def test_every_usable_followup_has_a_price_and_a_button() -> None:
+def test_every_usable_followup_has_a_price_and_a_button_in_both_languages() -> None:
+    translator = load_translator()
     for spec in CATALOG.usable():
         if is_followup(spec):
             assert spec.cost is not None and spec.cost.table, spec.id
-            assert spec.button, spec.id
+            key = f"followups.btn.{spec.button}"
+            assert spec.button and key in translator.messages["ru"], spec.id
+            assert key in translator.messages["en"], spec.id
 
 
 def test_a_grid_item_fills_task_and_index_and_is_sent() -> None:

@@ -50,11 +50,45 @@ def parse_suno_wav(data: Mapping[str, Any]) -> TaskStatus:
     )
 
 
+# The stems of vocal-removal/record-info, in the docs' order (originUrl is the input mix).
+STEMS = (
+    "vocalUrl",
+    "instrumentalUrl",
+    "backingVocalsUrl",
+    "drumsUrl",
+    "bassUrl",
+    "guitarUrl",
+    "pianoUrl",
+    "keyboardUrl",
+    "percussionUrl",
+    "stringsUrl",
+    "synthUrl",
+    "fxUrl",
+    "brassUrl",
+    "woodwindsUrl",
+)
+
+
+def parse_suno_stems(data: Mapping[str, Any]) -> TaskStatus:
+    """``vocal-removal/record-info`` data: every stem URL the separation returned."""
+    if not isinstance(data, Mapping):
+        return not_an_object(data)
+    response = f.mapping(data.get("response"))
+    return build(
+        data,
+        suno_state(data.get("successFlag")),
+        f.urls(*(response.get(name) for name in STEMS)),
+        fail_code=f.text(data.get("errorCode")),
+        fail_message=f.first_text(data, "errorMessage", "msg", "message"),
+    )
+
+
 FOLLOWUP_PARSERS: Mapping[str, StatusParser] = MappingProxyType(
     {
         "veo-1080p": parse_veo_1080p,
         "veo-4k": parse_veo_4k,
         "suno-wav": parse_suno_wav,
+        "suno-stems": parse_suno_stems,
     }
 )
 

@@ -93,6 +93,8 @@ def result_count(spec: ModelSpec) -> int:
     if spec.api is ApiFamily.MIDJOURNEY:
         return 1 if endpoint is not None and "Upscale" in endpoint.create else 4
     if spec.api is ApiFamily.SUNO:
+        if endpoint is not None and endpoint.result == "suno-stems":
+            return 4 if "stem" in spec.id else 2
         return 1 if endpoint is not None and endpoint.result else 2
     return 1
 
@@ -115,5 +117,22 @@ def _wav(task: SandboxTask, done: bool) -> dict[str, Any]:
     }
 
 
+def _stems(task: SandboxTask, done: bool) -> dict[str, Any]:
+    flag = "PENDING" if not done else "GENERATE_AUDIO_FAILED" if task.fail else "SUCCESS"
+    names = ("vocalUrl", "instrumentalUrl", "drumsUrl", "bassUrl")
+    stems = dict(zip(names, task.result_urls, strict=False))
+    return {
+        "taskId": task.task_id,
+        "musicId": task.request.get("audioId"),
+        "successFlag": flag,
+        "response": {"originUrl": None, **stems} if flag == "SUCCESS" else None,
+        "errorCode": 501 if task.fail and done else None,
+        "errorMessage": "Generation failed" if task.fail and done else None,
+    }
+
+
 # Status bodies of follow-up record-info paths that differ from their family's.
-FOLLOWUP_STATUS: dict[str, Callable[[SandboxTask, bool], dict[str, Any]]] = {"suno-wav": _wav}
+FOLLOWUP_STATUS: dict[str, Callable[[SandboxTask, bool], dict[str, Any]]] = {
+    "suno-wav": _wav,
+    "suno-stems": _stems,
+}
