@@ -50,6 +50,19 @@ def parse_suno_wav(data: Mapping[str, Any]) -> TaskStatus:
     )
 
 
+def parse_suno_mp4(data: Mapping[str, Any]) -> TaskStatus:
+    """``mp4/record-info`` data: ``successFlag`` as a Suno status, ``response.videoUrl``."""
+    if not isinstance(data, Mapping):
+        return not_an_object(data)
+    return build(
+        data,
+        suno_state(data.get("successFlag")),
+        f.urls(f.mapping(data.get("response")).get("videoUrl")),
+        fail_code=f.text(data.get("errorCode")),
+        fail_message=f.first_text(data, "errorMessage", "msg", "message"),
+    )
+
+
 # The stems of vocal-removal/record-info, in the docs' order (originUrl is the input mix).
 STEMS = (
     "vocalUrl",
@@ -89,6 +102,7 @@ FOLLOWUP_PARSERS: Mapping[str, StatusParser] = MappingProxyType(
         "veo-4k": parse_veo_4k,
         "suno-wav": parse_suno_wav,
         "suno-stems": parse_suno_stems,
+        "suno-mp4": parse_suno_mp4,
     }
 )
 

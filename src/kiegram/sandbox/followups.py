@@ -131,8 +131,17 @@ def _stems(task: SandboxTask, done: bool) -> dict[str, Any]:
     }
 
 
+def _mp4(task: SandboxTask, done: bool) -> dict[str, Any]:
+    data = _wav(task, done)
+    flag = "GENERATE_MP4_FAILED" if data["successFlag"] == "GENERATE_WAV_FAILED" else None
+    url = task.result_urls[0] if task.result_urls else None
+    response = {"videoUrl": url} if data["successFlag"] == "SUCCESS" else None
+    return {**data, "successFlag": flag or data["successFlag"], "response": response}
+
+
 # Status bodies of follow-up record-info paths that differ from their family's.
 FOLLOWUP_STATUS: dict[str, Callable[[SandboxTask, bool], dict[str, Any]]] = {
     "suno-wav": _wav,
     "suno-stems": _stems,
+    "suno-mp4": _mp4,
 }
