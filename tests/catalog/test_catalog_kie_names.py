@@ -11,10 +11,11 @@ from kiegram.catalog import Catalog, InputKind, load_catalog
 
 # KIE's documented type -> the input kinds that send that JSON type.
 COMPATIBLE: dict[str, set[InputKind]] = {
-    "string": {InputKind.TEXT, InputKind.CHOICE},
+    # A task reference sends its parent's task id, item id or index (a follow-up's).
+    "string": {InputKind.TEXT, InputKind.CHOICE, InputKind.TASK_REF},
     "enum": {InputKind.CHOICE, InputKind.BOOLEAN},
     "boolean": {InputKind.BOOLEAN, InputKind.CHOICE},
-    "integer": {InputKind.INTEGER, InputKind.CHOICE},
+    "integer": {InputKind.INTEGER, InputKind.CHOICE, InputKind.TASK_REF},
     "number": {InputKind.NUMBER, InputKind.INTEGER, InputKind.CHOICE},
     "url": {InputKind.MEDIA},
     "url[]": {InputKind.MEDIA_LIST},

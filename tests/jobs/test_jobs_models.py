@@ -5,6 +5,7 @@ from __future__ import annotations
 from jobs_fakes import Harness, minimal_payload
 
 from kiegram.catalog.catalog import Catalog
+from kiegram.catalog.followups import is_followup
 from kiegram.jobs.model import JobState
 from kiegram.sandbox import SandboxServer
 
@@ -14,6 +15,8 @@ async def test_every_usable_model_completes(
 ) -> None:
     jobs = {}
     for spec in catalog.usable():
+        if is_followup(spec):
+            continue  # needs a finished parent: test_bot_journey_followups.py drives each
         job = await harness.submit(spec.id, minimal_payload(spec))
         assert job.state is JobState.SUBMITTED, (spec.id, job.error_message)
         jobs[job.id] = spec

@@ -32,7 +32,7 @@ def values_from_payload(spec: ModelSpec, payload: Mapping[str, Any]) -> dict[str
     values: dict[str, Any] = {}
     for field in spec.inputs:
         value = payload.get(field.name)
-        if not field.askable or value is None:
+        if not (field.askable or field.kind is InputKind.TASK_REF) or value is None:
             continue
         if field.is_media:
             urls = [str(v) for v in value] if isinstance(value, list) else [str(value)]

@@ -48,7 +48,9 @@ def problems(spec: ModelSpec, menu: Mapping[Category, str]) -> tuple[Problem, ..
 
 def _input_problems(spec: ModelSpec, field: InputSpec) -> list[Problem]:
     found: list[Problem] = []
-    if field.required and not field.askable:
+    if field.kind is InputKind.TASK_REF:
+        pass  # filled from the parent generation, never asked
+    elif field.required and not field.askable:
         found.append(
             Problem(Severity.CRITICAL, ProblemCode.REQUIRED_UNASKABLE, field.name, (field.kind,))
         )

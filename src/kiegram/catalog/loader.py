@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from kiegram.catalog.cache import CACHE_FILE, cache_key, package_version, read_cached, write_cached
 from kiegram.catalog.catalog import Catalog
+from kiegram.catalog.followups import check_parents
 from kiegram.catalog.spec import InputKind, InputSpec, Label, ModelSpec, Option
 from kiegram.errors import CatalogError
 
@@ -43,6 +44,7 @@ def _validate(files: Mapping[str, bytes]) -> tuple[ModelSpec, ...]:
         if name != LABELS_FILE:
             specs.extend(_load_family(name, _read(name, content), labels))
     _reject_duplicates(specs)
+    check_parents(specs)
     return tuple(specs)
 
 

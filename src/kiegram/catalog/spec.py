@@ -40,6 +40,7 @@ class InputKind(StrEnum):
     MEDIA_LIST = "media_list"  # a list of file URLs
     TEXT_LIST = "text_list"  # a list of ids (e.g. earlier task ids): never asked
     STRUCT = "struct"  # object[] / nested arrays: never asked, never sent
+    TASK_REF = "task_ref"  # from an earlier generation (`parent`): never typed, always sent
 
 
 class MediaKind(StrEnum):
@@ -120,6 +121,52 @@ def holds(when: Mapping[str, tuple[Value, ...]], current: Callable[[str], Any]) 
     return all(current(name) in allowed for name, allowed in when.items())
 
 
+class ParentPart(StrEnum):
+    """Which part of the parent generation a task-reference input takes."""
+
+    TASK_ID = "task_id"  # the parent's KIE task id
+    ITEM_ID = "item_id"  # the id of one result item (Suno's audioId)
+    INDEX = "index"  # the position of one result item, from 0 (Midjourney's 0-3 grid)
+    NUMBER = "number"  # the position of one result item, from 1 (Midjourney vary: 1-4)
+    URL = "url"  # the URL of one result item (an upload-based follow-up)
+    INPUT = "input"  # one of the parent's own inputs (`input` names it; Suno's model)
+
+
+class ParentRef(_Frozen):
+    """Where a task-reference input comes from: a finished generation of `models`."""
+
+    models: tuple[str, ...]
+    take: ParentPart = ParentPart.TASK_ID
+    input: str = ""  # the parent input copied when `take` is "input"
+    # Offered only for a parent whose inputs had these values (Veo 1080p: a 720p video).
+    when: Mapping[str, tuple[Value, ...]] = Field(default_factory=dict)
+
+    @property
+    def per_item(self) -> bool:
+        """True when the value names one result item of the parent, not the whole task."""
+        return self.take in (
+            ParentPart.ITEM_ID,
+            ParentPart.INDEX,
+            ParentPart.NUMBER,
+            ParentPart.URL,
+        )
+
+
+class EndpointSpec(_Frozen):
+    """A model's own KIE endpoint, when it is not its API family's generate/record-info.
+
+    `repeat`: KIE has no task for it; the same request is sent again until it answers with
+    the result (Veo 1080p/4K), so the status read is the create request itself.
+    `result`: which status parser reads it (a family name, or a parser of a follow-up).
+    """
+
+    create: str
+    method: str = "POST"
+    status: str = ""  # "" = the family's record-info
+    result: str = ""  # "" = the family's parser
+    repeat: bool = False
+
+
 class LimitRule(_Frozen):
     """A tighter text limit KIE documents while other inputs have certain values."""
 
@@ -153,6 +200,8 @@ class InputSpec(_Frozen):
     when: Mapping[str, tuple[Value, ...]] = Field(default_factory=dict)
     # The first rule whose `when` holds replaces `max_length` (Suno's simple mode: 500).
     limits: tuple[LimitRule, ...] = ()
+    # A task-reference input: filled from an earlier generation, never asked.
+    parent: ParentRef | None = None
 
     def title(self, lang: str) -> str:
         """The parameter's display name (its KIE name when it has no label)."""
@@ -166,7 +215,7 @@ class InputSpec(_Frozen):
     @property
     def askable(self) -> bool:
         """True when the wizard knows how to ask for this input."""
-        return self.kind not in (InputKind.TEXT_LIST, InputKind.STRUCT)
+        return self.kind not in (InputKind.TEXT_LIST, InputKind.STRUCT, InputKind.TASK_REF)
 
     def active(self, current: Callable[[str], Any]) -> bool:
         """True while the other inputs' `current` values let this input be asked and sent."""
@@ -266,6 +315,9 @@ class ModelSpec(_Frozen):
     inputs: tuple[InputSpec, ...]
     order: tuple[str, ...]
     cost: CostSpec | None = None
+    # A follow-up's own endpoint (None: the family's) and its result button (followups.btn.*).
+    endpoint: EndpointSpec | None = None
+    button: str = ""
     source: str = ""  # the data file this spec came from (set by the loader)
 
     @property
@@ -288,6 +340,11 @@ class ModelSpec(_Frozen):
     def inputs_by_name(self) -> Mapping[str, InputSpec]:
         """A read-only name -> input view."""
         return MappingProxyType({i.name: i for i in self.inputs})
+
+    @property
+    def task_refs(self) -> tuple[InputSpec, ...]:
+        """The inputs filled from an earlier generation (empty unless a follow-up)."""
+        return tuple(i for i in self.inputs if i.kind is InputKind.TASK_REF)
 
     @property
     def media_only(self) -> bool:

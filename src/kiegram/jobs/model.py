@@ -67,6 +67,7 @@ class Job:
     state: JobState = JobState.PENDING
     task_id: str | None = None
     result_urls: tuple[str, ...] = ()
+    result_ids: tuple[str, ...] = ()  # per-item ids KIE gave the results (Suno's audioId)
     result_text: str | None = None
     error_code: str | None = None
     error_message: str | None = None

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from kiegram.jobs.model import Job, JobState, ResultFile
 from kiegram.kie.api_family import ApiFamily
+from kiegram.kie.endpoint import Endpoint
 from kiegram.kie.status import TaskStatus
 
 
@@ -56,11 +57,18 @@ class TaskApi(Protocol):
         model: str | None,
         payload: Mapping[str, Any],
         callback_url: str | None = None,
+        endpoint: Endpoint | None = None,
     ) -> str:
-        """Create a task; return its id."""
+        """Create a task (at a follow-up's own ``endpoint`` when given); return its id."""
 
-    async def get_status(self, family: ApiFamily, task_id: str) -> TaskStatus:
-        """Read a task's status."""
+    async def get_status(
+        self,
+        family: ApiFamily,
+        task_id: str,
+        endpoint: Endpoint | None = None,
+        payload: Mapping[str, Any] | None = None,
+    ) -> TaskStatus:
+        """Read a task's status (a repeat ``endpoint`` is read by sending ``payload``)."""
 
     async def download(self, url: str, max_bytes: int) -> bytes:
         """Fetch a result file of at most ``max_bytes``."""

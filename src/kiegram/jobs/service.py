@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from kiegram.catalog.catalog import Catalog
+from kiegram.jobs.endpoints import endpoint_args, endpoint_of
 from kiegram.jobs.errors import JobError, MediaUnavailable
 from kiegram.jobs.finisher import Finisher
 from kiegram.jobs.media import resolve_payload
@@ -190,8 +191,9 @@ class JobService:
     # -- creating ---------------------------------------------------------------------------
 
     def _callback_for(self, job: Job) -> str | None:
-        if self._callback_url is None:
-            return None
+        endpoint = endpoint_of(self._catalog.get(job.model_id))
+        if self._callback_url is None or (endpoint is not None and endpoint.repeat):
+            return None  # a repeated request (Veo 1080p) has no task to call back about
         return f"{self._callback_url}/{job.api}?job={job.id}"
 
     def _media_fields(self, job: Job) -> list[str]:
@@ -206,8 +208,11 @@ class JobService:
             return failed or await self._current(job)
         family = ApiFamily(job.api)
         model = job.model_id if family is ApiFamily.MARKET else None
+        own = endpoint_args(endpoint_of(self._catalog.get(job.model_id)))
         try:
-            task_id = await self._api.create_task(family, model, payload, self._callback_for(job))
+            task_id = await self._api.create_task(
+                family, model, payload, self._callback_for(job), **own
+            )
         except KieError as exc:
             return await self._create_failed(job, exc)
         log.info("job %s submitted as KIE task %s", job.id, task_id)
@@ -309,8 +314,9 @@ class JobService:
         return None if job.task_id is None else await self._read_task(job, job.task_id)
 
     async def _read_task(self, job: Job, task_id: str) -> TaskStatus | None:
+        own = endpoint_args(endpoint_of(self._catalog.get(job.model_id)), payload=job.payload)
         try:
-            return await self._api.get_status(ApiFamily(job.api), task_id)
+            return await self._api.get_status(ApiFamily(job.api), task_id, **own)
         except KieError as exc:
             log.warning("job %s: status of task %s unavailable: %s", job.id, task_id, exc)
             return None

@@ -7,6 +7,7 @@ import dataclasses
 import logging
 import mimetypes
 import random
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from importlib import metadata
 from typing import Any, TypeVar
@@ -15,10 +16,12 @@ import httpx
 
 from kiegram.kie import _fields as f
 from kiegram.kie.api_family import ApiFamily, endpoints
+from kiegram.kie.endpoint import Endpoint, still_pending
 from kiegram.kie.errors import (
     KieError,
     KieFileTooLarge,
     KieInvalidInput,
+    KieNotFound,
     KieProtocolError,
     KieRateLimited,
     KieServerError,
@@ -28,9 +31,10 @@ from kiegram.kie.errors import (
     is_retryable,
     may_resend_create,
 )
+from kiegram.kie.followup_status import parser_for
 from kiegram.kie.limiter import RateLimiter, SlidingWindowLimiter
 from kiegram.kie.retry import RetryPolicy, Sleep, retry_async
-from kiegram.kie.status import TaskStatus, parse_status
+from kiegram.kie.status import TaskState, TaskStatus, build
 
 T = TypeVar("T")
 
@@ -142,11 +146,20 @@ class KieClient:
         model: str | None,
         payload: Mapping[str, Any],
         callback_url: str | None = None,
+        endpoint: Endpoint | None = None,
     ) -> str:
-        """Create a generation task and return its taskId; resend only if it never arrived."""
+        """Create a generation task and return its taskId; resend only if it never arrived.
+
+        A follow-up's ``endpoint`` replaces the family's create path; a ``repeat`` endpoint
+        has no task of KIE's own, so its id is made here (its status resends the request).
+        """
         family = ApiFamily(family)
+        if endpoint is not None and endpoint.repeat:
+            await self._repeat(endpoint, payload, self._create_policy, may_resend_create)
+            return f"repeat-{uuid.uuid4().hex}"
         body = create_body(family, model, payload, callback_url)
-        url = self._api_url(endpoints(family).create_path)
+        path = endpoint.create_path if endpoint is not None else endpoints(family).create_path
+        url = self._api_url(path)
 
         async def attempt() -> Any:
             await self._limiter.acquire()
@@ -158,11 +171,27 @@ class KieClient:
             raise KieProtocolError("KIE accepted the task but returned no taskId")
         return task_id
 
-    async def get_status(self, family: ApiFamily, task_id: str) -> TaskStatus:
-        """Read a task's current status, retrying transient failures."""
+    async def get_status(
+        self,
+        family: ApiFamily,
+        task_id: str,
+        endpoint: Endpoint | None = None,
+        payload: Mapping[str, Any] | None = None,
+    ) -> TaskStatus:
+        """Read a task's current status, retrying transient failures.
+
+        A follow-up's ``endpoint`` names its record-info path and parser; a ``repeat`` one is
+        read by sending its create ``payload`` again (a "not ready yet" refusal is RUNNING).
+        """
         family = ApiFamily(family)
+        parse = parser_for(family, endpoint.result if endpoint is not None else None)
+        if endpoint is not None and endpoint.repeat:
+            return await self._repeat_status(family, endpoint, payload or {}, task_id)
         spec = endpoints(family)
-        url = self._api_url(spec.status_path)
+        path = spec.status_path
+        if endpoint is not None and endpoint.status_path:
+            path = endpoint.status_path
+        url = self._api_url(path)
 
         async def attempt() -> Any:
             params = {spec.status_param: task_id}
@@ -171,8 +200,48 @@ class KieClient:
         data = await self._retry(attempt, self._read_policy, is_retryable)
         if not isinstance(data, Mapping):
             raise KieProtocolError("KIE status reply has no data object")
-        status = parse_status(family, data)
+        status = parse(data)
         return status if status.task_id else dataclasses.replace(status, task_id=task_id)
+
+    async def _repeat(
+        self,
+        endpoint: Endpoint,
+        payload: Mapping[str, Any],
+        policy: RetryPolicy,
+        should_retry: Callable[[BaseException], bool],
+    ) -> Any:
+        """Send a repeat endpoint's request; a "not ready yet" refusal answers None."""
+        url = self._api_url(endpoint.create_path)
+        get = endpoint.method.upper() == "GET"
+
+        async def attempt() -> Any:
+            await self._limiter.acquire()
+            if get:
+                return await self._call("GET", url, params=dict(payload))
+            return await self._call("POST", url, json=dict(payload))
+
+        try:
+            return await self._retry(attempt, policy, should_retry)
+        except (KieInvalidInput, KieNotFound) as exc:
+            if still_pending(exc.message):
+                return None
+            raise
+
+    async def _repeat_status(
+        self, family: ApiFamily, endpoint: Endpoint, payload: Mapping[str, Any], task_id: str
+    ) -> TaskStatus:
+        """A repeat endpoint's result now; KIE's refusal of the request fails the task."""
+        try:
+            data = await self._repeat(endpoint, payload, self._read_policy, is_retryable)
+        except (KieInvalidInput, KieNotFound) as exc:
+            code = None if exc.code is None else str(exc.code)
+            return build(
+                {}, TaskState.FAILED, fail_code=code, fail_message=exc.message, task_id=task_id
+            )
+        if not isinstance(data, Mapping):
+            return build({}, TaskState.RUNNING, task_id=task_id)
+        status = parser_for(family, endpoint.result)(data)
+        return dataclasses.replace(status, task_id=task_id)
 
     async def upload_file(
         self, data: bytes | AsyncIterator[bytes], filename: str, upload_path: str = "kiegram"

@@ -43,6 +43,7 @@ class TaskStatus:
     state: TaskState
     result_urls: tuple[str, ...] = ()
     result_text: str | None = None
+    result_ids: tuple[str, ...] = ()  # per-item ids, in result order (Suno's track ids)
     fail_code: str | None = None
     fail_message: str | None = None
     credits_consumed: float | None = None
@@ -64,6 +65,7 @@ def build(
     credits_consumed: float | None = None,
     progress: int | None = None,
     task_id: str | None = None,
+    result_ids: tuple[str, ...] = (),
 ) -> TaskStatus:
     """Assemble a TaskStatus, turning a success without results into a protocol failure."""
     if state is TaskState.SUCCEEDED and not result_urls and result_text is None:
@@ -77,6 +79,7 @@ def build(
         state=state,
         result_urls=result_urls,
         result_text=result_text,
+        result_ids=result_ids if state is TaskState.SUCCEEDED else (),
         fail_code=fail_code,
         fail_message=fail_message,
         credits_consumed=credits_consumed,
@@ -258,14 +261,21 @@ def parse_suno(data: Mapping[str, Any]) -> TaskStatus:
     """Parse Suno ``record-info`` data (status, response.sunoData[].audioUrl)."""
     if not isinstance(data, Mapping):
         return not_an_object(data)
-    tracks = f.items(f.mapping(data.get("response")).get("sunoData"))
-    found = f.urls([t.get("audioUrl") for t in tracks if isinstance(t, Mapping)])
+    tracks = [
+        t
+        for t in f.items(f.mapping(data.get("response")).get("sunoData"))
+        if isinstance(t, Mapping)
+    ]
+    playable = [t for t in tracks if f.urls(t.get("audioUrl"))]
+    found = f.urls([t.get("audioUrl") for t in playable])
+    ids = tuple(f.text(t.get("id")) or "" for t in playable)
     return build(
         data,
         suno_state(data.get("status")),
         found,
         fail_code=f.text(data.get("errorCode")),
         fail_message=f.first_text(data, "errorMessage", "msg", "message"),
+        result_ids=ids if all(ids) and len(ids) == len(found) else (),
     )
 
 

@@ -20,6 +20,7 @@ from kiegram.catalog.cost import credits_for
 from kiegram.catalog.spec import ApiFamily, ModelSpec
 from kiegram.sandbox.chat import chat_completion
 from kiegram.sandbox.faults import Faults, first_time, markers_in
+from kiegram.sandbox.followups import FOLLOWUP_STATUS, PROCESSING, parent_problem, result_count
 from kiegram.sandbox.media import CONTENT_TYPES, EXTENSIONS, FileStore, result_bytes
 from kiegram.sandbox.tasks import SandboxTask, callback_body, status_data
 from kiegram.sandbox.validate import validate_input
@@ -60,7 +61,6 @@ def envelope(code: int, msg: str, data: Any = None, status: int = 200) -> web.Re
     return web.json_response({"code": code, "msg": msg, "data": data}, status=status)
 
 
-RESULT_COUNTS = {ApiFamily.SUNO: 2, ApiFamily.MIDJOURNEY: 4}
 
 
 class SandboxKie:
@@ -75,6 +75,9 @@ class SandboxKie:
         self.base_url = ""  # set once the server listens
         self._background: set[asyncio.Task[None]] = set()
         self._http: aiohttp.ClientSession | None = None
+        # Repeat endpoints (Veo 1080p/4K): the result of each (path, task, index) and when
+        # it was first asked for.
+        self.repeats: dict[tuple[str, str, int], tuple[str, float]] = {}
 
     # -- plumbing ---------------------------------------------------------------------------
 
@@ -85,6 +88,7 @@ class SandboxKie:
             app.router.add_post(path, self._create_handler(family))
         for family, path in STATUS_PATHS.items():
             app.router.add_get(path, self._status_handler(family))
+        self._add_followups(app)
         app.router.add_post("/api/file-stream-upload", self.upload)
         app.router.add_get("/api/v1/chat/credit", self.credit)
         app.router.add_post("/api/v1/common/download-url", self.download_url)
@@ -122,7 +126,86 @@ class SandboxKie:
         if family is ApiFamily.MARKET:
             spec = self.catalog.get(str(body.get("model", "")))
             return spec if spec is not None and spec.api is ApiFamily.MARKET else None
-        return next((s for s in self.catalog if s.api is family), None)
+        return next((s for s in self.catalog if s.api is family and s.endpoint is None), None)
+
+    # -- follow-ups (a model's own endpoint) ---------------------------------------------------
+
+    def _add_followups(self, app: web.Application) -> None:
+        """A route per follow-up endpoint, and its record-info when not its family's."""
+        known = set(STATUS_PATHS.values())
+        for spec in self.catalog:
+            own = spec.endpoint
+            if own is None:
+                continue
+            handler = self._repeat_handler(spec) if own.repeat else self._followup_handler(spec)
+            app.router.add_route(own.method.upper(), own.create, handler)
+            if own.status and own.status not in known:
+                known.add(own.status)
+                app.router.add_get(own.status, self._followup_status(own.result))
+
+    def _followup_handler(self, spec: ModelSpec) -> Any:
+        async def handler(request: web.Request) -> web.Response:
+            try:
+                body = await request.json()
+            except ValueError:
+                return envelope(400, "request body is not JSON")
+            if not isinstance(body, dict):
+                return envelope(400, "request body is not a JSON object")
+            return self._take(spec.api, spec, body, body)
+
+        return handler
+
+    def _followup_status(self, result: str) -> Any:
+        build = FOLLOWUP_STATUS[result]
+
+        async def handler(request: web.Request) -> web.Response:
+            task = self.tasks.get(request.query.get("taskId", ""))
+            if task is None:
+                return envelope(422, "recordInfo is null")
+            return envelope(200, "success", build(task, task.done(time.monotonic())))
+
+        return handler
+
+    def _repeat_handler(self, spec: ModelSpec) -> Any:
+        async def handler(request: web.Request) -> web.Response:
+            if request.method == "GET":
+                body: Any = dict(request.query)
+            else:
+                try:
+                    body = await request.json()
+                except ValueError:
+                    return envelope(400, "request body is not JSON")
+            if not isinstance(body, dict):
+                return envelope(400, "request body is not a JSON object")
+            return self._repeat(spec, request.path, body)
+
+        return handler
+
+    def _repeat(self, spec: ModelSpec, path: str, body: dict[str, Any]) -> web.Response:
+        """1080p answers at once; 4K "is processing" until the sandbox's delay has passed."""
+        payload = {k: v for k, v in body.items() if k != "callBackUrl"}
+        index = payload.get("index", 0)
+        if isinstance(index, str) and index.isdigit():
+            payload["index"] = index = int(index)
+        problem = parent_problem(self.tasks, spec, payload)
+        if problem is not None:
+            return envelope(422, problem)
+        task_id, now = str(payload.get("taskId")), time.monotonic()
+        key = (path, task_id, int(index))
+        if key not in self.repeats:
+            url = self._store_result(f"{spec.code}/{task_id}/{index}", spec.output.value)
+            self.repeats[key] = (url, now)
+            if spec.endpoint is not None and spec.endpoint.result == "veo-4k":
+                return envelope(200, "success", {"taskId": task_id, "resultUrls": None})
+        url, started = self.repeats[key]
+        if now - started < self.faults.delay:
+            return envelope(422, PROCESSING, {"taskId": task_id, "resultUrls": None})
+        return envelope(200, "success", {"taskId": task_id, "resultUrl": url, "resultUrls": [url]})
+
+    def _store_result(self, name: str, output: str) -> str:
+        path = f"results/{name}{EXTENSIONS[output]}"
+        self.files.put(path, result_bytes(output), CONTENT_TYPES[output])
+        return f"{self.base_url}/files/{path}"
 
     async def create(self, request: web.Request, family: ApiFamily) -> web.Response:
         """createTask (Market) and the dedicated generate endpoints."""
@@ -138,8 +221,13 @@ class SandboxKie:
         payload = body.get("input") if family is ApiFamily.MARKET else body
         if not isinstance(payload, dict):
             return envelope(422, "input must be an object")
+        return self._take(family, spec, body, payload)
+
+    def _take(
+        self, family: ApiFamily, spec: ModelSpec, body: dict[str, Any], payload: dict[str, Any]
+    ) -> web.Response:
         payload = {k: v for k, v in payload.items() if k != "callBackUrl"}
-        problem = validate_input(spec, payload)
+        problem = validate_input(spec, payload) or parent_problem(self.tasks, spec, payload)
         if problem is not None:
             return envelope(422, problem)
         return self._accept(family, spec, body, payload)
@@ -182,22 +270,19 @@ class SandboxKie:
             credits=_consumed(spec, body, "overcharge" in marks),
             queued="queued" in marks,
         )
-        self._make_results(task, family)
+        self._make_results(task, result_count(spec))
         self.tasks[task.task_id] = task
         url = body.get("callBackUrl")
         if isinstance(url, str) and url and not task.lost_callback:
             self._spawn(self._call_back(task, url))
         return task
 
-    def _make_results(self, task: SandboxTask, family: ApiFamily) -> None:
+    def _make_results(self, task: SandboxTask, count: int) -> None:
         if task.output == "text":
             task.result_text = f"sandbox transcript for {task.task_id}"
             return
-        count = RESULT_COUNTS.get(family, 1)  # Suno: two tracks; Midjourney: a grid of four
         for index in range(count):
-            path = f"results/{task.task_id}/{index + 1}{EXTENSIONS[task.output]}"
-            self.files.put(path, result_bytes(task.output), CONTENT_TYPES[task.output])
-            task.result_urls.append(f"{self.base_url}/files/{path}")
+            task.result_urls.append(self._store_result(f"{task.task_id}/{index + 1}", task.output))
 
     # -- callbacks --------------------------------------------------------------------------
 

@@ -29,8 +29,9 @@ def _to_columns(fields: dict[str, Any]) -> dict[str, Any]:
     if unknown:
         raise TypeError(f"not job fields: {sorted(unknown)}")
     values = dict(fields)
-    if "result_urls" in values:
-        values["result_urls"] = list(values["result_urls"])
+    for name in ("result_urls", "result_ids"):
+        if name in values:
+            values[name] = list(values[name])
     if "state" in values:
         values["state"] = JobState(values["state"]).value
     return values
@@ -41,6 +42,7 @@ def to_job(row: Any) -> Job:
     values = {name: getattr(row, name) for name in _FIELDS}
     values["state"] = JobState(row.state)
     values["result_urls"] = tuple(row.result_urls or ())
+    values["result_ids"] = tuple(row.result_ids or ())
     values["payload"] = dict(row.payload or {})
     return Job(**values)
 

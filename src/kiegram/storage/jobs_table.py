@@ -61,6 +61,8 @@ class JobRow(Base):
     state: Mapped[str] = mapped_column(String(16))
     task_id: Mapped[str | None] = mapped_column(String(128))
     result_urls: Mapped[list[str]] = mapped_column(JSON)
+    # Follow-ups (Suno extend, WAV...) name one result by its id (migration 0006_h4).
+    result_ids: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
     result_text: Mapped[str | None] = mapped_column(Text)
     error_code: Mapped[str | None] = mapped_column(String(32))
     error_message: Mapped[str | None] = mapped_column(Text)

@@ -8,7 +8,7 @@ from typing import Any
 from kiegram.catalog import ApiFamily, InputKind, InputSpec, ModelSpec
 from kiegram.wizard.errors import MissingInputError, WizardError
 from kiegram.wizard.parse import normalise_number
-from kiegram.wizard.state import asked, is_set
+from kiegram.wizard.state import asked, is_active, is_set
 
 Resolve = Callable[[str], str]
 
@@ -20,7 +20,9 @@ def _same(ref: str) -> str:
 def sent(spec: ModelSpec, values: Mapping[str, Any]) -> list[tuple[InputSpec, Any]]:
     """Inputs that will be sent with their stored values: required ones, and optional ones set."""
     out: list[tuple[InputSpec, Any]] = []
-    for field in asked(spec, values):
+    # A follow-up's task references are never asked, but always sent.
+    refs = [f for f in spec.task_refs if is_active(spec, f, values)]
+    for field in [*refs, *asked(spec, values)]:
         if field.name in values and values[field.name] is not None:
             out.append((field, values[field.name]))
         elif field.required:

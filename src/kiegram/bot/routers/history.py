@@ -7,7 +7,7 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.text_decorations import html_decoration as html
 
-from kiegram.bot import keyboards
+from kiegram.bot import followups, keyboards
 from kiegram.bot.callbacks import JobAct, Nav
 from kiegram.bot.deps import Text
 from kiegram.bot.routers.past import show_buttons
@@ -59,6 +59,15 @@ async def page_view(
     shown = show_buttons(jobs, first, _)
     rows += shown
     lines += ["", _("history.hint")] if shown else []
+    more = [
+        InlineKeyboardButton(
+            text=_("followups.btn.more", n=first + i),
+            callback_data=JobAct(a="F", job=job.id).pack(),
+        )
+        for i, job in enumerate(jobs)
+        if followups.offered(catalog, job)
+    ]
+    rows += [more] if more else []
     turn = []
     if page > 0:
         turn.append(_button(_("history.btn.newer"), page - 1))

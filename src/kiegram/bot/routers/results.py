@@ -9,7 +9,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from kiegram.bot import keyboards
+from kiegram.bot import followups, keyboards
 from kiegram.bot.callbacks import JobAct
 from kiegram.bot.conversation import Conversation
 from kiegram.bot.deps import Text
@@ -61,6 +61,10 @@ async def job_action(
         await _offer(job, catalog, bot, _, lang)
     elif action[1:].isdigit() and action.startswith("u"):
         await _reuse(job, int(action[1:]), conv, catalog, _)
+    elif action == "F":
+        await followups.show(job, conv, catalog, _)
+    elif action.startswith("f"):
+        await followups.start(job, action, conv, catalog, desk, _)
     else:
         await bot.send_message(user_id, _("bot.stale_button"), reply_markup=keyboards.menu_only(_))
 

@@ -9,7 +9,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
-from kiegram.bot import keyboards
+from kiegram.bot import followups, keyboards
 from kiegram.bot.albums import AlbumCollector, Finish
 from kiegram.bot.callbacks import Go, Wz
 from kiegram.bot.conversation import Conversation, terminal
@@ -20,10 +20,14 @@ from kiegram.bot.media import media_refs
 from kiegram.bot.menus import Menus
 from kiegram.bot.prices import PriceBook
 from kiegram.bot.screens import edit_or_send
-from kiegram.catalog import Catalog
+from kiegram.catalog import Catalog, ModelSpec
+from kiegram.catalog.followups import is_followup
 from kiegram.i18n import Translator
+from kiegram.storage.jobs_history import SqlJobHistory
 from kiegram.wizard import Action, MediaAnswer, MediaRef, Press, TextAnswer, Wizard
 from kiegram.wizard.view import Invalid, ScreenKind, Step
+
+FOLLOWUP_PARENTS_READ = 50  # the newest jobs searched for a follow-up's parents
 
 
 def _conversation(
@@ -47,6 +51,7 @@ async def go(
     catalog: Catalog,
     translator: Translator,
     prices: PriceBook,
+    history: SqlJobHistory,
     _: Text,
     lang: str,
 ) -> None:
@@ -55,8 +60,8 @@ async def go(
     if spec is None or not spec.usable:
         await edit_or_send(query, _("bot.model_gone"), keyboards.menu_only(_))
         return
-    chat_id = query.from_user.id
-    await _conversation(bot, chat_id, state, wizard, translator, prices, lang).start(spec.id)
+    conv = _conversation(bot, query.from_user.id, state, wizard, translator, prices, lang)
+    await _open(conv, spec, history, catalog, _)
 
 
 async def model_command(
@@ -68,6 +73,7 @@ async def model_command(
     catalog: Catalog,
     translator: Translator,
     prices: PriceBook,
+    history: SqlJobHistory,
     _: Text,
     lang: str,
 ) -> None:
@@ -77,6 +83,17 @@ async def model_command(
         await message.answer(_("bot.model_gone"), reply_markup=keyboards.menu_only(_))
         return
     conv = _conversation(bot, message.chat.id, state, wizard, translator, prices, lang)
+    await _open(conv, spec, history, catalog, _)
+
+
+async def _open(
+    conv: Conversation, spec: ModelSpec, history: SqlJobHistory, catalog: Catalog, _: Text
+) -> None:
+    """A model's first screen; a follow-up first asks which earlier result it takes."""
+    if is_followup(spec):
+        jobs = await history.page(conv.chat_id, 0, FOLLOWUP_PARENTS_READ)
+        await followups.pick(spec, jobs, conv, catalog, _)
+        return
     await conv.start(spec.id)
 
 

@@ -1,0 +1,129 @@
+"""Follow-ups: models whose inputs include an earlier generation (a task-reference input)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from kiegram.catalog.catalog import Catalog
+from kiegram.catalog.spec import InputKind, ModelSpec, ParentPart, ParentRef, holds
+from kiegram.errors import CatalogError
+
+
+def is_followup(spec: ModelSpec) -> bool:
+    """True when the model takes an earlier generation (it is never started empty)."""
+    return bool(spec.task_refs)
+
+
+def parents_of(spec: ModelSpec) -> frozenset[str]:
+    """The models whose results this follow-up takes (every reference must accept them)."""
+    refs = [i.parent for i in spec.task_refs if i.parent is not None]
+    if not refs:
+        return frozenset()
+    return frozenset.intersection(*(frozenset(r.models) for r in refs))
+
+
+def per_item(spec: ModelSpec) -> bool:
+    """True when the follow-up acts on one result item (one button per item)."""
+    return any(i.parent is not None and i.parent.per_item for i in spec.task_refs)
+
+
+@functools.lru_cache(maxsize=8)
+def _by_parent(catalog: Catalog) -> Mapping[str, tuple[ModelSpec, ...]]:
+    found: dict[str, list[ModelSpec]] = {}
+    for spec in catalog.usable():
+        for parent in sorted(parents_of(spec)):
+            found.setdefault(parent, []).append(spec)
+    return {k: tuple(v) for k, v in found.items()}
+
+
+def followups_of(catalog: Catalog, parent_model: str) -> tuple[ModelSpec, ...]:
+    """The usable follow-ups of a model, in catalog order (worked out once per catalog)."""
+    return _by_parent(catalog).get(parent_model, ())
+
+
+class ParentResult:
+    """What a follow-up needs of a finished generation: its task, items and inputs."""
+
+    def __init__(
+        self,
+        task_id: str,
+        urls: Sequence[str],
+        ids: Sequence[str],
+        payload: Mapping[str, Any],
+    ) -> None:
+        self.task_id = task_id
+        self.urls = tuple(urls)
+        self.ids = tuple(ids)
+        self.payload = payload
+
+    @property
+    def items(self) -> int:
+        """How many result items (images of a grid, tracks) the generation has."""
+        return len(self.urls)
+
+
+def taken(ref: ParentRef, parent: ParentResult, item: int) -> Any:
+    """The value a task-reference input takes from the parent (item: which result, from 0)."""
+    part = ref.take
+    if part is ParentPart.TASK_ID:
+        return parent.task_id
+    if part is ParentPart.INDEX:
+        return item
+    if part is ParentPart.NUMBER:
+        return item + 1
+    if part is ParentPart.URL:
+        return parent.urls[item]
+    if part is ParentPart.ITEM_ID:
+        return parent.ids[item]
+    return parent.payload.get(ref.input)
+
+
+def filled(spec: ModelSpec, parent: ParentResult, item: int) -> dict[str, Any]:
+    """Every task-reference value of a follow-up (absent parent inputs are left out)."""
+    values: dict[str, Any] = {}
+    for field in spec.task_refs:
+        if field.parent is None:
+            continue
+        value = taken(field.parent, parent, item)
+        if value is not None:
+            values[field.name] = value
+    return values
+
+
+def applies(spec: ModelSpec, parent: ParentResult) -> bool:
+    """True when every reference's `when` holds for the parent's own inputs."""
+    return all(
+        holds(i.parent.when, lambda name: parent.payload.get(name))
+        for i in spec.task_refs
+        if i.parent is not None
+    )
+
+
+def usable_item(spec: ModelSpec, parent: ParentResult, item: int) -> bool:
+    """True when the parent has the item (and its id, when the follow-up needs one)."""
+    if not 0 <= item < max(parent.items, 1):
+        return False
+    needs_id = any(
+        i.parent is not None and i.parent.take is ParentPart.ITEM_ID for i in spec.task_refs
+    )
+    return not needs_id or item < len(parent.ids)
+
+
+def check_parents(specs: Iterable[ModelSpec]) -> None:
+    """Every task reference names a parent and only models the catalog has."""
+    listed = list(specs)
+    known = {s.id for s in listed}
+    for spec in listed:
+        for field in spec.inputs:
+            where = f"{spec.source}: model {spec.id!r}: {field.name}"
+            if (field.kind is InputKind.TASK_REF) != (field.parent is not None):
+                raise CatalogError(f"{where}: a task_ref input needs a parent, and only it")
+            if field.parent is None:
+                continue
+            missing = [m for m in field.parent.models if m not in known]
+            if not field.parent.models or missing:
+                raise CatalogError(f"{where}: parent names unknown models {missing}")
+            if (field.parent.take is ParentPart.INPUT) != bool(field.parent.input):
+                raise CatalogError(f"{where}: parent.input goes with take = 'input' only")

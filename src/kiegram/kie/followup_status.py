@@ -1,0 +1,116 @@
+"""Status parsers of follow-up endpoints whose replies differ from their family's record-info."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+from kiegram.kie import _fields as f
+from kiegram.kie.api_family import ApiFamily
+from kiegram.kie.status import (
+    STATUS_PARSERS,
+    StatusParser,
+    TaskState,
+    TaskStatus,
+    build,
+    not_an_object,
+    suno_state,
+)
+
+
+def parse_veo_1080p(data: Mapping[str, Any]) -> TaskStatus:
+    """``get-1080p-video`` data: ``resultUrl`` once ready (a refusal meanwhile)."""
+    if not isinstance(data, Mapping):
+        return not_an_object(data)
+    found = f.urls(data.get("resultUrl"), data.get("resultUrls"))
+    return build(data, TaskState.SUCCEEDED if found else TaskState.RUNNING, found)
+
+
+def parse_veo_4k(data: Mapping[str, Any]) -> TaskStatus:
+    """``get-4k-video`` data: ``resultUrls`` (or ``info.resultUrls``) once ready."""
+    if not isinstance(data, Mapping):
+        return not_an_object(data)
+    info = f.mapping(data.get("info"))
+    found = f.urls(data.get("resultUrls"), info.get("resultUrls"), data.get("result_urls"))
+    return build(data, TaskState.SUCCEEDED if found else TaskState.RUNNING, found)
+
+
+def parse_suno_wav(data: Mapping[str, Any]) -> TaskStatus:
+    """``wav/record-info`` data: ``successFlag`` as a Suno status, ``response.audioWavUrl``."""
+    if not isinstance(data, Mapping):
+        return not_an_object(data)
+    found = f.urls(f.mapping(data.get("response")).get("audioWavUrl"))
+    return build(
+        data,
+        suno_state(data.get("successFlag")),
+        found,
+        fail_code=f.text(data.get("errorCode")),
+        fail_message=f.first_text(data, "errorMessage", "msg", "message"),
+    )
+
+
+def parse_suno_mp4(data: Mapping[str, Any]) -> TaskStatus:
+    """``mp4/record-info`` data: ``successFlag`` as a Suno status, ``response.videoUrl``."""
+    if not isinstance(data, Mapping):
+        return not_an_object(data)
+    return build(
+        data,
+        suno_state(data.get("successFlag")),
+        f.urls(f.mapping(data.get("response")).get("videoUrl")),
+        fail_code=f.text(data.get("errorCode")),
+        fail_message=f.first_text(data, "errorMessage", "msg", "message"),
+    )
+
+
+# The stems of vocal-removal/record-info, in the docs' order (originUrl is the input mix).
+STEMS = (
+    "vocalUrl",
+    "instrumentalUrl",
+    "backingVocalsUrl",
+    "drumsUrl",
+    "bassUrl",
+    "guitarUrl",
+    "pianoUrl",
+    "keyboardUrl",
+    "percussionUrl",
+    "stringsUrl",
+    "synthUrl",
+    "fxUrl",
+    "brassUrl",
+    "woodwindsUrl",
+)
+
+
+def parse_suno_stems(data: Mapping[str, Any]) -> TaskStatus:
+    """``vocal-removal/record-info`` data: every stem URL the separation returned."""
+    if not isinstance(data, Mapping):
+        return not_an_object(data)
+    response = f.mapping(data.get("response"))
+    return build(
+        data,
+        suno_state(data.get("successFlag")),
+        f.urls(*(response.get(name) for name in STEMS)),
+        fail_code=f.text(data.get("errorCode")),
+        fail_message=f.first_text(data, "errorMessage", "msg", "message"),
+    )
+
+
+FOLLOWUP_PARSERS: Mapping[str, StatusParser] = MappingProxyType(
+    {
+        "veo-1080p": parse_veo_1080p,
+        "veo-4k": parse_veo_4k,
+        "suno-wav": parse_suno_wav,
+        "suno-stems": parse_suno_stems,
+        "suno-mp4": parse_suno_mp4,
+    }
+)
+
+
+def parser_for(family: ApiFamily, result: str | None) -> StatusParser:
+    """The parser named ``result`` (a follow-up's or a family's), else the family's own."""
+    if result:
+        if result in FOLLOWUP_PARSERS:
+            return FOLLOWUP_PARSERS[result]
+        return STATUS_PARSERS[ApiFamily(result)]
+    return STATUS_PARSERS[ApiFamily(family)]

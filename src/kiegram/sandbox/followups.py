@@ -1,0 +1,147 @@
+"""The sandbox's follow-up endpoints: each checks that the parent is a task it knows.
+
+A follow-up's body names an earlier task (``taskId``), one of its results (an index, an
+audio id, a URL) or copies one of its inputs; KIE refuses what it did not make, so does this.
+Repeat endpoints (Veo 1080p/4K) answer the same request until the result is ready.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from kiegram.catalog.spec import ApiFamily, InputKind, InputSpec, ModelSpec, ParentPart
+from kiegram.sandbox.tasks import SandboxTask
+
+NOT_FOUND = "The parent task does not exist or is not finished"
+PROCESSING = "4k is processing. It should be ready in 5-10 minutes. Please check back shortly."
+
+Tasks = Mapping[str, SandboxTask]
+
+
+def item_ids(task: SandboxTask) -> list[str]:
+    """The per-result ids the sandbox gives a task (Suno's audio ids)."""
+    return [f"{task.task_id}-{i}" for i in range(len(task.result_urls))]
+
+
+def _finished(task: SandboxTask | None, models: tuple[str, ...]) -> bool:
+    return (
+        task is not None
+        and task.model in models
+        and task.done(time.monotonic())
+        and not task.fail
+        and bool(task.result_urls)
+    )
+
+
+def _parent_task(tasks: Tasks, spec: ModelSpec, payload: Mapping[str, Any]) -> SandboxTask | None:
+    """The parent named by a task-id reference, else the one owning an item id or URL."""
+    for field in spec.task_refs:
+        ref, value = field.parent, payload.get(field.name)
+        if ref is None or value is None:
+            continue
+        if ref.take is ParentPart.TASK_ID:
+            return tasks.get(str(value))
+        if ref.take is ParentPart.ITEM_ID:
+            return next((t for t in tasks.values() if value in item_ids(t)), None)
+        if ref.take is ParentPart.URL:
+            return next((t for t in tasks.values() if value in t.result_urls), None)
+    return None
+
+
+def _item_problem(field: InputSpec, value: Any, task: SandboxTask) -> str | None:
+    ref = field.parent
+    if ref is None:
+        return None
+    count = len(task.result_urls)
+    if ref.take is ParentPart.INDEX and not (isinstance(value, int) and 0 <= value < count):
+        return f"{field.name} must be 0-{count - 1}"
+    if ref.take is ParentPart.NUMBER and not (isinstance(value, int) and 1 <= value <= count):
+        return f"{field.name} must be 1-{count}"
+    if ref.take is ParentPart.ITEM_ID and value not in item_ids(task):
+        return f"{field.name} is not an audio of the task"
+    if ref.take is ParentPart.URL and value not in task.result_urls:
+        return f"{field.name} is not a result of the task"
+    return None
+
+
+def parent_problem(tasks: Tasks, spec: ModelSpec, payload: Mapping[str, Any]) -> str | None:
+    """Why KIE would refuse a follow-up's parent references, or None."""
+    if not spec.task_refs:
+        return None
+    models = next(i.parent.models for i in spec.task_refs if i.parent is not None)
+    task = _parent_task(tasks, spec, payload)
+    if not _finished(task, models):
+        return NOT_FOUND
+    assert task is not None
+    for field in spec.task_refs:
+        value = payload.get(field.name)
+        if value is None:
+            if field.required:
+                return f"{field.name} is required"
+            continue
+        problem = _item_problem(field, value, task)
+        if problem is not None:
+            return problem
+    return None
+
+
+def result_count(spec: ModelSpec) -> int:
+    """How many results a task of the model gives: a Midjourney grid 4, a Suno song 2."""
+    endpoint = spec.endpoint
+    if spec.api is ApiFamily.MIDJOURNEY:
+        return 1 if endpoint is not None and "Upscale" in endpoint.create else 4
+    if spec.api is ApiFamily.SUNO:
+        if endpoint is not None and endpoint.result == "suno-stems":
+            return 4 if "stem" in spec.id else 2
+        return 1 if endpoint is not None and endpoint.result else 2
+    return 1
+
+
+def is_task_ref(field: InputSpec) -> bool:
+    """True for an input filled from an earlier generation."""
+    return field.kind is InputKind.TASK_REF
+
+
+def _wav(task: SandboxTask, done: bool) -> dict[str, Any]:
+    flag = "PENDING" if not done else "GENERATE_WAV_FAILED" if task.fail else "SUCCESS"
+    url = task.result_urls[0] if task.result_urls else None
+    return {
+        "taskId": task.task_id,
+        "musicId": task.request.get("audioId"),
+        "successFlag": flag,
+        "response": {"audioWavUrl": url} if flag == "SUCCESS" else None,
+        "errorCode": 501 if flag == "GENERATE_WAV_FAILED" else None,
+        "errorMessage": "Generation failed" if flag == "GENERATE_WAV_FAILED" else None,
+    }
+
+
+def _stems(task: SandboxTask, done: bool) -> dict[str, Any]:
+    flag = "PENDING" if not done else "GENERATE_AUDIO_FAILED" if task.fail else "SUCCESS"
+    names = ("vocalUrl", "instrumentalUrl", "drumsUrl", "bassUrl")
+    stems = dict(zip(names, task.result_urls, strict=False))
+    return {
+        "taskId": task.task_id,
+        "musicId": task.request.get("audioId"),
+        "successFlag": flag,
+        "response": {"originUrl": None, **stems} if flag == "SUCCESS" else None,
+        "errorCode": 501 if task.fail and done else None,
+        "errorMessage": "Generation failed" if task.fail and done else None,
+    }
+
+
+def _mp4(task: SandboxTask, done: bool) -> dict[str, Any]:
+    data = _wav(task, done)
+    flag = "GENERATE_MP4_FAILED" if data["successFlag"] == "GENERATE_WAV_FAILED" else None
+    url = task.result_urls[0] if task.result_urls else None
+    response = {"videoUrl": url} if data["successFlag"] == "SUCCESS" else None
+    return {**data, "successFlag": flag or data["successFlag"], "response": response}
+
+
+# Status bodies of follow-up record-info paths that differ from their family's.
+FOLLOWUP_STATUS: dict[str, Callable[[SandboxTask, bool], dict[str, Any]]] = {
+    "suno-wav": _wav,
+    "suno-stems": _stems,
+    "suno-mp4": _mp4,
+}

@@ -1,0 +1,312 @@
+"""Follow-ups through the real bot and the sandbox KIE: a generation, then a button on its
+result (or its /history entry), the follow-up's confirm with the parent filled in, a result.
+
+One bot serves the module; every test has its own user, who is granted units and pays for the
+parent and the follow-up like anyone (no admin, no free uses).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from aiogram.fsm.storage.base import StorageKey
+from aiohttp import web
+
+from kiegram.app import App, build_app
+from kiegram.bot.callbacks import JobAct, Wz
+from kiegram.catalog import ModelSpec, load_catalog
+from kiegram.catalog.followups import is_followup, parents_of
+from kiegram.jobs import Job, JobState
+from kiegram.settings import Settings
+from kiegram.testing import FakeTelegram, FakeUser
+from kiegram.testing.ports import free_port
+from kiegram.wizard import Action, ExpectKind, ScreenKind, View, Wizard
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+ADMIN = 999
+DONE = "✅ Готово! Что дальше?"
+FOLLOWUPS = [s for s in load_catalog().usable() if is_followup(s)]
+
+
+def _first_parent(spec: ModelSpec) -> str:
+    """The first parent the data names that is itself no follow-up."""
+    catalog, accepted = load_catalog(), parents_of(spec)
+    ref = spec.task_refs[0].parent
+    assert ref is not None
+    return next(
+        m
+        for m in ref.models
+        if m in accepted and not is_followup(catalog.get(m))  # type: ignore[arg-type]
+    )
+
+
+PARENT_OF = {s.id: _first_parent(s) for s in FOLLOWUPS}
+
+
+@pytest_asyncio.fixture(loop_scope="module", scope="module")
+async def bot(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[tuple[App, FakeTelegram]]:
+    telegram = FakeTelegram()
+    await telegram.start()
+    port = free_port()
+    settings = Settings(
+        bot_token=telegram.token,
+        telegram_api_base=telegram.base_url,
+        data_dir=Path(tmp_path_factory.mktemp("followups")),
+        http_host="127.0.0.1",
+        http_port=port,
+        public_url=f"http://127.0.0.1:{port}",
+        admin_ids=(ADMIN,),
+        free_daily_generations=0,
+    )
+    app = await build_app(settings)
+    runner = web.AppRunner(app.web_app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    app.stack.push_async_callback(runner.cleanup)
+    poller = asyncio.create_task(app.poller.run(app.stop))
+    polling = asyncio.create_task(
+        app.dp.start_polling(
+            app.bot, handle_as_tasks=False, polling_timeout=1, handle_signals=False
+        )
+    )
+    yield app, telegram
+    await app.dp.stop_polling()
+    await polling
+    poller.cancel()
+    await app.aclose()
+    await telegram.stop()
+
+
+async def funded(app: App, telegram: FakeTelegram, user_id: int) -> FakeUser:
+    user = telegram.user(user_id)
+    await app.desk.users.touch(user.id, None, "ru")
+    await app.desk.ledger.grant(user.id, 5000, f"test-grant-{user_id}", ADMIN, "test")
+    return user
+
+
+async def balance(app: App, user: FakeUser) -> int:
+    return int((await app.desk.ledger.account(user.id)).balance)
+
+
+async def wizard_of(app: App, user: FakeUser) -> tuple[dict[str, Any] | None, str]:
+    key = StorageKey(bot_id=app.bot.id, chat_id=user.id, user_id=user.id)
+    data = await app.dp.storage.get_data(key)
+    return data.get("wz"), str(data.get("sid", ""))
+
+
+async def press(user: FakeUser, sid: str, action: Action, arg: int | str | None = None) -> None:
+    await user.press_data(Wz(a=action.value, i="" if arg is None else str(arg), s=sid).pack())
+
+
+async def answer(user: FakeUser, view: View, sid: str) -> None:
+    """Answer a screen with text, the first option, Next or Confirm."""
+    if view.kind is ScreenKind.SETTINGS:
+        await press(user, sid, Action.DONE)
+        return
+    if view.kind is ScreenKind.CONFIRM:
+        await press(user, sid, Action.CONFIRM)
+        return
+    expect = view.expect
+    first = view.rows[0][0] if view.rows and view.rows[0] else None
+    if expect.kind is ExpectKind.MEDIA:
+        await press(user, sid, Action.SKIP)  # the parents are made from text alone
+    elif expect.kind is ExpectKind.TEXT:
+        text = "a red fox in the snow at dawn, soft light"
+        await user.send(text[: expect.max_length or len(text)])
+    elif first is not None and first.action in (Action.OPTION, Action.BOOL):
+        await press(user, sid, first.action, first.arg)
+    else:
+        await user.send(str(int(expect.minimum or 1)))
+
+
+async def confirm_wizard(app: App, user: FakeUser) -> None:
+    """Answer every screen of the open wizard up to its confirm press."""
+    wizard: Wizard = app.dp["wizard"]
+    for _ in range(30):
+        state, sid = await wizard_of(app, user)
+        if state is None:
+            return
+        await answer(user, wizard.view(state), sid)
+        refusals = [m["text"] for m in user.chat() if "⚠️" in str(m.get("text"))]
+        assert not refusals, refusals
+    raise AssertionError("the wizard never ended")
+
+
+def done_count(user: FakeUser) -> int:
+    return sum(1 for m in user.chat() if m.get("text") == DONE)
+
+
+async def finished(app: App, user: FakeUser, count: int) -> list[Job]:
+    """The user's jobs, newest first, once `count` of them are delivered and none runs."""
+    for _ in range(400):
+        jobs = list(await app.dp["history"].page(user.id, 0, 50))
+        if len(jobs) >= count and all(j.state.final for j in jobs):
+            return jobs
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"jobs still in flight: {[(j.model_id, j.state) for j in jobs]}")
+
+
+async def generate(app: App, telegram: FakeTelegram, user: FakeUser, model: str) -> Job:
+    """A delivered generation of `model` (the parent of a follow-up)."""
+    before = done_count(user)
+    await user.send(f"/model {model}")
+    await confirm_wizard(app, user)
+    await telegram.wait_for(lambda: done_count(user) > before, timeout=30)
+    job = (await finished(app, user, 1))[0]
+    assert job.state is JobState.DELIVERED, (job.model_id, job.error_message)
+    return job
+
+
+def followup_data(user: FakeUser, spec: ModelSpec, item: int = 0) -> str:
+    """The callback data of a follow-up's button under the newest result offering it."""
+    wanted = f":f{spec.code}.{item}:"
+    for message in reversed(user.chat()):
+        rows = (message.get("reply_markup") or {}).get("inline_keyboard") or []
+        for row in rows:
+            for button in row:
+                if wanted in str(button.get("callback_data")):
+                    return str(button["callback_data"])
+    raise AssertionError(f"no button for {spec.id}; last buttons: {user.buttons()}")
+
+
+async def run_followup(app: App, telegram: FakeTelegram, user: FakeUser, data: str) -> Job:
+    """Press a follow-up button, confirm, and return its delivered job."""
+    before = done_count(user)
+    await user.press_data(data)
+    await confirm_wizard(app, user)
+    await telegram.wait_for(lambda: done_count(user) > before, timeout=30)
+    jobs = await finished(app, user, 2)
+    return jobs[0]
+
+
+def sent(telegram: FakeTelegram, user: FakeUser, method: str) -> list[Any]:
+    return [
+        c
+        for c in telegram.calls
+        if c.method == method and str(c.params.get("chat_id")) == str(user.id)
+    ]
+
+
+async def test_a_midjourney_grid_offers_u1_to_v4_and_u2_delivers_the_upscaled_image(
+    bot: tuple[App, FakeTelegram],
+) -> None:
+    app, telegram = bot
+    user = await funded(app, telegram, 8101)
+    grid = await generate(app, telegram, user, "midjourney")
+    assert len(grid.result_urls) == 4
+    buttons = user.buttons()
+    assert {f"🔼 U{n}" for n in range(1, 5)} <= set(buttons)
+    assert {f"🎲 V{n}" for n in range(1, 5)} <= set(buttons)
+    before = await balance(app, user)
+    photos_before = len(sent(telegram, user, "sendphoto"))
+    await user.click("🔼 U2")
+    assert "Midjourney · увеличение" in user.last_text()
+    await confirm_wizard(app, user)
+    await telegram.wait_for(lambda: done_count(user) == 2, timeout=30)
+    upscale = (await finished(app, user, 2))[0]
+    assert upscale.model_id == "mj-upscale" and upscale.state is JobState.DELIVERED
+    assert upscale.payload == {"taskId": grid.task_id, "imageIndex": 1}
+    assert len(upscale.result_urls) == 1
+    assert len(sent(telegram, user, "sendphoto")) == photos_before + 1
+    price = app.desk.rules.price_for(load_catalog().get("mj-upscale"), upscale.payload)  # type: ignore[arg-type]
+    assert upscale.cost == Decimal(price) and before - await balance(app, user) == price
+
+
+async def test_a_suno_track_is_extended_with_its_own_audio_id_and_version(
+    bot: tuple[App, FakeTelegram],
+) -> None:
+    app, telegram = bot
+    user = await funded(app, telegram, 8102)
+    song = await generate(app, telegram, user, "suno")
+    assert len(song.result_ids) == 2 and len(song.result_urls) == 2
+    assert {"➕ Продлить 1", "➕ Продлить 2"} <= set(user.buttons())
+    await user.click("➕ Продлить 2")
+    assert "Suno · продолжение трека" in user.last_text()
+    await confirm_wizard(app, user)
+    await telegram.wait_for(lambda: done_count(user) == 2, timeout=30)
+    extended = (await finished(app, user, 2))[0]
+    assert extended.model_id == "suno-extend" and extended.state is JobState.DELIVERED
+    assert extended.payload["audioId"] == song.result_ids[1]
+    assert extended.payload["model"] == song.payload["model"]
+    assert extended.payload["defaultParamFlag"] is False
+    assert sent(telegram, user, "sendaudio")
+
+
+async def test_a_veo_video_gets_its_1080p_version(bot: tuple[App, FakeTelegram]) -> None:
+    app, telegram = bot
+    user = await funded(app, telegram, 8103)
+    video = await generate(app, telegram, user, "veo3.1")
+    videos_before = len(sent(telegram, user, "sendvideo"))
+    await user.click("📺 1080p")
+    assert "Veo 3.1 · 1080p" in user.last_text()
+    await confirm_wizard(app, user)
+    await telegram.wait_for(lambda: done_count(user) == 2, timeout=30)
+    hd = (await finished(app, user, 2))[0]
+    assert hd.model_id == "veo3.1-1080p" and hd.state is JobState.DELIVERED
+    assert hd.payload == {"taskId": video.task_id, "index": 0}
+    assert hd.task_id is not None and hd.task_id.startswith("repeat-")
+    assert len(sent(telegram, user, "sendvideo")) == videos_before + 1
+
+
+async def test_a_grok_video_is_extended_from_history(bot: tuple[App, FakeTelegram]) -> None:
+    app, telegram = bot
+    user = await funded(app, telegram, 8104)
+    video = await generate(app, telegram, user, "grok-imagine/text-to-video")
+    await user.send("/history")
+    await user.click("✨ 1")
+    assert "Что сделать с этим результатом" in user.last_text()
+    await user.click("➕ Продлить")
+    await confirm_wizard(app, user)
+    await telegram.wait_for(lambda: done_count(user) == 2, timeout=30)
+    extended = (await finished(app, user, 2))[0]
+    assert extended.model_id == "grok-imagine/extend" and extended.state is JobState.DELIVERED
+    assert extended.payload["task_id"] == video.task_id
+
+
+async def test_a_followup_from_the_menu_lists_the_users_own_results(
+    bot: tuple[App, FakeTelegram],
+) -> None:
+    app, telegram = bot
+    user = await funded(app, telegram, 8105)
+    await user.send("/model grok-imagine_upscale")
+    assert "Сначала создайте его" in user.last_text() and "Grok Imagine" in user.last_text()
+    video = await generate(app, telegram, user, "grok-imagine/text-to-video")
+    await user.send("/model grok-imagine_upscale")
+    assert "Какой результат взять" in user.last_text()
+    await user.click("Grok Imagine")
+    await confirm_wizard(app, user)
+    await telegram.wait_for(lambda: done_count(user) == 2, timeout=30)
+    upscaled = (await finished(app, user, 2))[0]
+    assert upscaled.payload == {"task_id": video.task_id}
+
+
+async def test_someone_elses_result_cannot_be_continued(bot: tuple[App, FakeTelegram]) -> None:
+    app, telegram = bot
+    owner = await funded(app, telegram, 8106)
+    video = await generate(app, telegram, owner, "grok-imagine/text-to-video")
+    stranger = await funded(app, telegram, 8107)
+    await stranger.press_data(JobAct(a="fgrok-imagine_upscale.0", job=video.id).pack())
+    assert "Эта генерация не найдена" in stranger.last_text()
+    assert await balance(app, stranger) == 5000
+
+
+@pytest.mark.parametrize("spec", FOLLOWUPS, ids=[s.id for s in FOLLOWUPS])
+async def test_every_followup_is_delivered_and_charged_its_price_once(
+    bot: tuple[App, FakeTelegram], spec: ModelSpec
+) -> None:
+    app, telegram = bot
+    user = await funded(app, telegram, 8200 + FOLLOWUPS.index(spec))
+    await generate(app, telegram, user, PARENT_OF[spec.id])
+    before = await balance(app, user)
+    job = await run_followup(app, telegram, user, followup_data(user, spec))
+    assert job.model_id == spec.id and job.state is JobState.DELIVERED, job.error_message
+    price = app.desk.rules.price_for(spec, job.payload)
+    assert price is not None and job.cost == Decimal(price)
+    assert before - await balance(app, user) == price

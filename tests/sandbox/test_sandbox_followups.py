@@ -1,0 +1,110 @@
+"""The simulator's follow-up endpoints over real HTTP: known parents only, results per item."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from kiegram.catalog.loader import load_catalog
+from kiegram.jobs.endpoints import endpoint_of
+from kiegram.kie import ApiFamily, KieClient, KieInvalidInput, TaskState
+from kiegram.kie.endpoint import Endpoint
+from kiegram.kie.retry import RetryPolicy
+from kiegram.sandbox import SandboxServer, start_sandbox
+
+ONCE = RetryPolicy(attempts=1)
+CATALOG = load_catalog()
+
+
+def endpoint(model: str) -> Endpoint:
+    found = endpoint_of(CATALOG.get(model))
+    assert found is not None
+    return found
+
+
+@pytest.fixture
+async def kie() -> AsyncIterator[KieClient]:
+    server: SandboxServer = await start_sandbox(catalog=CATALOG)
+    async with KieClient(
+        "key",
+        base_url=server.base_url,
+        upload_base_url=server.base_url,
+        create_policy=ONCE,
+        read_policy=ONCE,
+    ) as client:
+        yield client
+    await server.close()
+
+
+async def grid(kie: KieClient) -> str:
+    body = {"taskType": "mj_txt2img", "prompt": "a fox", "speed": "fast"}
+    return await kie.create_task(ApiFamily.MIDJOURNEY, None, body)
+
+
+async def test_an_upscale_of_a_known_grid_gives_one_image(kie: KieClient) -> None:
+    parent = await grid(kie)
+    assert len((await kie.get_status(ApiFamily.MIDJOURNEY, parent)).result_urls) == 4
+    own = endpoint("mj-upscale")
+    task = await kie.create_task(
+        ApiFamily.MIDJOURNEY, None, {"taskId": parent, "imageIndex": 3}, None, own
+    )
+    status = await kie.get_status(ApiFamily.MIDJOURNEY, task, own)
+    assert status.state is TaskState.SUCCEEDED and len(status.result_urls) == 1
+
+
+@pytest.mark.parametrize(
+    ("model", "body"),
+    [
+        ("mj-upscale", {"taskId": "sandbox_unknown", "imageIndex": 0}),
+        ("mj-vary", {"taskId": "sandbox_unknown", "imageIndex": 1}),
+        ("suno-extend", {"audioId": "nobody-0", "model": "V5", "defaultParamFlag": False}),
+    ],
+)
+async def test_a_parent_the_sandbox_never_made_is_refused(
+    kie: KieClient, model: str, body: dict[str, object]
+) -> None:
+    spec = CATALOG.get(model)
+    assert spec is not None
+    with pytest.raises(KieInvalidInput, match="parent task"):
+        await kie.create_task(ApiFamily(spec.api.value), None, body, None, endpoint(model))
+
+
+async def test_an_item_outside_the_grid_is_refused(kie: KieClient) -> None:
+    parent = await grid(kie)
+    with pytest.raises(KieInvalidInput, match="imageIndex"):
+        await kie.create_task(
+            ApiFamily.MIDJOURNEY,
+            None,
+            {"taskId": parent, "imageIndex": 4},
+            None,
+            endpoint("mj-upscale"),
+        )
+
+
+async def test_a_market_followup_needs_a_known_grok_video(kie: KieClient) -> None:
+    with pytest.raises(KieInvalidInput, match="parent task"):
+        await kie.create_task(ApiFamily.MARKET, "grok-imagine/upscale", {"task_id": "nope"})
+
+
+async def test_a_suno_wav_names_one_track_of_the_song(kie: KieClient) -> None:
+    body = {"prompt": "a song", "customMode": False, "instrumental": False, "model": "V5"}
+    song = await kie.create_task(ApiFamily.SUNO, None, body)
+    tracks = await kie.get_status(ApiFamily.SUNO, song)
+    assert len(tracks.result_ids) == 2
+    own = endpoint("suno-wav")
+    payload = {"taskId": song, "audioId": tracks.result_ids[1]}
+    wav = await kie.create_task(ApiFamily.SUNO, None, payload, None, own)
+    status = await kie.get_status(ApiFamily.SUNO, wav, own)
+    assert status.state is TaskState.SUCCEEDED and len(status.result_urls) == 1
+
+
+async def test_1080p_of_an_unknown_video_fails_and_of_a_known_one_answers(kie: KieClient) -> None:
+    own = endpoint("veo3.1-1080p")
+    with pytest.raises(KieInvalidInput):
+        await kie.create_task(ApiFamily.VEO, None, {"taskId": "nope", "index": 0}, None, own)
+    video = await kie.create_task(ApiFamily.VEO, None, {"prompt": "a fox running"})
+    payload = {"taskId": video, "index": 0}
+    task = await kie.create_task(ApiFamily.VEO, None, payload, None, own)
+    status = await kie.get_status(ApiFamily.VEO, task, own, payload)
+    assert status.state is TaskState.SUCCEEDED and status.result_urls
