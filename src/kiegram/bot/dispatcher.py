@@ -9,7 +9,17 @@ from aiogram.fsm.storage.base import BaseStorage
 
 from kiegram.bot.ban import BanGuard
 from kiegram.bot.middlewares import AnswerFirst, LangMiddleware
-from kiegram.bot.routers import admin, balance, errors, fallback, history, menu, results, wizard
+from kiegram.bot.routers import (
+    admin,
+    balance,
+    errors,
+    fallback,
+    history,
+    menu,
+    promo,
+    results,
+    wizard,
+)
 from kiegram.i18n import Translator
 
 
@@ -37,7 +47,9 @@ def build_dispatcher(storage: BaseStorage, translator: Translator, **deps: Any) 
 
 def feature_routers() -> list[Any]:
     """Feature routers, most specific first (fallback comes last, separately)."""
-    return [menu.build_router(), *money_routers(), wizard.build_router(), *journey_routers()]
+    # The promo deep link (/start p_CODE) before the menu's /start.
+    first = [promo.build_router(), menu.build_router()]
+    return [*first, *money_routers(), wizard.build_router(), *journey_routers()]
 
 
 def money_routers() -> list[Any]:
