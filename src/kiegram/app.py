@@ -25,6 +25,7 @@ from kiegram.billing import (
     ModelSwitches,
     Payments,
     PriceRules,
+    Promos,
     Referrals,
     parse_packs,
 )
@@ -80,6 +81,7 @@ from kiegram.storage.jobs_repo import SqlJobStore
 from kiegram.storage.jobs_waiting import SqlWaiting
 from kiegram.storage.ledger_store import SqlLedgerStore
 from kiegram.storage.orphans import SqlOrphanHolds
+from kiegram.storage.promo_store import SqlPromoStore
 from kiegram.storage.result_files import SqlResultFiles
 from kiegram.storage.users_store import SqlUserStore
 from kiegram.web.app import build_web_app
@@ -286,6 +288,7 @@ async def build_app(settings: Settings) -> App:
         broadcaster=broadcaster,
         ledger_store=ledger_store,
         alerter=alerter,
+        promos=Promos(SqlPromoStore(engine)),
     )
     # Only webhooks get an update twice (Telegram's retries, several instances): the gate
     # stays off while long polling until `mount_webhook` turns it on.

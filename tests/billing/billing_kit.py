@@ -10,7 +10,15 @@ from kiegram.storage.ledger_store import SqlLedgerStore
 from kiegram.storage.users_store import SqlUserStore
 
 ADMIN_ID = 1
-TABLES = ("model_switches", "referrals", "free_uses", "payments", "ledger_entries", "users")
+TABLES = (
+    "promo_codes",
+    "model_switches",
+    "referrals",
+    "free_uses",
+    "payments",
+    "ledger_entries",
+    "users",
+)
 
 
 @dataclass

@@ -1,10 +1,12 @@
-"""Money: prices, the ledger (hold/capture/release), Stars top-ups, free quota, referrals."""
+"""Money: prices, the ledger (hold/capture/release), Stars top-ups, free quota, referrals,
+promo codes."""
 
 from kiegram.billing.errors import BillingError, InvalidAmount, KeyConflict, UnknownUser
 from kiegram.billing.ledger import Ledger
 from kiegram.billing.packs import StarsPack, find_pack, parse_packs
 from kiegram.billing.payments import Payments
 from kiegram.billing.pricing import PriceRules
+from kiegram.billing.promo import PromoCode, PromoResult, Promos, PromoStatus
 from kiegram.billing.quota import FreeQuota, utc_today
 from kiegram.billing.records import (
     Account,
@@ -60,6 +62,10 @@ __all__ = [
     "PaymentStatus",
     "Payments",
     "PriceRules",
+    "PromoCode",
+    "PromoResult",
+    "PromoStatus",
+    "Promos",
     "ReferralResult",
     "ReferralStatus",
     "Referrals",

@@ -19,6 +19,7 @@ class EntryKind(StrEnum):
     REFUND = "refund"  # - units taken back when a payment is refunded
     REFERRAL_BONUS = "referral_bonus"  # + the referrer's reward
     FREE_USE = "free_use"  # 0: one free generation taken
+    PROMO = "promo"  # + units of a redeemed promo code
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from kiegram.bot.routers import (
     history,
     menu,
     past,
+    promo,
     results,
     wizard,
 )
@@ -48,7 +49,9 @@ def build_dispatcher(storage: BaseStorage, translator: Translator, **deps: Any) 
 
 def feature_routers() -> list[Any]:
     """Feature routers, most specific first (fallback comes last, separately)."""
+    # The promo deep link (/start p_CODE) before the menu's /start.
     return [
+        promo.build_router(),
         menu.build_router(),
         *money_routers(),
         helper.build_router(),  # the prompt helper takes its draft before the wizard's input

@@ -74,7 +74,7 @@ def check_port(host: str, port: int) -> None:
         )
     except socket.gaierror as exc:
         raise bind_error(exc, host, port) from exc
-    unavailable: OSError | None = None
+    unavailable: list[OSError] = []
     for family, kind, proto, _name, address in addresses:
         with socket.socket(family, kind, proto) as probe:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -83,11 +83,9 @@ def check_port(host: str, port: int) -> None:
             except OSError as exc:
                 if exc.errno != errno.EADDRNOTAVAIL:
                     raise bind_error(exc, host, port) from exc
-                unavailable = exc
-                continue
-            return
-    if unavailable is not None:
-        raise bind_error(unavailable, host, port) from unavailable
+                unavailable.append(exc)
+    if addresses and len(unavailable) == len(addresses):  # no family of the host's exists here
+        raise bind_error(unavailable[0], host, port) from unavailable[0]
 
 
 def bind_error(exc: OSError, host: str, port: int) -> ConfigError:

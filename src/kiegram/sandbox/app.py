@@ -61,8 +61,6 @@ def envelope(code: int, msg: str, data: Any = None, status: int = 200) -> web.Re
     return web.json_response({"code": code, "msg": msg, "data": data}, status=status)
 
 
-
-
 class SandboxKie:
     """The state and the request handlers of one simulated KIE account."""
 

@@ -1,4 +1,5 @@
-"""Tables of the money core: users, ledger entries, payments, free uses, referrals, switches."""
+"""Tables of the money core: users, ledger entries, payments, free uses, referrals, switches,
+promo codes."""
 
 from __future__ import annotations
 
@@ -123,3 +124,18 @@ class ModelSwitch(Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
+
+
+class PromoCodeRow(Base):
+    """An admin's promo code; its redemptions are ledger entries keyed `promo:<code>:<user>`."""
+
+    __tablename__ = "promo_codes"
+    __table_args__ = (CheckConstraint("used <= max_uses", name="used_within_max"),)
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    units: Mapped[int] = mapped_column(BigInteger)
+    max_uses: Mapped[int] = mapped_column(Integer)
+    used: Mapped[int] = mapped_column(Integer, default=0)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -21,3 +21,4 @@ class AdminInput(StatesGroup):
     switch = State()  # "<model> [name=value]" to toggle
     broadcast = State()  # the text to broadcast
     refund = State()  # a Telegram charge id
+    promo = State()  # "<CODE> <units> <uses> [<days>]" for a new promo code

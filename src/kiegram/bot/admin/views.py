@@ -69,7 +69,7 @@ def home_keyboard(_: Text) -> InlineKeyboardMarkup:
     kb.add(button(_("admin.btn.user"), "user"), button(_("admin.btn.switches"), "sw"))
     kb.add(button(_("admin.btn.broadcast"), "bc"), button(_("admin.btn.refund"), "refund"))
     kb.add(button(_("chart.btn"), "chart"), button(_("margin.btn"), "margin"))
-    kb.add(button(_("admin.btn.refresh"), "home"))
+    kb.add(button(_("promo.btn_admin"), "promo"), button(_("admin.btn.refresh"), "home"))
     kb.adjust(2)
     return kb.as_markup()
 

@@ -1,4 +1,5 @@
-"""/admin: stats, KIE credits, users (grant/deduct, ban), switches, broadcast and Stars refunds."""
+"""/admin: stats, KIE credits, users (grant/deduct, ban), switches, broadcast, Stars refunds
+and promo codes."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from kiegram.billing.activity import ActivityStore, build_days
 from kiegram.billing.margins import MarginStore, margins
 from kiegram.billing.ports import LedgerStore, StatsStore, UserStore
 from kiegram.bot import keyboards
-from kiegram.bot.admin import actions, bans, views
+from kiegram.bot.admin import actions, bans, promos, views
 from kiegram.bot.admin import chart as admin_chart
 from kiegram.bot.admin.access import IsAdmin, SwitchedOff
 from kiegram.bot.admin.actions import Credits, Target
@@ -341,6 +342,7 @@ def _panel() -> Router:
     router.message.register(got_switch, StateFilter(AdminInput.switch), *text)
     router.message.register(got_broadcast, StateFilter(AdminInput.broadcast), *text)
     router.message.register(got_refund, StateFilter(AdminInput.refund), *text)
+    router.message.register(promos.got_promo, StateFilter(AdminInput.promo), *text)
     router.callback_query.register(home, Adm.filter(F.a == "home"))
     router.callback_query.register(ask, Adm.filter(F.a.in_({"user", "refund", "bc"})))
     router.callback_query.register(ask_amount, Adm.filter(F.a.in_({"grant", "deduct"})))
@@ -350,6 +352,7 @@ def _panel() -> Router:
     router.callback_query.register(chart, Adm.filter(F.a == "chart"))
     router.callback_query.register(margin, Adm.filter(F.a == "margin"))
     router.callback_query.register(bans.ban_button, Adm.filter(F.a.in_({"ban", "unban"})))
+    router.callback_query.register(promos.promo_screen, Adm.filter(F.a == "promo"))
     return router
 
 
