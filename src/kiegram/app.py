@@ -6,12 +6,13 @@ import asyncio
 import gc
 import logging
 import socket
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+import httpx
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.telegram import TelegramAPIServer
@@ -53,12 +54,14 @@ from kiegram.jobs.sweeper import HoldSweeper
 from kiegram.kie import KieClient
 from kiegram.kie.chat import KieChat
 from kiegram.kie.limiter import SlidingWindowLimiter
+from kiegram.kie.price_feed import fetch_price_feed
 from kiegram.ops.alerting import AlertingDelivery, admin_chat_sender
 from kiegram.ops.alerts import Alerter, watch_credits
 from kiegram.ops.health import Readiness, add_ops_routes
 from kiegram.ops.kie_metrics import MeteredTransport, kie_hosts
 from kiegram.ops.metrics import Metrics
 from kiegram.ops.middleware import MetricsMiddleware, TelegramErrorMiddleware
+from kiegram.ops.price_watch import FEED_FILE, PriceWatch, watch_prices
 from kiegram.ops.startup import bind_error, say
 from kiegram.ops.update_watch import UpdateWatch
 from kiegram.scale import (
@@ -114,6 +117,7 @@ class App:
     polling: bool = False
     kie_credits: Callable[[], Awaitable[float]] | None = None
     kie_limiter: SlidingWindowLimiter | None = None
+    watch_prices: Callable[[], Coroutine[Any, Any, None]] | None = None  # daily price check
 
     def begin_shutdown(self) -> None:
         """SIGTERM: report not ready, stop taking updates; handlers in flight finish."""
@@ -306,6 +310,9 @@ async def build_app(settings: Settings) -> App:
     add_ops_routes(web_app, readiness, metrics.registry)
     sweeper = HoldSweeper(SqlOrphanHolds(sessions), ledger, quota)
     poller = _poller(jobs, sweeper, scale.locks, lock_owner)
+    prices_due = await _price_watch(
+        settings, base, catalog, alerter, scale.locks, lock_owner, stack
+    )
     return App(
         settings,
         bot,
@@ -321,7 +328,30 @@ async def build_app(settings: Settings) -> App:
         alerter=alerter,
         kie_credits=None if settings.sandbox else kie.get_credits,
         kie_limiter=kie_limiter,
+        watch_prices=prices_due,
     )
+
+
+async def _price_watch(
+    settings: Settings,
+    base: str,
+    catalog: Catalog,
+    alerter: Alerter | None,
+    locks: Locks,
+    owner: str,
+    stack: AsyncExitStack,
+) -> Callable[[], Coroutine[Any, Any, None]] | None:
+    """The daily check of KIE's price feed (the sandbox's in sandbox mode), when an admin
+    chat hears about changes; one instance at a time."""
+    if alerter is None:
+        return None
+    http = await stack.enter_async_context(httpx.AsyncClient(timeout=30.0))
+    watch = PriceWatch(lambda: fetch_price_feed(http, base), settings.data_dir / FEED_FILE, catalog)
+
+    async def exclusive(work: Callable[[], Awaitable[None]]) -> None:
+        await run_exclusive(locks, "price-watch", work, owner=owner)
+
+    return lambda: watch_prices(watch, alerter, exclusive)
 
 
 def _conversations(
@@ -403,6 +433,8 @@ async def serve(app: App) -> None:
     freeze_startup_heap()
     if app.alerter is not None and app.kie_credits is not None:
         app.tasks.append(asyncio.create_task(watch_credits(app.kie_credits, app.alerter)))
+    if app.watch_prices is not None:
+        app.tasks.append(asyncio.create_task(app.watch_prices()))
     async with telegram_at_start(settings.telegram_api_base):
         if settings.webhook_url:
             url = settings.webhook_url.rstrip("/") + WEBHOOK_PATH

@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "kiegram.cli.run_cmd",
     "kiegram.cli.doctor_cmd",
     "kiegram.cli.report_cmd",
+    "kiegram.cli.prices_cmd",
 )
 
 

@@ -111,6 +111,10 @@ class Alerter:
             price=f"{price.normalize():f}",
         )
 
+    async def prices_changed(self, count: int, lines: str) -> bool:
+        """KIE's price feed moved since the last check (`lines`: what, and which models)."""
+        return await self.alert("prices", "ops.alert_prices_changed", count=count, lines=lines)
+
     async def payment_error(self, detail: str) -> bool:
         """Alert about a failed or inconsistent payment."""
         return await self.alert("payment", "ops.alert_payment_error", detail=detail)

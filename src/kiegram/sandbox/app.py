@@ -20,6 +20,7 @@ from kiegram.catalog.cost import credits_for
 from kiegram.catalog.spec import ApiFamily, ModelSpec
 from kiegram.sandbox.chat import chat_completion
 from kiegram.sandbox.faults import Faults, first_time, markers_in
+from kiegram.sandbox.feed import PRICE_FEED_PATH, feed_rows
 from kiegram.sandbox.followups import FOLLOWUP_STATUS, PROCESSING, parent_problem, result_count
 from kiegram.sandbox.media import CONTENT_TYPES, EXTENSIONS, FileStore, result_bytes
 from kiegram.sandbox.tasks import SandboxTask, callback_body, status_data
@@ -89,6 +90,7 @@ class SandboxKie:
         self._add_followups(app)
         app.router.add_post("/api/file-stream-upload", self.upload)
         app.router.add_get("/api/v1/chat/credit", self.credit)
+        app.router.add_post(PRICE_FEED_PATH, self.price_feed)
         app.router.add_post("/api/v1/common/download-url", self.download_url)
         app.router.add_get("/files/{path:.+}", self.serve_file)
         app.router.add_post("/{model}/v1/chat/completions", chat_completion)
@@ -97,8 +99,8 @@ class SandboxKie:
 
     @web.middleware
     async def _auth(self, request: web.Request, handler: Any) -> web.StreamResponse:
-        if request.path.startswith("/files/"):
-            return await handler(request)  # type: ignore[no-any-return]
+        if request.path.startswith("/files/") or request.path == PRICE_FEED_PATH:
+            return await handler(request)  # type: ignore[no-any-return]  # public at KIE too
         token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
         wanted = self.faults.api_key
         if not token or (wanted is not None and token != wanted):
@@ -342,6 +344,22 @@ class SandboxKie:
             "mimeType": mime,
         }
         return web.json_response({"success": True, "code": 200, "msg": "uploaded", "data": info})
+
+    async def price_feed(self, request: web.Request) -> web.Response:
+        """KIE's public price feed, as the catalog quotes it: one row per priced model,
+        "<model id>, from" at its lowest price (times `faults.price_factor`)."""
+        try:
+            body = await request.json()
+        except ValueError:
+            body = {}
+        page = body.get("pageNum", 1) if isinstance(body, dict) else 1
+        size = body.get("pageSize", 100) if isinstance(body, dict) else 100
+        if not (isinstance(page, int) and isinstance(size, int) and page >= 1 and 1 <= size <= 100):
+            return envelope(422, "pageNum and pageSize (1-100) are required")
+        rows = feed_rows(self.catalog, self.faults.price_factor)
+        pages = max(1, -(-len(rows) // size))
+        records = rows[(page - 1) * size : page * size]
+        return envelope(200, "success", {"records": records, "total": len(rows), "pages": pages})
 
     async def credit(self, _request: web.Request) -> web.Response:
         """The account's credits."""

@@ -43,6 +43,7 @@ class Faults:
     webhook_key: str | None = None  # signs callbacks like KIE does when set
     api_key: str | None = None  # when set, only this bearer token is accepted
     credits: float = 1000.0
+    price_factor: float = 1.0  # the price feed's prices, times this (a price KIE moved)
     seen_markers: set[tuple[str, str]] = field(default_factory=set)
 
     def take(self, counter: str) -> bool:
