@@ -40,6 +40,7 @@ class InputKind(StrEnum):
     MEDIA_LIST = "media_list"  # a list of file URLs
     TEXT_LIST = "text_list"  # a list of ids (e.g. earlier task ids): never asked
     STRUCT = "struct"  # object[] / nested arrays: never asked, never sent
+    OBJECT_LIST = "object_list"  # object[] whose items are `item_fields`, asked one by one
 
 
 class MediaKind(StrEnum):
@@ -150,6 +151,12 @@ class InputSpec(_Frozen):
     when: Mapping[str, tuple[Value, ...]] = Field(default_factory=dict)
     # The first rule whose `when` holds replaces `max_length` (Suno's simple mode: 500).
     limits: tuple[LimitRule, ...] = ()
+    # object_list: the fields of one item (KIE's names), asked in this order.
+    item_fields: tuple[InputSpec, ...] = ()
+    # object_list: the most characters all items' text fields may hold together.
+    max_total_length: int | None = None
+    # integer/number: KIE documents the value as a JSON string ("5"), so it is sent as one.
+    as_string: bool = False
 
     def title(self, lang: str) -> str:
         """The parameter's display name (its KIE name when it has no label)."""
@@ -164,6 +171,11 @@ class InputSpec(_Frozen):
     def askable(self) -> bool:
         """True when the wizard knows how to ask for this input."""
         return self.kind not in (InputKind.TEXT_LIST, InputKind.STRUCT)
+
+    @property
+    def is_mode(self) -> bool:
+        """True for the model's mode choice: asked like a choice, never sent to KIE."""
+        return self.name == MODE_INPUT
 
     def active(self, current: Callable[[str], Any]) -> bool:
         """True while the other inputs' `current` values let this input be asked and sent."""
@@ -180,6 +192,18 @@ class InputSpec(_Frozen):
     def option_values(self) -> tuple[Value, ...]:
         """The allowed values of a choice, in catalog order."""
         return tuple(o.value for o in self.options)
+
+
+MODE_INPUT = "@mode"
+"""The name of the input the loader adds to a model with `modes` (not a KIE field)."""
+
+
+class Mode(_Frozen):
+    """One of a model's mutually exclusive ways to be called, with the inputs it alone takes."""
+
+    id: str
+    label: Label
+    inputs: tuple[str, ...]
 
 
 class CostSpec(_Frozen):
@@ -238,6 +262,9 @@ class ModelSpec(_Frozen):
     inputs: tuple[InputSpec, ...]
     order: tuple[str, ...]
     cost: CostSpec | None = None
+    # Mutually exclusive groups of inputs: the wizard asks which first (`MODE_INPUT`).
+    modes: tuple[Mode, ...] = ()
+    mode_label: Label | None = None
     source: str = ""  # the data file this spec came from (set by the loader)
 
     @property
@@ -249,6 +276,16 @@ class ModelSpec(_Frozen):
         """An input's value by name: the one in `values`, else its documented default."""
         by_name = self.inputs_by_name()
         return lambda name: values.get(name, by_name[name].default)
+
+    def mode_of(self, name: str) -> Mode | None:
+        """The mode an input belongs to (None: it is shared by every mode)."""
+        return next((m for m in self.modes if name in m.inputs), None)
+
+    def in_mode(self, name: str, values: Mapping[str, Any]) -> bool:
+        """False for an input of a mode other than the one chosen in `values` (or of any mode
+        while none is chosen)."""
+        mode = self.mode_of(name)
+        return mode is None or values.get(MODE_INPUT) == mode.id
 
     def input(self, name: str) -> InputSpec:
         """The input called `name` (KeyError when there is none)."""

@@ -11,7 +11,7 @@ from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
 
-from kiegram.catalog import InputSpec, ModelSpec, load_catalog
+from kiegram.catalog import InputKind, InputSpec, ModelSpec, load_catalog
 from kiegram.i18n import Translator, load_translator
 from kiegram.wizard import (
     Answer,
@@ -32,7 +32,9 @@ from kiegram.wizard import (
     text,
 )
 from kiegram.wizard.media import guess_mime, kind_of
+from kiegram.wizard.modes import infer_mode
 from kiegram.wizard.parse import is_http_url
+from kiegram.wizard.pruned import first_pruned
 from kiegram.wizard.state import is_set, new_state, prune, steps
 from kiegram.wizard.view import Msg
 
@@ -115,7 +117,11 @@ def given_values(spec: ModelSpec, tr: Translator, args: argparse.Namespace) -> d
     try:
         for option in args.sets:
             name, raw = _split(option, tr, lang)
-            _take(spec, values, _field(spec, name, tr, lang), TextAnswer(raw))
+            field = _field(spec, name, tr, lang)
+            if raw == "" and field.kind is InputKind.TEXT and not field.required:
+                values[name] = ""  # an explicit empty string, as some docs examples send
+                continue
+            _take(spec, values, field, TextAnswer(raw, exact=True))
         for option in args.files:
             name, raw = _split(option, tr, lang)
             _field(spec, name, tr, lang)
@@ -124,6 +130,11 @@ def given_values(spec: ModelSpec, tr: Translator, args: argparse.Namespace) -> d
             _take(spec, values, spec.input(name), MediaAnswer(tuple(refs)))
     except InvalidAnswer as exc:
         raise Refused(text(tr, lang, Msg(exc.key, exc.values))) from exc
+    values = infer_mode(spec, values)
+    dropped = first_pruned(spec, values)
+    if dropped is not None:
+        # A value given on the command line is never dropped without a word.
+        raise Refused(text(tr, lang, dropped))
     return prune(spec, values)
 
 
