@@ -28,6 +28,7 @@ from kiegram.wizard import (
     refusal,
     text,
 )
+from kiegram.wizard.lists import cursor
 from kiegram.wizard.media import guess_mime
 
 CATALOG = load_catalog()
@@ -60,6 +61,11 @@ def answer_for(spec: ModelSpec, step: Step, duration: float | None, pick: int = 
     """A valid answer: files with `duration`, an offered option, Skip, or short text."""
     view = step.view
     field = spec.input(view.field or "")
+    if field.item_fields:  # an object list: its item's field, or Done on the list
+        item = cursor(step.state, field)
+        if item is None:
+            return Press(Action.DONE)
+        field = field.item_fields[item["at"]]
     if field.is_media:
         count = 1 if field.kind is InputKind.MEDIA else max(1, field.min_items or 1)
         return MediaAnswer(tuple(media(field, duration, i) for i in range(count)))

@@ -157,6 +157,9 @@ class InputSpec(_Frozen):
     max_total_length: int | None = None
     # integer/number: KIE documents the value as a JSON string ("5"), so it is sent as one.
     as_string: bool = False
+    # False: documented by KIE but never asked nor sent (deprecated, or priced in a way the
+    # cost formula cannot express); `kiegram try` refuses it with that reason.
+    offered: bool = True
 
     def title(self, lang: str) -> str:
         """The parameter's display name (its KIE name when it has no label)."""
@@ -170,7 +173,7 @@ class InputSpec(_Frozen):
     @property
     def askable(self) -> bool:
         """True when the wizard knows how to ask for this input."""
-        return self.kind not in (InputKind.TEXT_LIST, InputKind.STRUCT)
+        return self.offered and self.kind not in (InputKind.TEXT_LIST, InputKind.STRUCT)
 
     @property
     def is_mode(self) -> bool:

@@ -89,8 +89,12 @@ def _split(option: str, tr: Translator, lang: str) -> tuple[str, str]:
 
 def _field(spec: ModelSpec, name: str, tr: Translator, lang: str) -> InputSpec:
     field = spec.inputs_by_name().get(name)
-    if field is None or not field.askable:
+    if field is None:
         raise Refused(tr(lang, "wizard.cli_unknown_input", model=spec.id, name=name))
+    if not field.askable:
+        # Documented by KIE, but never sent: say so rather than drop it.
+        why = Msg("shapes.pruned_never")
+        raise Refused(text(tr, lang, Msg("shapes.err_pruned", {"param": name, "reason": why})))
     return field
 
 

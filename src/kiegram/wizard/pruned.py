@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kiegram.catalog import InputSpec, ModelSpec
-from kiegram.catalog.spec import dump_value
+from kiegram.wizard.display import value_text
 from kiegram.wizard.parse import param_of
 from kiegram.wizard.state import is_active, prune
 from kiegram.wizard.view import Msg, Text
@@ -19,6 +19,14 @@ def _joined(parts: list[Text], key: str) -> Text:
     return out
 
 
+def _shown(field: InputSpec, value: Any) -> Text:
+    """A value as its option's label when it has one (false -> "Single shot")."""
+    for option in field.options:
+        if option.value == value and type(option.value) is type(value) and option.label:
+            return option.label
+    return value_text(field, value)
+
+
 def reason(spec: ModelSpec, field: InputSpec, values: Mapping[str, Any]) -> Msg:
     """Why `field` is inactive under `values`."""
     mode = spec.mode_of(field.name)
@@ -29,10 +37,9 @@ def reason(spec: ModelSpec, field: InputSpec, values: Mapping[str, Any]) -> Msg:
     for name, allowed in field.when.items():
         if not allowed:
             return Msg("shapes.pruned_never")
-        shown = "/".join(dump_value(v) for v in allowed)
-        conditions.append(
-            Msg("shapes.condition", {"param": param_of(by_name[name]), "values": shown})
-        )
+        other = by_name[name]
+        shown = _joined([_shown(other, v) for v in allowed], "shapes.join_alt")
+        conditions.append(Msg("shapes.condition", {"param": param_of(other), "values": shown}))
     return Msg("shapes.pruned_when", {"conditions": _joined(conditions, "shapes.join_names")})
 
 
