@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-from kiegram.catalog import ModelSpec
+from kiegram.catalog import InputSpec, ModelSpec
 from kiegram.wizard.list_view import is_list_screen, items_text, list_view
 from kiegram.wizard.parse import param_of
 from kiegram.wizard.screens import build_view as plain_view
@@ -31,7 +31,7 @@ def _confirm(spec: ModelSpec, state: Mapping[str, Any], view: View) -> View:
     values = state["values"]
     by_name = spec.inputs_by_name()
     summary = tuple(
-        SummaryItem(item.name, item.param, items_text(by_name[item.name], values[item.name]))
+        SummaryItem(item.name, item.param, _whole_list(by_name[item.name], values[item.name]))
         if by_name[item.name].item_fields and isinstance(values.get(item.name), list)
         else item
         for item in view.summary
@@ -42,6 +42,11 @@ def _confirm(spec: ModelSpec, state: Mapping[str, Any], view: View) -> View:
         params: Text = _names([param_of(f) for f in dropped])
         text = Msg("shapes.dropped", {"text": text, "params": params})
     return dataclasses.replace(view, summary=summary, text=text)
+
+
+def _whole_list(field: InputSpec, items: list[Any]) -> Msg:
+    """Every item on a line of its own, below the parameter's name."""
+    return Msg("shapes.list_value", {"items": items_text(field, items)})
 
 
 def _names(params: list[Any]) -> Text:
