@@ -149,3 +149,15 @@ def test_a_number_documented_as_a_string_is_sent_as_one(
         "duration=10",
     )
     assert body["input"]["duration"] == "10"
+
+
+def test_shots_must_make_up_the_duration(capsys: pytest.CaptureFixture[str]) -> None:
+    shots = [{"prompt": "a", "duration": 5}, {"prompt": "b", "duration": 4}]
+    err = refused(
+        capsys,
+        "kling-3.0/video",
+        "multi_shots=true",
+        "duration=10",
+        f"multi_prompt={json.dumps(shots)}",
+    )
+    assert "add up to 9; they must equal" in err

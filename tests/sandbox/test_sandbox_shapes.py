@@ -72,3 +72,13 @@ def test_multi_shot_durations_are_integers_in_range() -> None:
     assert validate_input(kling, {**base, "multi_prompt": [shot] * 6}) == (
         "multi_prompt takes at most 5 items"
     )
+
+
+def test_the_shots_add_up_to_the_duration() -> None:
+    kling = spec("kling-3.0/video")
+    base = {"multi_shots": True, "sound": False, "aspect_ratio": "16:9", "mode": "pro"}
+    shots = [{"prompt": "a", "duration": 5}, {"prompt": "b", "duration": 4}]
+    assert validate_input(kling, {**base, "duration": "9", "multi_prompt": shots}) is None
+    assert validate_input(kling, {**base, "duration": "10", "multi_prompt": shots}) == (
+        "multi_prompt: the durations add up to 9, not duration 10"
+    )

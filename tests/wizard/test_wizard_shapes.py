@@ -323,3 +323,17 @@ def test_shapes_texts_exist_in_both_languages() -> None:
     sources = (Path(__file__).parents[2] / "src" / "kiegram").rglob("*.py")
     used = {k for path in sources for k in keys["ru"] if f'"shapes.{k}"' in path.read_text()}
     assert used == keys["ru"], keys["ru"] - used
+
+
+def test_shots_that_do_not_make_up_the_duration_cannot_be_confirmed() -> None:
+    step = ok(WIZ.answer(WIZ.start(KLING).state, option(WIZ.start(KLING).view, True)))
+    step = ok(WIZ.answer(step.state, TextAnswer("a wide shot")))
+    step = ok(WIZ.answer(step.state, TextAnswer("3")))
+    step = ok(WIZ.answer(step.state, Press(Action.DONE)))
+    step = ok(WIZ.answer(step.state, Press(Action.SKIP)))  # no first frame
+    step = to_confirm(step)
+    assert step.view.text.key == "shapes.err_sum_equal"  # 3 s of shots, duration 5 s
+    assert Action.CONFIRM not in actions(step.view)
+    assert "add up to 3; they must equal" in plain(TR, "en", step.view)
+    refused = WIZ.answer(step.state, Press(Action.CONFIRM))
+    assert isinstance(refused, Invalid)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from kiegram.catalog.spec import MODE_INPUT, InputKind, ModelSpec
+from kiegram.catalog.spec import MODE_INPUT, InputKind, InputSpec, ModelSpec
 from kiegram.errors import CatalogError
 
 
@@ -49,5 +49,20 @@ def check_shapes(spec: ModelSpec, where: str) -> None:
         nested = [f.name for f in field.item_fields if f.kind is InputKind.OBJECT_LIST]
         if nested:
             raise CatalogError(f"{where}: {field.name!r}: lists inside items are not asked")
+        _check_sum(field, known, where)
         if field.as_string and field.kind not in (InputKind.INTEGER, InputKind.NUMBER):
             raise CatalogError(f"{where}: as_string is for integer/number inputs ({field.name!r})")
+
+
+def _check_sum(field: InputSpec, known: set[str], where: str) -> None:
+    """`item_sum` names a number item field; the bound names another input."""
+    bounds = [n for n in (field.sum_equals, field.sum_at_most) if n is not None]
+    if field.item_sum is None:
+        if bounds:
+            raise CatalogError(f"{where}: {field.name!r}: sum_equals/sum_at_most need item_sum")
+        return
+    numbers = {f.name for f in field.item_fields if f.kind in (InputKind.INTEGER, InputKind.NUMBER)}
+    if field.item_sum not in numbers or len(bounds) != 1 or bounds[0] not in known:
+        raise CatalogError(
+            f"{where}: {field.name!r}: item_sum needs a number item field and one bound"
+        )

@@ -155,6 +155,11 @@ class InputSpec(_Frozen):
     item_fields: tuple[InputSpec, ...] = ()
     # object_list: the most characters all items' text fields may hold together.
     max_total_length: int | None = None
+    # object_list: the items' `item_sum` field adds up to the value of input `sum_equals`
+    # (Kling's shots make up `duration`), or at most to that of `sum_at_most` (Sora's n_frames).
+    item_sum: str | None = None
+    sum_equals: str | None = None
+    sum_at_most: str | None = None
     # integer/number: KIE documents the value as a JSON string ("5"), so it is sent as one.
     as_string: bool = False
     # False: documented by KIE but never asked nor sent (deprecated, or priced in a way the

@@ -31,6 +31,7 @@ from kiegram.wizard import (
     take,
     text,
 )
+from kiegram.wizard.items import check_sums
 from kiegram.wizard.media import guess_mime, kind_of
 from kiegram.wizard.modes import infer_mode
 from kiegram.wizard.parse import is_http_url
@@ -139,6 +140,10 @@ def given_values(spec: ModelSpec, tr: Translator, args: argparse.Namespace) -> d
     if dropped is not None:
         # A value given on the command line is never dropped without a word.
         raise Refused(text(tr, lang, dropped))
+    try:
+        check_sums(spec, values)
+    except InvalidAnswer as exc:
+        raise Refused(text(tr, lang, Msg(exc.key, exc.values))) from exc
     return prune(spec, values)
 
 

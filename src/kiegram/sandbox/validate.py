@@ -136,7 +136,7 @@ def validate_input(spec: ModelSpec, payload: Mapping[str, Any]) -> str | None:
         problem = value_problem(item.under(spec.current(payload)), value)
         if problem is not None:
             return problem
-    return None
+    return _sums_problem(spec, payload)
 
 
 def _modes_problem(spec: ModelSpec, payload: Mapping[str, Any]) -> str | None:
@@ -145,4 +145,24 @@ def _modes_problem(spec: ModelSpec, payload: Mapping[str, Any]) -> str | None:
     if len(used) > 1:
         names = [next(n for n in m.inputs if payload.get(n) not in (None, "", [])) for m in used]
         return f"{' and '.join(names)} cannot be sent together"
+    return None
+
+
+def _sums_problem(spec: ModelSpec, payload: Mapping[str, Any]) -> str | None:
+    """A list's lengths that do not add up to the input they make up (Kling's duration)."""
+    for item in spec.inputs:
+        items = payload.get(item.name)
+        bound_name = item.sum_equals or item.sum_at_most
+        if item.item_sum is None or bound_name is None or not isinstance(items, list):
+            continue
+        try:
+            total = sum(float(i.get(item.item_sum) or 0) for i in items if isinstance(i, dict))
+            bound = float(payload.get(bound_name, spec.input(bound_name).default))
+        except (TypeError, ValueError):
+            continue  # the values' own checks report it
+        summed = f"{item.name}: the {item.item_sum}s add up to {total:g}"
+        if item.sum_equals is not None and abs(total - bound) > 1e-9:
+            return f"{summed}, not {bound_name} {bound:g}"
+        if item.sum_at_most is not None and total > bound + 1e-9:
+            return f"{summed}, over {bound_name} {bound:g}"
     return None

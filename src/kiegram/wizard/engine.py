@@ -9,7 +9,7 @@ from kiegram.catalog import Catalog, InputKind, InputSpec, ModelSpec
 from kiegram.wizard.answers import Action, Answer, MediaAnswer, Press, TextAnswer
 from kiegram.wizard.display import presets
 from kiegram.wizard.errors import InvalidAnswer, UnknownModelError
-from kiegram.wizard.items import parse_items
+from kiegram.wizard.items import check_sums, parse_items
 from kiegram.wizard.list_view import is_list_screen
 from kiegram.wizard.lists import on_list
 from kiegram.wizard.media import check_media, check_seconds, refs_from_text
@@ -133,6 +133,7 @@ class Wizard:
             if view.credits is None:
                 raise InvalidAnswer("wizard.not_available")
             _check_limits(spec, state["values"])
+            check_sums(spec, state["values"])
             go(state, ScreenKind.CONFIRMED)
         else:
             raise InvalidAnswer("wizard.err_use_buttons")

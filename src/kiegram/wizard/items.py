@@ -102,3 +102,36 @@ def parse_items(spec: ModelSpec, field: InputSpec, raw: str, take: Take) -> list
     check_count(field, items)
     check_total(field, items)
     return items
+
+
+def _number(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def check_sums(spec: ModelSpec, values: Mapping[str, Any]) -> None:
+    """Lists whose items' lengths must add up to (or stay within) another input's value."""
+    current = spec.current(values)
+    for field in spec.inputs:
+        items = values.get(field.name)
+        if field.item_sum is None or not isinstance(items, list):
+            continue
+        total = sum(_number(item.get(field.item_sum)) or 0 for item in items)
+        bound_name = field.sum_equals or field.sum_at_most or ""
+        bound = _number(current(bound_name))
+        if bound is None:
+            continue
+        sub = next(f for f in field.item_fields if f.name == field.item_sum)
+        shown = {
+            "param": param_of(field),
+            "field": param_of(sub),
+            "other": param_of(spec.input(bound_name)),
+            "total": f"{total:g}",
+            "bound": f"{bound:g}",
+        }
+        if field.sum_equals is not None and abs(total - bound) > 1e-9:
+            raise InvalidAnswer("shapes.err_sum_equal", **shown)
+        if field.sum_at_most is not None and total > bound + 1e-9:
+            raise InvalidAnswer("shapes.err_sum_above", **shown)

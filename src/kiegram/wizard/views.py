@@ -7,6 +7,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from kiegram.catalog import InputSpec, ModelSpec
+from kiegram.wizard.answers import Action
+from kiegram.wizard.errors import InvalidAnswer
+from kiegram.wizard.items import check_sums
 from kiegram.wizard.list_view import is_list_screen, items_text, list_view
 from kiegram.wizard.parse import param_of
 from kiegram.wizard.screens import build_view as plain_view
@@ -37,11 +40,18 @@ def _confirm(spec: ModelSpec, state: Mapping[str, Any], view: View) -> View:
         for item in view.summary
     )
     text = view.text
+    rows = view.rows
+    try:
+        check_sums(spec, values)
+    except InvalidAnswer as exc:
+        # Shown before Confirm is pressed: the list and the total have to agree first.
+        text = Msg(exc.key, exc.values)
+        rows = tuple(r for r in rows if all(b.action is not Action.CONFIRM for b in r))
     dropped = [by_name[n] for n in state.get(DROPPED, []) if n in by_name]
     if dropped and text.key in ("wizard.confirm_text", "wizard.not_available"):
         params: Text = _names([param_of(f) for f in dropped])
         text = Msg("shapes.dropped", {"text": text, "params": params})
-    return dataclasses.replace(view, summary=summary, text=text)
+    return dataclasses.replace(view, summary=summary, text=text, rows=rows)
 
 
 def _whole_list(field: InputSpec, items: list[Any]) -> Msg:
