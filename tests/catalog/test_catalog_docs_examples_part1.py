@@ -87,7 +87,6 @@ BYTEDANCE = [
                 "nsfw_checker": True,
             },
         },
-        xfail=WEBP,
     ),
     case(
         "market/bytedance/v1-lite-text-to-video",
@@ -149,7 +148,6 @@ BYTEDANCE = [
                 "nsfw_checker": True,
             },
         },
-        xfail=WEBP,
     ),
     case(
         "market/bytedance/seedance-1-5-pro",
@@ -397,7 +395,6 @@ GOOGLE = [
             "model": "google/imagen4",
             "input": {"prompt": COMIC, "negative_prompt": "", "aspect_ratio": "1:1", "seed": ""},
         },
-        xfail=EMPTY_STRINGS,
     ),
     case(
         "market/google/imagen4-ultra",
@@ -405,7 +402,6 @@ GOOGLE = [
             "model": "google/imagen4-ultra",
             "input": {"prompt": COMIC, "negative_prompt": "", "aspect_ratio": "1:1", "seed": ""},
         },
-        xfail=EMPTY_STRINGS,
     ),
     case(
         "market/google/imagen4-fast",
@@ -429,7 +425,6 @@ GOOGLE = [
                 "aspect_ratio": "16:9",
             },
         },
-        xfail=EMPTY_STRINGS,
     ),
 ]
 
@@ -609,7 +604,6 @@ HAILUO = [
                 "resolution": "768P",
             },
         },
-        xfail=WEBP,
     ),
     case(
         "market/minimax-h3/text-to-video",
@@ -768,7 +762,6 @@ IDEOGRAM = [
                 "seed": 123456,
             },
         },
-        xfail=WEBP,
     ),
     case(
         "market/ideogram/v3-remix",
@@ -787,7 +780,6 @@ IDEOGRAM = [
                 "negative_prompt": "blurry, low quality, distorted, watermark",
             },
         },
-        xfail=WEBP,
     ),
     case(
         "market/ideogram/character-edit",
@@ -804,7 +796,6 @@ IDEOGRAM = [
                 "num_images": "1",
             },
         },
-        xfail=f"{WHITESPACE}; and {WEBP}",
     ),
 ]
 
@@ -830,7 +821,6 @@ IDEOGRAM += [
                 "negative_prompt": "",
             },
         },
-        xfail=f"{EMPTY_STRINGS}; and {WEBP}",
     ),
 ]
 

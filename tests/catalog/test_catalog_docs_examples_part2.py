@@ -220,8 +220,6 @@ EXAMPLES = [
             "nsfw_checker": False,
         },
         frozenset({"image_url"}),
-        bug="engine: a .webp URL is refused as an unknown file type although the input allows "
-        "image/webp (the URL's type is guessed without webp)",
     ),
     Example(
         "qwen/image-edit",

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from kiegram.catalog.catalog import Catalog
-from kiegram.catalog.spec import InputKind, InputSpec, MediaKind, ModelSpec
+from kiegram.catalog.spec import InputKind, InputSpec, MediaKind, ModelSpec, dump_value
 from kiegram.jobs.errors import DeliveryFailed
 from kiegram.jobs.model import Job, ResultFile
 from kiegram.jobs.poller import Poller
@@ -100,6 +100,8 @@ class UploadingResolver:
 
 
 def _value(spec: InputSpec) -> Any:
+    if spec.default is not None and spec.as_string:
+        return dump_value(spec.default)  # a number KIE documents as a string
     if spec.default is not None:
         return spec.default
     if spec.options:
@@ -110,8 +112,12 @@ def _value(spec: InputSpec) -> Any:
         return [f"tg:{MEDIA[spec.media or MediaKind.IMAGE]}"] * max(1, spec.min_items or 1)
     if spec.kind is InputKind.BOOLEAN:
         return False
+    if spec.kind is InputKind.OBJECT_LIST:
+        item = {f.name: _value(f) for f in spec.item_fields if f.required}
+        return [item] * max(1, spec.min_items or 1)
     if spec.kind in (InputKind.INTEGER, InputKind.NUMBER):
-        return spec.min if spec.min is not None else 1
+        number = spec.min if spec.min is not None else 1
+        return dump_value(number) if spec.as_string else number
     text = "a red fox in the snow, golden hour"
     if spec.min_length:
         text = text.ljust(spec.min_length, "!")
@@ -121,7 +127,8 @@ def _value(spec: InputSpec) -> Any:
 def minimal_payload(spec: ModelSpec, prompt_suffix: str = "") -> dict[str, Any]:
     """Every required input (and every input with a default), from defaults and first options."""
     payload: dict[str, Any] = {}
-    wanted = [i for i in spec.inputs if i.required or i.default is not None]
+    # The mode choice is the wizard's own, never sent.
+    wanted = [i for i in spec.inputs if (i.required or i.default is not None) and not i.is_mode]
     for item in wanted:
         if not item.when:
             payload[item.name] = _value(item)

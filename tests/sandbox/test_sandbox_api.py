@@ -93,7 +93,7 @@ def minimal(spec: ModelSpec) -> dict[str, object]:
     """Required inputs and defaults, from defaults and first options (no media models)."""
     payload: dict[str, object] = {}
     for item in spec.inputs:
-        if not (item.required or item.default is not None):
+        if item.is_mode or not (item.required or item.default is not None):
             continue
         if item.default is not None:
             payload[item.name] = item.default

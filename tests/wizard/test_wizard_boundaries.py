@@ -45,7 +45,8 @@ def _used() -> set[str]:
     found |= {
         f"btn_{a.name.lower()}"
         for a in Action
-        if a.name not in ("OPTION", "BOOL", "NUMBER", "OPEN", "TOGGLE")
+        # ADD and REMOVE are object-list buttons, in shapes.toml.
+        if a.name not in ("OPTION", "BOOL", "NUMBER", "OPEN", "TOGGLE", "ADD", "REMOVE")
     }
     found |= {s.value for s in (ScreenKind.CONFIRMED, ScreenKind.CANCELLED, ScreenKind.CLOSED)}
     return found

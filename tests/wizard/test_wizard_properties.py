@@ -29,6 +29,8 @@ from kiegram.wizard import (
     build_payload,
     refusal,
 )
+from kiegram.wizard.list_view import is_list_screen
+from kiegram.wizard.lists import cursor
 from kiegram.wizard.media import guess_mime
 from kiegram.wizard.parse import FALSE_WORDS, TRUE_WORDS
 from kiegram.wizard.state import asked, limited
@@ -96,13 +98,35 @@ def valid_typed(data: st.DataObject, spec: ModelSpec, field: InputSpec, view: Vi
     return TextAnswer(data.draw(st.text(LETTERS, min_size=low, max_size=high)))
 
 
-def valid_answer(data: st.DataObject, spec: ModelSpec, view: View) -> Answer:
-    field = spec.input(view.field or "")
+def asked_field(spec: ModelSpec, state: dict[str, Any]) -> InputSpec | None:
+    """The input a step or edit screen asks: an object list's item field while an item is
+    being filled in, None on a list's overview (Add / Done)."""
+    listed = is_list_screen(spec, state)
+    if listed is None:
+        return spec.input(state["field"])
+    item = cursor(state, listed)
+    return None if item is None else listed.item_fields[item["at"]]
+
+
+def list_answer(data: st.DataObject, view: View) -> Press:
+    """On a list's overview: Done when offered (mostly), else Add."""
+    actions = {b.action for b in view.buttons()}
+    if Action.DONE in actions and (Action.ADD not in actions or data.draw(st.integers(0, 2)) < 2):
+        return Press(Action.DONE)
+    return Press(Action.ADD)
+
+
+def valid_answer(data: st.DataObject, spec: ModelSpec, step: Step) -> Answer:
+    view = step.view
+    field = asked_field(spec, step.state)
+    if field is None:
+        return list_answer(data, view)
     buttons = [b for b in view.buttons() if b.action in FIELD_ACTIONS]
     if buttons and data.draw(st.booleans()):
         button = data.draw(st.sampled_from(buttons))
         return Press(button.action, button.arg)
-    if view.kind is ScreenKind.STEP and not field.required and data.draw(st.booleans()):
+    skip = any(b.action is Action.SKIP for b in view.buttons())
+    if view.kind is ScreenKind.STEP and skip and data.draw(st.booleans()):
         return Press(Action.SKIP)
     return valid_typed(data, spec, field, view)
 
@@ -131,7 +155,7 @@ def walk(data: st.DataObject, model_id: str, probe: Any = None) -> Step:
             assert view.kind in (ScreenKind.STEP, ScreenKind.EDIT), view.kind
             if probe is not None:
                 probe(data, spec, step)
-            answer = valid_answer(data, spec, view)
+            answer = valid_answer(data, spec, step)
         result = WIZARD.answer(step.state, answer)
         assert isinstance(result, Step), (view.field, answer, refusal(TR, "en", result))  # type: ignore[arg-type]
         step = result
@@ -142,7 +166,7 @@ def check_payload(spec: ModelSpec, values: dict[str, Any], payload: dict[str, An
     active = {f.name: f for f in asked(spec, values)}
     assert set(payload) <= set(active), set(payload) - set(active)
     for field in active.values():
-        if field.required:
+        if field.required and not field.is_mode:
             assert field.name in payload, field.name
     for name, value in payload.items():
         check_value(active[name], value)
@@ -156,10 +180,22 @@ def check_value(field: InputSpec, value: Any) -> None:
         assert isinstance(value, list) and all(isinstance(v, str) for v in value)
         assert 1 <= len(value) <= (field.max_items or 10**6)
         assert len(value) >= (field.min_items or 1)
+    elif kind is InputKind.OBJECT_LIST:
+        assert isinstance(value, list) and all(isinstance(v, dict) for v in value)
+        assert max(1, field.min_items or 0) <= len(value) <= (field.max_items or 10**6)
+        subs = {sub.name: sub for sub in field.item_fields}
+        for item in value:
+            assert set(item) <= set(subs)
+            assert all(sub.name in item for sub in field.item_fields if sub.required)
+            for name, sub_value in item.items():
+                check_value(subs[name], sub_value)
+    elif kind in (InputKind.INTEGER, InputKind.NUMBER) and field.as_string:
+        assert isinstance(value, str) and value == dump_value(float(value))
+        check_value(field.model_copy(update={"as_string": False}), float(value))
     elif kind in (InputKind.INTEGER, InputKind.NUMBER):
         assert isinstance(value, int | float) and not isinstance(value, bool)
         if kind is InputKind.INTEGER:
-            assert isinstance(value, int)
+            assert float(value).is_integer()
         assert field.min is None or value >= field.min
         assert field.max is None or value <= field.max
         if field.step:
@@ -188,7 +224,9 @@ def test_valid_walks_give_payloads_that_satisfy_the_spec(
     step = walk(data, model_id)
     spec = WIZARD.spec(step.state)
     confirm = [b for b in step.view.buttons() if b.action is Action.CONFIRM]
-    assert bool(confirm) == (step.view.credits is not None)
+    # A list whose lengths do not add up (Kling's shots vs duration) is named, not confirmed.
+    unmatched = step.view.text.key in ("shapes.err_sum_equal", "shapes.err_sum_above")
+    assert bool(confirm) == (step.view.credits is not None and not unmatched)
     if confirm:
         done = WIZARD.answer(step.state, Press(Action.CONFIRM))
         assert isinstance(done, Step) and done.view.kind is ScreenKind.CONFIRMED
@@ -257,7 +295,10 @@ def invalid_answers(data: st.DataObject, field: InputSpec) -> list[tuple[Answer,
 
 def probe_invalid(data: st.DataObject, spec: ModelSpec, step: Step) -> None:
     # With the limits that apply to the answers so far (Suno's simple mode: 500 characters).
-    field = limited(spec, spec.input(step.view.field or ""), step.state["values"])
+    target = asked_field(spec, step.state)
+    if target is None:
+        return
+    field = limited(spec, target, step.state["values"])
     before = copy.deepcopy(step.state)
     for answer, keys in invalid_answers(data, field):
         result = WIZARD.answer(step.state, answer)

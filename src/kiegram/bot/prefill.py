@@ -9,6 +9,7 @@ from typing import Any
 from kiegram.catalog import Catalog, InputKind, InputSpec, ModelSpec
 from kiegram.wizard import InvalidAnswer, MediaRef
 from kiegram.wizard.media import check_media, guess_mime
+from kiegram.wizard.modes import infer_mode
 from kiegram.wizard.navigation import after_steps, forward, go
 from kiegram.wizard.state import clone, new_state, prune, steps
 from kiegram.wizard.view import ScreenKind
@@ -40,7 +41,7 @@ def values_from_payload(spec: ModelSpec, payload: Mapping[str, Any]) -> dict[str
                 values[field.name] = media_value(field, urls)
         else:
             values[field.name] = value
-    return prune(spec, values)
+    return prune(spec, infer_mode(spec, values))
 
 
 def state_at(spec: ModelSpec, values: Mapping[str, Any], field: str | None) -> dict[str, Any]:

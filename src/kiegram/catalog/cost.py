@@ -67,7 +67,7 @@ def _number(value: Any) -> float | None:
     return None
 
 
-def _multiplier(cost: CostSpec, values: Mapping[str, Any]) -> float | None:
+def _multiplier(cost: CostSpec, values: Mapping[str, Any], chars: int | None) -> float | None:
     factor = 1.0
     if cost.per_media_seconds is not None:
         seconds = media_seconds(values.get(cost.per_media_seconds))
@@ -86,10 +86,9 @@ def _multiplier(cost: CostSpec, values: Mapping[str, Any]) -> float | None:
                 return None
             factor /= divisor
     if cost.per_chars is not None:
-        text = values.get(cost.per_chars)
-        if not isinstance(text, str):
+        if chars is None:
             return None
-        factor *= max(1, math.ceil(len(text) / cost.chars_unit))
+        factor *= max(1, math.ceil(chars / cost.chars_unit))
     return factor
 
 
@@ -116,14 +115,33 @@ def _extra(cost: CostSpec, extra: CostExtra, values: Mapping[str, Any]) -> Decim
     return Decimal(str(extra.credits)) * Decimal(str(count))
 
 
+def text_chars(spec: ModelSpec, name: str, value: Any) -> int | None:
+    """Characters of a text input, or of every item's text fields of an object list."""
+    if isinstance(value, str):
+        return len(value)
+    field = spec.inputs_by_name().get(name)
+    if field is None or not field.item_fields or not isinstance(value, list):
+        return None
+    texts = [f.name for f in field.item_fields if f.kind is InputKind.TEXT]
+    return sum(
+        len(item[t])
+        for item in value
+        if isinstance(item, Mapping)
+        for t in texts
+        if isinstance(item.get(t), str)
+    )
+
+
 def credits_for(spec: ModelSpec, values: Mapping[str, Any]) -> Decimal | None:
     """KIE credits for these answers, or None when the cost is unknown."""
     if spec.cost is None:
         return None
     merged = {i.name: i.default for i in spec.inputs if i.default is not None}
     merged.update(values)
+    per_chars = spec.cost.per_chars
+    chars = text_chars(spec, per_chars, merged.get(per_chars)) if per_chars else None
     row = _row(spec.cost, merged)
-    factor = _multiplier(spec.cost, merged)
+    factor = _multiplier(spec.cost, merged, chars)
     if row is None or factor is None:
         return None
     total = Decimal(str(row)) * Decimal(str(factor))

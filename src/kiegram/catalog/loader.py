@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from kiegram.catalog.cache import CACHE_FILE, cache_key, package_version, read_cached, write_cached
 from kiegram.catalog.catalog import Catalog
 from kiegram.catalog.followups import check_parents
+from kiegram.catalog.shapes import check_shapes, with_mode_input
 from kiegram.catalog.spec import InputKind, InputSpec, Label, ModelSpec, Option
 from kiegram.errors import CatalogError
 
@@ -62,6 +63,7 @@ def _load_family(name: str, data: Mapping[str, Any], labels: Mapping[str, Any]) 
         where = f"{name}: model {raw.get('id', '?')!r}"
         raw = {**raw, "family": raw.get("family", family), "source": name}
         raw["inputs"] = [_with_labels(i, labels) for i in raw.get("inputs", [])]
+        raw = with_mode_input(raw)
         try:
             spec = ModelSpec.model_validate(raw)
         except ValidationError as exc:
@@ -113,6 +115,7 @@ def _check(spec: ModelSpec, where: str) -> None:
         for rule in field.limits:
             _require_known(rule.when, known, where, f"{field.name}.limits.when")
         _check_default(field, where)
+    check_shapes(spec, where)
 
 
 def _check_seconds(spec: ModelSpec, where: str) -> None:

@@ -41,6 +41,7 @@ class InputKind(StrEnum):
     TEXT_LIST = "text_list"  # a list of ids (e.g. earlier task ids): never asked
     STRUCT = "struct"  # object[] / nested arrays: never asked, never sent
     TASK_REF = "task_ref"  # from an earlier generation (`parent`): never typed, always sent
+    OBJECT_LIST = "object_list"  # object[] whose items are `item_fields`, asked one by one
 
 
 class MediaKind(StrEnum):
@@ -202,6 +203,20 @@ class InputSpec(_Frozen):
     limits: tuple[LimitRule, ...] = ()
     # A task-reference input: filled from an earlier generation, never asked.
     parent: ParentRef | None = None
+    # object_list: the fields of one item (KIE's names), asked in this order.
+    item_fields: tuple[InputSpec, ...] = ()
+    # object_list: the most characters all items' text fields may hold together.
+    max_total_length: int | None = None
+    # object_list: the items' `item_sum` field adds up to the value of input `sum_equals`
+    # (Kling's shots make up `duration`), or at most to that of `sum_at_most` (Sora's n_frames).
+    item_sum: str | None = None
+    sum_equals: str | None = None
+    sum_at_most: str | None = None
+    # integer/number: KIE documents the value as a JSON string ("5"), so it is sent as one.
+    as_string: bool = False
+    # False: documented by KIE but never asked nor sent (deprecated, or priced in a way the
+    # cost formula cannot express); `kiegram try` refuses it with that reason.
+    offered: bool = True
 
     def title(self, lang: str) -> str:
         """The parameter's display name (its KIE name when it has no label)."""
@@ -215,7 +230,16 @@ class InputSpec(_Frozen):
     @property
     def askable(self) -> bool:
         """True when the wizard knows how to ask for this input."""
-        return self.kind not in (InputKind.TEXT_LIST, InputKind.STRUCT, InputKind.TASK_REF)
+        return self.offered and self.kind not in (
+            InputKind.TEXT_LIST,
+            InputKind.STRUCT,
+            InputKind.TASK_REF,
+        )
+
+    @property
+    def is_mode(self) -> bool:
+        """True for the model's mode choice: asked like a choice, never sent to KIE."""
+        return self.name == MODE_INPUT
 
     def active(self, current: Callable[[str], Any]) -> bool:
         """True while the other inputs' `current` values let this input be asked and sent."""
@@ -248,6 +272,18 @@ class CostExtra(_Frozen):
     per_media_seconds: str | None = None
     when: Mapping[str, tuple[Value, ...]] = Field(default_factory=dict)
     note: str = ""
+
+
+MODE_INPUT = "@mode"
+"""The name of the input the loader adds to a model with `modes` (not a KIE field)."""
+
+
+class Mode(_Frozen):
+    """One of a model's mutually exclusive ways to be called, with the inputs it alone takes."""
+
+    id: str
+    label: Label
+    inputs: tuple[str, ...]
 
 
 class CostSpec(_Frozen):
@@ -318,6 +354,9 @@ class ModelSpec(_Frozen):
     # A follow-up's own endpoint (None: the family's) and its result button (followups.btn.*).
     endpoint: EndpointSpec | None = None
     button: str = ""
+    # Mutually exclusive groups of inputs: the wizard asks which first (`MODE_INPUT`).
+    modes: tuple[Mode, ...] = ()
+    mode_label: Label | None = None
     source: str = ""  # the data file this spec came from (set by the loader)
 
     @property
@@ -329,6 +368,16 @@ class ModelSpec(_Frozen):
         """An input's value by name: the one in `values`, else its documented default."""
         by_name = self.inputs_by_name()
         return lambda name: values.get(name, by_name[name].default)
+
+    def mode_of(self, name: str) -> Mode | None:
+        """The mode an input belongs to (None: it is shared by every mode)."""
+        return next((m for m in self.modes if name in m.inputs), None)
+
+    def in_mode(self, name: str, values: Mapping[str, Any]) -> bool:
+        """False for an input of a mode other than the one chosen in `values` (or of any mode
+        while none is chosen)."""
+        mode = self.mode_of(name)
+        return mode is None or values.get(MODE_INPUT) == mode.id
 
     def input(self, name: str) -> InputSpec:
         """The input called `name` (KeyError when there is none)."""

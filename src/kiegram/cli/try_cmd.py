@@ -11,7 +11,7 @@ from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
 
-from kiegram.catalog import InputSpec, ModelSpec, load_catalog
+from kiegram.catalog import InputKind, InputSpec, ModelSpec, load_catalog
 from kiegram.i18n import Translator, load_translator
 from kiegram.wizard import (
     Answer,
@@ -31,8 +31,11 @@ from kiegram.wizard import (
     take,
     text,
 )
+from kiegram.wizard.items import check_sums
 from kiegram.wizard.media import guess_mime, kind_of
+from kiegram.wizard.modes import infer_mode
 from kiegram.wizard.parse import is_http_url
+from kiegram.wizard.pruned import first_pruned
 from kiegram.wizard.state import is_set, new_state, prune, steps
 from kiegram.wizard.view import Msg
 
@@ -87,8 +90,12 @@ def _split(option: str, tr: Translator, lang: str) -> tuple[str, str]:
 
 def _field(spec: ModelSpec, name: str, tr: Translator, lang: str) -> InputSpec:
     field = spec.inputs_by_name().get(name)
-    if field is None or not field.askable:
+    if field is None:
         raise Refused(tr(lang, "wizard.cli_unknown_input", model=spec.id, name=name))
+    if not field.askable:
+        # Documented by KIE, but never sent: say so rather than drop it.
+        why = Msg("shapes.pruned_never")
+        raise Refused(text(tr, lang, Msg("shapes.err_pruned", {"param": name, "reason": why})))
     return field
 
 
@@ -115,13 +122,26 @@ def given_values(spec: ModelSpec, tr: Translator, args: argparse.Namespace) -> d
     try:
         for option in args.sets:
             name, raw = _split(option, tr, lang)
-            _take(spec, values, _field(spec, name, tr, lang), TextAnswer(raw))
+            field = _field(spec, name, tr, lang)
+            if raw == "" and field.kind is InputKind.TEXT and not field.required:
+                values[name] = ""  # an explicit empty string, as some docs examples send
+                continue
+            _take(spec, values, field, TextAnswer(raw, exact=True))
         for option in args.files:
             name, raw = _split(option, tr, lang)
             _field(spec, name, tr, lang)
             files.setdefault(name, []).append(_with_kind(spec.input(name), file_ref(raw)))
         for name, refs in files.items():
             _take(spec, values, spec.input(name), MediaAnswer(tuple(refs)))
+    except InvalidAnswer as exc:
+        raise Refused(text(tr, lang, Msg(exc.key, exc.values))) from exc
+    values = infer_mode(spec, values)
+    dropped = first_pruned(spec, values)
+    if dropped is not None:
+        # A value given on the command line is never dropped without a word.
+        raise Refused(text(tr, lang, dropped))
+    try:
+        check_sums(spec, values)
     except InvalidAnswer as exc:
         raise Refused(text(tr, lang, Msg(exc.key, exc.values))) from exc
     return prune(spec, values)

@@ -54,9 +54,52 @@ def _list_problem(spec: InputSpec, value: Any) -> str | None:
     return None
 
 
+def _number_text_problem(spec: InputSpec, value: Any) -> str | None:
+    """A number KIE documents as a JSON string ("5")."""
+    if not isinstance(value, str):
+        return f"{spec.name} must be a string"
+    try:
+        number = float(value)
+    except ValueError:
+        return f"{spec.name} must be a number written as a string"
+    return _range_problem(spec, int(number) if number.is_integer() else number)
+
+
+def _objects_problem(spec: InputSpec, value: Any) -> str | None:
+    """An object list: its item count, each item's fields, the texts' total length."""
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        return f"{spec.name} must be a list of objects"
+    if spec.min_items is not None and len(value) < spec.min_items:
+        return f"{spec.name} needs at least {spec.min_items} items"
+    if spec.max_items is not None and len(value) > spec.max_items:
+        return f"{spec.name} takes at most {spec.max_items} items"
+    subs = {sub.name: sub for sub in spec.item_fields}
+    for number, item in enumerate(value, start=1):
+        unknown = sorted(set(item) - set(subs))
+        if unknown:
+            return f"{spec.name}[{number}]: unknown fields: {', '.join(unknown)}"
+        for sub in spec.item_fields:
+            if item.get(sub.name) in (None, ""):
+                if sub.required:
+                    return f"{spec.name}[{number}].{sub.name} is required"
+                continue
+            problem = value_problem(sub, item[sub.name])
+            if problem is not None:
+                return f"{spec.name}[{number}]: {problem}"
+    texts = [s.name for s in spec.item_fields if s.kind is InputKind.TEXT]
+    total = sum(len(str(item.get(t) or "")) for item in value for t in texts)
+    if spec.max_total_length is not None and total > spec.max_total_length:
+        return f"{spec.name}: the texts are longer than {spec.max_total_length} characters"
+    return None
+
+
 def value_problem(spec: InputSpec, value: Any) -> str | None:
     """What is wrong with one value, or None."""
     kind = spec.kind
+    if kind is InputKind.OBJECT_LIST:
+        return _objects_problem(spec, value)
+    if spec.as_string:
+        return _number_text_problem(spec, value)
     if spec.options and kind is not InputKind.MEDIA_LIST:
         allowed = spec.option_values()
         if not any(_matches(o, value) for o in allowed):
@@ -77,11 +120,14 @@ def value_problem(spec: InputSpec, value: Any) -> str | None:
 
 def validate_input(spec: ModelSpec, payload: Mapping[str, Any]) -> str | None:
     """The first problem of a request's input for ``spec``, or None when KIE would take it."""
-    known = spec.inputs_by_name()
+    known = {name: i for name, i in spec.inputs_by_name().items() if not i.is_mode}
     unknown = sorted(set(payload) - set(known))
     if unknown:
         return f"unknown input fields: {', '.join(unknown)}"
-    for item in spec.inputs:
+    mixed = _modes_problem(spec, payload)
+    if mixed is not None:
+        return mixed
+    for item in known.values():
         value = payload.get(item.name)
         if value is None or value == "":
             if item.required and item.active(payload.get):
@@ -90,4 +136,33 @@ def validate_input(spec: ModelSpec, payload: Mapping[str, Any]) -> str | None:
         problem = value_problem(item.under(spec.current(payload)), value)
         if problem is not None:
             return problem
+    return _sums_problem(spec, payload)
+
+
+def _modes_problem(spec: ModelSpec, payload: Mapping[str, Any]) -> str | None:
+    """Inputs of two of the model's mutually exclusive modes sent together."""
+    used = [m for m in spec.modes if any(payload.get(n) not in (None, "", []) for n in m.inputs)]
+    if len(used) > 1:
+        names = [next(n for n in m.inputs if payload.get(n) not in (None, "", [])) for m in used]
+        return f"{' and '.join(names)} cannot be sent together"
+    return None
+
+
+def _sums_problem(spec: ModelSpec, payload: Mapping[str, Any]) -> str | None:
+    """A list's lengths that do not add up to the input they make up (Kling's duration)."""
+    for item in spec.inputs:
+        items = payload.get(item.name)
+        bound_name = item.sum_equals or item.sum_at_most
+        if item.item_sum is None or bound_name is None or not isinstance(items, list):
+            continue
+        try:
+            total = sum(float(i.get(item.item_sum) or 0) for i in items if isinstance(i, dict))
+            bound = float(payload.get(bound_name, spec.input(bound_name).default))
+        except (TypeError, ValueError):
+            continue  # the values' own checks report it
+        summed = f"{item.name}: the {item.item_sum}s add up to {total:g}"
+        if item.sum_equals is not None and abs(total - bound) > 1e-9:
+            return f"{summed}, not {bound_name} {bound:g}"
+        if item.sum_at_most is not None and total > bound + 1e-9:
+            return f"{summed}, over {bound_name} {bound:g}"
     return None

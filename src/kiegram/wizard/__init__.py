@@ -24,6 +24,14 @@ Cancel. A media_list answer (an album) replaces the list. Answers never mutate t
 state: `Wizard.answer` returns a `Step` (new state + view) or an `Invalid` (message key and
 values naming the input; the very same state object).
 
+Object lists (`object_list` inputs with `item_fields`, e.g. a dialogue of {text, voice}):
+the item's fields are asked one after another ("item" in the state holds the item being
+filled in), then the list is shown with Add (hidden at max_items), Done (once min_items is
+met) and a remove button per item; typed as JSON in `kiegram try --set`. A model's `modes`
+(mutually exclusive groups of inputs) are asked first as the choice `@mode`, which is never
+sent; inputs of the other modes are inactive. Answers a later answer switches off are listed
+under "dropped" and named on the confirm screen.
+
 Buttons carry compact callbacks: `Action` plus an option index, a preset index or an index
 into `spec.inputs` — never values — so they fit Telegram's 64 bytes.
 """

@@ -23,6 +23,8 @@ class Action(StrEnum):
     DONE = "done"  # settings -> confirm
     SETTINGS = "settings"  # confirm -> settings
     CONFIRM = "ok"
+    ADD = "add"  # object list: start another item
+    REMOVE = "rm"  # object list: arg is the index of the item to remove
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,9 +52,10 @@ class MediaRef:
 
 @dataclass(frozen=True, slots=True)
 class TextAnswer:
-    """A typed message."""
+    """A typed message; `exact` keeps its leading and trailing whitespace (`kiegram try`)."""
 
     text: str
+    exact: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,8 @@ def value_text(field: InputSpec, value: Any) -> Text:
         return Msg("wizard.not_set")
     if field.is_media:
         return Msg("wizard.files", {"count": stored_count(value)})
+    if field.kind is InputKind.OBJECT_LIST:
+        return Msg("shapes.items", {"count": len(value) if isinstance(value, list) else 0})
     if isinstance(value, bool):
         return Msg("wizard.yes" if value else "wizard.no")
     if field.kind is InputKind.CHOICE:

@@ -9,13 +9,17 @@ from kiegram.catalog import Catalog, InputKind, InputSpec, ModelSpec
 from kiegram.wizard.answers import Action, Answer, MediaAnswer, Press, TextAnswer
 from kiegram.wizard.display import presets
 from kiegram.wizard.errors import InvalidAnswer, UnknownModelError
+from kiegram.wizard.items import check_sums, parse_items
+from kiegram.wizard.list_view import is_list_screen
+from kiegram.wizard.lists import on_list
 from kiegram.wizard.media import check_media, check_seconds, refs_from_text
+from kiegram.wizard.modes import note_dropped
 from kiegram.wizard.navigation import back, enter_step, forward, go
 from kiegram.wizard.parse import param_of, parse_boolean, parse_choice, parse_number, parse_text
 from kiegram.wizard.pricing import offered
-from kiegram.wizard.screens import build_view
 from kiegram.wizard.state import clone, limited, new_state, prune, settings
 from kiegram.wizard.view import Invalid, ScreenKind, Step, View
+from kiegram.wizard.views import build_view
 
 TERMINAL = (ScreenKind.CONFIRMED, ScreenKind.CANCELLED, ScreenKind.CLOSED)
 
@@ -53,14 +57,18 @@ class Wizard:
         except InvalidAnswer as exc:
             return Invalid(exc.key, exc.values, state)
         work["values"] = prune(spec, work["values"])
+        note_dropped(spec, state, work)
         return Step(work, build_view(spec, work))
 
     def _apply(self, spec: ModelSpec, state: dict[str, Any], answer: Answer) -> None:
         screen = ScreenKind(state["screen"])
         if screen in TERMINAL:
             raise InvalidAnswer("wizard.err_finished")
+        listed = is_list_screen(spec, state)
         if isinstance(answer, Press) and answer.action is Action.CANCEL:
             go(state, ScreenKind.CANCELLED)
+        elif listed is not None:
+            on_list(spec, state, listed, answer, take)
         elif isinstance(answer, Press) and answer.action is Action.BACK:
             back(spec, state)
         elif screen is ScreenKind.STEP:
@@ -125,6 +133,7 @@ class Wizard:
             if view.credits is None:
                 raise InvalidAnswer("wizard.not_available")
             _check_limits(spec, state["values"])
+            check_sums(spec, state["values"])
             go(state, ScreenKind.CONFIRMED)
         else:
             raise InvalidAnswer("wizard.err_use_buttons")
@@ -173,7 +182,9 @@ def typed(spec: ModelSpec, values: Mapping[str, Any], field: InputSpec, answer: 
         return parse_boolean(field, answer.text)
     if kind is InputKind.CHOICE:
         return parse_choice(field, answer.text, lambda v: offered(spec, values, field, v))
-    return parse_text(limited(spec, field, values), answer.text)
+    if kind is InputKind.OBJECT_LIST:
+        return parse_items(spec, field, answer.text, take)
+    return parse_text(limited(spec, field, values), answer.text, answer.exact)
 
 
 def _pressed(spec: ModelSpec, values: Mapping[str, Any], field: InputSpec, press: Press) -> Any:

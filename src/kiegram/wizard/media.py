@@ -16,6 +16,16 @@ from kiegram.wizard.view import Msg
 OPAQUE_PREFIXES = ("tg:", "file:")
 # The built-in table only: no system files are read, so results never depend on the host.
 _TYPES = mimetypes.MimeTypes(filenames=())
+# Types KIE's docs accept that the built-in table lacks on some Python versions (webp on 3.11).
+for _mime, _ext in (
+    ("image/webp", ".webp"),
+    ("audio/ogg", ".ogg"),
+    ("audio/mp4", ".m4a"),
+    ("audio/flac", ".flac"),
+    ("audio/aac", ".aac"),
+    ("video/x-matroska", ".mkv"),
+):
+    _TYPES.add_type(_mime, _ext)
 _ALIASES = {
     "image/jpg": "image/jpeg",
     "audio/mp3": "audio/mpeg",

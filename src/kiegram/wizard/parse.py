@@ -25,9 +25,10 @@ def param_of(field: InputSpec) -> Label | str:
 INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u200e\u200f"))
 
 
-def parse_text(field: InputSpec, raw: str) -> str:
-    """Stripped text within the input's length limits (never cut)."""
-    text = raw.strip()
+def parse_text(field: InputSpec, raw: str, exact: bool = False) -> str:
+    """Text within the input's length limits (never cut), its inner whitespace as written;
+    leading and trailing whitespace is stripped unless `exact`."""
+    text = raw if exact else raw.strip()
     if not text.translate(INVISIBLE).strip():
         raise InvalidAnswer("wizard.err_empty", param=param_of(field))
     if field.max_length is not None and len(text) > field.max_length:

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from kiegram.catalog import ApiFamily, InputKind, InputSpec, ModelSpec
+from kiegram.catalog.spec import dump_value
 from kiegram.wizard.errors import MissingInputError, WizardError
 from kiegram.wizard.parse import normalise_number
 from kiegram.wizard.state import asked, is_active, is_set
@@ -23,6 +24,8 @@ def sent(spec: ModelSpec, values: Mapping[str, Any]) -> list[tuple[InputSpec, An
     # A follow-up's task references are never asked, but always sent.
     refs = [f for f in spec.task_refs if is_active(spec, f, values)]
     for field in [*refs, *asked(spec, values)]:
+        if field.is_mode:
+            continue
         if field.name in values and values[field.name] is not None:
             out.append((field, values[field.name]))
         elif field.required:
@@ -49,8 +52,11 @@ def convert(field: InputSpec, value: Any, resolve: Resolve = _same) -> Any:
     if kind is InputKind.MEDIA_LIST:
         items = value if isinstance(value, list) else [value]
         return [resolve(_ref(item)) for item in items]
+    if kind is InputKind.OBJECT_LIST:
+        return [convert_item(field, item, resolve) for item in value]
     if kind in (InputKind.INTEGER, InputKind.NUMBER):
-        return normalise_number(field, float(value))
+        number = normalise_number(field, float(value))
+        return dump_value(number) if field.as_string else number
     if kind is InputKind.BOOLEAN:
         return bool(value)
     if kind is InputKind.CHOICE and value not in field.option_values():
@@ -58,6 +64,21 @@ def convert(field: InputSpec, value: Any, resolve: Resolve = _same) -> Any:
     if isinstance(value, str) and field.lowercase:
         return value.lower()
     return value
+
+
+def convert_item(field: InputSpec, item: Mapping[str, Any], resolve: Resolve = _same) -> Any:
+    """One object of an object_list: its set fields (and required defaults), KIE's names."""
+    out: dict[str, Any] = {}
+    for sub in field.item_fields:
+        value = item.get(sub.name)
+        if value is None and sub.required:
+            value = sub.default
+        if value is None:
+            if sub.required:
+                raise MissingInputError(f"{field.name}.{sub.name}")
+            continue
+        out[sub.name] = convert(sub, value, resolve)
+    return out
 
 
 def build_payload(

@@ -45,7 +45,10 @@ def limited(spec: ModelSpec, field: InputSpec, values: Mapping[str, Any]) -> Inp
 
 
 def is_active(spec: ModelSpec, field: InputSpec, values: Mapping[str, Any]) -> bool:
-    """True when every input named in `when` currently has one of the listed values."""
+    """True when every input named in `when` currently has one of the listed values (and the
+    input belongs to the chosen mode, if the model has modes)."""
+    if spec.modes and not spec.in_mode(field.name, values):
+        return False
     return not field.when or field.active(spec.current(values))
 
 

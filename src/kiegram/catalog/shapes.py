@@ -1,0 +1,68 @@
+"""The input shapes beyond one value: object lists (`item_fields`) and a model's `modes`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from kiegram.catalog.spec import MODE_INPUT, InputKind, InputSpec, ModelSpec
+from kiegram.errors import CatalogError
+
+
+def with_mode_input(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """A raw model with `modes` gets the mode choice as its first input and first step."""
+    out = dict(raw)
+    modes = out.get("modes") or []
+    if not modes:
+        return out
+    choice = {
+        "name": MODE_INPUT,
+        "kind": "choice",
+        "required": True,
+        "options": [{"value": m.get("id"), "label": m.get("label")} for m in modes],
+    }
+    if out.get("mode_label") is not None:
+        choice["label"] = out["mode_label"]
+    out["inputs"] = [choice, *out.get("inputs", [])]
+    out["order"] = [MODE_INPUT, *[n for n in out.get("order", []) if n != MODE_INPUT]]
+    return out
+
+
+def check_shapes(spec: ModelSpec, where: str) -> None:
+    """Modes name known inputs, each in one mode; object lists have item fields."""
+    known = {i.name for i in spec.inputs}
+    seen: set[str] = set()
+    for mode in spec.modes:
+        for name in mode.inputs:
+            if name not in known or name == MODE_INPUT:
+                raise CatalogError(f"{where}: mode {mode.id!r} names an unknown input {name!r}")
+            if name in seen:
+                raise CatalogError(f"{where}: input {name!r} is in two modes")
+            seen.add(name)
+    if spec.modes and spec.mode_label is None:
+        raise CatalogError(f"{where}: a model with modes needs a mode_label")
+    for field in spec.inputs:
+        if field.kind is InputKind.OBJECT_LIST and not field.item_fields:
+            raise CatalogError(f"{where}: object_list {field.name!r} has no item_fields")
+        if field.item_fields and field.kind is not InputKind.OBJECT_LIST:
+            raise CatalogError(f"{where}: only an object_list has item_fields ({field.name!r})")
+        nested = [f.name for f in field.item_fields if f.kind is InputKind.OBJECT_LIST]
+        if nested:
+            raise CatalogError(f"{where}: {field.name!r}: lists inside items are not asked")
+        _check_sum(field, known, where)
+        if field.as_string and field.kind not in (InputKind.INTEGER, InputKind.NUMBER):
+            raise CatalogError(f"{where}: as_string is for integer/number inputs ({field.name!r})")
+
+
+def _check_sum(field: InputSpec, known: set[str], where: str) -> None:
+    """`item_sum` names a number item field; the bound names another input."""
+    bounds = [n for n in (field.sum_equals, field.sum_at_most) if n is not None]
+    if field.item_sum is None:
+        if bounds:
+            raise CatalogError(f"{where}: {field.name!r}: sum_equals/sum_at_most need item_sum")
+        return
+    numbers = {f.name for f in field.item_fields if f.kind in (InputKind.INTEGER, InputKind.NUMBER)}
+    if field.item_sum not in numbers or len(bounds) != 1 or bounds[0] not in known:
+        raise CatalogError(
+            f"{where}: {field.name!r}: item_sum needs a number item field and one bound"
+        )

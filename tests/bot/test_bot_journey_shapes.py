@@ -1,0 +1,167 @@
+"""Object lists and model modes in a whole conversation: the real bot, the Bot API stand-in and
+the sandbox KIE (which checks every body against the catalog, lists and modes included)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from aiogram.fsm.storage.base import StorageKey
+from aiohttp import web
+
+from kiegram.app import App, build_app
+from kiegram.bot.callbacks import Wz
+from kiegram.catalog.spec import MODE_INPUT
+from kiegram.jobs import Job, JobState
+from kiegram.sandbox.media import tiny_png
+from kiegram.settings import Settings
+from kiegram.testing import FakeTelegram, FakeUser
+from kiegram.testing.ports import free_port
+from kiegram.wizard import Action
+
+ADMIN = 998
+CONFIRM = "Запустить генерацию"
+DONE = "✅ Готово! Что дальше?"
+
+
+@pytest.fixture
+async def telegram() -> AsyncIterator[FakeTelegram]:
+    server = FakeTelegram()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def bot(telegram: FakeTelegram, tmp_path: Path) -> AsyncIterator[App]:
+    port = free_port()
+    settings = Settings(
+        bot_token=telegram.token,
+        telegram_api_base=telegram.base_url,
+        data_dir=tmp_path,
+        http_host="127.0.0.1",
+        http_port=port,
+        public_url=f"http://127.0.0.1:{port}",
+        admin_ids=(ADMIN,),
+        free_daily_generations=0,
+    )
+    app = await build_app(settings)
+    runner = web.AppRunner(app.web_app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    app.stack.push_async_callback(runner.cleanup)
+    poller = asyncio.create_task(app.poller.run(app.stop))
+    polling = asyncio.create_task(
+        app.dp.start_polling(
+            app.bot, handle_as_tasks=False, polling_timeout=1, handle_signals=False
+        )
+    )
+    try:
+        yield app
+    finally:
+        await app.dp.stop_polling()
+        await polling
+        poller.cancel()
+        await app.aclose()
+
+
+async def pick_voice(app: App, user: FakeUser, voice: str) -> None:
+    """Press the voice option with this id (several voices share a first name)."""
+    spec = app.dp["catalog"].get("elevenlabs/text-to-dialogue-v3")
+    options = spec.input("dialogue").item_fields[1].option_values()
+    key = StorageKey(bot_id=app.bot.id, chat_id=user.id, user_id=user.id)
+    sid = str((await app.dp.storage.get_data(key)).get("sid", ""))
+    await user.press_data(Wz(a=Action.OPTION.value, i=str(options.index(voice)), s=sid).pack())
+
+
+def texts(user: FakeUser) -> list[str]:
+    return [str(m.get("text") or m.get("caption") or "") for m in user.chat()]
+
+
+async def delivered_job(app: App, telegram: FakeTelegram, user: FakeUser) -> Job:
+    await telegram.wait_for(lambda: DONE in texts(user), timeout=30)
+    for _ in range(200):
+        jobs = list(await app.dp["history"].page(user.id, 0, 10))
+        if jobs and all(job.state.final for job in jobs):
+            (job,) = jobs
+            return job
+        await asyncio.sleep(0.05)
+    raise AssertionError("the job never finished")
+
+
+async def test_a_dialogue_is_written_line_by_line_and_sent_as_a_list(
+    bot: App, telegram: FakeTelegram
+) -> None:
+    user = telegram.user(ADMIN)
+    await user.send("/model elevenlabs/text-to-dialogue-v3")
+    assert "Диалог, № 1." in user.last_text() and "Текст реплики" in user.last_text()
+    await user.send("Привет!  Как дела?\nДавно не виделись.")
+    assert "Диалог, № 1." in user.last_text() and "✅ James" in user.buttons()
+    await user.click("Liam")
+    screen = user.last_text()
+    assert "1. Привет!  Как дела?" in screen and "Добавьте ещё" in screen
+    assert {"🗑 № 1", "➕ Добавить ещё", "✅ Готово"} <= set(user.buttons())
+
+    await user.click("➕ Добавить ещё")
+    assert "Диалог, № 2." in user.last_text()
+    await user.send("Отлично!")
+    await pick_voice(bot, user, "cgSgspJ2msm6clMCkdW9")
+    assert "2. Отлично! · Jessica" in user.last_text().splitlines()
+    await user.click("✅ Готово")
+    await user.click("Далее »")  # the settings: stability and language
+    confirm = user.last_text()
+    assert "Диалог:" in confirm and "2. Отлично! · Jessica" in confirm
+    await user.click(CONFIRM)
+
+    job = await delivered_job(bot, telegram, user)
+    assert job.state is JobState.DELIVERED
+    assert job.payload["dialogue"] == [
+        {"text": "Привет!  Как дела?\nДавно не виделись.", "voice": "TX3LPaxmHKxFdv7VOQHJ"},
+        {"text": "Отлично!", "voice": "cgSgspJ2msm6clMCkdW9"},
+    ]
+
+
+async def test_seedance_asks_the_mode_first_and_sends_only_that_modes_inputs(
+    bot: App, telegram: FakeTelegram
+) -> None:
+    user = telegram.user(ADMIN)
+    await user.send("/model bytedance/seedance-2")
+    assert "Как задать видео" in user.last_text()
+    assert {"Первый и последний кадр", "Референсы: фото и звук"} <= set(user.buttons())
+    await user.click("Референсы: фото и звук")
+    await user.send("a cat walks on the beach")
+    assert "Изображения-референсы" in user.last_text() or "референс" in user.last_text().lower()
+    await user.send_photo(tiny_png())
+    await user.click("Пропустить")  # no reference audio
+    await user.click("Далее »")
+    await user.click(CONFIRM)
+
+    job = await delivered_job(bot, telegram, user)
+    assert job.state is JobState.DELIVERED
+    assert MODE_INPUT not in job.payload
+    assert "first_frame_url" not in job.payload and "last_frame_url" not in job.payload
+    assert len(job.payload["reference_image_urls"]) == 1
+
+
+async def test_an_answer_a_later_answer_switches_off_is_named_on_confirm(
+    bot: App, telegram: FakeTelegram
+) -> None:
+    user = telegram.user(ADMIN)
+    await user.send("/model kling-3.0/video")
+    await user.click("Один план")
+    await user.send("a red fox in the snow")
+    await user.click("« Назад")
+    await user.click("« Назад")
+    await user.click("Несколько планов")
+    assert "Планы, № 1." in user.last_text()
+    await user.send("a wide shot of the forest")
+    await user.send("5")
+    assert "1. a wide shot of the forest · 5" in user.last_text().splitlines()
+    await user.click("✅ Готово")
+    await user.click("Пропустить")  # no first frame
+    await user.click("Далее »")
+    confirm = user.last_text()
+    assert "Не будет отправлено: Описание" in confirm
+    assert CONFIRM in " ".join(user.buttons())
