@@ -40,6 +40,7 @@ from kiegram.bot.prices import PriceBook
 from kiegram.bot.progress import Progress
 from kiegram.bot.routers.wizard import album_finisher
 from kiegram.bot.session import BotApiSession, PinResponseModels, RetryAfter
+from kiegram.bot.text_guard import guard_texts
 from kiegram.catalog import Catalog, load_catalog
 from kiegram.i18n import load_translator
 from kiegram.jobs import JobService, Poller
@@ -257,6 +258,7 @@ async def build_app(settings: Settings) -> App:
     # Only webhooks get an update twice (Telegram's retries, several instances): the gate
     # stays off while long polling until `mount_webhook` turns it on.
     scale.guard(dp, active=False)
+    guard_texts(dp, translator, metrics.update_refused)  # after the gate, before the conversation
     await progress.resume()
     await broadcaster.resume()  # a broadcast a restart interrupted goes on (polling or webhook)
     dp.update.outer_middleware(MetricsMiddleware(metrics))
@@ -341,7 +343,13 @@ async def serve(app: App) -> None:
     """Run the HTTP server, the job poller and the update source until cancelled."""
     settings = app.settings
     if settings.webhook_url:
-        mount_webhook(app.web_app, app.dp, app.bot, settings.webhook_secret)
+        mount_webhook(
+            app.web_app,
+            app.dp,
+            app.bot,
+            settings.webhook_secret,
+            refused=app.metrics.update_refused,
+        )
     runner = web.AppRunner(app.web_app)
     await runner.setup()
     site = web.TCPSite(runner, app.settings.http_host, app.settings.http_port)

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kiegram.scale.dedup import UpdateDedup
 from kiegram.scale.local_gate import LocalUpdateGate
+from kiegram.scale.middleware_order import before_conversation
 from kiegram.scale.ports import CLAIM_SECONDS, DONE_SECONDS, Locks, UpdateGate
 from kiegram.scale.redis_store import (
     RedisConversations,
@@ -44,7 +45,7 @@ class Scale:
     def guard(self, dp: Dispatcher, *, active: bool = True) -> UpdateDedup:
         """Install the de-duplicating outer middleware on every update of `dp`."""
         dedup = UpdateDedup(self.gate, active=active)
-        dp.update.outer_middleware(dedup)
+        before_conversation(dp, dedup)  # claimed before the user's lock is awaited
         return dedup
 
     async def aclose(self) -> None:
