@@ -113,9 +113,10 @@ class TelegramDelivery:
 
     async def fail(self, job: Job) -> None:
         """Explain the failure in the user's language; the money came back."""
-        key = f"delivery.error.{job.error_code or 'generation_failed'}"
-        if not self.translator.has(key):
-            key = "delivery.error.generation_failed"
+        code = job.error_code or "generation_failed"
+        # A failure after a crash or restart (`recovery.*`) is told apart from KIE's own.
+        keys = (f"recovery.{code}", f"delivery.error.{code}", "delivery.error.generation_failed")
+        key = next(k for k in keys if self.translator.has(k) or k == keys[-1])
         text = self._t(job, key, reason=html.quote(job.error_message or ""))
         try:
             if self.progress is not None:

@@ -34,7 +34,8 @@ class ErrorCode(StrEnum):
     """Why a job failed or waits; stored in ``Job.error_code``."""
 
     RETRY_CREATE = "retry_create"  # KIE certainly did not take the create: send it again
-    UNCONFIRMED = "unconfirmed"  # the create may have reached KIE: wait for a callback
+    SENDING = "sending"  # the create's request went out: from now on the task may exist at KIE
+    UNCONFIRMED = "unconfirmed"  # the create may have reached KIE and KIE cannot be asked
     INVALID_INPUT = "invalid_input"
     NO_CREDITS = "no_credits"
     AUTH = "auth"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -32,6 +32,9 @@ class JobStore(Protocol):
     ) -> Job | None:
         """Move a job in one of ``expected`` to ``new_state``; None if it was not there."""
 
+    async def mark_sending(self, job_id: str, owner: str) -> bool:
+        """Note that a PENDING job's create is being sent, if ``owner`` still leases it."""
+
     async def claim_due(
         self, now: datetime, owner: str, lease_seconds: float, limit: int
     ) -> list[Job]:
@@ -56,8 +59,9 @@ class TaskApi(Protocol):
         model: str | None,
         payload: Mapping[str, Any],
         callback_url: str | None = None,
+        on_send: Callable[[], Awaitable[object]] | None = None,
     ) -> str:
-        """Create a task; return its id."""
+        """Create a task; return its id. `on_send` runs just before the request goes out."""
 
     async def get_status(self, family: ApiFamily, task_id: str) -> TaskStatus:
         """Read a task's status."""

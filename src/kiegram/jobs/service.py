@@ -1,11 +1,16 @@
 """JobService: submit a generation, complete it once (callback or poll), deliver, settle.
 
-Creates are never repeated blindly. When KIE certainly did not take a create (429, 455, a
-refused connection) the job stays PENDING with ``error_code=retry_create`` and the poller
-sends it again. When the create may have reached KIE (5xx, a connection lost after sending,
-an unreadable reply) the job stays PENDING with ``error_code=unconfirmed`` until its deadline:
-a callback whose ``callBackUrl`` names the job (``?job=<id>``) and whose task KIE confirms
-adopts it; otherwise the deadline fails it and releases the hold.
+Creates are never repeated blindly. A job is stored PENDING and leased to the instance that
+creates it (the lease is renewed while the create waits for KIE's rate limit and runs). It
+is marked ``error_code=sending`` only when its HTTP request starts: a job an instance death
+left PENDING without that mark never reached KIE, and the poller (of the restarted instance
+at once, of another once the lease ran out) sends it. When KIE certainly did not take a
+create (429, 455, a refused connection) the job stays PENDING with ``retry_create`` and the
+poller sends it again. When the create may have reached KIE (marked ``sending`` and then
+interrupted, a 5xx, a connection lost after sending, an unreadable reply) KIE offers no way
+to ask for the task (no task list, no lookup by a reference of ours): the job fails at once
+as ``unconfirmed``, the hold is released and the user gets the repeat button. Should KIE
+have made the task after all, its callback finds the job final and changes nothing.
 """
 
 from __future__ import annotations
@@ -21,8 +26,9 @@ from decimal import Decimal
 from typing import Any
 
 from kiegram.catalog.catalog import Catalog
-from kiegram.jobs.errors import JobError, MediaUnavailable
+from kiegram.jobs.errors import JobError, LeaseLost, MediaUnavailable
 from kiegram.jobs.finisher import Finisher
+from kiegram.jobs.lease import under_lease
 from kiegram.jobs.media import resolve_payload
 from kiegram.jobs.model import ErrorCode, Job, JobState, utcnow
 from kiegram.jobs.ports import Delivery, JobStore, MediaResolver, Settlement, TaskApi
@@ -198,6 +204,20 @@ class JobService:
         return [] if spec is None else [i.name for i in spec.inputs if i.is_media]
 
     async def _create(self, job: Job) -> Job:
+        """Send the create under this instance's lease, renewed while it waits and runs."""
+        lease = timedelta(seconds=self.lease_seconds)
+        work = self._send_create(job)
+        try:
+            return await under_lease(self.store, job.id, self.owner, self.clock, lease, work)
+        except LeaseLost:  # another instance took the job over: it creates it
+            return await self._current(job)
+
+    async def _sending(self, job: Job) -> None:
+        """The create's request is about to go out: say so, while the job is still ours."""
+        if not await self.store.mark_sending(job.id, self.owner):
+            raise LeaseLost(job.id)
+
+    async def _send_create(self, job: Job) -> Job:
         try:
             payload = await resolve_payload(job.payload, self._media_fields(job), self._media)
         except (MediaUnavailable, KieError) as exc:
@@ -206,7 +226,13 @@ class JobService:
         family = ApiFamily(job.api)
         model = job.model_id if family is ApiFamily.MARKET else None
         try:
-            task_id = await self._api.create_task(family, model, payload, self._callback_for(job))
+            task_id = await self._api.create_task(
+                family,
+                model,
+                payload,
+                self._callback_for(job),
+                on_send=lambda: self._sending(job),
+            )
         except KieError as exc:
             return await self._create_failed(job, exc)
         log.info("job %s submitted as KIE task %s", job.id, task_id)
@@ -243,7 +269,12 @@ class JobService:
             wait = now + timedelta(seconds=RETRY_CREATE_SECONDS)
             return await self._park(job, ErrorCode.RETRY_CREATE, str(exc), wait)
         log.warning("job %s: create may have reached KIE (%s); not resending", job.id, exc)
-        return await self._park(job, ErrorCode.UNCONFIRMED, str(exc), job.deadline_at)
+        return await self._unconfirmed(job, str(exc))
+
+    async def _unconfirmed(self, job: Job, message: str) -> Job:
+        """The create may have reached KIE, and KIE cannot be asked: refund now (module doc)."""
+        failed = await self._finish.fail(job, ErrorCode.UNCONFIRMED, message, PENDING)
+        return failed or await self._current(job)
 
     async def _park(self, job: Job, code: ErrorCode, message: str, until: datetime) -> Job:
         parked = await self.store.transition(
@@ -259,20 +290,15 @@ class JobService:
         return parked or await self._current(job)
 
     async def _poll_pending(self, job: Job, now: datetime) -> Job | None:
-        if now >= job.deadline_at:
-            message = job.error_message or "KIE never confirmed the task"
-            return await self._finish.fail(
-                job, ErrorCode(job.error_code or "unconfirmed"), message, PENDING
-            )
-        if job.error_code == ErrorCode.RETRY_CREATE:
+        if job.error_code in (None, ErrorCode.RETRY_CREATE):
+            # Never sent (its instance died waiting for the rate limit) or refused by KIE.
+            if now >= job.deadline_at:
+                message = job.error_message or "KIE did not take the task before the deadline"
+                return await self._finish.fail(job, ErrorCode.TIMEOUT, message, PENDING)
             return await self._create(job)
-        if job.error_code is None:
-            # The instance that stored it died while creating: the create may have reached KIE.
-            message = "interrupted before KIE confirmed the task"
-            return await self._park(job, ErrorCode.UNCONFIRMED, message, job.deadline_at)
-        return await self._park(
-            job, ErrorCode(job.error_code), job.error_message or "", job.deadline_at
-        )
+        # Sent (`sending`) by an instance that died before KIE's reply, or parked unconfirmed
+        # by an earlier version: it may exist at KIE.
+        return await self._unconfirmed(job, "interrupted before KIE confirmed the task")
 
     # -- tracking ---------------------------------------------------------------------------
 

@@ -142,14 +142,22 @@ class KieClient:
         model: str | None,
         payload: Mapping[str, Any],
         callback_url: str | None = None,
+        on_send: Callable[[], Awaitable[object]] | None = None,
     ) -> str:
-        """Create a generation task and return its taskId; resend only if it never arrived."""
+        """Create a generation task and return its taskId; resend only if it never arrived.
+
+        `on_send` is awaited once the rate limiter let the request go, just before it is
+        sent (on every attempt): from then on the task may exist at KIE. What it raises
+        stops the create before anything is sent.
+        """
         family = ApiFamily(family)
         body = create_body(family, model, payload, callback_url)
         url = self._api_url(endpoints(family).create_path)
 
         async def attempt() -> Any:
             await self._limiter.acquire()
+            if on_send is not None:
+                await on_send()
             return await self._call("POST", url, json=body)
 
         data = await self._retry(attempt, self._create_policy, may_resend_create)
