@@ -10,7 +10,7 @@ from decimal import Decimal
 from jobs_fakes import FakeClock, Harness, make_harness, minimal_payload, sandbox_client
 
 from kiegram.catalog.catalog import Catalog
-from kiegram.jobs.model import ErrorCode, Job, JobState
+from kiegram.jobs.model import SENDING, ErrorCode, Job, JobState
 from kiegram.kie import KieClient
 from kiegram.sandbox import SandboxServer
 from kiegram.storage.jobs_repo import SqlJobStore
@@ -131,7 +131,7 @@ async def test_a_job_never_sent_before_its_instance_died_is_sent_by_another(
 async def test_a_job_whose_create_was_being_sent_is_refunded_at_once(
     harness: Harness, store: SqlJobStore, sandbox: SandboxServer
 ) -> None:
-    orphan = _orphan(harness, ErrorCode.SENDING)  # its request may have reached KIE
+    orphan = _orphan(harness, SENDING)  # its request may have reached KIE
     await store.add(orphan)
     harness.clock.advance(61)
     await harness.poller.run_once()

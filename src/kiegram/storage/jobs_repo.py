@@ -16,7 +16,7 @@ from typing import Any, cast
 from sqlalchemy import Table, Update, bindparam, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from kiegram.jobs.model import UNFINISHED_STATES, ErrorCode, Job, JobState
+from kiegram.jobs.model import SENDING, UNFINISHED_STATES, Job, JobState
 from kiegram.storage.db import session_factory
 from kiegram.storage.direct import Direct
 from kiegram.storage.jobs_table import JobRow
@@ -148,7 +148,7 @@ class SqlJobStore:
         """Compare-and-set: note ``sending`` on a PENDING job ``owner`` leases (module doc of
         `jobs.service`: a job interrupted after this may exist at KIE, before it, not)."""
         params: dict[str, object] = {"job_id": job_id, "owner": owner, "now": datetime.now(UTC)}
-        params["code"] = ErrorCode.SENDING.value
+        params["code"] = SENDING
         async with self._direct.connect() as conn:
             return (await conn.execute(_SENDING, params)).rowcount == 1
 
