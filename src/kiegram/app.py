@@ -69,6 +69,7 @@ from kiegram.storage.billing_repo import SqlBillingRepo
 from kiegram.storage.conversations import ConversationStore
 from kiegram.storage.db import create_engine, session_factory, upgrade
 from kiegram.storage.job_messages import SqlJobMessages
+from kiegram.storage.job_sends import SqlJobSends
 from kiegram.storage.jobs_history import SqlJobHistory
 from kiegram.storage.jobs_repo import SqlJobStore
 from kiegram.storage.ledger_store import SqlLedgerStore
@@ -188,13 +189,14 @@ async def build_app(settings: Settings) -> App:
         else None
     )
     progress = Progress(bot, translator, catalog, SqlJobMessages(engine), job_store)
+    sends = SqlJobSends(engine)  # each result message recorded as sent: a resume skips it
     stack.push_async_callback(progress.aclose)
     jobs = JobService(
         job_store,
         kie,
         catalog,
         TelegramMedia(bot, kie),
-        AlertingDelivery(TelegramDelivery(bot, translator, catalog, progress), alerter),
+        AlertingDelivery(TelegramDelivery(bot, translator, catalog, progress, sends), alerter),
         LedgerSettlement(ledger, quota, referrals),
         callback_url=callback,
         owner=f"{socket.gethostname()}:{id(stack):x}",

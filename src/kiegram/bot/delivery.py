@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Coroutine
+from typing import Any, Protocol
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError
@@ -48,29 +48,37 @@ class TelegramDelivery:
         translator: Translator,
         catalog: Catalog,
         progress: Progress | None = None,
+        sends: SentSteps | None = None,
     ) -> None:
         self.bot = bot
         self.translator = translator
         self.catalog = catalog
         self.progress = progress
+        self.sends = sends
 
     async def deliver(self, job: Job, files: list[ResultFile]) -> None:
-        """Photos (plus originals as documents), video, audio, text, or links."""
+        """Photos (plus originals as documents), video, audio, text, or links.
+
+        Each message is recorded once Telegram accepted it (`sends`), so a delivery that a
+        crash interrupted sends only the messages still missing.
+        """
         caption = self._caption(job)
         markup = self._buttons(job)
+        steps = _Steps(job.id, self.sends, await self.sends.sent(job.id) if self.sends else set())
         try:
             if self.progress is not None:
                 await self.progress.delivering(job)
-            await self._send_all(job, files, caption)
+            await self._send_all(job, files, caption, steps)
             if self.progress is not None:
                 await self.progress.finish(job, Stage.DONE)
-            await self.bot.send_message(
-                job.chat_id, self._t(job, "delivery.done"), reply_markup=markup
-            )
+            text = self._t(job, "delivery.done")
+            await steps.once("done", self.bot.send_message(job.chat_id, text, reply_markup=markup))
         except TelegramForbiddenError:
             log.info("user %s blocked the bot; job %s result kept", job.user_id, job.id)
 
-    async def _send_all(self, job: Job, files: list[ResultFile], caption: str) -> None:
+    async def _send_all(
+        self, job: Job, files: list[ResultFile], caption: str, steps: _Steps
+    ) -> None:
         photos = [f for f in files if f.kind == "image" and f.data is not None]
         if len(photos) > 1:
             media: list[MediaItem] = [
@@ -80,36 +88,44 @@ class TelegramDelivery:
                 )
                 for i, p in enumerate(photos[:10])
             ]
-            await self.bot.send_media_group(job.chat_id, media)
-        for item in files:
-            await self._send_one(job, item, caption, grouped=len(photos) > 1)
+            await steps.once("group", self.bot.send_media_group(job.chat_id, media))
+        for index, item in enumerate(files):
+            await self._send_one(job, item, caption, len(photos) > 1, steps.of(index))
 
-    async def _send_one(self, job: Job, item: ResultFile, caption: str, grouped: bool) -> None:
+    async def _send_one(
+        self, job: Job, item: ResultFile, caption: str, grouped: bool, steps: _Steps
+    ) -> None:
         chat = job.chat_id
         if item.kind == "text":
-            await self.bot.send_message(chat, html.quote((item.data or b"").decode()[:4000]))
+            text = html.quote((item.data or b"").decode()[:4000])
+            await steps.once("text", self.bot.send_message(chat, text))
             return
         if item.data is None:
             link = self._t(job, "delivery.link", url=html.quote(item.url))
-            await self.bot.send_message(chat, f"{caption}\n{link}")
+            await steps.once("link", self.bot.send_message(chat, f"{caption}\n{link}"))
             return
-        upload = BufferedInputFile(item.data, item.filename)
+        if item.kind == "image":
+            if not grouped:
+                await steps.once("photo", self._upload(chat, item, caption, "photo"))
+            await steps.once("file", self.bot.send_document(chat, _file(item)))
+        else:
+            await steps.once("file", self._upload(chat, item, caption, item.kind))
+
+    async def _upload(self, chat: int, item: ResultFile, caption: str, kind: str) -> object:
+        upload = _file(item)
         try:
-            if item.kind == "image":
-                if not grouped:
-                    await self.bot.send_photo(chat, upload, caption=caption)
-                await self.bot.send_document(chat, BufferedInputFile(item.data, item.filename))
-            elif item.kind == "video":
-                await self.bot.send_video(chat, upload, caption=caption)
-            elif item.kind == "audio":
-                await self.bot.send_audio(chat, upload, caption=caption)
-            else:
-                await self.bot.send_document(chat, upload, caption=caption)
+            if kind == "photo":
+                return await self.bot.send_photo(chat, upload, caption=caption)
+            if kind == "video":
+                return await self.bot.send_video(chat, upload, caption=caption)
+            if kind == "audio":
+                return await self.bot.send_audio(chat, upload, caption=caption)
+            return await self.bot.send_document(chat, upload, caption=caption)
         except TelegramForbiddenError:
             raise
         except TelegramAPIError:
             # Telegram refused the file (size, format): the link still works for a day.
-            await self.bot.send_document(chat, upload, caption=caption)
+            return await self.bot.send_document(chat, _file(item), caption=caption)
 
     async def fail(self, job: Job) -> None:
         """Explain the failure in the user's language; the money came back."""
@@ -137,6 +153,47 @@ class TelegramDelivery:
     def _buttons(self, job: Job) -> InlineKeyboardMarkup:
         spec = self.catalog.get(job.model_id)
         return result_buttons(self.catalog, spec, job, lambda k: self._t(job, k))
+
+
+class SentSteps(Protocol):
+    """Which messages of a job's result were sent (`storage.job_sends.SqlJobSends`)."""
+
+    async def sent(self, job_id: str) -> set[str]:
+        """The steps already sent."""
+
+    async def mark(self, job_id: str, step: str) -> None:
+        """Record one sent step."""
+
+
+class _Steps:
+    """One delivery's steps: each sent unless recorded, and recorded once sent."""
+
+    def __init__(
+        self, job_id: str, sends: SentSteps | None, done: set[str], prefix: str = ""
+    ) -> None:
+        self.job_id = job_id
+        self.sends = sends
+        self.done = done
+        self.prefix = prefix
+
+    def of(self, index: int) -> _Steps:
+        """The steps of the result file number `index`."""
+        return _Steps(self.job_id, self.sends, self.done, f"{index}:")
+
+    async def once(self, name: str, send: Coroutine[Any, Any, object]) -> None:
+        """Await `send` unless step `name` was sent before (then it is closed unawaited)."""
+        step = self.prefix + name
+        if step in self.done:
+            send.close()
+            return
+        await send
+        self.done.add(step)
+        if self.sends is not None:
+            await self.sends.mark(self.job_id, step)
+
+
+def _file(item: ResultFile) -> BufferedInputFile:
+    return BufferedInputFile(item.data or b"", item.filename)
 
 
 def caption(spec: ModelSpec, payload: dict[str, Any], render: Renderer) -> str:

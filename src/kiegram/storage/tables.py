@@ -3,4 +3,5 @@
 import kiegram.storage.billing_tables
 import kiegram.storage.conversations
 import kiegram.storage.job_messages
+import kiegram.storage.job_sends
 import kiegram.storage.jobs_table  # noqa: F401
