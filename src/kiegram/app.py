@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-import socket
 from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
@@ -64,6 +63,7 @@ from kiegram.scale import (
     process_owner,
     run_exclusive,
 )
+from kiegram.scale.instance import InstanceName
 from kiegram.settings import Settings
 from kiegram.storage.billing_repo import SqlBillingRepo
 from kiegram.storage.conversations import ConversationStore
@@ -183,6 +183,8 @@ async def build_app(settings: Settings) -> App:
     rules = PriceRules(settings.markup, settings.kie_credits_per_unit, settings.price_rounding)
     callback = f"{settings.public_url.rstrip('/')}/kie/callback" if settings.public_url else None
     job_store = SqlJobStore(engine)
+    instance = InstanceName(settings.data_dir)  # the same after a restart: own work resumed
+    stack.callback(instance.close)
     alerter = (
         Alerter(admin_chat_sender(bot.send_message, settings.admin_chat_id), translator)
         if settings.admin_chat_id is not None
@@ -199,7 +201,7 @@ async def build_app(settings: Settings) -> App:
         AlertingDelivery(TelegramDelivery(bot, translator, catalog, progress, sends), alerter),
         LedgerSettlement(ledger, quota, referrals),
         callback_url=callback,
-        owner=f"{socket.gethostname()}:{id(stack):x}",
+        owner=instance.name,
         lease_seconds=settings.job_lease_seconds,
     )
     admin_ids = frozenset(settings.admin_ids)

@@ -23,7 +23,7 @@ FAST = PollPlan(first=3.0, cap=15.0, factor=1.5, deadline=timedelta(minutes=10),
 SLOW = PollPlan(first=10.0, cap=30.0, factor=1.5, deadline=timedelta(minutes=30), backup=60.0)
 PLANS = {"image": FAST, "text": FAST, "video": SLOW, "audio": SLOW}
 
-LEASE_SECONDS = 60.0
+LEASE_SECONDS = 10.0  # renewed every third while work runs: a dead holder shows in seconds
 RETRY_CREATE_SECONDS = 20.0  # after a 429/455/refused connection the client gave up on
 DELIVERY_RETRY_SECONDS = 30.0
 MAX_DELIVERY_ATTEMPTS = 5

@@ -14,7 +14,7 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 from pydantic import ValidationError
 
-from kiegram.scale.dedup import UpdateDedup
+from kiegram.scale.dedup import BUSY, UpdateDedup
 from kiegram.scale.update_body import read_update
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,11 @@ class UpdateRequestHandler(SimpleRequestHandler):
         except UpdateTypeLookupError:
             return self._refuse("unknown_type", body.update_id, request)
         feed = self.dispatcher.feed_webhook_update
-        result: TelegramMethod[Any] | None = await feed(bot, update, **self.data)
+        busy: list[str] = []
+        data: dict[str, Any] = {**self.data, BUSY: busy}
+        result: TelegramMethod[Any] | None = await feed(bot, update, **data)
+        if busy:  # being handled by another instance (or a dead one): Telegram re-sends it
+            return web.json_response({"ok": False, "reason": "busy"}, status=409)
         return web.Response(body=self._build_response_writer(bot=bot, result=result))
 
     def _refuse(self, reason: str, update_id: int | None, request: web.Request) -> web.Response:
