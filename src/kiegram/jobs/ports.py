@@ -17,6 +17,9 @@ class JobStore(Protocol):
     async def add(self, job: Job) -> None:
         """Store a new job."""
 
+    async def add_new(self, job: Job) -> bool:
+        """Store a new job; False (nothing changed) when its id is stored already."""
+
     async def get(self, job_id: str) -> Job | None:
         """The job with ``job_id``."""
 

@@ -15,6 +15,7 @@ have made the task after all, its callback finds the job final and changes nothi
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -53,6 +54,12 @@ Clock = Callable[[], datetime]
 PENDING = frozenset({JobState.PENDING})
 SUBMITTED = frozenset({JobState.SUBMITTED})
 MAX_DOWNLOAD_BYTES = 50 * 1024 * 1024  # what a bot may upload to Telegram
+
+
+def job_id_for(hold_key: str) -> str:
+    """The id of the one job a hold (or free use) pays for: a confirm that a crash or a
+    double tap repeats finds the job it stored, and never stores a second one."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"kiegram:{hold_key}").hex
 
 
 def _failure_code(exc: KieError) -> ErrorCode | None:
@@ -113,6 +120,30 @@ class JobService:
         lang: str = "ru",
     ) -> Job:
         """Store the job, then create the KIE task; returns the job as it then stands."""
+        job, _new = await self.enqueue(
+            model_id,
+            payload,
+            user_id=user_id,
+            chat_id=chat_id,
+            cost=cost,
+            hold_key=hold_key,
+            lang=lang,
+        )
+        return await self.send(job)
+
+    async def enqueue(
+        self,
+        model_id: str,
+        payload: Mapping[str, Any],
+        *,
+        user_id: int,
+        chat_id: int,
+        cost: Decimal = Decimal(0),
+        hold_key: str | None = None,
+        lang: str = "ru",
+    ) -> tuple[Job, bool]:
+        """Store the job PENDING (leased to this instance until `send`); False with the job
+        stored before when its hold key already has one (`job_id_for`): a retried confirm."""
         spec = self._catalog.get(model_id)
         if spec is None:
             raise JobError(f"unknown model {model_id!r}")
@@ -135,8 +166,15 @@ class JobService:
             lease_owner=self.owner,
             lease_until=now + timedelta(seconds=self.lease_seconds),
         )
-        await self.store.add(job)
+        if hold_key:
+            job = dataclasses.replace(job, id=job_id_for(hold_key))
+        if not await self.store.add_new(job):
+            return await self._current(job), False
         log.info("job %s stored for model %s", job.id, job.model_id)
+        return job, True
+
+    async def send(self, job: Job) -> Job:
+        """Create the KIE task of a job `enqueue` stored."""
         return await self._create(job)
 
     async def cancel(self, job_id: str) -> Job | None:

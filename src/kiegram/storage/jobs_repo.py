@@ -17,7 +17,7 @@ from sqlalchemy import Table, Update, bindparam, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from kiegram.jobs.model import SENDING, UNFINISHED_STATES, Job, JobState
-from kiegram.storage.db import session_factory
+from kiegram.storage.db import insert_if_new, session_factory
 from kiegram.storage.direct import Direct
 from kiegram.storage.jobs_table import JobRow
 
@@ -110,12 +110,19 @@ class SqlJobStore:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._direct = Direct(engine)
+        self._insert_new = insert_if_new(_JOBS, engine.dialect.name)
         self._sessions: async_sessionmaker[AsyncSession] = session_factory(engine)
 
     async def add(self, job: Job) -> None:
         """Store a new job."""
         async with self._direct.connect() as conn:
             await conn.execute(_INSERT, _to_columns(dataclasses.asdict(job)))
+
+    async def add_new(self, job: Job) -> bool:
+        """Store a new job unless its id is stored already (ON CONFLICT DO NOTHING)."""
+        async with self._direct.connect() as conn:
+            result = await conn.execute(self._insert_new, _to_columns(dataclasses.asdict(job)))
+        return result.rowcount == 1
 
     async def get(self, job_id: str) -> Job | None:
         """The job with ``job_id``."""
