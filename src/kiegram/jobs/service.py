@@ -7,10 +7,13 @@ left PENDING without that mark never reached KIE, and the poller (of the restart
 at once, of another once the lease ran out) sends it. When KIE certainly did not take a
 create (429, 455, a refused connection) the job stays PENDING with ``retry_create`` and the
 poller sends it again. When the create may have reached KIE (marked ``sending`` and then
-interrupted, a 5xx, a connection lost after sending, an unreadable reply) KIE offers no way
-to ask for the task (no task list, no lookup by a reference of ours): the job fails at once
-as ``unconfirmed``, the hold is released and the user gets the repeat button. Should KIE
-have made the task after all, its callback finds the job final and changes nothing.
+interrupted, a 5xx, a connection lost after sending, an unreadable reply), KIE offers no way
+to ask for the task (no task list, no lookup by a reference of ours) but its callback: with
+a callback URL the job waits ``unconfirmed`` for it (90 s for images, 5 min for video and
+audio, not the whole deadline), and a callback whose ``callBackUrl`` names the job
+(``?job=<id>``) and whose task KIE confirms adopts it. Without a callback URL, or when that
+wait is over, the job fails as ``unconfirmed`` at once, the hold is released and the user
+gets the repeat button.
 """
 
 from __future__ import annotations
@@ -33,7 +36,13 @@ from kiegram.jobs.lease import under_lease
 from kiegram.jobs.media import resolve_payload
 from kiegram.jobs.model import ErrorCode, Job, JobState, utcnow
 from kiegram.jobs.ports import Delivery, JobStore, MediaResolver, Settlement, TaskApi
-from kiegram.jobs.timing import LEASE_SECONDS, RETRY_CREATE_SECONDS, deadline_for, poll_delay
+from kiegram.jobs.timing import (
+    LEASE_SECONDS,
+    RETRY_CREATE_SECONDS,
+    deadline_for,
+    plan_for,
+    poll_delay,
+)
 from kiegram.kie.api_family import ApiFamily
 from kiegram.kie.errors import (
     KieAuthError,
@@ -310,7 +319,11 @@ class JobService:
         return await self._unconfirmed(job, str(exc))
 
     async def _unconfirmed(self, job: Job, message: str) -> Job:
-        """The create may have reached KIE, and KIE cannot be asked: refund now (module doc)."""
+        """The create may have reached KIE: wait a little for its callback when KIE will call
+        back, else refund now (module doc)."""
+        if self._callback_url is not None:
+            wait = self.clock() + timedelta(seconds=plan_for(job.output).unconfirmed)
+            return await self._park(job, ErrorCode.UNCONFIRMED, message, min(wait, job.deadline_at))
         failed = await self._finish.fail(job, ErrorCode.UNCONFIRMED, message, PENDING)
         return failed or await self._current(job)
 
@@ -334,8 +347,11 @@ class JobService:
                 message = job.error_message or "KIE did not take the task before the deadline"
                 return await self._finish.fail(job, ErrorCode.TIMEOUT, message, PENDING)
             return await self._create(job)
-        # Sent (`sending`) by an instance that died before KIE's reply, or parked unconfirmed
-        # by an earlier version: it may exist at KIE.
+        if job.error_code == ErrorCode.UNCONFIRMED:  # its callback never came
+            message = job.error_message or "KIE never confirmed the task"
+            failed = await self._finish.fail(job, ErrorCode.UNCONFIRMED, message, PENDING)
+            return failed or await self._current(job)
+        # Sent (`sending`) by an instance that died before KIE's reply: it may exist at KIE.
         return await self._unconfirmed(job, "interrupted before KIE confirmed the task")
 
     # -- tracking ---------------------------------------------------------------------------
