@@ -26,7 +26,7 @@ ALBUM_SECONDS = 120.0  # an album's files wait this long at most to be taken
 # A user's conversation lock, as aiogram's Redis event isolation takes it (`RedisConversations`):
 # short, and renewed every third of it while its update runs (`scale.heartbeat`), so a dead
 # instance's lock holds the user's next updates up for seconds, not a minute.
-LOCK_SECONDS = 6.0
+LOCK_SECONDS = 4.5
 LOCK_POLL = 0.1
 
 # Compare-and-act scripts: only the holder may extend or delete its lock.
