@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-import socket
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
@@ -45,6 +44,7 @@ from kiegram.bot.progress import Progress
 from kiegram.bot.prompt_helper import HELPER_CREDITS, PromptHelper
 from kiegram.bot.routers.wizard import album_finisher
 from kiegram.bot.session import BotApiSession, PinResponseModels, RetryAfter
+from kiegram.bot.text_guard import guard_texts
 from kiegram.bot.waiting import WaitingLines
 from kiegram.catalog import Catalog, load_catalog
 from kiegram.errors import ConfigError
@@ -74,11 +74,13 @@ from kiegram.scale import (
     process_owner,
     run_exclusive,
 )
+from kiegram.scale.instance import InstanceName
 from kiegram.settings import Settings
 from kiegram.storage.billing_repo import SqlBillingRepo
 from kiegram.storage.conversations import ConversationStore
 from kiegram.storage.db import create_engine, session_factory, upgrade
 from kiegram.storage.job_messages import SqlJobMessages
+from kiegram.storage.job_sends import SqlJobSends
 from kiegram.storage.jobs_history import SqlJobHistory
 from kiegram.storage.jobs_repo import SqlJobStore
 from kiegram.storage.jobs_waiting import SqlWaiting
@@ -196,6 +198,8 @@ async def build_app(settings: Settings) -> App:
     rules = PriceRules(settings.markup, settings.kie_credits_per_unit, settings.price_rounding)
     callback = f"{settings.public_url.rstrip('/')}/kie/callback" if settings.public_url else None
     job_store = SqlJobStore(engine)
+    instance = InstanceName(settings.data_dir)  # the same after a restart: own work resumed
+    stack.callback(instance.close)
     alerter = (
         Alerter(admin_chat_sender(bot.send_message, settings.admin_chat_id), translator)
         if settings.admin_chat_id is not None
@@ -206,6 +210,7 @@ async def build_app(settings: Settings) -> App:
     progress = Progress(
         bot, translator, catalog, SqlJobMessages(engine), job_store, waiting=waiting
     )
+    sends = SqlJobSends(engine)  # each result message recorded as sent: a resume skips it
     stack.push_async_callback(progress.aclose)
     jobs = JobService(
         job_store,
@@ -213,13 +218,13 @@ async def build_app(settings: Settings) -> App:
         catalog,
         TelegramMedia(bot, kie),
         AlertingDelivery(
-            TelegramDelivery(bot, translator, catalog, progress, kept),
+            TelegramDelivery(bot, translator, catalog, progress, sends, kept),
             alerter,
             settings.kie_credits_per_unit,
         ),
         LedgerSettlement(ledger, quota, referrals),
         callback_url=callback,
-        owner=f"{socket.gethostname()}:{id(stack):x}",
+        owner=instance.name,
         lease_seconds=settings.job_lease_seconds,
     )
     admin_ids = frozenset(settings.admin_ids)
@@ -297,6 +302,7 @@ async def build_app(settings: Settings) -> App:
     # Only webhooks get an update twice (Telegram's retries, several instances): the gate
     # stays off while long polling until `mount_webhook` turns it on.
     scale.guard(dp, active=False)
+    guard_texts(dp, translator, metrics.update_refused)  # after the gate, before the conversation
     await progress.resume()
     await broadcaster.resume()  # a broadcast a restart interrupted goes on (polling or webhook)
     dp.update.outer_middleware(MetricsMiddleware(metrics))
@@ -420,7 +426,13 @@ async def serve(app: App) -> None:
     """Run the HTTP server, the job poller and the update source until cancelled."""
     settings = app.settings
     if settings.webhook_url:
-        mount_webhook(app.web_app, app.dp, app.bot, settings.webhook_secret)
+        mount_webhook(
+            app.web_app,
+            app.dp,
+            app.bot,
+            settings.webhook_secret,
+            refused=app.metrics.update_refused,
+        )
     runner = web.AppRunner(app.web_app)
     await runner.setup()
     app.stack.push_async_callback(runner.cleanup)

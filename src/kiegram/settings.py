@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     # a webhook on PostgreSQL without Redis it then keeps conversations, switches and the
     # update gate in memory instead of reading and claiming in the database on every update.
     single_instance: bool = False
-    job_lease_seconds: float = Field(default=60.0, gt=0)  # how long a dead instance holds a job
+    job_lease_seconds: float = Field(default=10.0, gt=0)  # how long a dead instance holds a job
     admin_ids: Annotated[tuple[int, ...], NoDecode] = ()
     admin_chat_id: int | None = None
     data_dir: Path = Path("data")

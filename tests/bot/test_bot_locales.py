@@ -26,6 +26,7 @@ LOCALES = SRC / "i18n"
 
 # Keys whose last part is chosen at run time, by the prefix the code formats.
 DYNAMIC_PREFIXES = (
+    "recovery.",  # f"recovery.{code}" (bot.delivery: a failure after a crash)
     "admin.adjust.",  # f"admin.adjust.{status}"
     "admin.ask.",  # f"admin.ask.{callback_data.a}"
     "audit.conv.",  # f"audit.conv.{conv.kind}"

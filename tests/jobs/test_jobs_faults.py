@@ -77,14 +77,31 @@ async def test_maintenance_is_waited_out(
     assert len(sandbox.kie.tasks) == 1
 
 
-async def test_an_unconfirmed_create_is_never_resent_and_fails_at_the_deadline(
+async def test_an_unconfirmed_create_is_never_resent_and_refunded_at_once(
     harness: Harness, catalog: Catalog, sandbox: SandboxServer
 ) -> None:
+    """KIE offers no way to ask for a task we have no id of: no 10-minute wait for nothing."""
     job = await harness.submit(IMAGE, payload(catalog, "500"), cost=Decimal(5), hold_key="h1")
-    assert job.state is JobState.PENDING and job.error_code == ErrorCode.UNCONFIRMED
-    harness.clock.advance(11 * 60)
+    assert_failed_once(harness, job, ErrorCode.UNCONFIRMED)
+    await harness.drive()
     assert_failed_once(harness, await finished(harness, job), ErrorCode.UNCONFIRMED)
     assert len(sandbox.kie.tasks) == 1  # created once by KIE, never a second time
+
+
+async def test_with_a_callback_url_an_unconfirmed_create_waits_90_s_for_its_callback(
+    store: SqlJobStore, client: KieClient, catalog: Catalog, sandbox: SandboxServer
+) -> None:
+    sandbox.kie.faults.lose_callbacks = True  # the callback that would adopt it never comes
+    harness = make_harness(store, client, catalog, callback_url="http://127.0.0.1:9/kie/callback")
+    job = await harness.submit(IMAGE, payload(catalog, "500"), cost=Decimal(5), hold_key="h2")
+    assert job.state is JobState.PENDING and job.error_code == ErrorCode.UNCONFIRMED
+    harness.clock.advance(60)
+    await harness.poller.run_once()
+    assert (await store.get(job.id)).state is JobState.PENDING  # type: ignore[union-attr]
+    harness.clock.advance(31)  # 91 s: given up, far before the 10-minute deadline
+    await harness.poller.run_once()
+    assert_failed_once(harness, await finished(harness, job), ErrorCode.UNCONFIRMED)
+    assert len(sandbox.kie.tasks) == 1
 
 
 async def test_a_failed_generation_reports_kies_reason(harness: Harness, catalog: Catalog) -> None:

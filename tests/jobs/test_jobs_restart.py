@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+from datetime import timedelta
+from decimal import Decimal
 
 from jobs_fakes import FakeClock, Harness, make_harness, minimal_payload, sandbox_client
 
 from kiegram.catalog.catalog import Catalog
-from kiegram.jobs.model import JobState
+from kiegram.jobs.model import SENDING, ErrorCode, Job, JobState
+from kiegram.kie import KieClient
 from kiegram.sandbox import SandboxServer
 from kiegram.storage.jobs_repo import SqlJobStore
 
@@ -89,35 +93,88 @@ async def test_callbacks_and_pollers_racing_on_one_job_deliver_it_once(
         assert harness.settlement.settled_once(job.id)
 
 
-async def test_a_submit_interrupted_before_kie_answered_is_failed_at_its_deadline(
-    harness: Harness, store: SqlJobStore, catalog: Catalog
-) -> None:
-    from datetime import timedelta
-    from decimal import Decimal
-
-    from kiegram.jobs.model import ErrorCode, Job
-
+def _orphan(harness: Harness, error_code: str | None) -> Job:
+    """A job whose instance died while creating it (its lease still runs for a minute)."""
     now = harness.clock()
-    orphan = Job(
+    spec = harness.catalog.get("google/nano-banana")
+    assert spec is not None
+    return Job(
         user_id=1,
         chat_id=1,
-        model_id="google/nano-banana",
+        model_id=spec.id,
         api="market",
         output="image",
-        payload={"prompt": "x"},
+        payload=minimal_payload(spec),
         cost=Decimal(3),
         deadline_at=now + timedelta(minutes=10),
         next_poll_at=now,
+        error_code=error_code,
         lease_owner="dead-instance",
         lease_until=now + timedelta(seconds=60),
     )
+
+
+async def test_a_job_never_sent_before_its_instance_died_is_sent_by_another(
+    harness: Harness, store: SqlJobStore, sandbox: SandboxServer
+) -> None:
+    orphan = _orphan(harness, None)  # it waited for the rate limiter: no request went out
     await store.add(orphan)
-    await harness.drive(rounds=3, step=61)
-    parked = await store.get(orphan.id)
-    assert parked is not None and parked.state is JobState.PENDING
-    assert parked.error_code == ErrorCode.UNCONFIRMED  # never resent: it may exist at KIE
-    harness.clock.advance(600)
+    await harness.poller.run_once()
+    assert not sandbox.kie.tasks  # the dead instance's lease still stands
+    harness.clock.advance(61)
     await harness.drive()
+    done = await store.get(orphan.id)
+    assert done is not None and done.state is JobState.DELIVERED
+    assert len(sandbox.kie.tasks) == 1 and harness.delivery.delivered[orphan.id] == 1
+
+
+async def test_a_job_whose_create_was_being_sent_is_refunded_at_once(
+    harness: Harness, store: SqlJobStore, sandbox: SandboxServer
+) -> None:
+    orphan = _orphan(harness, SENDING)  # its request may have reached KIE
+    await store.add(orphan)
+    harness.clock.advance(61)
+    await harness.poller.run_once()
     failed = await store.get(orphan.id)
     assert failed is not None and failed.state is JobState.FAILED
+    assert failed.error_code == ErrorCode.UNCONFIRMED
     assert harness.settlement.released[orphan.id] == 1 and harness.delivery.failed[orphan.id] == 1
+    assert not sandbox.kie.tasks  # never resent
+
+
+async def test_a_restarted_instance_sends_its_own_waiting_jobs_at_once(
+    harness: Harness, store: SqlJobStore, catalog: Catalog, sandbox: SandboxServer
+) -> None:
+    """The same instance id after a restart: its leases are its own to drop at start."""
+    orphan = dataclasses.replace(_orphan(harness, None), lease_owner=harness.service.owner)
+    await store.add(orphan)
+    assert await harness.service.resume() == 1
+    await harness.drive()
+    done = await store.get(orphan.id)
+    assert done is not None and done.state is JobState.DELIVERED
+    assert len(sandbox.kie.tasks) == 1
+
+
+async def test_a_create_waiting_for_the_limiter_is_marked_only_once_sent(
+    store: SqlJobStore, catalog: Catalog, sandbox: SandboxServer
+) -> None:
+    gate = asyncio.Event()
+
+    class Closed:
+        async def acquire(self) -> None:
+            await gate.wait()
+
+    async with KieClient("sandbox-key", base_url=sandbox.base_url, limiter=Closed()) as kie:
+        waiting = make_harness(store, kie, catalog, owner="waiting")
+        spec = catalog.get("google/nano-banana")
+        assert spec is not None
+        submit = asyncio.create_task(waiting.submit(spec.id, minimal_payload(spec)))
+        for _ in range(100):
+            if await store.unfinished():
+                break
+            await asyncio.sleep(0.01)
+        [job] = await store.unfinished()
+        assert job.error_code is None and job.lease_owner == "waiting"
+        gate.set()
+        sent = await submit
+        assert sent.state is JobState.SUBMITTED and len(sandbox.kie.tasks) == 1

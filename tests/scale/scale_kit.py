@@ -85,7 +85,8 @@ class Instance:
 
     async def _boot(self) -> None:
         app = self.app = await build_app(self.settings)
-        mount_webhook(app.web_app, app.dp, app.bot, self.settings.webhook_secret)
+        secret = self.settings.webhook_secret
+        mount_webhook(app.web_app, app.dp, app.bot, secret, refused=app.metrics.update_refused)
         app.web_app.middlewares.append(self._count_requests)
         self._watch_deliveries(app)
         self._runner = web.AppRunner(app.web_app, access_log=None)

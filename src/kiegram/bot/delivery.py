@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Coroutine
+from typing import Any, Protocol
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError
@@ -53,36 +53,45 @@ class TelegramDelivery:
         translator: Translator,
         catalog: Catalog,
         progress: Progress | None = None,
+        sends: SentSteps | None = None,
         kept: SqlResultFiles | None = None,
     ) -> None:
         self.bot = bot
         self.translator = translator
         self.catalog = catalog
         self.progress = progress
+        self.sends = sends
         self.kept = kept  # the sent files' ids, for /history to send them again
 
     async def deliver(self, job: Job, files: list[ResultFile]) -> None:
-        """Photos (plus originals as documents), video, audio, text, or links."""
+        """Photos (plus originals as documents), video, audio, text, or links.
+
+        Each message is recorded once Telegram accepted it (`sends`), so a delivery that a
+        crash interrupted sends only the messages still missing.
+        """
         caption = self._caption(job)
         markup = self._buttons(job)
+        steps = _Steps(job.id, self.sends, await self.sends.sent(job.id) if self.sends else set())
         try:
             if self.progress is not None:
                 await self.progress.delivering(job)
-            sent = await self._send_all(job, files, caption)
-            if self.kept is not None:
+            sent = await self._send_all(job, files, caption, steps)
+            if self.kept is not None and sent:
                 await self.kept.put(job.id, sent)
             if self.progress is not None:
                 await self.progress.finish(job, Stage.DONE)
-            await self.bot.send_message(
-                job.chat_id, self._t(job, "delivery.done"), reply_markup=markup
-            )
+            text = self._t(job, "delivery.done")
+            await steps.once("done", self.bot.send_message(job.chat_id, text, reply_markup=markup))
         except TelegramForbiddenError:
             log.info("user %s blocked the bot; job %s result kept", job.user_id, job.id)
 
-    async def _send_all(self, job: Job, files: list[ResultFile], caption: str) -> list[KeptFile]:
-        """Send every result; the file ids Telegram gave them, by result index."""
+    async def _send_all(
+        self, job: Job, files: list[ResultFile], caption: str, steps: _Steps
+    ) -> list[KeptFile]:
+        """Send every result not sent yet; the file ids Telegram gave them, by result index
+        (a message sent before a restart is not among them: /history falls back to links)."""
         photos = [(i, f) for i, f in enumerate(files) if f.kind == "image" and f.data is not None]
-        sent: list[tuple[int, Message | None]] = []
+        sent: list[tuple[int, object]] = []
         if len(photos) > 1:
             media: list[MediaItem] = [
                 InputMediaPhoto(
@@ -91,49 +100,58 @@ class TelegramDelivery:
                 )
                 for n, (_i, p) in enumerate(photos[:10])
             ]
-            album = await self.bot.send_media_group(job.chat_id, media)
-            sent += [(i, message) for (i, _p), message in zip(photos, album, strict=False)]
+            album = await steps.once("group", self.bot.send_media_group(job.chat_id, media))
+            if isinstance(album, list):
+                sent += [(i, message) for (i, _p), message in zip(photos, album, strict=False)]
         for index, item in enumerate(files):
-            one = await self._send_one(job, item, caption, grouped=len(photos) > 1)
+            one = await self._send_one(job, item, caption, len(photos) > 1, steps.of(index))
             sent += [(index, one)] if one is not None else []
-        return [k for i, message in sent if message and (k := kept_of(message, i))]
+        return [k for i, m in sent if isinstance(m, Message) and (k := kept_of(m, i)) is not None]
 
     async def _send_one(
-        self, job: Job, item: ResultFile, caption: str, grouped: bool
-    ) -> Message | None:
-        """Send one result; the message showing it (None for text, links, grouped photos)."""
+        self, job: Job, item: ResultFile, caption: str, grouped: bool, steps: _Steps
+    ) -> object:
+        """Send one result; the message showing it (None for text, links, grouped photos
+        and what was sent before)."""
         chat = job.chat_id
         if item.kind == "text":
-            await self.bot.send_message(chat, html.quote((item.data or b"").decode()[:4000]))
+            text = html.quote((item.data or b"").decode()[:4000])
+            await steps.once("text", self.bot.send_message(chat, text))
             return None
         if item.data is None:
             link = self._t(job, "delivery.link", url=html.quote(item.url))
-            await self.bot.send_message(chat, f"{caption}\n{link}")
+            await steps.once("link", self.bot.send_message(chat, f"{caption}\n{link}"))
             return None
-        upload = BufferedInputFile(item.data, item.filename)
+        if item.kind == "image":
+            shown = None
+            if not grouped:
+                shown = await steps.once("photo", self._upload(chat, item, caption, "photo"))
+            await steps.once("file", self.bot.send_document(chat, _file(item)))
+            return shown
+        return await steps.once("file", self._upload(chat, item, caption, item.kind))
+
+    async def _upload(self, chat: int, item: ResultFile, caption: str, kind: str) -> object:
+        upload = _file(item)
         try:
-            if item.kind == "image":
-                shown = (
-                    None if grouped else await self.bot.send_photo(chat, upload, caption=caption)
-                )
-                await self.bot.send_document(chat, BufferedInputFile(item.data, item.filename))
-                return shown
-            if item.kind == "video":
+            if kind == "photo":
+                return await self.bot.send_photo(chat, upload, caption=caption)
+            if kind == "video":
                 return await self.bot.send_video(chat, upload, caption=caption)
-            if item.kind == "audio":
+            if kind == "audio":
                 return await self.bot.send_audio(chat, upload, caption=caption)
             return await self.bot.send_document(chat, upload, caption=caption)
         except TelegramForbiddenError:
             raise
         except TelegramAPIError:
             # Telegram refused the file (size, format): the link still works for a day.
-            return await self.bot.send_document(chat, upload, caption=caption)
+            return await self.bot.send_document(chat, _file(item), caption=caption)
 
     async def fail(self, job: Job) -> None:
         """Explain the failure in the user's language; the money came back."""
-        key = f"delivery.error.{job.error_code or 'generation_failed'}"
-        if not self.translator.has(key):
-            key = "delivery.error.generation_failed"
+        code = job.error_code or "generation_failed"
+        # A failure after a crash or restart (`recovery.*`) is told apart from KIE's own.
+        keys = (f"recovery.{code}", f"delivery.error.{code}", "delivery.error.generation_failed")
+        key = next(k for k in keys if self.translator.has(k) or k == keys[-1])
         text = self._t(job, key, reason=html.quote(job.error_message or ""))
         try:
             if self.progress is not None:
@@ -154,6 +172,49 @@ class TelegramDelivery:
     def _buttons(self, job: Job) -> InlineKeyboardMarkup:
         spec = self.catalog.get(job.model_id)
         return result_buttons(self.catalog, spec, job, lambda k, **v: self._t(job, k, **v))
+
+
+class SentSteps(Protocol):
+    """Which messages of a job's result were sent (`storage.job_sends.SqlJobSends`)."""
+
+    async def sent(self, job_id: str) -> set[str]:
+        """The steps already sent."""
+
+    async def mark(self, job_id: str, step: str) -> None:
+        """Record one sent step."""
+
+
+class _Steps:
+    """One delivery's steps: each sent unless recorded, and recorded once sent."""
+
+    def __init__(
+        self, job_id: str, sends: SentSteps | None, done: set[str], prefix: str = ""
+    ) -> None:
+        self.job_id = job_id
+        self.sends = sends
+        self.done = done
+        self.prefix = prefix
+
+    def of(self, index: int) -> _Steps:
+        """The steps of the result file number `index`."""
+        return _Steps(self.job_id, self.sends, self.done, f"{index}:")
+
+    async def once(self, name: str, send: Coroutine[Any, Any, object]) -> object:
+        """Await `send` unless step `name` was sent before (then it is closed unawaited):
+        what it returned, None for a step sent before."""
+        step = self.prefix + name
+        if step in self.done:
+            send.close()
+            return None
+        result = await send
+        self.done.add(step)
+        if self.sends is not None:
+            await self.sends.mark(self.job_id, step)
+        return result
+
+
+def _file(item: ResultFile) -> BufferedInputFile:
+    return BufferedInputFile(item.data or b"", item.filename)
 
 
 def caption(spec: ModelSpec, payload: dict[str, Any], render: Renderer) -> str:

@@ -27,7 +27,8 @@ from kiegram.bot.conversation import Conversation
 from kiegram.bot.progress import Progress
 from kiegram.catalog import ModelSpec
 from kiegram.errors import KiegramError
-from kiegram.jobs import JobService
+from kiegram.jobs import Job, JobService
+from kiegram.jobs.service import job_id_for
 from kiegram.wizard import build_payload
 
 log = logging.getLogger(__name__)
@@ -86,10 +87,23 @@ class Desk:
         charge = await self._charge(conv, user_id, price, key)
         if charge is None:
             return
+        # Stored in this update, right after the hold: should the instance die before the
+        # update is answered, Telegram's retry finds the hold placed and no job, and stores
+        # it (`_charge`); one found stored means the confirm is done.
+        job, new = await self.jobs.enqueue(
+            spec.id,
+            build_payload(spec, values),
+            user_id=user_id,
+            chat_id=conv.chat_id,
+            cost=Decimal(charge.cost),
+            hold_key=charge.hold_key,
+            lang=conv.lang,
+        )
+        if not new:
+            return  # a double tap, or a retry after the job was stored: the first one submits
         await conv.close()
-        payload = build_payload(spec, values)
         message_id = await self._announce(conv, spec)
-        task = asyncio.create_task(self._submit(conv, spec, payload, user_id, charge, message_id))
+        task = asyncio.create_task(self._submit(conv, job, message_id))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -141,10 +155,12 @@ class Desk:
             if free.status is FreeStatus.TAKEN:
                 return Charge(0, key)
             if free.status is FreeStatus.ALREADY_TAKEN:
-                return None  # a double tap: the first one submitted
+                return await self._unfinished(Charge(0, key))
         held = await self.ledger.hold(user_id, price, key)
         if held.status is HoldStatus.PLACED:
             return Charge(price, key)
+        if held.status is HoldStatus.ALREADY_PLACED:
+            return await self._unfinished(Charge(price, key))
         if held.status is HoldStatus.INSUFFICIENT:
             text = conv.t(
                 "bot.wizard.not_enough", short=held.shortfall, price=price, balance=held.balance
@@ -154,27 +170,18 @@ class Desk:
             await conv.bot.send_message(conv.chat_id, conv.t("bot.wizard.blocked"))
         return None
 
-    async def _submit(
-        self,
-        conv: Conversation,
-        spec: ModelSpec,
-        payload: dict[str, Any],
-        user_id: int,
-        charge: Charge,
-        message_id: int | None = None,
-    ) -> None:
+    async def _unfinished(self, charge: Charge) -> Charge | None:
+        """A hold (or free use) placed before: a double tap when its job is stored (None), else
+        the confirm of an instance that died before storing it, to be finished now."""
+        assert charge.hold_key is not None
+        stored = await self.jobs.store.get(job_id_for(charge.hold_key))
+        return None if stored is not None else charge
+
+    async def _submit(self, conv: Conversation, job: Job, message_id: int | None = None) -> None:
         try:
-            job = await self.jobs.submit(
-                spec.id,
-                payload,
-                user_id=user_id,
-                chat_id=conv.chat_id,
-                cost=Decimal(charge.cost),
-                hold_key=charge.hold_key,
-                lang=conv.lang,
-            )
+            job = await self.jobs.send(job)
         except KiegramError as exc:
-            log.warning("submit failed for user %s: %s", user_id, exc)
+            log.warning("submit failed for user %s: %s", job.user_id, exc)
             await conv.bot.send_message(
                 conv.chat_id, conv.t("bot.wizard.submit_failed", reason=type(exc).__name__)
             )

@@ -30,11 +30,16 @@ FINAL_STATES = frozenset({JobState.DELIVERED, JobState.FAILED, JobState.CANCELLE
 UNFINISHED_STATES = frozenset({JobState.PENDING, JobState.SUBMITTED, JobState.SUCCEEDED})
 
 
+# The ``error_code`` of a PENDING job whose create request went out (not a failure: no
+# message of its own): from then on its task may exist at KIE (`jobs.service`).
+SENDING = "sending"
+
+
 class ErrorCode(StrEnum):
     """Why a job failed or waits; stored in ``Job.error_code``."""
 
     RETRY_CREATE = "retry_create"  # KIE certainly did not take the create: send it again
-    UNCONFIRMED = "unconfirmed"  # the create may have reached KIE: wait for a callback
+    UNCONFIRMED = "unconfirmed"  # the create may have reached KIE and KIE cannot be asked
     INVALID_INPUT = "invalid_input"
     NO_CREDITS = "no_credits"
     AUTH = "auth"

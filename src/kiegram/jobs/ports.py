@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -18,6 +18,9 @@ class JobStore(Protocol):
     async def add(self, job: Job) -> None:
         """Store a new job."""
 
+    async def add_new(self, job: Job) -> bool:
+        """Store a new job; False (nothing changed) when its id is stored already."""
+
     async def get(self, job_id: str) -> Job | None:
         """The job with ``job_id``."""
 
@@ -32,6 +35,9 @@ class JobStore(Protocol):
         **fields: Any,
     ) -> Job | None:
         """Move a job in one of ``expected`` to ``new_state``; None if it was not there."""
+
+    async def mark_sending(self, job_id: str, owner: str) -> bool:
+        """Note that a PENDING job's create is being sent, if ``owner`` still leases it."""
 
     async def claim_due(
         self, now: datetime, owner: str, lease_seconds: float, limit: int
@@ -58,8 +64,10 @@ class TaskApi(Protocol):
         payload: Mapping[str, Any],
         callback_url: str | None = None,
         endpoint: Endpoint | None = None,
+        on_send: Callable[[], Awaitable[object]] | None = None,
     ) -> str:
-        """Create a task (at a follow-up's own ``endpoint`` when given); return its id."""
+        """Create a task (at a follow-up's own ``endpoint`` when given); return its id.
+        `on_send` runs just before the request goes out."""
 
     async def get_status(
         self,

@@ -1,15 +1,24 @@
 """JobService: submit a generation, complete it once (callback or poll), deliver, settle.
 
-Creates are never repeated blindly. When KIE certainly did not take a create (429, 455, a
-refused connection) the job stays PENDING with ``error_code=retry_create`` and the poller
-sends it again. When the create may have reached KIE (5xx, a connection lost after sending,
-an unreadable reply) the job stays PENDING with ``error_code=unconfirmed`` until its deadline:
-a callback whose ``callBackUrl`` names the job (``?job=<id>``) and whose task KIE confirms
-adopts it; otherwise the deadline fails it and releases the hold.
+Creates are never repeated blindly. A job is stored PENDING and leased to the instance that
+creates it (the lease is renewed while the create waits for KIE's rate limit and runs). It
+is marked ``error_code=sending`` only when its HTTP request starts: a job an instance death
+left PENDING without that mark never reached KIE, and the poller (of the restarted instance
+at once, of another once the lease ran out) sends it. When KIE certainly did not take a
+create (429, 455, a refused connection) the job stays PENDING with ``retry_create`` and the
+poller sends it again. When the create may have reached KIE (marked ``sending`` and then
+interrupted, a 5xx, a connection lost after sending, an unreadable reply), KIE offers no way
+to ask for the task (no task list, no lookup by a reference of ours) but its callback: with
+a callback URL the job waits ``unconfirmed`` for it (90 s for images, 5 min for video and
+audio, not the whole deadline), and a callback whose ``callBackUrl`` names the job
+(``?job=<id>``) and whose task KIE confirms adopts it. Without a callback URL, or when that
+wait is over, the job fails as ``unconfirmed`` at once, the hold is released and the user
+gets the repeat button.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -22,12 +31,19 @@ from typing import Any
 
 from kiegram.catalog.catalog import Catalog
 from kiegram.jobs.endpoints import endpoint_args, endpoint_of
-from kiegram.jobs.errors import JobError, MediaUnavailable
+from kiegram.jobs.errors import JobError, LeaseLost, MediaUnavailable
 from kiegram.jobs.finisher import Finisher
+from kiegram.jobs.lease import under_lease
 from kiegram.jobs.media import resolve_payload
 from kiegram.jobs.model import ErrorCode, Job, JobState, utcnow
 from kiegram.jobs.ports import Delivery, JobStore, MediaResolver, Settlement, TaskApi
-from kiegram.jobs.timing import LEASE_SECONDS, RETRY_CREATE_SECONDS, deadline_for, poll_delay
+from kiegram.jobs.timing import (
+    LEASE_SECONDS,
+    RETRY_CREATE_SECONDS,
+    deadline_for,
+    plan_for,
+    poll_delay,
+)
 from kiegram.jobs.waiting import KIE_QUEUED
 from kiegram.kie.api_family import ApiFamily
 from kiegram.kie.errors import (
@@ -49,6 +65,12 @@ Clock = Callable[[], datetime]
 PENDING = frozenset({JobState.PENDING})
 SUBMITTED = frozenset({JobState.SUBMITTED})
 MAX_DOWNLOAD_BYTES = 50 * 1024 * 1024  # what a bot may upload to Telegram
+
+
+def job_id_for(hold_key: str) -> str:
+    """The id of the one job a hold (or free use) pays for: a confirm that a crash or a
+    double tap repeats finds the job it stored, and never stores a second one."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"kiegram:{hold_key}").hex
 
 
 def _failure_code(exc: KieError) -> ErrorCode | None:
@@ -109,6 +131,30 @@ class JobService:
         lang: str = "ru",
     ) -> Job:
         """Store the job, then create the KIE task; returns the job as it then stands."""
+        job, _new = await self.enqueue(
+            model_id,
+            payload,
+            user_id=user_id,
+            chat_id=chat_id,
+            cost=cost,
+            hold_key=hold_key,
+            lang=lang,
+        )
+        return await self.send(job)
+
+    async def enqueue(
+        self,
+        model_id: str,
+        payload: Mapping[str, Any],
+        *,
+        user_id: int,
+        chat_id: int,
+        cost: Decimal = Decimal(0),
+        hold_key: str | None = None,
+        lang: str = "ru",
+    ) -> tuple[Job, bool]:
+        """Store the job PENDING (leased to this instance until `send`); False with the job
+        stored before when its hold key already has one (`job_id_for`): a retried confirm."""
         spec = self._catalog.get(model_id)
         if spec is None:
             raise JobError(f"unknown model {model_id!r}")
@@ -131,8 +177,15 @@ class JobService:
             lease_owner=self.owner,
             lease_until=now + timedelta(seconds=self.lease_seconds),
         )
-        await self.store.add(job)
+        if hold_key:
+            job = dataclasses.replace(job, id=job_id_for(hold_key))
+        if not await self.store.add_new(job):
+            return await self._current(job), False
         log.info("job %s stored for model %s", job.id, job.model_id)
+        return job, True
+
+    async def send(self, job: Job) -> Job:
+        """Create the KIE task of a job `enqueue` stored."""
         return await self._create(job)
 
     async def cancel(self, job_id: str) -> Job | None:
@@ -201,6 +254,20 @@ class JobService:
         return [] if spec is None else [i.name for i in spec.inputs if i.is_media]
 
     async def _create(self, job: Job) -> Job:
+        """Send the create under this instance's lease, renewed while it waits and runs."""
+        lease = timedelta(seconds=self.lease_seconds)
+        work = self._send_create(job)
+        try:
+            return await under_lease(self.store, job.id, self.owner, self.clock, lease, work)
+        except LeaseLost:  # another instance took the job over: it creates it
+            return await self._current(job)
+
+    async def _sending(self, job: Job) -> None:
+        """The create's request is about to go out: say so, while the job is still ours."""
+        if not await self.store.mark_sending(job.id, self.owner):
+            raise LeaseLost(job.id)
+
+    async def _send_create(self, job: Job) -> Job:
         try:
             payload = await resolve_payload(job.payload, self._media_fields(job), self._media)
         except (MediaUnavailable, KieError) as exc:
@@ -211,7 +278,12 @@ class JobService:
         own = endpoint_args(endpoint_of(self._catalog.get(job.model_id)))
         try:
             task_id = await self._api.create_task(
-                family, model, payload, self._callback_for(job), **own
+                family,
+                model,
+                payload,
+                self._callback_for(job),
+                on_send=lambda: self._sending(job),
+                **own,
             )
         except KieError as exc:
             return await self._create_failed(job, exc)
@@ -249,7 +321,16 @@ class JobService:
             wait = now + timedelta(seconds=RETRY_CREATE_SECONDS)
             return await self._park(job, ErrorCode.RETRY_CREATE, str(exc), wait)
         log.warning("job %s: create may have reached KIE (%s); not resending", job.id, exc)
-        return await self._park(job, ErrorCode.UNCONFIRMED, str(exc), job.deadline_at)
+        return await self._unconfirmed(job, str(exc))
+
+    async def _unconfirmed(self, job: Job, message: str) -> Job:
+        """The create may have reached KIE: wait a little for its callback when KIE will call
+        back, else refund now (module doc)."""
+        if self._callback_url is not None:
+            wait = self.clock() + timedelta(seconds=plan_for(job.output).unconfirmed)
+            return await self._park(job, ErrorCode.UNCONFIRMED, message, min(wait, job.deadline_at))
+        failed = await self._finish.fail(job, ErrorCode.UNCONFIRMED, message, PENDING)
+        return failed or await self._current(job)
 
     async def _park(self, job: Job, code: ErrorCode, message: str, until: datetime) -> Job:
         parked = await self.store.transition(
@@ -265,20 +346,18 @@ class JobService:
         return parked or await self._current(job)
 
     async def _poll_pending(self, job: Job, now: datetime) -> Job | None:
-        if now >= job.deadline_at:
-            message = job.error_message or "KIE never confirmed the task"
-            return await self._finish.fail(
-                job, ErrorCode(job.error_code or "unconfirmed"), message, PENDING
-            )
-        if job.error_code == ErrorCode.RETRY_CREATE:
+        if job.error_code in (None, ErrorCode.RETRY_CREATE):
+            # Never sent (its instance died waiting for the rate limit) or refused by KIE.
+            if now >= job.deadline_at:
+                message = job.error_message or "KIE did not take the task before the deadline"
+                return await self._finish.fail(job, ErrorCode.TIMEOUT, message, PENDING)
             return await self._create(job)
-        if job.error_code is None:
-            # The instance that stored it died while creating: the create may have reached KIE.
-            message = "interrupted before KIE confirmed the task"
-            return await self._park(job, ErrorCode.UNCONFIRMED, message, job.deadline_at)
-        return await self._park(
-            job, ErrorCode(job.error_code), job.error_message or "", job.deadline_at
-        )
+        if job.error_code == ErrorCode.UNCONFIRMED:  # its callback never came
+            message = job.error_message or "KIE never confirmed the task"
+            failed = await self._finish.fail(job, ErrorCode.UNCONFIRMED, message, PENDING)
+            return failed or await self._current(job)
+        # Sent (`sending`) by an instance that died before KIE's reply: it may exist at KIE.
+        return await self._unconfirmed(job, "interrupted before KIE confirmed the task")
 
     # -- tracking ---------------------------------------------------------------------------
 

@@ -147,11 +147,15 @@ class KieClient:
         payload: Mapping[str, Any],
         callback_url: str | None = None,
         endpoint: Endpoint | None = None,
+        on_send: Callable[[], Awaitable[object]] | None = None,
     ) -> str:
         """Create a generation task and return its taskId; resend only if it never arrived.
 
         A follow-up's ``endpoint`` replaces the family's create path; a ``repeat`` endpoint
         has no task of KIE's own, so its id is made here (its status resends the request).
+        `on_send` is awaited once the rate limiter let the request go, just before it is
+        sent (on every attempt): from then on the task may exist at KIE. What it raises
+        stops the create before anything is sent.
         """
         family = ApiFamily(family)
         if endpoint is not None and endpoint.repeat:
@@ -163,6 +167,8 @@ class KieClient:
 
         async def attempt() -> Any:
             await self._limiter.acquire()
+            if on_send is not None:
+                await on_send()
             return await self._call("POST", url, json=body)
 
         data = await self._retry(attempt, self._create_policy, may_resend_create)

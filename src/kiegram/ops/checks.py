@@ -96,7 +96,11 @@ def check_callback_key(settings: Settings) -> CheckResult:
     """With callbacks on (PUBLIC_URL), KIE_WEBHOOK_KEY must be set so forged ones are refused."""
     if settings.public_url and not settings.kie_webhook_key:
         fix = "set KIE_WEBHOOK_KEY to a long random string"
-        return failed("callback_key", "PUBLIC_URL is set but KIE_WEBHOOK_KEY is empty", fix)
+        detail = (
+            "PUBLIC_URL is set but KIE_WEBHOOK_KEY is empty: callbacks are not verified, "
+            "anyone may post them (each task is then read at KIE at most every 30 s)"
+        )
+        return failed("callback_key", detail, fix)
     return passed("callback_key", "set" if settings.kie_webhook_key else "not needed")
 
 

@@ -47,6 +47,9 @@ class Metrics:
         self.ledger_units = Counter(
             "kiegram_ledger_units", "Units moved through the ledger", ["kind"], registry=r
         )
+        self.refused_updates = Counter(
+            "kiegram_refused_updates", "Webhook bodies and updates refused", ["reason"], registry=r
+        )
         self.telegram_errors = Counter(
             "kiegram_telegram_errors", "Telegram Bot API errors", ["method", "error"], registry=r
         )
@@ -82,6 +85,10 @@ class Metrics:
     def telegram_error(self, method: str, error: str = "api") -> None:
         """A Bot API call to `method` failed with `error` (its exception class, say)."""
         self.telegram_errors.labels(method=method, error=error).inc()
+
+    def update_refused(self, reason: str) -> None:
+        """A webhook body or update was refused for `reason` (not_json, unknown_type, ...)."""
+        self.refused_updates.labels(reason=reason).inc()
 
     def render(self) -> bytes:
         """The registry in Prometheus text format."""

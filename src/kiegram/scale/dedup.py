@@ -9,10 +9,18 @@ from typing import Any
 from aiogram import BaseMiddleware, Bot
 from aiogram.types import TelegramObject, Update
 
-from kiegram.scale.ports import UpdateGate
+from kiegram.scale.heartbeat import renewed
+from kiegram.scale.ports import CLAIM_SECONDS, UpdateGate
 
 log = logging.getLogger(__name__)
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+# In the data of an update that came by webhook: a list the gate appends to when another
+# instance is handling the update right now. The webhook then answers 409, so Telegram sends
+# it again (`scale.webhook`); should that instance be dead, its claim runs out within
+# `CLAIM_SECONDS` and the retry is handled.
+BUSY = "webhook_update_busy"
 
 
 def update_key(bot_id: int, update_id: int) -> str:
@@ -23,9 +31,13 @@ def update_key(bot_id: int, update_id: int) -> str:
 class UpdateDedup(BaseMiddleware):
     """Drops an update another instance handles or handled (Telegram retries, rebalancing)."""
 
-    def __init__(self, gate: UpdateGate, *, active: bool = True) -> None:
+    def __init__(
+        self, gate: UpdateGate, *, active: bool = True, claim_seconds: float = CLAIM_SECONDS
+    ) -> None:
         self.gate = gate
+        self.claim_seconds = claim_seconds
         self.dropped = 0
+        self.busy = 0
         # Off while long polling (one instance confirms each update by its next getUpdates);
         # `mount_webhook` turns it on, as only webhooks get updates twice.
         self.active = active
@@ -37,11 +49,20 @@ class UpdateDedup(BaseMiddleware):
         bot = data.get("bot")
         key = update_key(bot.id if isinstance(bot, Bot) else 0, event.update_id)
         if not await self.gate.claim(key):
+            if not await self.gate.handled(key):
+                self.busy += 1
+                log.info("update %s being handled elsewhere; Telegram will send it again", key)
+                busy = data.get(BUSY)
+                if isinstance(busy, list):
+                    busy.append(key)
+                return None
             self.dropped += 1
             log.info("update %s already handled elsewhere; dropped", key)
             return None
         try:
-            result = await handler(event, data)
+            # The claim is short and renewed while the handler runs: a death shows in seconds.
+            async with renewed(self.claim_seconds, lambda: self.gate.renew(key)):
+                result = await handler(event, data)
         except BaseException:
             # Failed or cancelled: let Telegram's retry be handled (here or elsewhere).
             await self.gate.release(key)

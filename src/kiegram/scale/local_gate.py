@@ -68,6 +68,15 @@ class LocalUpdateGate:
         """Give an unfinished claim back, so Telegram's retry is handled."""
         self._claimed.pop(key, None)
 
+    async def renew(self, key: str) -> None:
+        """Extend an unfinished claim."""
+        if key in self._claimed:
+            self._claimed[key] = self._clock() + self._claim_seconds
+
+    async def handled(self, key: str) -> bool:
+        """True when `key` is remembered as handled."""
+        return key in self._done
+
     def __len__(self) -> int:
         """Updates remembered (being handled or handled)."""
         return len(self._claimed) + len(self._done)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Protocol
 
-# An update being handled stays claimed this long, so a dead instance's claim runs out and
-# Telegram's retry is handled elsewhere; a handled one is remembered for Telegram's retry span.
-CLAIM_SECONDS = 120.0
+# An update being handled stays claimed this long, renewed every third of it while its handler
+# runs (`scale.heartbeat`): a dead instance's claim runs out within seconds and Telegram's
+# retry is handled elsewhere. A handled one is remembered for Telegram's retry span.
+CLAIM_SECONDS = 4.5
 DONE_SECONDS = 24 * 3600.0
 
 
@@ -21,6 +22,12 @@ class UpdateGate(Protocol):
 
     async def release(self, key: str) -> None:
         """Give a claim back (the handler failed), so a retry may handle it."""
+
+    async def renew(self, key: str) -> None:
+        """Extend an unfinished claim by the claim period (its handler still runs)."""
+
+    async def handled(self, key: str) -> bool:
+        """True when `key` is marked handled (a failed claim: handled, or still being handled)."""
 
 
 class Locks(Protocol):

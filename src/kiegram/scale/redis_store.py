@@ -17,13 +17,16 @@ from redis.asyncio.client import Pipeline
 from redis.asyncio.connection import Connection
 
 from kiegram.jsontext import dumps, loads
+from kiegram.scale.heartbeat import renewed
 from kiegram.scale.singleton import process_owner
 from kiegram.wizard import MediaRef
 
 log = logging.getLogger(__name__)
 ALBUM_SECONDS = 120.0  # an album's files wait this long at most to be taken
-# A user's conversation lock, as aiogram's Redis event isolation takes it (`RedisConversations`).
-LOCK_SECONDS = 60.0
+# A user's conversation lock, as aiogram's Redis event isolation takes it (`RedisConversations`):
+# short, and renewed every third of it while its update runs (`scale.heartbeat`), so a dead
+# instance's lock holds the user's next updates up for seconds, not a minute.
+LOCK_SECONDS = 4.5
 LOCK_POLL = 0.1
 
 # Compare-and-act scripts: only the holder may extend or delete its lock.
@@ -106,6 +109,14 @@ class RedisUpdateGate:
     async def release(self, key: str) -> None:
         """Delete an unfinished claim."""
         await _script(self._redis, _RELEASE_CLAIM, self._key(key))
+
+    async def renew(self, key: str) -> None:
+        """Extend an unfinished claim by the claim period."""
+        await _script(self._redis, _RENEW, self._key(key), "claimed", _ms(self._claim))
+
+    async def handled(self, key: str) -> bool:
+        """True when `key` is marked handled."""
+        return await self._redis.get(self._key(key)) == b"done"
 
 
 class RedisLocks:
@@ -246,7 +257,8 @@ class RedisConversations:
             await asyncio.sleep(LOCK_POLL)
         held = Held(_entry(*stored))
         try:
-            yield held
+            async with renewed(LOCK_SECONDS, lambda: self._renew(lock, token)):
+                yield held
         finally:
             writes = [self._write(key, field, value) for field, value in held.writes.items()]
             async with self._redis.pipeline(transaction=False) as pipe:
@@ -255,6 +267,9 @@ class RedisConversations:
                 answers = await pipe.execute()
             if not answers[-1]:
                 log.warning("the conversation lock %s ran out before its update ended", lock)
+
+    async def _renew(self, lock: str, token: str) -> None:
+        await self._redis.eval(_RENEW, 1, lock, token, _ms(LOCK_SECONDS))
 
     def _fields(self, key: StorageKey) -> tuple[str, str]:
         return self._keys.build(key, "state"), self._keys.build(key, "data")

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kiegram.scale.dedup import UpdateDedup
 from kiegram.scale.local_gate import LocalUpdateGate
+from kiegram.scale.middleware_order import before_conversation
 from kiegram.scale.ports import CLAIM_SECONDS, DONE_SECONDS, Locks, UpdateGate
 from kiegram.scale.redis_store import (
     RedisConversations,
@@ -30,6 +31,7 @@ class Scale:
     locks: Locks
     redis: Redis | None = None
     prefix: str = "kiegram"
+    claim_seconds: float = CLAIM_SECONDS
 
     def conversations(self) -> RedisConversations | None:
         """With Redis: where conversations are kept, with the lock that runs one user's
@@ -43,8 +45,8 @@ class Scale:
 
     def guard(self, dp: Dispatcher, *, active: bool = True) -> UpdateDedup:
         """Install the de-duplicating outer middleware on every update of `dp`."""
-        dedup = UpdateDedup(self.gate, active=active)
-        dp.update.outer_middleware(dedup)
+        dedup = UpdateDedup(self.gate, active=active, claim_seconds=self.claim_seconds)
+        before_conversation(dp, dedup)  # claimed before the user's lock is awaited
         return dedup
 
     async def aclose(self) -> None:
@@ -68,9 +70,10 @@ def build_scale(
     if redis_url:
         redis = connect(redis_url)
         gate = RedisUpdateGate(redis, prefix, claim_seconds, done_seconds)
-        return Scale(gate, RedisLocks(redis, prefix), redis, prefix)
+        return Scale(gate, RedisLocks(redis, prefix), redis, prefix, claim_seconds)
     locks = SqlLocks(session_factory(engine))
     if alone:
-        return Scale(LocalUpdateGate(claim_seconds, done_seconds), locks)
+        local = LocalUpdateGate(claim_seconds, done_seconds)
+        return Scale(local, locks, claim_seconds=claim_seconds)
     sql_gate = SqlUpdateGate(engine, claim_seconds, done_seconds)  # on the driver (`direct`)
-    return Scale(sql_gate, locks)
+    return Scale(sql_gate, locks, claim_seconds=claim_seconds)

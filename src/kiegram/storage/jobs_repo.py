@@ -16,8 +16,8 @@ from typing import Any, cast
 from sqlalchemy import Table, Update, bindparam, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from kiegram.jobs.model import UNFINISHED_STATES, Job, JobState
-from kiegram.storage.db import session_factory
+from kiegram.jobs.model import SENDING, UNFINISHED_STATES, Job, JobState
+from kiegram.storage.db import insert_if_new, session_factory
 from kiegram.storage.direct import Direct
 from kiegram.storage.jobs_table import JobRow
 
@@ -57,6 +57,17 @@ _BY_ID = select(_JOBS).where(_JOBS.c.id == bindparam("job_id"))
 _BY_TASK = select(_JOBS).where(_JOBS.c.task_id == bindparam("task_id"))
 _TRANSITIONS: dict[tuple[frozenset[str], int], Update] = {}
 _UNLEASED = or_(_JOBS.c.lease_until.is_(None), _JOBS.c.lease_until < bindparam("now"))
+
+
+_SENDING = (
+    update(_JOBS)
+    .where(
+        _JOBS.c.id == bindparam("job_id"),
+        _JOBS.c.state == JobState.PENDING.value,
+        _JOBS.c.lease_owner == bindparam("owner"),
+    )
+    .values(error_code=bindparam("code"), updated_at=bindparam("now"))
+)
 
 
 @functools.cache
@@ -101,12 +112,19 @@ class SqlJobStore:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._direct = Direct(engine)
+        self._insert_new = insert_if_new(_JOBS, engine.dialect.name)
         self._sessions: async_sessionmaker[AsyncSession] = session_factory(engine)
 
     async def add(self, job: Job) -> None:
         """Store a new job."""
         async with self._direct.connect() as conn:
             await conn.execute(_INSERT, _to_columns(dataclasses.asdict(job)))
+
+    async def add_new(self, job: Job) -> bool:
+        """Store a new job unless its id is stored already (ON CONFLICT DO NOTHING)."""
+        async with self._direct.connect() as conn:
+            result = await conn.execute(self._insert_new, _to_columns(dataclasses.asdict(job)))
+        return result.rowcount == 1
 
     async def get(self, job_id: str) -> Job | None:
         """The job with ``job_id``."""
@@ -134,6 +152,14 @@ class SqlJobStore:
         async with self._direct.connect() as conn:  # one statement: its own transaction
             row = (await conn.execute(statement, params)).one_or_none()
         return None if row is None else to_job(row)
+
+    async def mark_sending(self, job_id: str, owner: str) -> bool:
+        """Compare-and-set: note ``sending`` on a PENDING job ``owner`` leases (module doc of
+        `jobs.service`: a job interrupted after this may exist at KIE, before it, not)."""
+        params: dict[str, object] = {"job_id": job_id, "owner": owner, "now": datetime.now(UTC)}
+        params["code"] = SENDING
+        async with self._direct.connect() as conn:
+            return (await conn.execute(_SENDING, params)).rowcount == 1
 
     async def claim_due(
         self, now: datetime, owner: str, lease_seconds: float, limit: int

@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from typing import cast
 
-from sqlalchemy import Boolean, Float, String, Table, bindparam, delete, insert, update
+from sqlalchemy import Boolean, Float, String, Table, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
@@ -56,6 +56,12 @@ _DONE = (
     .values(done=True, expires_at=bindparam("b_expires_at"))
 )
 _RELEASE = delete(_UPDATES).where(_UPDATES.c.key == bindparam("b_key"), _UPDATES.c.done.is_(False))
+_RENEW = (
+    update(_UPDATES)
+    .where(_UPDATES.c.key == bindparam("b_key"), _UPDATES.c.done.is_(False))
+    .values(expires_at=bindparam("b_expires_at"))
+)
+_HANDLED = select(_UPDATES.c.done).where(_UPDATES.c.key == bindparam("b_key"))
 _PURGE = delete(_UPDATES).where(_UPDATES.c.expires_at < bindparam("b_now"))
 
 
@@ -110,6 +116,18 @@ class SqlUpdateGate:
         """Forget an unfinished claim."""
         async with self._direct.connect() as conn:
             await conn.execute(_RELEASE, {"b_key": key})
+
+    async def renew(self, key: str) -> None:
+        """Extend an unfinished claim by the claim period."""
+        values = {"b_key": key, "b_expires_at": self._clock() + self._claim}
+        async with self._direct.connect() as conn:
+            await conn.execute(_RENEW, values)
+
+    async def handled(self, key: str) -> bool:
+        """True when `key` is marked handled."""
+        async with self._direct.connect() as conn:
+            row = (await conn.execute(_HANDLED, {"b_key": key})).first()
+        return row is not None and bool(row[0])
 
 
 class SqlLocks:

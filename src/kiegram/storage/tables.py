@@ -3,5 +3,6 @@
 import kiegram.storage.billing_tables
 import kiegram.storage.conversations
 import kiegram.storage.job_messages
+import kiegram.storage.job_sends
 import kiegram.storage.jobs_table
 import kiegram.storage.result_files  # noqa: F401

@@ -3,12 +3,18 @@
 The body is never trusted: only its task id is read, and the job service re-reads the task
 from KIE's status endpoint before acting. ``?job=<id>`` (which we put in every callBackUrl)
 lets the service adopt a task whose create reply was lost.
+
+Without a webhook key (KIE_WEBHOOK_KEY unset; `kiegram doctor` warns) anybody may post a
+callback, and each one naming a real task costs a status read at KIE: a task is then looked
+at most once per `UNSIGNED_EVERY` seconds, whatever is posted (polling covers the rest).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -21,15 +27,28 @@ log = logging.getLogger(__name__)
 
 Complete = Callable[[str, str | None], Awaitable[object]]
 OK = {"code": 200, "msg": "success"}
+UNSIGNED_EVERY = 30.0  # seconds between two completions of one task an unsigned callback asks
+UNSIGNED_REMEMBERED = 10_000  # tasks remembered for that (the oldest are forgotten first)
 
 
 class KieCallbacks:
     """The callback handler and the background completions it started."""
 
-    def __init__(self, complete: Complete, verifier: SignatureVerifier | None) -> None:
+    def __init__(
+        self,
+        complete: Complete,
+        verifier: SignatureVerifier | None,
+        *,
+        unsigned_every: float = UNSIGNED_EVERY,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._complete = complete
         self._verifier = verifier
         self._tasks: set[asyncio.Task[None]] = set()
+        self._every = unsigned_every
+        self._clock = clock
+        self._asked: OrderedDict[str, float] = OrderedDict()  # task id -> when last completed
+        self.throttled = 0
 
     async def handle(self, request: web.Request) -> web.Response:
         """Answer KIE's callback; refusals change nothing."""
@@ -48,8 +67,24 @@ class KieCallbacks:
                     "KIE callback for %s refused from %s: %s", task_id, request.remote, reason
                 )
                 return web.json_response({"code": 401, "msg": "unauthorized"}, status=401)
+        elif self._too_soon(task_id):
+            self.throttled += 1
+            log.info("unsigned KIE callback for %s from %s: asked lately", task_id, request.remote)
+            return web.json_response(OK)
         self._start(task_id, request.query.get("job"))
         return web.json_response(OK)
+
+    def _too_soon(self, task_id: str) -> bool:
+        """True when an unsigned callback asked about `task_id` within the last period."""
+        now = self._clock()
+        last = self._asked.get(task_id)
+        if last is not None and now - last < self._every:
+            return True
+        self._asked[task_id] = now
+        self._asked.move_to_end(task_id)
+        while len(self._asked) > UNSIGNED_REMEMBERED:
+            self._asked.popitem(last=False)
+        return False
 
     async def drain(self) -> None:
         """Wait for every background completion started so far."""
