@@ -203,7 +203,18 @@ async def build_app(settings: Settings) -> App:
     billing_repo = SqlBillingRepo(engine)
     alone = _alone(settings, url)
     switches = ModelSwitches(billing_repo, alone=alone)
-    desk = Desk(rules, ledger, quota, users, jobs, admin_ids, progress=progress, switches=switches)
+    packs = parse_packs(settings.stars_packs)
+    desk = Desk(
+        rules,
+        ledger,
+        quota,
+        users,
+        jobs,
+        admin_ids,
+        progress=progress,
+        switches=switches,
+        packs=packs,
+    )
     config = BotConfig(
         admin_ids=admin_ids,
         free_daily=settings.free_daily_generations,
@@ -221,7 +232,13 @@ async def build_app(settings: Settings) -> App:
     )
     stack.push_async_callback(broadcaster.close)
     prices = PriceBook(lambda credits: Decimal(rules.units(credits)))
-    menus = Menus(catalog, translator, prices, switches)
+    menus = Menus(
+        catalog,
+        translator,
+        prices,
+        switches,
+        free=lambda spec: quota.eligible(rules.price_for(spec, {})),
+    )
     # With Redis, an album's files are collected across instances (behind one webhook URL
     # its messages may reach different ones).
     shared = RedisAlbums(scale.redis, scale.prefix) if scale.redis is not None else None
@@ -242,7 +259,7 @@ async def build_app(settings: Settings) -> App:
         ledger=ledger,
         users=users,
         payments=Payments(ledger_store),
-        packs=parse_packs(settings.stars_packs),
+        packs=packs,
         quota=quota,
         jobs=jobs,
         progress=progress,

@@ -16,6 +16,7 @@ from kiegram.errors import CatalogError
 
 DATA_DIR = Path(__file__).parent / "data"
 LABELS_FILE = "_labels.toml"
+EXAMPLES_FILE = "_examples.toml"  # example prompts by model id: [["<id>"]] ru = "..." en = "..."
 
 
 def load_catalog(data_dir: Path = DATA_DIR, cache_dir: Path | None = None) -> Catalog:
@@ -38,11 +39,15 @@ def load_catalog(data_dir: Path = DATA_DIR, cache_dir: Path | None = None) -> Ca
 
 def _validate(files: Mapping[str, bytes]) -> tuple[ModelSpec, ...]:
     labels = _read(LABELS_FILE, files[LABELS_FILE]) if LABELS_FILE in files else {}
+    examples = _read(EXAMPLES_FILE, files[EXAMPLES_FILE]) if EXAMPLES_FILE in files else {}
     specs: list[ModelSpec] = []
     for name, content in files.items():
-        if name != LABELS_FILE:
-            specs.extend(_load_family(name, _read(name, content), labels))
+        if name not in (LABELS_FILE, EXAMPLES_FILE):
+            specs.extend(_load_family(name, _read(name, content), labels, examples))
     _reject_duplicates(specs)
+    unknown = set(examples) - {s.id for s in specs}
+    if unknown:
+        raise CatalogError(f"{EXAMPLES_FILE}: no model {sorted(unknown)[0]!r}")
     return tuple(specs)
 
 
@@ -53,13 +58,21 @@ def _read(name: str, content: bytes) -> dict[str, Any]:
         raise CatalogError(f"{name}: not valid TOML: {exc}") from exc
 
 
-def _load_family(name: str, data: Mapping[str, Any], labels: Mapping[str, Any]) -> list[ModelSpec]:
+def _load_family(
+    name: str,
+    data: Mapping[str, Any],
+    labels: Mapping[str, Any],
+    examples: Mapping[str, Any] | None = None,
+) -> list[ModelSpec]:
     family = data.get("family", Path(name).stem)
     specs = []
     for raw in data.get("models", []):
         where = f"{name}: model {raw.get('id', '?')!r}"
         raw = {**raw, "family": raw.get("family", family), "source": name}
-        raw["inputs"] = [_with_labels(i, labels) for i in raw.get("inputs", [])]
+        if examples and "examples" not in raw:
+            raw["examples"] = examples.get(raw.get("id", ""), [])
+        category = str(raw.get("category", ""))
+        raw["inputs"] = [_with_labels(i, labels, category) for i in raw.get("inputs", [])]
         try:
             spec = ModelSpec.model_validate(raw)
         except ValidationError as exc:
@@ -71,15 +84,19 @@ def _load_family(name: str, data: Mapping[str, Any], labels: Mapping[str, Any]) 
     return specs
 
 
-def _with_labels(raw: Mapping[str, Any], labels: Mapping[str, Any]) -> dict[str, Any]:
-    """Fill a missing parameter or value label from the shared label file."""
+def _with_labels(
+    raw: Mapping[str, Any], labels: Mapping[str, Any], category: str = ""
+) -> dict[str, Any]:
+    """Fill a missing parameter or value label from the shared label file; a help line for
+    the model's category ([help_for.<category>.<name>]) comes before the general one."""
     out = dict(raw)
     name = out.get("name", "")
     params = labels.get("params", {})
     if "label" not in out and name in params:
         out["label"] = params[name]
-    if "help" not in out and name in labels.get("help", {}):
-        out["help"] = labels["help"][name]
+    helps = {**labels.get("help", {}), **labels.get("help_for", {}).get(category, {})}
+    if "help" not in out and name in helps:
+        out["help"] = helps[name]
     shared = {**labels.get("values", {}), **labels.get("param_values", {}).get(name, {})}
     options = []
     for option in out.get("options", []):

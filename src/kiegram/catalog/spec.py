@@ -238,6 +238,7 @@ class ModelSpec(_Frozen):
     inputs: tuple[InputSpec, ...]
     order: tuple[str, ...]
     cost: CostSpec | None = None
+    examples: tuple[Label, ...] = ()  # prompts a user can tap to use (data/_examples.toml)
     source: str = ""  # the data file this spec came from (set by the loader)
 
     @property

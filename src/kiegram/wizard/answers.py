@@ -23,6 +23,7 @@ class Action(StrEnum):
     DONE = "done"  # settings -> confirm
     SETTINGS = "settings"  # confirm -> settings
     CONFIRM = "ok"
+    EXAMPLE = "ex"  # arg: index into the model's example prompts
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,9 +58,10 @@ class TextAnswer:
 
 @dataclass(frozen=True, slots=True)
 class MediaAnswer:
-    """One file or an album collected into one answer."""
+    """One file or an album collected into one answer, with the message's caption."""
 
     items: tuple[MediaRef, ...]
+    caption: str = ""
 
 
 @dataclass(frozen=True, slots=True)
