@@ -71,7 +71,7 @@ def question(field: InputSpec) -> Msg:
     if kind is InputKind.MEDIA:
         return Msg("wizard.ask_media", {"param": param, "media": _media(field)})
     if kind is InputKind.MEDIA_LIST:
-        many = _media(field, "many")
+        many = _media(field, many=True)
         if field.max_items is None:
             return Msg("wizard.ask_media_list_any", {"param": param, "media": many})
         return Msg("wizard.ask_media_list", {"param": param, "media": many, "max": field.max_items})
@@ -89,8 +89,9 @@ def question(field: InputSpec) -> Msg:
     return Msg("wizard.ask_text", {"param": param})
 
 
-def _media(field: InputSpec, form: str = "media") -> Msg:
-    return Msg(f"wizard.{form}_{field.media.value if field.media else 'file'}")
+def _media(field: InputSpec, many: bool = False) -> Msg:
+    kind = field.media.value if field.media else "file"
+    return Msg(f"wizard.many_{kind}" if many else f"wizard.media_{kind}")
 
 
 def field_buttons(
