@@ -125,8 +125,8 @@ class Desk:
         if balance < price:
             short = t("bot.wizard.short", price=price, balance=balance)
             return Outlook(short, self.pack_rows(t, price - balance))
-        left = t("bot.price.amount", amount=balance - price)
-        return Outlook(t("bot.wizard.balance_after", balance=left))
+        after = t("bot.price.amount", amount=balance - price)
+        return Outlook(t("bot.wizard.balance_after", balance=after))
 
     def pack_rows(self, t: Callable[..., str], short: int) -> Rows:
         """The top-up packs, the ones that cover `short` first, then the balance screen."""
