@@ -16,6 +16,7 @@ from kiegram.errors import CatalogError
 
 DATA_DIR = Path(__file__).parent / "data"
 LABELS_FILE = "_labels.toml"
+EXAMPLE_WORD = "Например"  # a help line with an example says so
 EXAMPLES_FILE = "_examples.toml"  # example prompts by model id: [["<id>"]] ru = "..." en = "..."
 
 
@@ -95,8 +96,8 @@ def _with_labels(
     if "label" not in out and name in params:
         out["label"] = params[name]
     helps = {**labels.get("help", {}), **labels.get("help_for", {}).get(category, {})}
-    if "help" not in out and name in helps:
-        out["help"] = helps[name]
+    if name in helps:
+        out["help"] = _joined_help(out.get("help"), helps[name])
     shared = {**labels.get("values", {}), **labels.get("param_values", {}).get(name, {})}
     options = []
     for option in out.get("options", []):
@@ -107,6 +108,16 @@ def _with_labels(
         options.append(option)
     out["options"] = options
     return out
+
+
+def _joined_help(own: Any, shared: Mapping[str, str]) -> Any:
+    """A model's own help line; when it gives no example and the shared one does, the shared
+    line (what good input looks like) comes first and the model's note after it."""
+    if not isinstance(own, Mapping):
+        return shared
+    if EXAMPLE_WORD in own.get("ru", "") or EXAMPLE_WORD not in shared.get("ru", ""):
+        return own
+    return {lang: f"{shared[lang]}\n{own[lang]}" for lang in ("ru", "en")}
 
 
 def _check(spec: ModelSpec, where: str) -> None:
