@@ -24,15 +24,23 @@ def example(spec: ModelSpec, state: Mapping[str, Any], press: Press) -> TextAnsw
 def media_home(
     spec: ModelSpec, values: Mapping[str, Any], answer: MediaAnswer, skip: str | None = None
 ) -> InputSpec | None:
-    """The first file input (steps, then optional ones) that takes these files."""
+    """The first file input (steps, then optional ones) that takes these files; when none
+    does, the refusal of the first one taking files of this kind (nine photos where eight
+    fit), else None."""
+    refusal: InvalidAnswer | None = None
+    kinds = {item.media for item in answer.items}
     for field in steps(spec, values) + extras(spec, values):
         if field.name == skip or not field.is_media:
             continue
         try:
             check_media(field, list(answer.items))
-        except InvalidAnswer:
+        except InvalidAnswer as exc:
+            same_kind = field.media is not None and kinds == {field.media.value}
+            refusal = refusal or (exc if same_kind else None)
             continue
         return field
+    if refusal is not None:
+        raise refusal
     return None
 
 
