@@ -232,7 +232,18 @@ async def build_app(settings: Settings) -> App:
     alone = _alone(settings, url)
     off_by_default = (spec.id for spec in catalog if spec.off_by_default)
     switches = ModelSwitches(billing_repo, alone=alone, default_off=off_by_default)
-    desk = Desk(rules, ledger, quota, users, jobs, admin_ids, progress=progress, switches=switches)
+    packs = parse_packs(settings.stars_packs)
+    desk = Desk(
+        rules,
+        ledger,
+        quota,
+        users,
+        jobs,
+        admin_ids,
+        progress=progress,
+        switches=switches,
+        packs=packs,
+    )
     chat_transport = MeteredTransport(metrics, kie_hosts(base, upload_base))  # its own pool
     chat = await stack.enter_async_context(KieChat(key, base_url=base, transport=chat_transport))
     helper = PromptHelper(chat, ledger, users, rules.units(HELPER_CREDITS), admin_ids)
@@ -255,7 +266,13 @@ async def build_app(settings: Settings) -> App:
     )
     stack.push_async_callback(broadcaster.close)
     prices = PriceBook(lambda credits: Decimal(rules.units(credits)))
-    menus = Menus(catalog, translator, prices, switches)
+    menus = Menus(
+        catalog,
+        translator,
+        prices,
+        switches,
+        free=lambda spec: quota.eligible(rules.price_for(spec, {})),
+    )
     # With Redis, an album's files are collected across instances (behind one webhook URL
     # its messages may reach different ones).
     shared = RedisAlbums(scale.redis, scale.prefix) if scale.redis is not None else None
@@ -276,7 +293,7 @@ async def build_app(settings: Settings) -> App:
         ledger=ledger,
         users=users,
         payments=Payments(ledger_store),
-        packs=parse_packs(settings.stars_packs),
+        packs=packs,
         cards=card_checkout(
             settings.payment_provider_token,
             settings.payment_currency,

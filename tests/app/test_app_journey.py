@@ -32,7 +32,7 @@ async def test_text_to_image_from_start_to_photo(running: tuple[App, FakeTelegra
     await user.click("Создать картинку")
     await user.click("Z-Image")
     await user.click("Начать")
-    assert "Шаг 1" in user.last_text()
+    assert "✏️" in user.last_text() and "Например" in user.last_text()
     await user.send("a red fox in the snow")
     await _walk_to_result(telegram, user)
     photo = _sent(telegram, user, "sendphoto")[0]
@@ -71,4 +71,4 @@ async def test_prompt_over_the_limit_is_refused_and_changes_nothing(
     await user.send("x" * 1001)
     refusal = [m for m in user.chat() if "⚠️" in str(m.get("text"))]
     assert refusal and "1000" in refusal[-1]["text"] and "1001" in refusal[-1]["text"]
-    assert "Шаг 1" in user.last_text()
+    assert "✏️" in user.last_text()  # the question again

@@ -70,10 +70,8 @@ async def test_sigterm_during_a_generation_loses_nothing(
     bot = await _start_bot(telegram, sandbox, tmp_path)
     user = telegram.user(ADMIN)
     await user.send("/model z-image", wait=False)
-    await telegram.wait_for(lambda: "Шаг 1" in user.last_text(), timeout=60)
-    await user.send("a lighthouse at night", wait=False)
-    await telegram.wait_for(lambda: any("Далее" in b for b in user.buttons()), timeout=20)
-    await user.click("Далее", wait=False)  # the settings screen: keep the defaults
+    await telegram.wait_for(lambda: "✏️" in user.last_text(), timeout=60)
+    await user.send("a lighthouse at night", wait=False)  # the confirm, every default kept
     await telegram.wait_for(lambda: any("Запустить" in b for b in user.buttons()), timeout=20)
     await user.click("Запустить генерацию", wait=False)
     await telegram.wait_for(lambda: len(sandbox.kie.tasks) == 1, timeout=20)

@@ -120,20 +120,27 @@ def calls_to(telegram: FakeTelegram, user: FakeUser, method: str) -> list[Any]:
 # --- the SEED.md flows -----------------------------------------------------------------------
 
 
-async def test_nano_banana_pro_asks_the_image_first_and_delivers_with_a_caption(
+async def test_nano_banana_pro_takes_a_photo_with_its_caption_and_delivers_with_a_caption(
     bot: App, telegram: FakeTelegram
 ) -> None:
     user = telegram.user(ADMIN)
     await user.send("/model nano-banana-pro")
-    assert "Шаг 1 из 4" in user.last_text() and "изображ" in user.last_text()
-    await user.send_photo(tiny_png())
-    assert "Шаг 2 из 4" in user.last_text()
-    await user.send("a cat astronaut, watercolor")
-    await press(bot, user, Action.OPTION, 0)
-    await press(bot, user, Action.OPTION, 0)
-    await user.click("Далее »")
+    assert "Опишите картинку" in user.last_text() and "Например" in user.last_text()
+    assert "Шаг" not in user.last_text()  # the one question it needs: no counter
+    # The photo fills the reference images, its caption the prompt: straight to the confirm.
+    await user.send_photo(tiny_png(), caption="a cat astronaut, watercolor")
+    assert "Проверьте параметры" in user.last_text()
+    assert "a cat astronaut, watercolor" in user.last_text()
+    assert "📎 Изображения-референсы: 1 файл" in user.buttons()  # the reference, one tap to change
+    spec = bot.dp["catalog"].get("nano-banana-pro")
+    await user.click("Настройки")
+    await press(bot, user, Action.OPEN, [f.name for f in spec.inputs].index("aspect_ratio"))
+    await user.click("9:16")
+    await user.click("Далее »")  # back to the same confirm
     await user.click(CONFIRM)
     await delivered(telegram, user)
+    (job,) = await jobs_of(bot, user)
+    assert len(job.payload["image_input"]) == 1 and job.payload["aspect_ratio"] == "9:16"
     photo = calls_to(telegram, user, "sendphoto")[0]
     caption = photo.params["caption"]
     assert "Nano Banana Pro" in caption and "a cat astronaut, watercolor" in caption
@@ -156,12 +163,18 @@ async def test_background_removal_confirms_right_after_the_image(
     assert "🎲 Новая вариация" not in user.buttons()  # nothing to vary without a prompt
 
 
-async def test_topaz_upscale_image_then_factor(bot: App, telegram: FakeTelegram) -> None:
+async def test_topaz_upscale_confirms_after_the_image_and_the_factor_is_a_setting(
+    bot: App, telegram: FakeTelegram
+) -> None:
+    spec = bot.dp["catalog"].get("topaz/image-upscale")
     user = telegram.user(ADMIN)
     await user.send("/model topaz/image-upscale")
     await user.send_photo(tiny_png())
-    assert "Шаг 2 из 2" in user.last_text()
+    assert "Проверьте параметры" in user.last_text()
+    await user.click("Настройки")
+    await press(bot, user, Action.OPEN, [f.name for f in spec.inputs].index("upscale_factor"))
     await press(bot, user, Action.OPTION, 1)
+    await user.click("Далее »")
     await user.click(CONFIRM)
     await delivered(telegram, user)
     (job,) = await jobs_of(bot, user)
@@ -179,8 +192,7 @@ async def test_seedream_edit_takes_a_ten_photo_album_as_one_answer(
     await telegram.wait_for(lambda: "Шаг 2 из 2" in user.last_text(), timeout=10)
     assert texts(user).count("Получаю файлы…") == 1
     await user.send("make them all look like a comic")
-    await user.click("Далее »")
-    assert "файлов: 10" in user.last_text()
+    assert "10 файлов" in user.last_text()
     await user.click(CONFIRM)
     await delivered(telegram, user)
     (job,) = await jobs_of(bot, user)
@@ -196,6 +208,7 @@ async def test_changing_several_of_ten_settings_reaches_the_request(
     await user.send("/model qwen/image-edit")
     await user.send_photo(tiny_png())
     await user.send("turn the sky purple")
+    await user.click("Настройки")
     assert "Настройки" in user.last_text()
     await press(bot, user, Action.OPEN, index["seed"])
     await user.send("42")
@@ -224,7 +237,6 @@ async def generate_and_read_progress(
     """A Z-Image generation delivered: its progress message and the texts it was edited to."""
     await user.send("/model z-image")
     await user.send("a lighthouse at night")
-    await user.click("Далее »")
     await user.click(CONFIRM)
     await delivered(telegram, user)
     (progress,) = progress_messages(user)
@@ -266,8 +278,7 @@ async def test_cancel_during_generation_releases_the_hold(bot: App, telegram: Fa
     before = (await bot.desk.ledger.account(user.id)).balance
     await user.send("/model z-image")
     await user.send("a slow fox sandbox:slow")
-    await user.click("Далее »")
-    assert "Баланс после генерации" in user.last_text()
+    assert "Баланс после генерации: 498 кр." in user.last_text()
     await user.click(CONFIRM)
     await telegram.wait_for(lambda: "⛔ Отменить" in str(user.chat()), timeout=10)
     _message, cancel = user.find_button("⛔ Отменить")
@@ -294,7 +305,6 @@ async def test_a_failed_generation_is_explained_in_the_users_language(
     user = telegram.user(ADMIN, language_code="en")
     await user.send("/model z-image")
     await user.send("a fox sandbox:fail")
-    await user.click("Continue »")
     await user.click("Start generation")
     await telegram.wait_for(lambda: "The generation failed" in user.last_text(), timeout=30)
     # The progress message is edited right after the explanation is sent.
@@ -321,7 +331,6 @@ async def _one_result(
 ) -> None:
     await user.send("/model z-image")
     await user.send(prompt)
-    await user.click("Далее »")
     await user.click(CONFIRM)
     await delivered(telegram, user, number)
 
@@ -393,15 +402,15 @@ async def test_a_restart_mid_conversation_resumes_the_same_step(
 ) -> None:
     user = telegram.user(ADMIN)
     async with started(telegram, tmp_path):
-        await user.send("/model nano-banana-pro")
+        await user.send("/model seedream/4.5-edit")
         await user.send_photo(tiny_png())
-        assert "Шаг 2 из 4" in user.last_text()
+        assert "Шаг 2 из 2" in user.last_text()
         _message, old_back = user.find_button("« Назад")
     async with started(telegram, tmp_path):
         await user.send("a fox after the restart")
-        assert "Шаг 3 из 4" in user.last_text()
+        assert "Проверьте параметры" in user.last_text()
         await user.press_data(old_back)  # a button from before the restart still works
-        assert "Шаг 2 из 4" in user.last_text()
+        assert "Шаг 2 из 2" in user.last_text()
 
 
 async def test_a_job_in_flight_can_be_cancelled_after_a_restart(
@@ -411,7 +420,6 @@ async def test_a_job_in_flight_can_be_cancelled_after_a_restart(
     async with started(telegram, tmp_path):
         await user.send("/model z-image")
         await user.send("a fox sandbox:slow")
-        await user.click("Далее »")
         await user.click(CONFIRM)
         await telegram.wait_for(lambda: "⛔ Отменить" in str(user.chat()), timeout=10)
     async with started(telegram, tmp_path) as app:

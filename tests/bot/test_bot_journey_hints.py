@@ -18,7 +18,7 @@ async def test_a_photo_at_a_text_step_asks_for_text(running: tuple[App, FakeTele
     await user.send("/model z-image")
     await user.send_photo(tiny_png())
     assert "здесь нужен текст, а не файл" in refusals(user)[-1]
-    assert "Шаг 1" in user.last_text()  # the step is shown again
+    assert "✏️" in user.last_text() and "Например" in user.last_text()  # the step again
 
 
 async def test_text_at_a_media_step_asks_for_a_file(running: tuple[App, FakeTelegram]) -> None:
@@ -27,7 +27,7 @@ async def test_text_at_a_media_step_asks_for_a_file(running: tuple[App, FakeTele
     await user.send("/model recraft/remove-background")
     await user.send("here is my picture")
     assert "send a file or a link" in refusals(user)[-1]
-    assert "Step 1" in user.last_text()
+    assert "📎" in user.last_text()  # the step again
 
 
 async def test_a_video_at_an_image_step_names_both_kinds(
@@ -37,7 +37,7 @@ async def test_a_video_at_an_image_step_names_both_kinds(
     user = telegram.user(703)
     await user.send("/model recraft/remove-background")
     await user.send_file("video", tiny_mp4(), "video/mp4")
-    assert "нужно изображение, а не видео" in refusals(user)[-1]
+    assert "нужно фото, а пришло видео" in refusals(user)[-1]
 
 
 async def test_text_on_the_confirm_screen_points_to_the_buttons(
@@ -48,7 +48,7 @@ async def test_text_on_the_confirm_screen_points_to_the_buttons(
     await user.send("/model recraft/remove-background")
     await user.send_photo(tiny_png())
     await user.send("go!")
-    assert "Используйте кнопки" in refusals(user)[-1]
+    assert "Нажмите одну из кнопок" in refusals(user)[-1]
 
 
 async def test_media_with_no_wizard_open_is_answered(running: tuple[App, FakeTelegram]) -> None:
@@ -77,8 +77,8 @@ async def test_a_wizard_button_of_an_earlier_session_shows_the_current_step(
     await user.send("/model z-image")
     await user.press_data(Wz(a="back", s="old123").pack())
     texts = [str(m.get("text")) for m in user.chat()]
-    assert any("от прошлого диалога" in t for t in texts)
-    assert "Шаг 1" in user.last_text()
+    assert any("из прошлого разговора" in t for t in texts)
+    assert "✏️" in user.last_text()
 
 
 async def test_every_button_press_is_answered(running: tuple[App, FakeTelegram]) -> None:

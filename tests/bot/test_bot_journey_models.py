@@ -27,7 +27,7 @@ from kiegram.sandbox.media import tiny_mp3, tiny_mp4, tiny_png
 from kiegram.settings import Settings
 from kiegram.testing import FakeTelegram, FakeUser
 from kiegram.testing.ports import free_port
-from kiegram.wizard import Action, ExpectKind, ScreenKind, View, Wizard
+from kiegram.wizard import Action, ExpectKind, ScreenKind, View, Wizard, steps
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -171,14 +171,18 @@ async def settled(app: App, user: FakeUser, before: tuple[Any, ...]) -> None:
 async def drive_to_result(
     app: App, telegram: FakeTelegram, user: FakeUser, spec: ModelSpec
 ) -> None:
-    """From /model to the confirm press, answering every screen."""
+    """From /model to the confirm press, answering every screen; a newcomer's messages and
+    presses are at most the inputs the model requires plus Start."""
     wizard: Wizard = app.dp["wizard"]
     await user.send(f"/model {spec.id}")
-    for _ in range(40):
+    values: dict[str, Any] = {}
+    for taps in range(40):
         state, sid = await wizard_of(app, user)
         if state is None:
+            required = len(steps(spec, values))
+            assert taps <= required + 1, f"{spec.id}: {taps} taps for {required} inputs"
             return
-        before = (state["screen"], state["field"])
+        before, values = (state["screen"], state["field"]), state["values"]
         await answer(app, user, wizard.view(state), sid)
         await settled(app, user, before)
         refusals = [m["text"] for m in user.chat() if "⚠️" in str(m.get("text"))]

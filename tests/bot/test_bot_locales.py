@@ -42,6 +42,7 @@ DYNAMIC_PREFIXES = (
     "wizard.ask_",  # f"wizard.ask_{kind.value}"
     "wizard.btn_",  # f"wizard.btn_{action.name.lower()}"
     "wizard.media_",  # f"wizard.media_{kind}"
+    "wizard.many_",  # f"wizard.many_{kind}"
 )
 # f"wizard.{screen.value}" for the screens that end a wizard.
 SCREEN_KEYS = {

@@ -42,11 +42,12 @@ def _used() -> set[str]:
     found = {m for path in sources for m in re.findall(r'"wizard\.([a-z_]+)"', path.read_text())}
     # Keys built at run time: questions per kind, media words, nav buttons, final screens.
     found |= {"ask_choice", "ask_boolean", "media_image", "media_video", "media_audio"}
+    found |= {"many_image", "many_video", "many_audio", "many_file", "media_file"}
     found |= {
         f"btn_{a.name.lower()}"
         for a in Action
         # ADD and REMOVE are object-list buttons, in shapes.toml.
-        if a.name not in ("OPTION", "BOOL", "NUMBER", "OPEN", "TOGGLE", "ADD", "REMOVE")
+        if a.name not in ("OPTION", "BOOL", "NUMBER", "OPEN", "TOGGLE", "ADD", "REMOVE", "EXAMPLE")
     }
     found |= {s.value for s in (ScreenKind.CONFIRMED, ScreenKind.CANCELLED, ScreenKind.CLOSED)}
     return found

@@ -106,9 +106,16 @@ def photo(n: int = 0, mime: str = "image/png", size: int = 1000, kind: str = "im
     return MediaRef(f"tg:p{n}", kind, mime, size)
 
 
-def at_settings() -> Step:
+def at_confirm() -> Step:
     step = ok(WIZ.answer(WIZ.start(SPEC.id).state, MediaAnswer((photo(),))))
-    return ok(WIZ.answer(step.state, TextAnswer("cat")))
+    step = ok(WIZ.answer(step.state, TextAnswer("cat")))
+    assert step.view.kind is ScreenKind.CONFIRM
+    return step
+
+
+def at_settings() -> Step:
+    """The settings screen, opened from the confirm the last required answer leads to."""
+    return ok(WIZ.answer(at_confirm().state, Press(Action.SETTINGS)))
 
 
 def open_setting(step: Step, name: str) -> Step:
@@ -191,6 +198,7 @@ def test_option_prices_are_shown_and_options_of_unknown_cost_hidden() -> None:
     wiz = Wizard(Catalog([spec]))
     step = ok(wiz.answer(wiz.start(spec.id).state, MediaAnswer((photo(),))))
     step = ok(wiz.answer(step.state, TextAnswer("cat")))
+    step = ok(wiz.answer(step.state, Press(Action.SETTINGS)))
     step = ok(wiz.answer(step.state, Press(Action.OPEN, 7)))
     buttons = {b.arg: b.credits for b in step.view.buttons() if b.action is Action.OPTION}
     assert buttons == {0: Decimal("4.00"), 1: Decimal("6.00")}
@@ -205,8 +213,8 @@ def test_confirm_without_a_known_cost_has_no_confirm_button() -> None:
     spec = _spec(cost={"by": ["mode"], "table": {"a": 4}})
     wiz = Wizard(Catalog([spec]))
     step = ok(wiz.answer(wiz.start(spec.id).state, MediaAnswer((photo(),))))
-    step = ok(wiz.answer(step.state, TextAnswer("cat")))
-    step = ok(wiz.answer(step.state, Press(Action.DONE)))  # mode unset: no price row
+    step = ok(wiz.answer(step.state, TextAnswer("cat")))  # mode unset: no price row
+    assert step.view.kind is ScreenKind.CONFIRM
     assert step.view.credits is None and step.view.text.key == "wizard.not_available"
     assert Action.CONFIRM not in [b.action for b in step.view.buttons()]
     refused(wiz.answer(step.state, Press(Action.CONFIRM)), "wizard.not_available")

@@ -53,29 +53,36 @@ def option_press(step: Step, value: Any) -> Press:
     return Press(Action.OPTION, index)
 
 
-def test_nano_banana_pro_asks_for_the_image_first() -> None:
+def test_nano_banana_pro_asks_only_the_prompt_and_offers_the_rest_on_the_confirm() -> None:
     needs_order("nano-banana-pro", ("image_input", "prompt", "aspect_ratio", "resolution"))
     step = WIZARD.start("nano-banana-pro")
-    assert (step.view.field, step.view.step, step.view.steps) == ("image_input", 1, 4)
-    assert step.view.expect.kind is ExpectKind.MEDIA
-    assert "Шаг 1 из 4" in plain(TR, "ru", step.view)
-    step = ok(WIZARD.answer(step.state, MediaAnswer((photo(),))))
-    assert (step.view.field, step.view.step) == ("prompt", 2)
+    assert (step.view.field, step.view.step, step.view.steps) == ("prompt", 1, 1)
+    assert step.view.expect.kind is ExpectKind.TEXT
+    shown = plain(TR, "ru", step.view)
+    assert "Шаг" not in shown and "Например" in shown  # one step: no counter; help says how
     step = ok(WIZARD.answer(step.state, TextAnswer("the cat from the photo, as an astronaut")))
-    assert step.view.field == "aspect_ratio"
+    assert step.view.kind is ScreenKind.CONFIRM and step.view.credits is not None
+    add = next(b for b in step.view.buttons() if b.action is Action.OPEN)
+    step = ok(WIZARD.answer(step.state, Press(add.action, add.arg)))  # ➕ reference images
+    assert (step.view.kind, step.view.field) == (ScreenKind.EDIT, "image_input")
+    step = ok(WIZARD.answer(step.state, MediaAnswer((photo(),))))
+    assert step.view.kind is ScreenKind.CONFIRM
+    step = ok(WIZARD.answer(step.state, Press(Action.SETTINGS)))
+    step = ok(WIZARD.answer(step.state, _setting(step, "aspect_ratio")))
     step = ok(WIZARD.answer(step.state, option_press(step, "9:16")))
-    assert step.view.field == "resolution"
+    step = ok(WIZARD.answer(step.state, _setting(step, "resolution")))
     prices = {b.arg: b.credits for b in step.view.buttons() if b.action is Action.OPTION}
     assert all(p is not None for p in prices.values()) and len(set(prices.values())) > 1
     step = ok(WIZARD.answer(step.state, option_press(step, "2K")))
-    if step.view.kind is ScreenKind.SETTINGS:
-        step = ok(WIZARD.answer(step.state, Press(Action.DONE)))
+    step = ok(WIZARD.answer(step.state, Press(Action.DONE)))
     assert step.view.kind is ScreenKind.CONFIRM and step.view.credits is not None
     payload = build_payload(
         WIZARD.spec(step.state), step.state["values"], lambda r: "https://u/" + r
     )
     assert payload["image_input"] == ["https://u/tg:photo0"]
     assert payload["aspect_ratio"] == "9:16" and payload["resolution"] == "2K"
+    back = ok(WIZARD.answer(step.state, Press(Action.BACK)))  # Done returned to that confirm
+    assert back.view.kind is ScreenKind.STEP and back.view.field == "prompt"
 
 
 def test_recraft_remove_background_confirms_right_after_the_image() -> None:
@@ -90,13 +97,17 @@ def test_recraft_remove_background_confirms_right_after_the_image() -> None:
     assert build_payload(WIZARD.spec(done.state), done.state["values"]) == {"image": "tg:photo0"}
 
 
-def test_topaz_image_upscale_image_then_factor_then_confirm() -> None:
+def test_topaz_image_upscale_confirms_after_the_image_and_the_factor_is_a_setting() -> None:
     needs_order("topaz/image-upscale", ("image_url", "upscale_factor"))
     step = WIZARD.start("topaz/image-upscale")
     step = ok(WIZARD.answer(step.state, MediaAnswer((photo(),))))
+    assert step.view.kind is ScreenKind.CONFIRM and step.view.credits is not None
+    step = ok(WIZARD.answer(step.state, Press(Action.SETTINGS)))
+    step = ok(WIZARD.answer(step.state, _setting(step, "upscale_factor")))
     assert step.view.field == "upscale_factor"
     assert all(b.credits is not None for b in step.view.buttons() if b.action is Action.OPTION)
     step = ok(WIZARD.answer(step.state, TextAnswer("4")))
+    step = ok(WIZARD.answer(step.state, Press(Action.DONE)))
     assert step.view.kind is ScreenKind.CONFIRM and step.view.credits is not None
     payload = build_payload(WIZARD.spec(step.state), step.state["values"])
     assert payload == {"image_url": "tg:photo0", "upscale_factor": "4"}
@@ -133,7 +144,8 @@ def test_qwen_image_edit_changes_several_settings_without_losing_any() -> None:
         is_media = step.view.expect.kind is ExpectKind.MEDIA
         answer = MediaAnswer((photo(),)) if is_media else TextAnswer("make it night")
         step = ok(WIZARD.answer(step.state, answer))
-    assert step.view.kind is ScreenKind.SETTINGS
+    assert step.view.kind is ScreenKind.CONFIRM
+    step = ok(WIZARD.answer(step.state, Press(Action.SETTINGS)))
     assert len([b for b in step.view.buttons() if b.action in (Action.OPEN, Action.TOGGLE)]) >= 10
     edits = [
         ("image_size", TextAnswer("square_hd")),
@@ -178,7 +190,8 @@ def test_gpt_image_2_never_offers_4k_for_a_square(model_id: str) -> None:
         is_media = step.view.expect.kind is ExpectKind.MEDIA
         answer = MediaAnswer((photo(),)) if is_media else TextAnswer("a poster that says HELLO")
         step = ok(WIZARD.answer(step.state, answer))
-    assert step.view.kind is ScreenKind.SETTINGS
+    assert step.view.kind is ScreenKind.CONFIRM
+    step = ok(WIZARD.answer(step.state, Press(Action.SETTINGS)))
     step = ok(WIZARD.answer(step.state, _setting(step, "aspect_ratio")))
     step = ok(WIZARD.answer(step.state, option_press(step, "1:1")))
     step = ok(WIZARD.answer(step.state, _setting(step, "resolution")))

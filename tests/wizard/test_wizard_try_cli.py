@@ -57,7 +57,7 @@ def test_local_files_become_file_references(
 @pytest.mark.parametrize(
     ("lang", "message"),
     [
-        ("ru", "Разрешение: выберите одно из: 1K, 2K, 4K."),
+        ("ru", "Разрешение: выберите один из вариантов: 1K, 2K, 4K."),
         ("en", "Resolution: choose one of: 1K, 2K, 4K."),
     ],
 )
@@ -115,7 +115,7 @@ def test_a_person_at_a_terminal_is_asked_for_what_is_missing(
     args = build_parser().parse_args(
         ["try", "nano-banana-pro", "--dry-run", "--json", "--lang", "en"]
     )
-    replies = iter(["#1", "", "a fox in snow", "3", "#1"])  # skip image, bad empty, prompt, ...
+    replies = iter(["", "a fox in snow"])  # refused empty, the prompt: all nano-banana-pro needs
     asked: list[str] = []
 
     def ask(prompt: str) -> str:
@@ -127,9 +127,24 @@ def test_a_person_at_a_terminal_is_asked_for_what_is_missing(
     code = run_try(args, ask=ask)
     out = capsys.readouterr().out
     assert code == 0, out
-    assert "Step 1 of" in out
+    assert "Describe the picture" in out and "E.g." in out  # the question says what is good
+    assert "Step 1 of" not in out  # one question: no counter
     body = json.loads(out[out.index("{\n") :])
     assert body["input"]["prompt"] == "a fox in snow"
+
+
+def test_an_example_prompt_is_one_button_away_at_the_terminal(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    args = build_parser().parse_args(["try", "z-image", "--dry-run", "--json", "--lang", "en"])
+    spec = load_catalog().get("z-image")
+    assert spec is not None and spec.examples
+    code = run_try(args, ask=lambda prompt: "#1")
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "💡" in out
+    body = json.loads(out[out.index("{\n") :])
+    assert body["input"]["prompt"] == spec.examples[0].en
 
 
 async def test_submit_uploads_local_files_creates_the_task_and_prints_results(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
@@ -10,7 +11,7 @@ from typing import Any
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
-from aiogram.types import Message
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from kiegram.bot.helper_button import improvable, with_improve
 from kiegram.bot.prefill import skip_filled
@@ -22,7 +23,10 @@ from kiegram.wizard import Wizard
 from kiegram.wizard.answers import Answer
 from kiegram.wizard.view import Invalid, ScreenKind, Step, View
 
+log = logging.getLogger(__name__)
+
 OnFinish = Callable[["Conversation", View], Awaitable[None]]
+Rows = list[list[InlineKeyboardButton]]
 
 
 class Conversation:
@@ -65,18 +69,21 @@ class Conversation:
 
     async def start(self, model_id: str) -> View:
         """Open the wizard for a model in a new session."""
-        step = self.wizard.start(model_id)
+        step = self.wizard.start(model_id, self.lang)
         sid = secrets.token_hex(3)
-        await self.state.update_data(wz=step.state, sid=sid, wz_msg=None, wz_fill=False)
+        await self.state.update_data(wz=step.state, sid=sid, wz_fill=False)
         await self.show(step.view, sid, new=True)
         return step.view
 
-    async def start_filled(self, state: dict[str, Any], extra: str = "") -> View:
+    async def start_filled(
+        self, state: dict[str, Any], extra: str = "", rows: Rows | None = None
+    ) -> View:
         """Open a wizard filled in from an earlier job (repeat, variation, result as input)."""
         sid = secrets.token_hex(3)
-        await self.state.update_data(wz=state, sid=sid, wz_msg=None, wz_fill=True)
+        state = {**state, "lang": self.lang}
+        await self.state.update_data(wz=state, sid=sid, wz_fill=True)
         view = self.wizard.view(state)
-        await self.show(view, sid, new=True, extra=extra)
+        await self.show(view, sid, new=True, extra=extra, rows=rows)
         return view
 
     async def skip_filled(self, before: dict[str, Any], step: Step) -> Step:
@@ -90,7 +97,8 @@ class Conversation:
         return Step(state, self.wizard.view(state))
 
     async def close(self) -> None:
-        """Forget the wizard (cancel, confirm, or closed)."""
+        """Forget the wizard (cancel, confirm, or closed); its last message keeps no buttons."""
+        await self._retire((await self.state.get_data()).get("wz_msg"))
         await self.state.update_data(wz=None, sid="", wz_msg=None, wz_fill=False)
 
     async def answer(self, answer: Answer) -> Step | Invalid | None:
@@ -105,13 +113,18 @@ class Conversation:
         await self.state.update_data(wz=result.state)
         return result
 
-    async def show(self, view: View, sid: str, new: bool = False, extra: str = "") -> None:
-        """Edit the wizard's message in place, or send a new one."""
+    async def show(
+        self, view: View, sid: str, new: bool = False, extra: str = "", rows: Rows | None = None
+    ) -> None:
+        """Edit the wizard's message in place, or send a new one and take the buttons off the
+        old one (one live message: only the current step has buttons)."""
         text = self.render.body(view, self.price, extra)
         markup = self.render.keyboard(view, sid, self.price)
         if improvable(self.wizard.catalog.get(view.model_id), view):
             price = self.price(HELPER_CREDITS) or ""
             markup = with_improve(markup, sid, self.t("helper.btn.improve", price=price))
+        if rows:
+            markup = InlineKeyboardMarkup(inline_keyboard=[*markup.inline_keyboard, *rows])
         message_id = (await self.state.get_data()).get("wz_msg")
         if message_id and not new:
             try:
@@ -124,6 +137,19 @@ class Conversation:
                     return
         sent: Message = await self.bot.send_message(self.chat_id, text, reply_markup=markup)
         await self.state.update_data(wz_msg=sent.message_id)
+        await self._retire(message_id)
+
+    async def _retire(self, message_id: Any) -> None:
+        """Take the buttons off an earlier wizard message."""
+        if not message_id:
+            return
+        try:
+            await self.bot.edit_message_reply_markup(
+                chat_id=self.chat_id, message_id=int(message_id), reply_markup=None
+            )
+        except TelegramBadRequest as exc:
+            # Deleted by the user, too old to edit, or already without buttons: nothing to do.
+            log.debug("old wizard message %s keeps its state: %s", message_id, exc)
 
     async def resend(self, sid: str) -> None:
         """Show the current screen again as a new message (after media or errors)."""

@@ -18,13 +18,15 @@ from kiegram.billing import (
     Ledger,
     ModelSwitches,
     PriceRules,
+    StarsPack,
     UnknownUser,
     utc_today,
 )
 from kiegram.billing.ports import UserStore
 from kiegram.bot.callbacks import Nav
-from kiegram.bot.conversation import Conversation
+from kiegram.bot.conversation import Conversation, Rows
 from kiegram.bot.progress import Progress
+from kiegram.bot.routers.balance import Buy
 from kiegram.catalog import ModelSpec
 from kiegram.errors import KiegramError
 from kiegram.jobs import Job, JobService
@@ -42,6 +44,15 @@ class Charge:
     hold_key: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class Outlook:
+    """What the confirm says about paying: a free use, the balance left, or the shortfall
+    with the top-up packs right under it."""
+
+    text: str = ""
+    rows: Rows | None = None
+
+
 class Desk:
     """Turns a confirmed wizard into a paid, stored, submitted job."""
 
@@ -55,6 +66,7 @@ class Desk:
         admin_ids: frozenset[int],
         progress: Progress | None = None,
         switches: ModelSwitches | None = None,
+        packs: tuple[StarsPack, ...] = (),
     ) -> None:
         self.rules = rules
         self.ledger = ledger
@@ -64,6 +76,7 @@ class Desk:
         self.admin_ids = admin_ids
         self.progress = progress
         self.switches = switches
+        self.packs = packs
         self._tasks: set[asyncio.Task[Any]] = set()
 
     async def confirm(
@@ -109,20 +122,42 @@ class Desk:
 
     async def outlook(
         self, spec: ModelSpec, values: dict[str, Any], user_id: int, t: Callable[..., str]
-    ) -> str:
-        """For the confirm screen: a free use left today, or the balance after paying."""
+    ) -> Outlook:
+        """For the confirm screen: a free use left today, the balance after paying, or what
+        is missing with the packs that cover it (never a balance below zero)."""
         price = self.rules.price_for(spec, values)
         if price is None or user_id in self.admin_ids:
-            return ""
+            return Outlook()
         if self.quota.eligible(price):
             left = await self.quota.left(user_id, utc_today())
             if left > 0:
-                return t("bot.wizard.free", left=left, total=self.quota.per_day)
+                return Outlook(t("bot.wizard.free", left=left, total=self.quota.per_day))
         try:
             balance = (await self.ledger.account(user_id)).balance
         except UnknownUser:
             balance = 0  # not stored before the first confirm
-        return t("bot.wizard.balance_after", balance=t("bot.price.amount", amount=balance - price))
+        if balance < price:
+            short = t("bot.wizard.short", price=price, balance=balance)
+            return Outlook(short, self.pack_rows(t, price - balance))
+        after = t("bot.price.amount", amount=balance - price)
+        return Outlook(t("bot.wizard.balance_after", balance=after))
+
+    def pack_rows(self, t: Callable[..., str], short: int) -> Rows:
+        """The top-up packs, the ones that cover `short` first, then the balance screen."""
+        packs = sorted(self.packs, key=lambda p: (p.units < short, p.units))[:3]
+        rows = [
+            [
+                InlineKeyboardButton(
+                    text=t("balance.pack", units=p.units, stars=p.stars),
+                    callback_data=Buy(code=p.code).pack(),
+                )
+            ]
+            for p in packs
+        ]
+        balance = InlineKeyboardButton(
+            text=t("bot.btn.balance"), callback_data=Nav(to="bal").pack()
+        )
+        return [*rows, [balance]]
 
     async def _announce(self, conv: Conversation, spec: ModelSpec) -> int | None:
         """The progress message (edited through the stages later), before the job exists."""
@@ -162,10 +197,10 @@ class Desk:
         if held.status is HoldStatus.ALREADY_PLACED:
             return await self._unfinished(Charge(price, key))
         if held.status is HoldStatus.INSUFFICIENT:
-            text = conv.t(
-                "bot.wizard.not_enough", short=held.shortfall, price=price, balance=held.balance
-            )
-            await conv.bot.send_message(conv.chat_id, text, reply_markup=_top_up(conv))
+            text = conv.t("bot.wizard.not_enough", price=price, balance=held.balance)
+            rows = self.pack_rows(conv.t, held.shortfall)
+            markup = InlineKeyboardMarkup(inline_keyboard=rows)
+            await conv.bot.send_message(conv.chat_id, text, reply_markup=markup)
         elif held.status is HoldStatus.BLOCKED:
             await conv.bot.send_message(conv.chat_id, conv.t("bot.wizard.blocked"))
         return None
@@ -195,10 +230,3 @@ class Desk:
         if self._tasks:
             await asyncio.wait(set(self._tasks), timeout=timeout)
         return len(self._tasks)
-
-
-def _top_up(conv: Conversation) -> InlineKeyboardMarkup:
-    button = InlineKeyboardButton(
-        text=conv.t("bot.btn.balance"), callback_data=Nav(to="bal").pack()
-    )
-    return InlineKeyboardMarkup(inline_keyboard=[[button]])

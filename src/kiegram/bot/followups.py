@@ -15,7 +15,7 @@ from kiegram.bot import keyboards
 from kiegram.bot.callbacks import JobAct
 from kiegram.bot.conversation import Conversation
 from kiegram.bot.deps import Text
-from kiegram.bot.desk import Desk
+from kiegram.bot.desk import Desk, Outlook
 from kiegram.bot.prefill import first_unfilled, state_at
 from kiegram.catalog import Catalog, ModelSpec
 from kiegram.catalog.followups import (
@@ -116,10 +116,10 @@ async def start(
         return
     values = filled(spec, parent, item)
     state = state_at(spec, values, first_unfilled(spec, values))
-    extra = ""
+    outlook = Outlook()
     if state["screen"] == ScreenKind.CONFIRM.value:
-        extra = await desk.outlook(spec, state["values"], job.user_id, conv.t)
-    await conv.start_filled(state, extra)
+        outlook = await desk.outlook(spec, state["values"], job.user_id, conv.t)
+    await conv.start_filled(state, outlook.text, outlook.rows)
 
 
 async def pick(

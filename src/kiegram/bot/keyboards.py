@@ -11,10 +11,15 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from kiegram.billing import SwitchBoard
 from kiegram.bot.callbacks import Go, LangPick, Nav
 from kiegram.bot.deps import Text
-from kiegram.catalog import Catalog, ModelSpec
+from kiegram.catalog import Catalog, Category, ModelSpec
 from kiegram.catalog.menu import MENU_SECTIONS
 
 PriceRange = Callable[[ModelSpec], tuple[Decimal, Decimal] | None]
+Free = Callable[[ModelSpec], bool]
+"""True for a model a free generation covers at its default settings."""
+SHORTCUTS = 4  # ⭐ models on the main menu
+GIFT = "🎁"
+TEXT_TO_IMAGE = Category.TEXT_TO_IMAGE
 
 
 def section_models(
@@ -27,8 +32,33 @@ def section_models(
     return sorted(models, key=lambda m: (not m.popular,))
 
 
+def shortcuts(
+    catalog: Catalog, board: SwitchBoard | None = None, free: Free | None = None
+) -> list[ModelSpec]:
+    """The ⭐ models: popular ones, and at least one a free generation covers (a newcomer
+    with no balance gets a result from the menu in two taps)."""
+    usable = [m for m in catalog.usable() if board is None or board.model_on(m.id)]
+    popular = [m for m in usable if m.popular][:SHORTCUTS]
+    if free is None or any(free(m) for m in popular):
+        return popular
+    gifts = sorted((m for m in usable if free(m)), key=lambda m: m.category is not TEXT_TO_IMAGE)
+    if not gifts:
+        return popular
+    return [*popular[: SHORTCUTS - 1], gifts[0]]
+
+
+def model_title(spec: ModelSpec, lang: str, free: Free | None) -> str:
+    """A model's name, marked 🎁 when a free generation covers it."""
+    name = spec.name.get(lang)
+    return f"{GIFT} {name}" if free is not None and free(spec) else name
+
+
 def main_menu(
-    catalog: Catalog, _: Text, lang: str, board: SwitchBoard | None = None
+    catalog: Catalog,
+    _: Text,
+    lang: str,
+    board: SwitchBoard | None = None,
+    free: Free | None = None,
 ) -> InlineKeyboardMarkup:
     """Sections with model counts, popular models, history, balance, help, language."""
     kb = InlineKeyboardBuilder()
@@ -38,12 +68,10 @@ def main_menu(
             label = _(f"bot.section.{section}")
             kb.button(text=f"{label} ({count})", callback_data=Nav(to="sec", arg=section))
     kb.adjust(2)
-    popular = [m for m in catalog.usable() if m.popular and (board is None or board.model_on(m.id))]
-    popular = popular[:4]
-    for spec in popular:
+    for spec in shortcuts(catalog, board, free):
         kb.row(
             InlineKeyboardButton(
-                text=f"⭐ {spec.name.get(lang)}", callback_data=Go(code=spec.code).pack()
+                text=f"⭐ {model_title(spec, lang, free)}", callback_data=Go(code=spec.code).pack()
             )
         )
     kb.row(
@@ -58,14 +86,18 @@ def main_menu(
 
 
 def section_menu(
-    models: Sequence[ModelSpec], price: Callable[[ModelSpec], str], lang: str, _: Text
+    models: Sequence[ModelSpec],
+    price: Callable[[ModelSpec], str],
+    lang: str,
+    _: Text,
+    free: Free | None = None,
 ) -> InlineKeyboardMarkup:
-    """One button per model with its starting price, then Back."""
+    """One button per model with its starting price (🎁 when free), then Back."""
     kb = InlineKeyboardBuilder()
     for spec in models:
         kb.row(
             InlineKeyboardButton(
-                text=f"{spec.name.get(lang)} · {price(spec)}",
+                text=f"{model_title(spec, lang, free)} · {price(spec)}",
                 callback_data=Nav(to="card", arg=spec.code).pack(),
             )
         )

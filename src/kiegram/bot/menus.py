@@ -21,6 +21,7 @@ from kiegram.bot.prices import PriceBook
 from kiegram.catalog import Catalog, ModelSpec
 from kiegram.catalog.menu import MENU_SECTIONS, section_of
 from kiegram.i18n import Translator
+from kiegram.wizard import steps
 
 Screen = tuple[str, InlineKeyboardMarkup]
 
@@ -34,8 +35,10 @@ class Menus:
         translator: Translator,
         prices: PriceBook,
         switches: ModelSwitches | None = None,
+        free: keyboards.Free | None = None,
     ) -> None:
         self.catalog = catalog
+        self.free = free
         self.translator = translator
         self.prices = prices
         self.switches = switches
@@ -47,7 +50,9 @@ class Menus:
         board = await self._current_board()
         markup: InlineKeyboardMarkup = self._memo(
             ("main", "", lang),
-            lambda: keyboards.main_menu(self.catalog, bind(self.translator, lang), lang, board),
+            lambda: keyboards.main_menu(
+                self.catalog, bind(self.translator, lang), lang, board, self.free
+            ),
         )
         return markup
 
@@ -73,14 +78,16 @@ class Menus:
     def build_card(self, spec: ModelSpec, lang: str) -> Screen:
         """The text and keyboard of a model card: what it does, needs and costs."""
         _ = bind(self.translator, lang)
-        needs = ", ".join(spec.input(n).title(lang) for n in spec.order)
+        needs = ", ".join(f.title(lang) for f in steps(spec, {}))
         text = _(
             "bot.card",
-            name=html.quote(spec.name.get(lang)),
+            name=html.quote(keyboards.model_title(spec, lang, self.free)),
             description=html.quote(spec.description.get(lang)),
             needs=html.quote(needs or "—"),
             price=self.prices.span_text(spec, _),
         )
+        if self.free is not None and self.free(spec):
+            text += "\n" + _("bot.card_free")
         section = section_of(spec.category) or ""
         return text, keyboards.model_card(spec, section, _)
 
@@ -91,10 +98,13 @@ class Menus:
         _ = bind(self.translator, lang)
         title = _("bot.section_title", section=_(f"bot.section.{section}"))
         lines = [title, ""] + [
-            f"<b>{html.quote(m.name.get(lang))}</b> — {html.quote(m.description.get(lang))}"
+            f"<b>{html.quote(keyboards.model_title(m, lang, self.free))}</b>"
+            f" — {html.quote(m.description.get(lang))}"
             for m in models
         ]
-        markup = keyboards.section_menu(models, lambda m: self.prices.from_text(m, _), lang, _)
+        markup = keyboards.section_menu(
+            models, lambda m: self.prices.from_text(m, _), lang, _, self.free
+        )
         return "\n".join(lines), markup
 
     async def _current_board(self) -> SwitchBoard | None:

@@ -45,9 +45,11 @@ class Renderer:
     def body(self, view: View, price: Price, extra: str = "") -> str:
         """The screen's text: title, step counter, question, current value, summary, price."""
         lines = [f"<b>{self.text(view.title)}</b>"]
-        if view.step is not None and view.steps:
+        if view.step is not None and (view.steps or 0) > 1:
             lines.append(self.translator(self.lang, "bot.wizard.step", n=view.step, m=view.steps))
         lines.append(self.text(view.text))
+        if view.help is not None:
+            lines.append(f"<i>{self.text(view.help)}</i>")
         if view.current is not None and view.kind is not ScreenKind.CONFIRM:
             lines.append(
                 self.translator(self.lang, "bot.wizard.current", value=self.text(view.current))

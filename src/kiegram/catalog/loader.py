@@ -18,6 +18,8 @@ from kiegram.errors import CatalogError
 
 DATA_DIR = Path(__file__).parent / "data"
 LABELS_FILE = "_labels.toml"
+EXAMPLE_WORD = "Например"  # a help line with an example says so
+EXAMPLES_FILE = "_examples.toml"  # example prompts by model id: [["<id>"]] ru = "..." en = "..."
 
 
 def load_catalog(data_dir: Path = DATA_DIR, cache_dir: Path | None = None) -> Catalog:
@@ -40,12 +42,16 @@ def load_catalog(data_dir: Path = DATA_DIR, cache_dir: Path | None = None) -> Ca
 
 def _validate(files: Mapping[str, bytes]) -> tuple[ModelSpec, ...]:
     labels = _read(LABELS_FILE, files[LABELS_FILE]) if LABELS_FILE in files else {}
+    examples = _read(EXAMPLES_FILE, files[EXAMPLES_FILE]) if EXAMPLES_FILE in files else {}
     specs: list[ModelSpec] = []
     for name, content in files.items():
-        if name != LABELS_FILE:
-            specs.extend(_load_family(name, _read(name, content), labels))
+        if name not in (LABELS_FILE, EXAMPLES_FILE):
+            specs.extend(_load_family(name, _read(name, content), labels, examples))
     _reject_duplicates(specs)
     check_parents(specs)
+    unknown = set(examples) - {s.id for s in specs}
+    if unknown:
+        raise CatalogError(f"{EXAMPLES_FILE}: no model {sorted(unknown)[0]!r}")
     return tuple(specs)
 
 
@@ -56,13 +62,21 @@ def _read(name: str, content: bytes) -> dict[str, Any]:
         raise CatalogError(f"{name}: not valid TOML: {exc}") from exc
 
 
-def _load_family(name: str, data: Mapping[str, Any], labels: Mapping[str, Any]) -> list[ModelSpec]:
+def _load_family(
+    name: str,
+    data: Mapping[str, Any],
+    labels: Mapping[str, Any],
+    examples: Mapping[str, Any] | None = None,
+) -> list[ModelSpec]:
     family = data.get("family", Path(name).stem)
     specs = []
     for raw in data.get("models", []):
         where = f"{name}: model {raw.get('id', '?')!r}"
         raw = {**raw, "family": raw.get("family", family), "source": name}
-        raw["inputs"] = [_with_labels(i, labels) for i in raw.get("inputs", [])]
+        if examples and "examples" not in raw:
+            raw["examples"] = examples.get(raw.get("id", ""), [])
+        category = str(raw.get("category", ""))
+        raw["inputs"] = [_with_labels(i, labels, category) for i in raw.get("inputs", [])]
         raw = with_mode_input(raw)
         try:
             spec = ModelSpec.model_validate(raw)
@@ -75,15 +89,19 @@ def _load_family(name: str, data: Mapping[str, Any], labels: Mapping[str, Any]) 
     return specs
 
 
-def _with_labels(raw: Mapping[str, Any], labels: Mapping[str, Any]) -> dict[str, Any]:
-    """Fill a missing parameter or value label from the shared label file."""
+def _with_labels(
+    raw: Mapping[str, Any], labels: Mapping[str, Any], category: str = ""
+) -> dict[str, Any]:
+    """Fill a missing parameter or value label from the shared label file; a help line for
+    the model's category ([help_for.<category>.<name>]) comes before the general one."""
     out = dict(raw)
     name = out.get("name", "")
     params = labels.get("params", {})
     if "label" not in out and name in params:
         out["label"] = params[name]
-    if "help" not in out and name in labels.get("help", {}):
-        out["help"] = labels["help"][name]
+    helps = {**labels.get("help", {}), **labels.get("help_for", {}).get(category, {})}
+    if name in helps:
+        out["help"] = _joined_help(out.get("help"), helps[name])
     shared = {**labels.get("values", {}), **labels.get("param_values", {}).get(name, {})}
     options = []
     for option in out.get("options", []):
@@ -94,6 +112,16 @@ def _with_labels(raw: Mapping[str, Any], labels: Mapping[str, Any]) -> dict[str,
         options.append(option)
     out["options"] = options
     return out
+
+
+def _joined_help(own: Any, shared: Mapping[str, str]) -> Any:
+    """A model's own help line; when it gives no example and the shared one does, the shared
+    line (what good input looks like) comes first and the model's note after it."""
+    if not isinstance(own, Mapping):
+        return shared
+    if EXAMPLE_WORD in own.get("ru", "") or EXAMPLE_WORD not in shared.get("ru", ""):
+        return own
+    return {lang: f"{shared[lang]}\n{own[lang]}" for lang in ("ru", "en")}
 
 
 def _check(spec: ModelSpec, where: str) -> None:

@@ -357,6 +357,7 @@ class ModelSpec(_Frozen):
     # Mutually exclusive groups of inputs: the wizard asks which first (`MODE_INPUT`).
     modes: tuple[Mode, ...] = ()
     mode_label: Label | None = None
+    examples: tuple[Label, ...] = ()  # prompts a user can tap to use (data/_examples.toml)
     source: str = ""  # the data file this spec came from (set by the loader)
 
     @property

@@ -196,7 +196,7 @@ def _ask_one(
     field: InputSpec,
     ask: Ask,
 ) -> dict[str, Any] | None:
-    state = {**new_state(spec.id), "values": values, "field": field.name}
+    state = {**new_state(spec.id, lang), "values": values, "field": field.name}
     while True:
         view = wizard.view(state)
         print(plain(tr, lang, view))

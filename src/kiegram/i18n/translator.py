@@ -1,9 +1,16 @@
-"""Loads locale files and formats messages by key."""
+"""Loads locale files and formats messages by key.
+
+Plurals: a number's format spec may list the word's forms, `{n:кредит|кредита|кредитов}`
+(Russian: one, few, many) or `{n:credit|credits}`; the form fitting the number in the
+message's language is put in its place (the number itself is written as `{n}`).
+"""
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +21,55 @@ DEFAULT_LANG = "ru"
 LOCALE_DIR = Path(__file__).parent
 
 
+NUMBER = re.compile(r"-?\d+([.,]\d+)?")
+
+
 class MissingKeyError(KiegramError):
     """A message key is in no locale file."""
+
+
+def plural_form(lang: str, number: Decimal, count: int) -> int:
+    """The index of the plural form for `number` among `count` forms."""
+    if number != number.to_integral_value():
+        return min(1, count - 1)  # 2,5 кредита / 2.5 credits
+    n = abs(int(number))
+    if lang != "ru" or count < 3:
+        return 0 if n == 1 else min(1, count - 1)
+    if n % 10 == 1 and n % 100 != 11:
+        return 0
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return 1
+    return 2
+
+
+class Counted:
+    """A value that formats as itself, or as its plural word when the spec lists forms."""
+
+    __slots__ = ("lang", "number", "value")
+
+    def __init__(self, value: Any, number: Decimal, lang: str) -> None:
+        self.value = value
+        self.number = number
+        self.lang = lang
+
+    def __format__(self, spec: str) -> str:
+        if "|" in spec:
+            forms = spec.split("|")
+            return forms[plural_form(self.lang, self.number, len(forms))]
+        return format(self.value, spec)
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+def _counted(value: Any, lang: str) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | Decimal | float):
+        return Counted(value, Decimal(str(value)), lang)
+    if isinstance(value, str) and NUMBER.fullmatch(value):
+        return Counted(value, Decimal(value.replace(",", ".")), lang)
+    return value
 
 
 def _flatten(prefix: str, table: Mapping[str, Any], out: dict[str, str]) -> None:
@@ -38,7 +92,10 @@ class Translator:
         template = table.get(key) or self.messages[DEFAULT_LANG].get(key)
         if template is None:
             raise MissingKeyError(f"no message {key!r}")
-        return template.format(**values) if values else template
+        if not values:
+            return template
+        shown = lang if lang in self.messages else DEFAULT_LANG
+        return template.format(**{k: _counted(v, shown) for k, v in values.items()})
 
     def has(self, key: str) -> bool:
         """True when `key` exists in the default language."""

@@ -13,16 +13,18 @@ URL before sending), "screen" ("step", "settings", "edit", "confirm", then "conf
 "cancelled" or "closed"), "field" (the input of a step/edit screen) and "history" (the screens
 Back returns to).
 
-Flow: the steps are the model's `order` (inputs whose `when` holds), then any required input
-without a default that `order` misses; optional steps get Skip. After the last step comes the
-settings screen (every other askable input: optional ones and required ones with a default,
-each with its current value; booleans toggle in place, other kinds open an edit screen), then
-confirm (summary and KIE credits; no Confirm button when the cost is unknown). Media-only
-models and models with no settings go from the last step straight to confirm; confirm has a
-Settings button whenever there are settings. Every step has Back, Reset (clear the value) and
-Cancel. A media_list answer (an album) replaces the list. Answers never mutate the given
-state: `Wizard.answer` returns a `Step` (new state + view) or an `Invalid` (message key and
-values naming the input; the very same state object).
+Flow (prompt first, defaults always): the steps are only the inputs a model cannot run
+without (required, no documented default; `order` first, then the catalog's order), each with
+its help line and, on the prompt, the model's example prompts as buttons. After the last step
+comes the confirm, every other value at its default: summary, KIE credits (no Confirm button
+when the cost is unknown), "➕ <input>" for each optional file input, and Settings (every other
+askable input with its current value; booleans toggle in place, other kinds open an edit
+screen; Done returns to the confirm). Files sent while text is asked go to the model's file
+input (their caption answers the question); files sent to the confirm fill the first file
+input that takes them; a caption on a file step fills the prompt. Every step has Back, Reset
+(clear the value) and Cancel. A media_list answer (an album) replaces the list. Answers never
+mutate the given state: `Wizard.answer` returns a `Step` (new state + view) or an `Invalid`
+(message key and values naming the input; the very same state object).
 
 Object lists (`object_list` inputs with `item_fields`, e.g. a dialogue of {text, voice}):
 the item's fields are asked one after another ("item" in the state holds the item being

@@ -25,6 +25,7 @@ class Action(StrEnum):
     CONFIRM = "ok"
     ADD = "add"  # object list: start another item
     REMOVE = "rm"  # object list: arg is the index of the item to remove
+    EXAMPLE = "ex"  # arg: index into the model's example prompts
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,9 +61,10 @@ class TextAnswer:
 
 @dataclass(frozen=True, slots=True)
 class MediaAnswer:
-    """One file or an album collected into one answer."""
+    """One file or an album collected into one answer, with the message's caption."""
 
     items: tuple[MediaRef, ...]
+    caption: str = ""
 
 
 @dataclass(frozen=True, slots=True)

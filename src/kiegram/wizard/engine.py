@@ -9,15 +9,16 @@ from kiegram.catalog import Catalog, InputKind, InputSpec, ModelSpec
 from kiegram.wizard.answers import Action, Answer, MediaAnswer, Press, TextAnswer
 from kiegram.wizard.display import presets
 from kiegram.wizard.errors import InvalidAnswer, UnknownModelError
+from kiegram.wizard.fill import caption_home, example, media_home
 from kiegram.wizard.items import check_sums, parse_items
 from kiegram.wizard.list_view import is_list_screen
 from kiegram.wizard.lists import on_list
 from kiegram.wizard.media import check_media, check_seconds, refs_from_text
 from kiegram.wizard.modes import note_dropped
-from kiegram.wizard.navigation import back, enter_step, forward, go
+from kiegram.wizard.navigation import back, enter_step, forward, go, to_confirm
 from kiegram.wizard.parse import param_of, parse_boolean, parse_choice, parse_number, parse_text
 from kiegram.wizard.pricing import offered
-from kiegram.wizard.state import clone, limited, new_state, prune, settings
+from kiegram.wizard.state import clone, extras, limited, new_state, prune, settings
 from kiegram.wizard.view import Invalid, ScreenKind, Step, View
 from kiegram.wizard.views import build_view
 
@@ -37,9 +38,9 @@ class Wizard:
             raise UnknownModelError(f"no usable model {state.get('model')!r}")
         return spec
 
-    def start(self, model_id: str) -> Step:
-        """The first screen of a model."""
-        state = new_state(model_id)
+    def start(self, model_id: str, lang: str = "ru") -> Step:
+        """The first screen of a model (`lang`: the language of its example prompts)."""
+        state = new_state(model_id, lang)
         spec = self.spec(state)
         enter_step(spec, state, 0)
         return Step(state, build_view(spec, state))
@@ -86,20 +87,55 @@ class Wizard:
         if isinstance(answer, Press) and answer.action is Action.RESET:
             values.pop(field.name, None)
             return
+        if isinstance(answer, Press) and answer.action is Action.EXAMPLE:
+            answer = example(spec, state, answer)
         if isinstance(answer, Press) and answer.action is Action.SKIP and not field.required:
             values.pop(field.name, None)
+        elif isinstance(answer, MediaAnswer) and not field.is_media:
+            if not self._files_elsewhere(spec, state, field, answer):
+                return  # the files went where files go; the question still stands
         else:
             values[field.name] = take(spec, values, field, answer)
+            if isinstance(answer, MediaAnswer):
+                self._caption(spec, values, field, answer)
         state["values"] = prune(spec, values)
         forward(spec, state)
+
+    def _files_elsewhere(
+        self, spec: ModelSpec, state: dict[str, Any], field: InputSpec, answer: MediaAnswer
+    ) -> bool:
+        """Files sent while text is asked fill the model's file input; a caption answers the
+        question. True when it did."""
+        values = state["values"]
+        home = media_home(spec, values, answer, field.name)
+        if home is None:
+            raise InvalidAnswer("wizard.err_expected_text", param=param_of(field))
+        values[home.name] = take(spec, values, home, MediaAnswer(answer.items))
+        if answer.caption.strip():
+            values[field.name] = take(spec, values, field, TextAnswer(answer.caption))
+            return True
+        state["values"] = prune(spec, values)
+        return False
+
+    def _caption(
+        self, spec: ModelSpec, values: dict[str, Any], field: InputSpec, answer: MediaAnswer
+    ) -> None:
+        """A photo's caption is the prompt of a model that takes both."""
+        home = caption_home(spec, values, field.name) if answer.caption.strip() else None
+        if home is not None:
+            values[home.name] = take(spec, values, home, TextAnswer(answer.caption))
 
     def _on_edit(self, spec: ModelSpec, state: dict[str, Any], answer: Answer) -> None:
         field = spec.input(state["field"])
         values = state["values"]
+        if isinstance(answer, Press) and answer.action is Action.EXAMPLE:
+            answer = example(spec, state, answer)
         if isinstance(answer, Press) and answer.action in (Action.RESET, Action.CLEAR):
             values.pop(field.name, None)
         else:
             values[field.name] = take(spec, values, field, answer)
+            if isinstance(answer, MediaAnswer):
+                self._caption(spec, values, field, answer)
         state["values"] = prune(spec, values)
         back(spec, state)
 
@@ -113,7 +149,7 @@ class Wizard:
                 values.pop(field.name, None)
             return
         if answer.action is Action.DONE:
-            go(state, ScreenKind.CONFIRM, push=True)
+            to_confirm(spec, state)
             return
         field = _setting(spec, listed, answer)
         if answer.action is Action.TOGGLE and field.kind is InputKind.BOOLEAN:
@@ -124,19 +160,34 @@ class Wizard:
             raise InvalidAnswer("wizard.err_stale")
 
     def _on_confirm(self, spec: ModelSpec, state: dict[str, Any], answer: Answer) -> None:
-        view = build_view(spec, state)
-        if isinstance(answer, Press) and answer.action is Action.SETTINGS:
-            if not settings(spec, state["values"]):
+        values = state["values"]
+        if isinstance(answer, MediaAnswer):
+            self._files_on_confirm(spec, values, answer)
+        elif isinstance(answer, Press) and answer.action is Action.SETTINGS:
+            if not settings(spec, values):
                 raise InvalidAnswer("wizard.err_stale")
             go(state, ScreenKind.SETTINGS, push=True)
+        elif isinstance(answer, Press) and answer.action is Action.OPEN:
+            field = _setting(spec, extras(spec, values), answer)
+            go(state, ScreenKind.EDIT, field.name, push=True)
         elif isinstance(answer, Press) and answer.action is Action.CONFIRM:
-            if view.credits is None:
+            if build_view(spec, state).credits is None:
                 raise InvalidAnswer("wizard.not_available")
-            _check_limits(spec, state["values"])
-            check_sums(spec, state["values"])
+            _check_limits(spec, values)
+            check_sums(spec, values)
             go(state, ScreenKind.CONFIRMED)
         else:
             raise InvalidAnswer("wizard.err_use_buttons")
+
+    def _files_on_confirm(
+        self, spec: ModelSpec, values: dict[str, Any], answer: MediaAnswer
+    ) -> None:
+        """Files sent to the confirm fill the first file input that takes them."""
+        home = media_home(spec, values, answer)
+        if home is None:
+            raise InvalidAnswer("wizard.err_use_buttons")
+        values[home.name] = take(spec, values, home, MediaAnswer(answer.items))
+        self._caption(spec, values, home, answer)
 
 
 def _check_limits(spec: ModelSpec, values: Mapping[str, Any]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kiegram.catalog import ModelSpec
-from kiegram.wizard.state import media_only, settings, steps
+from kiegram.wizard.state import settings, steps
 from kiegram.wizard.view import ScreenKind
 
 
@@ -20,11 +20,8 @@ def go(
 
 
 def after_steps(spec: ModelSpec, state: dict[str, Any]) -> ScreenKind:
-    """Settings when there are any (and the model is not media-only), else confirm."""
-    values = state["values"]
-    if media_only(spec, values) or not settings(spec, values):
-        return ScreenKind.CONFIRM
-    return ScreenKind.SETTINGS
+    """Past the last step comes the confirm: every other input keeps its default there."""
+    return ScreenKind.CONFIRM
 
 
 def enter_step(spec: ModelSpec, state: dict[str, Any], index: int, push: bool = False) -> None:
@@ -37,10 +34,14 @@ def enter_step(spec: ModelSpec, state: dict[str, Any], index: int, push: bool = 
 
 
 def forward(spec: ModelSpec, state: dict[str, Any]) -> None:
-    """The screen after the current step."""
-    names = [f.name for f in steps(spec, state["values"])]
+    """The screen after the current step: the next step still without an answer (a caption
+    or a filled-in job may have answered it), else the confirm."""
+    listed = steps(spec, state["values"])
+    names = [f.name for f in listed]
     here = state["field"]
     index = names.index(here) + 1 if here in names else len(names)
+    while index < len(names) and names[index] in state["values"]:
+        index += 1
     enter_step(spec, state, index, push=True)
 
 
@@ -54,6 +55,15 @@ def _still_valid(spec: ModelSpec, state: dict[str, Any], entry: dict[str, Any]) 
     if screen == ScreenKind.SETTINGS.value:
         return bool(settings(spec, values))
     return True
+
+
+def to_confirm(spec: ModelSpec, state: dict[str, Any]) -> None:
+    """Settings' Done: back to the confirm they were opened from, else on to a new one."""
+    history: list[dict[str, Any]] = state["history"]
+    if history and history[-1]["screen"] == ScreenKind.CONFIRM.value:
+        back(spec, state)
+    else:
+        go(state, ScreenKind.CONFIRM, push=True)
 
 
 def back(spec: ModelSpec, state: dict[str, Any]) -> None:

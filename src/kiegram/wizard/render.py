@@ -38,9 +38,11 @@ def button_text(tr: Translator, lang: str, button: Button) -> str:
 def plain(tr: Translator, lang: str, view: View) -> str:
     """The whole screen as plain text with numbered buttons (the terminal's rendering)."""
     lines = [text(tr, lang, view.title)]
-    if view.step is not None:
+    if view.step is not None and (view.steps or 0) > 1:
         lines.append(tr(lang, "wizard.step", n=view.step, m=view.steps))
     lines.append(text(tr, lang, view.text))
+    if view.help is not None:
+        lines.append(text(tr, lang, view.help))
     if view.current is not None:
         lines.append(tr(lang, "wizard.current", value=text(tr, lang, view.current)))
     for item in view.summary:

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from kiegram.catalog import InputKind, InputSpec, ModelSpec
+from kiegram.catalog import InputKind, InputSpec, Label, ModelSpec
 from kiegram.wizard.answers import Action
 from kiegram.wizard.display import option_text, presets, value_text
 from kiegram.wizard.errors import MissingInputError
 from kiegram.wizard.parse import param_of, show
 from kiegram.wizard.payload import sent
 from kiegram.wizard.pricing import credits, prices_for, unknown_duration
-from kiegram.wizard.state import limited, settings, steps
+from kiegram.wizard.state import extras, limited, prompt_input, settings, steps
 from kiegram.wizard.view import (
     Button,
     Expect,
@@ -25,6 +25,8 @@ from kiegram.wizard.view import (
 
 PER_ROW = 2
 PRESETS_PER_ROW = 3
+LIMIT_SHOWN = 2000  # a text limit above this goes unsaid (the refusal names it if reached)
+EXAMPLE_CHARS = 40  # of an example prompt shown on its button
 
 
 def _rows(buttons: list[Button], per_row: int) -> list[tuple[Button, ...]]:
@@ -69,8 +71,10 @@ def question(field: InputSpec) -> Msg:
     if kind is InputKind.MEDIA:
         return Msg("wizard.ask_media", {"param": param, "media": _media(field)})
     if kind is InputKind.MEDIA_LIST:
-        limit = field.max_items if field.max_items is not None else "∞"
-        return Msg("wizard.ask_media_list", {"param": param, "media": _media(field), "max": limit})
+        many = _media(field, many=True)
+        if field.max_items is None:
+            return Msg("wizard.ask_media_list_any", {"param": param, "media": many})
+        return Msg("wizard.ask_media_list", {"param": param, "media": many, "max": field.max_items})
     if kind in (InputKind.INTEGER, InputKind.NUMBER):
         if field.min is not None and field.max is not None:
             return Msg(
@@ -80,13 +84,14 @@ def question(field: InputSpec) -> Msg:
         return Msg("wizard.ask_number", {"param": param})
     if kind in (InputKind.CHOICE, InputKind.BOOLEAN):
         return Msg(f"wizard.ask_{kind.value}", {"param": param})
-    if field.max_length is not None:
+    if field.max_length is not None and field.max_length <= LIMIT_SHOWN:
         return Msg("wizard.ask_text_limit", {"param": param, "limit": field.max_length})
     return Msg("wizard.ask_text", {"param": param})
 
 
-def _media(field: InputSpec) -> Msg:
-    return Msg(f"wizard.media_{field.media.value}" if field.media else "wizard.media_file")
+def _media(field: InputSpec, many: bool = False) -> Msg:
+    kind = field.media.value if field.media else "file"
+    return Msg(f"wizard.many_{kind}" if many else f"wizard.media_{kind}")
 
 
 def field_buttons(
@@ -124,10 +129,26 @@ def field_buttons(
     return []
 
 
+def _examples(spec: ModelSpec, field: InputSpec) -> list[tuple[Button, ...]]:
+    """One button per example prompt, on the screen of the input they fill."""
+    target = prompt_input(spec)
+    if target is None or target.name != field.name:
+        return []
+    return [(Button(_short(e), Action.EXAMPLE, i),) for i, e in enumerate(spec.examples)]
+
+
+def _short(example: Label) -> Label:
+    def cut(text: str) -> str:
+        text = text if len(text) <= EXAMPLE_CHARS else text[: EXAMPLE_CHARS - 1] + "…"
+        return f"💡 {text}"
+
+    return Label(ru=cut(example.ru), en=cut(example.en))
+
+
 def _field_view(spec: ModelSpec, state: Mapping[str, Any], edit: bool) -> View:
     values = state["values"]
     field = limited(spec, spec.input(state["field"]), values)
-    rows = field_buttons(spec, values, field)
+    rows = field_buttons(spec, values, field) + _examples(spec, field)
     number = total = None
     if edit:
         if not field.required and field.kind not in (InputKind.CHOICE, InputKind.BOOLEAN):
@@ -149,6 +170,7 @@ def _field_view(spec: ModelSpec, state: Mapping[str, Any], edit: bool) -> View:
         step=number,
         steps=total,
         current=None if now is None else value_text(field, now),
+        help=field.help,
         expect=expect_of(field),
         rows=tuple(rows),
     )
@@ -188,6 +210,7 @@ def _confirm_view(spec: ModelSpec, state: Mapping[str, Any]) -> View:
     rows: list[tuple[Button, ...]] = []
     if cost is not None:
         rows.append(_nav(Action.CONFIRM))
+    rows += _extra_rows(spec, values)
     if settings(spec, values):
         rows.append(_nav(Action.SETTINGS))
     rows.append(_nav(Action.BACK, Action.CANCEL))
@@ -207,6 +230,20 @@ def _confirm_view(spec: ModelSpec, state: Mapping[str, Any]) -> View:
         credits=cost,
         rows=tuple(rows),
     )
+
+
+def _extra_rows(spec: ModelSpec, values: Mapping[str, Any]) -> list[tuple[Button, ...]]:
+    """ "➕ Reference images" for each optional file input; its count once given."""
+    index = {f.name: i for i, f in enumerate(spec.inputs)}
+    rows: list[tuple[Button, ...]] = []
+    for field in extras(spec, values):
+        param = param_of(field)
+        label = Msg("wizard.btn_add", {"param": param})
+        if values.get(field.name):
+            shown = value_text(field, values[field.name])
+            label = Msg("wizard.btn_files", {"param": param, "value": shown})
+        rows.append((Button(label, Action.OPEN, index[field.name]),))
+    return rows
 
 
 def build_view(spec: ModelSpec, state: Mapping[str, Any]) -> View:

@@ -1,6 +1,7 @@
 """The JSON state and what it implies: active inputs, the steps, the settings.
 
-State keys: "v" (format version), "model" (KIE id), "values" (KIE input name -> answer;
+State keys: "v" (format version), "model" (KIE id), "lang" (the language of the example
+prompts a button fills in; "ru" when absent), "values" (KIE input name -> answer;
 media as ref dicts, lists for media_list), "screen" (a ScreenKind value), "field" (the input
 of a "step" or "edit" screen) and "history" (screens Back returns to, last on top).
 """
@@ -17,11 +18,12 @@ from kiegram.wizard.view import ScreenKind
 STATE_VERSION = 1
 
 
-def new_state(model_id: str) -> dict[str, Any]:
-    """A fresh state before the first screen is chosen."""
+def new_state(model_id: str, lang: str = "ru") -> dict[str, Any]:
+    """A fresh state before the first screen is chosen; `lang` picks the example prompts."""
     return {
         "v": STATE_VERSION,
         "model": model_id,
+        "lang": lang,
         "values": {},
         "screen": ScreenKind.STEP.value,
         "field": None,
@@ -68,23 +70,36 @@ def asked(spec: ModelSpec, values: Mapping[str, Any]) -> list[InputSpec]:
     return [f for f in spec.inputs if f.askable and is_active(spec, f, values)]
 
 
+def needed(field: InputSpec) -> bool:
+    """True for an input the model cannot run without: required and no documented default."""
+    return field.required and field.default in (None, "")
+
+
 def steps(spec: ModelSpec, values: Mapping[str, Any]) -> list[InputSpec]:
-    """The step screens: `order`, then required inputs without a default that it misses."""
-    active = {f.name: f for f in asked(spec, values)}
+    """The step screens: the inputs the model cannot run without, `order` first, then the
+    catalog's order. Everything else keeps its default and is one tap away on the confirm."""
+    active = {f.name: f for f in asked(spec, values) if needed(f)}
     out = [active[n] for n in spec.order if n in active]
     listed = {f.name for f in out}
-    out += [
-        f
-        for f in active.values()
-        if f.required and f.default in (None, "") and f.name not in listed
-    ]
-    return out
+    return out + [f for f in active.values() if f.name not in listed]
 
 
 def settings(spec: ModelSpec, values: Mapping[str, Any]) -> list[InputSpec]:
     """Every other askable, active input: optional ones and required ones with a default."""
     step_names = {f.name for f in steps(spec, values)}
     return [f for f in asked(spec, values) if f.name not in step_names]
+
+
+def extras(spec: ModelSpec, values: Mapping[str, Any]) -> list[InputSpec]:
+    """Optional files offered on the confirm as their own button ("➕ Reference images")."""
+    return [f for f in settings(spec, values) if f.is_media]
+
+
+def prompt_input(spec: ModelSpec) -> InputSpec | None:
+    """The text the model's example prompts fill: "prompt", else its first needed text."""
+    texts = [f for f in spec.inputs if f.kind is InputKind.TEXT and f.askable]
+    named = next((f for f in texts if f.name == "prompt"), None)
+    return named or next((f for f in texts if needed(f)), None)
 
 
 def media_only(spec: ModelSpec, values: Mapping[str, Any]) -> bool:

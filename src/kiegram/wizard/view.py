@@ -97,6 +97,7 @@ class View:
     step: int | None = None  # "Step N of M": N
     steps: int | None = None  # M
     current: Text | None = None
+    help: Text | None = None  # what good input looks like, with an example
     expect: Expect = Expect()
     rows: tuple[tuple[Button, ...], ...] = ()
     summary: tuple[SummaryItem, ...] = ()

@@ -15,7 +15,7 @@ from kiegram.bot import keyboards
 from kiegram.bot.callbacks import Improve, Nav
 from kiegram.bot.conversation import Conversation
 from kiegram.bot.deps import Text
-from kiegram.bot.desk import Desk
+from kiegram.bot.desk import Desk, Outlook
 from kiegram.bot.helper_button import improvable
 from kiegram.bot.prices import PriceBook
 from kiegram.bot.prompt_helper import Improved, PromptHelper
@@ -175,11 +175,11 @@ async def _pick(
         await conv.resend(sid)
         return
     step = await conv.skip_filled(current, result)
-    extra = ""
+    outlook = Outlook()
     if step.view.kind is ScreenKind.CONFIRM:
         spec = conv.wizard.spec(step.state)
-        extra = await desk.outlook(spec, dict(step.state["values"]), user_id, conv.t)
-    await conv.show(step.view, sid, new=True, extra=extra)
+        outlook = await desk.outlook(spec, dict(step.state["values"]), user_id, conv.t)
+    await conv.show(step.view, sid, new=True, extra=outlook.text, rows=outlook.rows)
 
 
 def build_router() -> Router:

@@ -13,7 +13,7 @@ from kiegram.bot import followups, keyboards
 from kiegram.bot.callbacks import JobAct
 from kiegram.bot.conversation import Conversation
 from kiegram.bot.deps import Text
-from kiegram.bot.desk import Desk
+from kiegram.bot.desk import Desk, Outlook
 from kiegram.bot.prefill import (
     first_unfilled,
     media_value,
@@ -93,8 +93,10 @@ async def _refill(
     values = values_from_payload(spec, job.payload)
     prompt = text_step(spec, values) if action == "v" else None
     state = state_at(spec, values, prompt.name if prompt else None)
-    extra = "" if prompt else await desk.outlook(spec, state["values"], job.user_id, conv.t)
-    await conv.start_filled(state, extra)
+    outlook = (
+        Outlook() if prompt else await desk.outlook(spec, state["values"], job.user_id, conv.t)
+    )
+    await conv.start_filled(state, outlook.text, outlook.rows)
 
 
 async def _offer(job: Job, catalog: Catalog, bot: Bot, _: Text, lang: str) -> None:

@@ -14,7 +14,7 @@ from kiegram.bot.albums import AlbumCollector, Finish
 from kiegram.bot.callbacks import Go, Wz
 from kiegram.bot.conversation import Conversation, terminal
 from kiegram.bot.deps import Text
-from kiegram.bot.desk import Desk
+from kiegram.bot.desk import Desk, Outlook
 from kiegram.bot.filters import When
 from kiegram.bot.media import media_refs
 from kiegram.bot.menus import Menus
@@ -164,7 +164,8 @@ async def typed(
     if message.media_group_id and refs:
         await albums.add(message.chat.id, message.media_group_id, refs, conv, sid)
         return
-    answer = MediaAnswer(tuple(refs)) if refs else TextAnswer(message.text or message.caption or "")
+    caption = message.caption or ""
+    answer = MediaAnswer(tuple(refs), caption) if refs else TextAnswer(message.text or caption)
     result = await conv.answer(answer)
     if isinstance(result, Invalid):
         await conv.resend(sid)
@@ -200,11 +201,11 @@ async def _after(
     view = step.view
     if not terminal(view):
         step = await conv.skip_filled(before, step)
-        extra = ""
+        outlook = Outlook()
         spec = menus.catalog.get(step.view.model_id)
         if step.view.kind is ScreenKind.CONFIRM and spec is not None:
-            extra = await desk.outlook(spec, dict(step.state["values"]), user_id, conv.t)
-        await conv.show(step.view, sid, new=new, extra=extra)
+            outlook = await desk.outlook(spec, dict(step.state["values"]), user_id, conv.t)
+        await conv.show(step.view, sid, new=new, extra=outlook.text, rows=outlook.rows)
         return
     spec = menus.catalog.get(view.model_id)
     if view.kind is ScreenKind.CONFIRMED and spec is not None:
