@@ -145,4 +145,5 @@ async def test_the_daily_watch_alerts_the_admin_chat_once_prices_move(tmp_path: 
     task.cancel()
     assert len(sent) == 1 and "KIE изменил цены" in sent[0]
     assert "changed: 4o-image-api, from: 6 -&gt; 9 per generation" in sent[0]  # HTML-escaped
-    assert "… +145" in sent[0]  # 160 rows moved: the first 15 shown
+    rows = len(feed_rows(catalog))
+    assert f"({rows})" in sent[0] and f"… +{rows - 15}" in sent[0]  # the first 15 rows shown
