@@ -11,8 +11,9 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from kiegram.billing import SwitchBoard
 from kiegram.bot.callbacks import Go, LangPick, Nav
 from kiegram.bot.deps import Text
-from kiegram.catalog import Catalog, Category, ModelSpec
+from kiegram.catalog import Catalog, Category, InputKind, ModelSpec
 from kiegram.catalog.menu import MENU_SECTIONS
+from kiegram.wizard.state import steps
 
 PriceRange = Callable[[ModelSpec], tuple[Decimal, Decimal] | None]
 Free = Callable[[ModelSpec], bool]
@@ -41,10 +42,17 @@ def shortcuts(
     popular = [m for m in usable if m.popular][:SHORTCUTS]
     if free is None or any(free(m) for m in popular):
         return popular
-    gifts = sorted((m for m in usable if free(m)), key=lambda m: m.category is not TEXT_TO_IMAGE)
+    gifts = sorted((m for m in usable if free(m)), key=_gift_order)
     if not gifts:
         return popular
     return [*popular[: SHORTCUTS - 1], gifts[0]]
+
+
+def _gift_order(spec: ModelSpec) -> tuple[bool, bool, int]:
+    """A picture from a prompt alone first (two taps: prompt, Start), then fewest steps."""
+    asked = steps(spec, {})
+    prompt_only = len(asked) == 1 and asked[0].kind is InputKind.TEXT
+    return (not prompt_only, spec.category is not TEXT_TO_IMAGE, len(asked))
 
 
 def model_title(spec: ModelSpec, lang: str, free: Free | None) -> str:
