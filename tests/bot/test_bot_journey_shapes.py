@@ -109,8 +109,7 @@ async def test_a_dialogue_is_written_line_by_line_and_sent_as_a_list(
     await user.send("Отлично!")
     await pick_voice(bot, user, "cgSgspJ2msm6clMCkdW9")
     assert "2. Отлично! · Jessica" in user.last_text().splitlines()
-    await user.click("✅ Готово")
-    await user.click("Далее »")  # the settings: stability and language
+    await user.click("✅ Готово")  # the confirm: stability and language keep their defaults
     confirm = user.last_text()
     assert "Диалог:" in confirm and "2. Отлично! · Jessica" in confirm
     await user.click(CONFIRM)
@@ -131,11 +130,11 @@ async def test_seedance_asks_the_mode_first_and_sends_only_that_modes_inputs(
     assert "Как задать видео" in user.last_text()
     assert {"Первый и последний кадр", "Референсы: фото и звук"} <= set(user.buttons())
     await user.click("Референсы: фото и звук")
-    await user.send("a cat walks on the beach")
-    assert "Изображения-референсы" in user.last_text() or "референс" in user.last_text().lower()
+    await user.send("a cat walks on the beach")  # the confirm: references one tap away
+    assert "➕ Изображения-референсы" in user.buttons()
+    assert not [b for b in user.buttons() if "кадр" in b.lower()]  # the other mode's inputs
+    await user.click("➕ Изображения-референсы")
     await user.send_photo(tiny_png())
-    await user.click("Пропустить")  # no reference audio
-    await user.click("Далее »")
     await user.click(CONFIRM)
 
     job = await delivered_job(bot, telegram, user)
@@ -150,18 +149,16 @@ async def test_an_answer_a_later_answer_switches_off_is_named_on_confirm(
 ) -> None:
     user = telegram.user(ADMIN)
     await user.send("/model kling-3.0/video")
-    await user.click("Один план")
-    await user.send("a red fox in the snow")
-    await user.click("« Назад")
-    await user.click("« Назад")
+    await user.send("a red fox in the snow")  # one shot by default: the confirm
+    await user.click("⚙️ Настройки")
+    await user.click("Планы: нет")
     await user.click("Несколько планов")
+    await user.click("Далее »")  # the shots are needed now: asked before the confirm
     assert "Планы, № 1." in user.last_text()
     await user.send("a wide shot of the forest")
     await user.send("5")
     assert "1. a wide shot of the forest · 5" in user.last_text().splitlines()
     await user.click("✅ Готово")
-    await user.click("Пропустить")  # no first frame
-    await user.click("Далее »")
     confirm = user.last_text()
     assert "Не будет отправлено: Описание" in confirm
     assert CONFIRM in " ".join(user.buttons())
