@@ -1,0 +1,44 @@
+"""The quotes of models unheld with price rules: the parts KIE's feed lists, added up."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from kiegram.catalog import credits_for, load_catalog
+
+IMAGE: dict[str, Any] = {"ref": "tg:1", "media": "image"}
+
+
+def video(seconds: float | None) -> dict[str, Any]:
+    ref: dict[str, Any] = {"ref": "tg:2", "media": "video"}
+    return ref if seconds is None else {**ref, "duration": seconds}
+
+
+def test_minimax_reference_adds_images_and_seconds_of_reference_video() -> None:
+    spec = load_catalog().get("minimax-h3/reference-to-video")
+    assert spec is not None and spec.usable
+    # 2K: 13 per output second + 4 per image.
+    assert credits_for(spec, {"duration": 10, "reference_image_urls": [IMAGE, IMAGE]}) == 138
+    # 768P: 8 per output second + 4 per image + 8 per (started) second of reference video.
+    values = {
+        "duration": 10,
+        "resolution": "768P",
+        "reference_image_urls": [IMAGE],
+        "reference_video_urls": [video(6.2)],
+    }
+    assert credits_for(spec, values) == Decimal(80 + 4 + 8 * 7)
+    # A reference video of unknown length: no quote, so no confirm.
+    values["reference_video_urls"] = [video(None)]
+    assert credits_for(spec, values) is None
+
+
+def test_kling_transformation_is_priced_per_second_of_the_video() -> None:
+    spec = load_catalog().get("kling-3.0-omni/transformation")
+    assert spec is not None and spec.usable and spec.cost is not None
+    assert credits_for(spec, {"video_urls": [video(7.4)]}) == 20 * 8
+    assert credits_for(spec, {"video_urls": [video(5)], "resolution": "4k"}) == 67 * 5
+    assert spec.cost.max_seconds == 15.5
+    # Only a video: KIE accepts aspect_ratio "auto" alone, and it is always sent.
+    assert spec.input("aspect_ratio").option_values() == ("auto",)
+    assert "image_urls" not in spec.inputs_by_name()
