@@ -42,3 +42,22 @@ def test_kling_transformation_is_priced_per_second_of_the_video() -> None:
     # Only a video: KIE accepts aspect_ratio "auto" alone, and it is always sent.
     assert spec.input("aspect_ratio").option_values() == ("auto",)
     assert "image_urls" not in spec.inputs_by_name()
+
+
+def test_wan_flash_is_quoted_at_its_dearer_siblings_price() -> None:
+    catalog = load_catalog()
+    for flash, sibling in (
+        ("wan/2-6-flash-image-to-video", "wan/2-6-image-to-video"),
+        ("wan/2-6-flash-video-to-video", "wan/2-6-video-to-video"),
+    ):
+        spec, dearer = catalog.get(flash), catalog.get(sibling)
+        assert spec is not None and spec.usable and spec.cost is not None
+        assert dearer is not None and dearer.cost is not None
+        # The sibling's rows (the newest feed's where the catalog kept an older figure).
+        assert spec.cost.table.keys() == dearer.cost.table.keys(), flash
+        assert all(spec.cost.table[k] >= dearer.cost.table[k] for k in spec.cost.table), flash
+        assert "dearer sibling" in spec.cost.note and "margin alert" in spec.cost.note
+        # Sound on or off, the quote is the sibling's.
+        for audio in (True, False):
+            values = {"resolution": "1080p", "duration": "10", "audio": audio}
+            assert credits_for(spec, values) == Decimal(210)
