@@ -61,3 +61,15 @@ def test_wan_flash_is_quoted_at_its_dearer_siblings_price() -> None:
         for audio in (True, False):
             values = {"resolution": "1080p", "duration": "10", "audio": audio}
             assert credits_for(spec, values) == Decimal(210)
+
+
+def test_speech_to_text_is_quoted_per_minute_and_off_until_switched_on() -> None:
+    spec = load_catalog().get("elevenlabs/speech-to-text")
+    assert spec is not None and spec.usable and spec.off_by_default
+
+    def audio(seconds: float) -> dict[str, Any]:
+        return {"audio_url": {"ref": "tg:3", "media": "audio", "duration": seconds}}
+
+    # Never under the 3.5 credits KIE listed, whatever it was per; 3.5 a minute beyond.
+    assert credits_for(spec, audio(5)) == credits_for(spec, audio(60)) == Decimal("3.50")
+    assert credits_for(spec, audio(600)) == Decimal("35.04")
