@@ -98,6 +98,16 @@ async def test_human_identification_is_free_and_delivers_its_answer_as_text(
     await assert_no_money_moved(bot, user)
 
 
+async def test_the_section_lists_the_free_helpers_as_free(bot: App, telegram: FakeTelegram) -> None:
+    user = telegram.user(4104)
+    await user.send("/start")
+    await user.click("Аватары и липсинк")
+    buttons = user.buttons()
+    assert "OmniHuman 1.5 · поиск людей на фото · бесплатно" in buttons
+    assert "OmniHuman 1.5 · проверка портрета · бесплатно" in buttons
+    assert not any("от 0 кр." in b for b in buttons)
+
+
 async def test_the_free_model_says_free_in_english(bot: App, telegram: FakeTelegram) -> None:
     user = telegram.user(4103, language_code="en")
     await user.send("/start m_omnihuman-1-5_human-identification")

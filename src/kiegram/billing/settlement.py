@@ -31,7 +31,7 @@ class LedgerSettlement:
     async def capture(self, job: BilledJob) -> None:
         """The job succeeded: charge its hold (a free use stays taken) and pay any referral.
 
-        A job with neither (a free model's, an admin's) moves no money: nor a referral bonus.
+        A job with neither (a free model's, an admin's) moves no money, not even a referral bonus.
         """
         if job.hold_key is None:
             return
