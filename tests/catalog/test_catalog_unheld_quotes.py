@@ -70,6 +70,6 @@ def test_speech_to_text_is_quoted_per_minute_and_off_until_switched_on() -> None
     def audio(seconds: float) -> dict[str, Any]:
         return {"audio_url": {"ref": "tg:3", "media": "audio", "duration": seconds}}
 
-    # Never under the 3.5 credits KIE listed, whatever it was per; 3.5 a minute beyond.
-    assert credits_for(spec, audio(5)) == credits_for(spec, audio(60)) == Decimal("3.50")
-    assert credits_for(spec, audio(600)) == Decimal("35.04")
+    # Never under the 3.5 credits KIE listed, whatever it was per; over 3.5 a minute beyond.
+    assert credits_for(spec, audio(5)) == credits_for(spec, audio(60)) == Decimal("3.60")
+    assert credits_for(spec, audio(600)) == Decimal("36.00")
