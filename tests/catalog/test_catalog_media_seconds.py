@@ -98,8 +98,11 @@ def test_the_unheld_models_are_documented_and_priced_per_second() -> None:
         "infinitalk/from-audio",
     }
     assert {s.id for s in PER_SECOND} >= unheld
+    # Known only from transcriptions of its docs page (3-15.5 s), priced by KIE's feed; and a
+    # docs-partial model offered only when the operator switches it on.
+    transcribed = {"kling-3.0-omni/transformation", "elevenlabs/speech-to-text"}
     for model in PER_SECOND:
-        assert model.confidence.value == "docs", model.id
+        assert model.confidence.value == "docs" or model.id in transcribed, model.id
         assert model.cost is not None and "per second" in model.cost.note, model.id
         assert credit_range(model) is not None, model.id
     limits = {s.id: s.cost.max_seconds for s in PER_SECOND if s.cost is not None}

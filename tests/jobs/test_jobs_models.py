@@ -30,7 +30,8 @@ async def test_every_usable_model_completes(
         assert not harness.settlement.released[job_id]
         files = harness.delivery.files[job_id]
         if spec.output.value == "text":
-            assert job.result_text and not files
+            assert job.result_text and [f.kind for f in files] == ["text"], spec.id
+            assert files[0].data == job.result_text.encode()
         else:
             assert files and all(f.data for f in files), spec.id
     # Media refs were uploaded to KIE, never passed through as tg: refs.

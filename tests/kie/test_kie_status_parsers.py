@@ -463,3 +463,11 @@ def test_flux_success_without_image_is_failure() -> None:
     status = parse_status(ApiFamily.FLUX_KONTEXT, flux(1, response={"resultImageUrl": ""}))
     assert status.state is TaskState.FAILED
     assert status.fail_message == NO_RESULTS
+
+
+def test_market_masks_in_the_result_object_are_results() -> None:
+    # omnihuman-1-5/subject-detection lists its masks in resultObject, not resultUrls.
+    masks = ["https://x.example/mask-1.png", "https://x.example/mask-2.png"]
+    result = {"resultObject": {"mask_urls": masks}}
+    status = parse_status(ApiFamily.MARKET, {**MARKET_SUCCESS, "resultJson": json.dumps(result)})
+    assert status.result_urls == tuple(masks)

@@ -29,9 +29,13 @@ class LedgerSettlement:
         self._referrals = referrals
 
     async def capture(self, job: BilledJob) -> None:
-        """The job succeeded: charge its hold (a free use stays taken) and pay any referral."""
-        if job.hold_key is not None:
-            await self._ledger.capture(job.hold_key)
+        """The job succeeded: charge its hold (a free use stays taken) and pay any referral.
+
+        A job with neither (a free model's, an admin's) moves no money, not even a referral bonus.
+        """
+        if job.hold_key is None:
+            return
+        await self._ledger.capture(job.hold_key)
         await self._referrals.reward(job.user_id)
 
     async def release(self, job: BilledJob) -> None:

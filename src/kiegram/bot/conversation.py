@@ -60,6 +60,8 @@ class Conversation:
         units = self.prices.units(credits)
         if units is None:
             return None
+        if units == 0:
+            return self.t("bot.price.free")
         return self.t("bot.price.amount", amount=str(units))
 
     async def load(self) -> tuple[dict[str, Any] | None, str]:

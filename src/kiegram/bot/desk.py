@@ -128,6 +128,8 @@ class Desk:
         price = self.rules.price_for(spec, values)
         if price is None or user_id in self.admin_ids:
             return Outlook()
+        if price == 0:
+            return Outlook(t("bot.wizard.free_model"))
         if self.quota.eligible(price):
             left = await self.quota.left(user_id, utc_today())
             if left > 0:
@@ -183,7 +185,8 @@ class Desk:
     async def _charge(
         self, conv: Conversation, user_id: int, price: int, key: str
     ) -> Charge | None:
-        if user_id in self.admin_ids:
+        if user_id in self.admin_ids or price == 0:
+            # A free model (KIE charges nothing) needs no hold and takes no free use.
             return Charge(0, None)
         if self.quota.eligible(price):
             free = await self.quota.use_free(user_id, utc_today(), key, price)

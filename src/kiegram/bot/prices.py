@@ -30,14 +30,16 @@ class PriceBook:
         return self.to_units(known[0]), self.to_units(known[1])
 
     def amount(self, units: Decimal, _: Text) -> str:
-        """ "12 кр." / "12 cr"."""
-        return _("bot.price.amount", amount=fmt(units))
+        """ "12 кр." / "12 cr" ("бесплатно" / "free" for nothing)."""
+        return amount_text(units, _)
 
     def from_text(self, spec: ModelSpec, _: Text) -> str:
         """ "от 12 кр." for menus."""
         span = self.range(spec)
         if span is None:
             return _("bot.price.unknown")
+        if span[1] == 0:
+            return _("bot.price.free")
         return per_second(spec, _("bot.price.from", amount=fmt(span[0])), _)
 
     def span_text(self, spec: ModelSpec, _: Text) -> str:
@@ -45,6 +47,8 @@ class PriceBook:
         span = self.range(spec)
         if span is None:
             return _("bot.price.unknown")
+        if span[1] == 0:
+            return _("bot.price.free")
         if span[0] == span[1]:
             return per_second(spec, self.amount(span[0], _), _)
         return per_second(spec, _("bot.price.span", low=fmt(span[0]), high=fmt(span[1])), _)
@@ -55,6 +59,13 @@ def per_second(spec: ModelSpec, price: str, _: Text) -> str:
     if spec.cost is not None and spec.cost.per_second:
         return _("bot.price.per_second", price=price)
     return price
+
+
+def amount_text(units: Decimal | int, _: Text) -> str:
+    """A price: "12 кр." / "12 cr", or "бесплатно" / "free" when it is nothing."""
+    if units == 0:
+        return _("bot.price.free")
+    return _("bot.price.amount", amount=fmt(Decimal(units)))
 
 
 def fmt(amount: Decimal) -> str:

@@ -208,12 +208,12 @@ def credit_range(spec: ModelSpec) -> tuple[Decimal, Decimal] | None:
     """The lowest and highest known cost over all choice combinations.
 
     For a model priced per second of a file (`spec.cost.per_second`) it is the price of one
-    second, whatever KIE's minimum billed duration.
+    second, whatever KIE's minimum billed duration. A free model's range is (0, 0).
     """
     unit = spec
     if spec.cost is not None and spec.cost.min_seconds is not None:
         unit = spec.model_copy(update={"cost": spec.cost.model_copy(update={"min_seconds": None})})
-    known = [c for c in (credits_for(unit, combo) for combo in combinations(spec)) if c]
+    known = [c for c in (credits_for(unit, combo) for combo in combinations(spec)) if c is not None]
     if not known:
         return None
     return min(known), max(known)

@@ -140,6 +140,10 @@ class Finisher:
                 log.warning("job %s: result %d sent as a link: %s", job.id, index + 1, exc)
                 data = None
             files.append(ResultFile(url=url, filename=name, kind=job.output, data=data))
+        if not files and job.result_text:
+            # A transcript, or a helper's answer (resultObject) that has no file: sent as text.
+            name = result_filename(job.id, 0, "", "text")
+            files.append(ResultFile("", name, "text", job.result_text.encode()))
         return files
 
     async def _delivery_failed(self, job: Job, reason: str) -> Job | None:

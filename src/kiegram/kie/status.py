@@ -129,6 +129,9 @@ def market_result(result: Mapping[str, Any]) -> tuple[tuple[str, ...], str | Non
     obj = result.get("resultObject")
     if obj is None:
         return found, None
+    if not found and isinstance(obj, Mapping):
+        # omnihuman-1-5/subject-detection answers with its masks there, not in resultUrls.
+        found = f.urls(obj.get("mask_urls"))
     return found, obj if isinstance(obj, str) else json.dumps(obj, ensure_ascii=False)
 
 

@@ -41,6 +41,8 @@ class SandboxTask:
 
 
 FAIL_MESSAGE = "Generation failed: the sandbox was asked to fail this task."
+RESULT_OBJECT_URLS = {"omnihuman-1-5/subject-detection": "mask_urls"}
+"""Models whose files KIE lists in resultObject (under this key), not in resultUrls."""
 _MS = 1000
 
 
@@ -48,6 +50,8 @@ def _market_status(task: SandboxTask, done: bool) -> dict[str, Any]:
     running = "waiting" if task.queued else "generating"
     state = running if not done else "fail" if task.fail else "success"
     result: dict[str, Any] = {"resultUrls": task.result_urls}
+    if task.model in RESULT_OBJECT_URLS:
+        result = {"resultObject": {RESULT_OBJECT_URLS[task.model]: task.result_urls}}
     if task.result_text is not None:
         result = {"resultObject": {"text": task.result_text}}
     return {

@@ -8,7 +8,7 @@ from itertools import islice, product
 from typing import Any
 
 from kiegram.catalog import InputKind, InputSpec, ModelSpec, Value, credits_for
-from kiegram.catalog.cost import ONE_SECOND, PRESENT_STANDIN, media_seconds
+from kiegram.catalog.cost import ONE_SECOND, PRESENT_STANDIN, given, media_seconds
 
 MAX_PROBES = 256  # combinations tried when other cost inputs are still open
 
@@ -46,6 +46,10 @@ def _probes(spec: ModelSpec, values: Mapping[str, Any], name: str) -> Iterator[d
     seconds = cost.per_media_seconds if cost is not None else None
     if seconds is not None and media_seconds(base.get(seconds)) is None:
         base[seconds] = dict(ONE_SECOND)
+    # Files priced per second by an extra, whose length is unknown, stand in at one second.
+    for name in _extra_seconds(spec):
+        if given(base.get(name)) and media_seconds(base[name]) is None:
+            base[name] = dict(ONE_SECOND)
     if cost is not None and cost.per and cost.per != name and base.get(cost.per) is None:
         per_field = spec.input(cost.per)
         base[cost.per] = per_field.default if per_field.default is not None else 1
@@ -78,9 +82,18 @@ def prices_for(
     return prices
 
 
+def _extra_seconds(spec: ModelSpec) -> tuple[str, ...]:
+    """The media inputs an extra prices per second of their files."""
+    extras = spec.cost.extras if spec.cost is not None else ()
+    return tuple(dict.fromkeys(e.per_media_seconds for e in extras if e.per_media_seconds))
+
+
 def unknown_duration(spec: ModelSpec, values: Mapping[str, Any]) -> InputSpec | None:
     """The per-second media input whose given files have no known duration, if any."""
     name = spec.cost.per_media_seconds if spec.cost is not None else None
-    if name is None or values.get(name) is None or media_seconds(values[name]) is not None:
-        return None
-    return spec.input(name)
+    for candidate in (name, *_extra_seconds(spec)):
+        if candidate is None or not given(values.get(candidate)):
+            continue
+        if media_seconds(values[candidate]) is None:
+            return spec.input(candidate)
+    return None
