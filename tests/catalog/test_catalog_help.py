@@ -17,10 +17,11 @@ MODELS = list(CATALOG.usable())
 
 @pytest.mark.parametrize("spec", MODELS, ids=[m.id for m in MODELS])
 def test_every_askable_input_has_help_in_both_languages(spec: ModelSpec) -> None:
-    for field in asked(spec, {}) + steps(spec, {}):
-        assert field.help is not None, f"{spec.id}.{field.name} has no help"
-        assert field.help.ru.strip() and field.help.en.strip(), f"{spec.id}.{field.name}"
-        assert field.help.ru != field.help.en, f"{spec.id}.{field.name}: ru is not translated"
+    for top in asked(spec, {}) + steps(spec, {}):
+        for field in (top, *top.item_fields):  # an object list's item fields are asked too
+            assert field.help is not None, f"{spec.id}.{field.name} has no help"
+            assert field.help.ru.strip() and field.help.en.strip(), f"{spec.id}.{field.name}"
+            assert field.help.ru != field.help.en, f"{spec.id}.{field.name}: ru is not translated"
 
 
 @pytest.mark.parametrize("spec", MODELS, ids=[m.id for m in MODELS])

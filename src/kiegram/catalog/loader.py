@@ -76,8 +76,8 @@ def _load_family(
         if examples and "examples" not in raw:
             raw["examples"] = examples.get(raw.get("id", ""), [])
         category = str(raw.get("category", ""))
-        raw["inputs"] = [_with_labels(i, labels, category) for i in raw.get("inputs", [])]
         raw = with_mode_input(raw)
+        raw["inputs"] = [_with_labels(i, labels, category) for i in raw.get("inputs", [])]
         try:
             spec = ModelSpec.model_validate(raw)
         except ValidationError as exc:
