@@ -111,11 +111,13 @@ async def test_every_step_kind_says_what_good_input_looks_like(
     await user.send("a fox runs through the snow")
     runway = app.dp["catalog"].get("runway")
     assert "👇" in user.last_text() and runway.input("duration").help.ru in user.last_text()
-    await user.send("/model elevenlabs/sound-effect-v2")  # text, then a number
+    # Text, then a number (a number with no default is a step; an optional one, such as the
+    # sound effects' length, waits on the confirm).
+    await user.send("/model bytedance/seedance-1.5-pro")
     await user.click("💡")
-    assert "🔢" in user.last_text()
-    spec = app.dp["catalog"].get("elevenlabs/sound-effect-v2")
-    assert spec.input("duration_seconds").help.ru in user.last_text()
+    assert "🔢" in user.last_text() and "от 4 до 12" in user.last_text()
+    spec = app.dp["catalog"].get("bytedance/seedance-1.5-pro")
+    assert spec.input("duration").help.ru in user.last_text()
 
 
 async def test_lists_and_cards_mark_free_models(running: tuple[App, FakeTelegram]) -> None:
