@@ -13,6 +13,7 @@ from kiegram.bot.callbacks import Go, LangPick, Nav
 from kiegram.bot.deps import Text
 from kiegram.catalog import Catalog, Category, ModelSpec
 from kiegram.catalog.menu import MENU_SECTIONS
+from kiegram.wizard.state import steps
 
 PriceRange = Callable[[ModelSpec], tuple[Decimal, Decimal] | None]
 Free = Callable[[ModelSpec], bool]
@@ -41,10 +42,15 @@ def shortcuts(
     popular = [m for m in usable if m.popular][:SHORTCUTS]
     if free is None or any(free(m) for m in popular):
         return popular
-    gifts = sorted((m for m in usable if free(m)), key=lambda m: m.category is not TEXT_TO_IMAGE)
+    gifts = sorted((m for m in usable if free(m)), key=_gift_order)
     if not gifts:
         return popular
     return [*popular[: SHORTCUTS - 1], gifts[0]]
+
+
+def _gift_order(spec: ModelSpec) -> tuple[bool, int, bool]:
+    """The free shortcut: a picture from a prompt alone (prompt, then Start), examples at hand."""
+    return (spec.category is not TEXT_TO_IMAGE, len(steps(spec, {})), not spec.examples)
 
 
 def model_title(spec: ModelSpec, lang: str, free: Free | None) -> str:
