@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kiegram.catalog import InputKind, InputSpec, load_catalog
+from kiegram.catalog import Catalog, InputKind, InputSpec, load_catalog
 from kiegram.catalog.spec import MODE_INPUT
 from kiegram.i18n import load_translator
 from kiegram.sandbox.validate import validate_input
@@ -200,6 +200,38 @@ def test_a_required_list_is_a_step_the_confirm_leads_back_to() -> None:
     step = ok(WIZ.answer(step.state, Press(Action.DONE)))
     assert step.view.kind is ScreenKind.CONFIRM
     assert "2. two · Liam" in plain(TR, "en", step.view)
+
+
+def optional_dialogue() -> Wizard:
+    """The ElevenLabs dialogue with its list made optional (no catalog model has one yet)."""
+    spec = CATALOG.get(DIALOGUE)
+    assert spec is not None
+    lines = spec.input("dialogue").model_copy(update={"required": False})
+    inputs = tuple(lines if f.name == "dialogue" else f for f in spec.inputs)
+    return Wizard(Catalog([spec.model_copy(update={"inputs": inputs})]))
+
+
+def test_an_optional_list_is_reached_from_the_confirm() -> None:
+    wiz = optional_dialogue()
+    step = wiz.start(DIALOGUE)
+    assert step.view.kind is ScreenKind.CONFIRM  # nothing is needed: no steps
+    step = ok(wiz.answer(step.state, Press(Action.SETTINGS)))
+    index = [f.name for f in wiz.spec(step.state).inputs].index("dialogue")
+    step = ok(wiz.answer(step.state, Press(Action.OPEN, index)))
+    assert step.view.kind is ScreenKind.EDIT and step.view.field == "dialogue"
+    assert step.view.text.key == "shapes.ask_item" and Action.SKIP in actions(step.view)
+    skipped = ok(wiz.answer(step.state, Press(Action.SKIP)))  # left empty: back where it was
+    assert skipped.view.kind is ScreenKind.SETTINGS and "dialogue" not in skipped.state["values"]
+    step = ok(wiz.answer(step.state, TextAnswer("one")))
+    step = ok(wiz.answer(step.state, option(step.view, "TX3LPaxmHKxFdv7VOQHJ")))
+    assert step.view.text.key == "shapes.list_text"
+    step = ok(wiz.answer(step.state, Press(Action.DONE)))
+    assert step.view.kind is ScreenKind.SETTINGS
+    step = ok(wiz.answer(step.state, Press(Action.DONE)))
+    assert step.view.kind is ScreenKind.CONFIRM
+    payload = build_payload(wiz.spec(step.state), step.state["values"])
+    assert payload["dialogue"] == [{"text": "one", "voice": "TX3LPaxmHKxFdv7VOQHJ"}]
+    assert "1. one · Liam" in plain(TR, "en", step.view)
 
 
 # --- object lists typed as JSON (kiegram try --set) -------------------------------------------
