@@ -68,7 +68,12 @@ def option(view: View, value: object) -> Press:
 def setting(step: Step, name: str) -> Step:
     """From the confirm, ⚙️ Settings, then the setting `name`."""
     assert step.view.kind is ScreenKind.CONFIRM, step.view
-    step = ok(WIZ.answer(step.state, Press(Action.SETTINGS)))
+    return setting_in(ok(WIZ.answer(step.state, Press(Action.SETTINGS))), name)
+
+
+def setting_in(step: Step, name: str) -> Step:
+    """On the settings screen, the setting `name`."""
+    assert step.view.kind is ScreenKind.SETTINGS, step.view
     index = [f.name for f in WIZ.spec(step.state).inputs].index(name)
     assert index in [b.arg for b in step.view.buttons() if b.action is Action.OPEN]
     return ok(WIZ.answer(step.state, Press(Action.OPEN, index)))
@@ -172,6 +177,21 @@ def test_add_is_hidden_at_max_items_and_done_needs_min_items() -> None:
         step = ok(WIZ.answer(step.state, Press(Action.REMOVE, 0)))
     # The list is empty again: its first item is asked, Done is not offered.
     assert step.view.text.key == "shapes.ask_item" and Action.DONE not in actions(step.view)
+
+
+def test_shots_switched_on_are_asked_until_given_or_switched_off_again() -> None:
+    step = ok(WIZ.answer(shots().state, Press(Action.BACK)))  # not now: the settings
+    assert step.view.kind is ScreenKind.SETTINGS and "multi_prompt" not in step.state["values"]
+    step = ok(WIZ.answer(step.state, Press(Action.DONE)))  # the confirm would lack them
+    assert step.view.field == "multi_prompt" and step.view.text.key == "shapes.ask_item"
+    step = ok(WIZ.answer(step.state, Press(Action.BACK)))
+    step = setting_in(step, "multi_shots")
+    step = ok(WIZ.answer(step.state, option(step.view, False)))
+    # One shot again: the prompt it dropped is needed again, and asked at once.
+    assert step.view.field == "prompt" and step.state["values"]["multi_shots"] is False
+    step = ok(WIZ.answer(step.state, TextAnswer("a red fox")))
+    assert step.view.kind is ScreenKind.CONFIRM and step.view.credits is not None
+    assert "dropped" not in step.state and step.view.text.key == "wizard.confirm_text"
 
 
 def test_an_item_field_is_checked_like_any_input() -> None:

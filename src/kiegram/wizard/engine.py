@@ -150,7 +150,8 @@ class Wizard:
                 values.pop(field.name, None)
             return
         if answer.action is Action.DONE:
-            to_confirm(spec, state)
+            if not ask_missing(spec, state):  # a step left unanswered comes before the confirm
+                to_confirm(spec, state)
             return
         field = _setting(spec, listed, answer)
         if answer.action is Action.TOGGLE and field.kind is InputKind.BOOLEAN:
