@@ -11,7 +11,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from kiegram.billing import SwitchBoard
 from kiegram.bot.callbacks import Go, LangPick, Nav
 from kiegram.bot.deps import Text
-from kiegram.catalog import Catalog, Category, ModelSpec
+from kiegram.catalog import Catalog, Category, InputKind, ModelSpec
 from kiegram.catalog.menu import MENU_SECTIONS
 from kiegram.wizard.state import steps
 
@@ -48,9 +48,11 @@ def shortcuts(
     return [*popular[: SHORTCUTS - 1], gifts[0]]
 
 
-def _gift_order(spec: ModelSpec) -> tuple[bool, int, bool]:
-    """The free shortcut: a picture from a prompt alone (prompt, then Start), examples at hand."""
-    return (spec.category is not TEXT_TO_IMAGE, len(steps(spec, {})), not spec.examples)
+def _gift_order(spec: ModelSpec) -> tuple[bool, bool, int]:
+    """A picture from a prompt alone first (two taps: prompt, Start), then fewest steps."""
+    asked = steps(spec, {})
+    prompt_only = len(asked) == 1 and asked[0].kind is InputKind.TEXT
+    return (not prompt_only, spec.category is not TEXT_TO_IMAGE, len(asked))
 
 
 def model_title(spec: ModelSpec, lang: str, free: Free | None) -> str:
