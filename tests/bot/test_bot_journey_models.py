@@ -1,9 +1,9 @@
 """Every usable model, from /model to a delivered result, through the real bot and sandbox KIE.
 
 One bot serves the whole module (each model gets its own user), KIE's callbacks reach the bot's
-own HTTP server, so a run takes seconds per model. By default a representative subset runs
-(the first models of every category and output kind, plus the SEED.md models); set
-KIEGRAM_ALL_MODELS=1 to drive all of them.
+own HTTP server, so a run takes seconds per model. Every usable model runs (the whole suite,
+CI included); set KIEGRAM_MODEL_SUBSET=1 for a representative subset while working (the first
+models of every category and output kind, plus the SEED.md models).
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ SENT_KIND = {
 def _selected() -> list[ModelSpec]:
     # Follow-ups start from an earlier result (test_bot_journey_followups.py drives them).
     usable = [s for s in load_catalog().usable() if not is_followup(s)]
-    if os.environ.get("KIEGRAM_ALL_MODELS"):
+    if not os.environ.get("KIEGRAM_MODEL_SUBSET"):
         return usable
     chosen: list[ModelSpec] = []
     counts: dict[tuple[str, str], int] = {}

@@ -151,9 +151,8 @@ async def test_an_answer_a_later_answer_switches_off_is_named_on_confirm(
     await user.send("/model kling-3.0/video")
     await user.send("a red fox in the snow")  # one shot by default: the confirm
     await user.click("⚙️ Настройки")
-    await user.click("Планы: нет")
-    await user.click("Несколько планов")
-    await user.click("Далее »")  # the shots are needed now: asked before the confirm
+    await user.click("Планы: Один план")  # the choice's own words, not "no"
+    await user.click("Несколько планов")  # the shots are needed now: asked at once
     assert "Планы, № 1." in user.last_text()
     await user.send("a wide shot of the forest")
     await user.send("5")

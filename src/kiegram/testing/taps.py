@@ -2,15 +2,21 @@
 
 The walk answers each screen as a person would the first time: the files it asks for, the
 first example prompt (or a short text), the first offered option, the marked or first preset
-number; then presses Start on the confirm. Used by the test that holds every model to "its
-required inputs + 1" and by `benchmarks/bench_taps.py`.
+number; Done on an object list once it holds its fewest items; then presses Start on the
+confirm. A follow-up starts as the bot starts it from a result's button: its task references
+filled from a made-up finished job of its parent model, on its first unfilled step. Used by
+the test that holds every model to "its required inputs + 1" and by `benchmarks/bench_taps.py`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from kiegram.catalog import InputSpec, ModelSpec
+from kiegram.bot.prefill import first_unfilled, state_at
+from kiegram.catalog import Catalog, InputKind, InputSpec, ModelSpec
+from kiegram.catalog.followups import ParentResult, applies, filled, is_followup, parents_of
 from kiegram.wizard import (
     Action,
     Answer,
@@ -25,6 +31,7 @@ from kiegram.wizard import (
     Wizard,
     steps,
 )
+from kiegram.wizard.items import least
 from kiegram.wizard.media import guess_mime
 
 MIME = {"image": "image/jpeg", "video": "video/mp4", "audio": "audio/mpeg"}
@@ -62,6 +69,8 @@ def first_answer(spec: ModelSpec, view: View) -> Answer:
     if expect.kind is ExpectKind.MEDIA:
         return media_answer(spec.input(view.field or ""), expect.min_items or 1)
     buttons = view.buttons()
+    if any(b.action is Action.DONE for b in buttons):
+        return Press(Action.DONE)  # an object list holding its fewest items: on to Start
     example = next((b for b in buttons if b.action is Action.EXAMPLE), None)
     if example is not None:
         return Press(example.action, example.arg)
@@ -74,21 +83,65 @@ def first_answer(spec: ModelSpec, view: View) -> Answer:
     return TextAnswer(str(int(expect.minimum or 1)))
 
 
+def made_up_parent(catalog: Catalog, spec: ModelSpec) -> ParentResult:
+    """A finished job of the follow-up's first parent model that it applies to: a task id,
+    two result items, and as its inputs the parent's defaults, else their first options."""
+    for model_id in sorted(parents_of(spec)):
+        parent = catalog.get(model_id)
+        payload = {} if parent is None else {i.name: _first_value(i) for i in parent.inputs}
+        urls = [f"https://example.com/{model_id.replace('/', '-')}-{i}.bin" for i in range(2)]
+        result = ParentResult(
+            "task-parent",
+            urls,
+            ["item-0", "item-1"],
+            {k: v for k, v in payload.items() if v is not None},
+        )
+        if applies(spec, result):
+            return result
+    raise AssertionError(f"{spec.id}: no parent model it applies to")
+
+
+def _first_value(field: InputSpec) -> Any:
+    if field.default is not None or not field.options:
+        return field.default
+    return field.options[0].value
+
+
+def start(wizard: Wizard, spec: ModelSpec, lang: str) -> Step:
+    """The first screen: a follow-up's filled in from a made-up parent (as the bot does)."""
+    if not is_followup(spec):
+        return wizard.start(spec.id, lang)
+    values = filled(spec, made_up_parent(wizard.catalog, spec), 0)
+    state = state_at(spec, values, first_unfilled(spec, values))
+    state["lang"] = lang
+    return Step(state, wizard.view(state))
+
+
+def answers_needed(field: InputSpec) -> int:
+    """Answers an input needs: one, or for an object list each field of its fewest items
+    and the Done that closes it."""
+    if field.kind is InputKind.OBJECT_LIST:
+        return least(field) * len(field.item_fields) + 1
+    return 1
+
+
 def walk(wizard: Wizard, spec: ModelSpec, lang: str = "ru") -> Walk:
     """Start the model, answer every step, press Start: the taps counted."""
-    step = wizard.start(spec.id, lang)
+    step = start(wizard, spec, lang)
     taps = 0
     while step.view.kind is ScreenKind.STEP and taps < LIMIT:
         result = wizard.answer(step.state, first_answer(spec, step.view))
         if not isinstance(result, Step):
             raise AssertionError(f"{spec.id}: {result.key} at {step.view.field}")
         step, taps = result, taps + 1
-    # Required as the answers made it (Midjourney's task type or Suno's mode adds inputs).
-    needed = steps(spec, step.state["values"])
+    # Required as the answers made it (Midjourney's task type or Suno's mode adds inputs);
+    # a follow-up's task references are filled in, never steps.
+    values: Mapping[str, Any] = step.state["values"]
+    needed = steps(spec, values)
     ended = step.view.kind
     if ended is ScreenKind.CONFIRM and step.view.credits is not None:
         done = wizard.answer(step.state, Press(Action.CONFIRM))
         if isinstance(done, Step):
             ended, taps = done.view.kind, taps + 1
     only = [f.name for f in needed] == ["prompt"]
-    return Walk(spec.id, taps, len(needed), ended, only)
+    return Walk(spec.id, taps, sum(answers_needed(f) for f in needed), ended, only)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kiegram.catalog import InputKind, InputSpec
+from kiegram.catalog import InputKind, InputSpec, Label
 from kiegram.catalog.spec import dump_value
 from kiegram.wizard.media import stored_count
 from kiegram.wizard.parse import normalise_number
@@ -22,14 +22,24 @@ def value_text(field: InputSpec, value: Any) -> Text:
         return Msg("wizard.files", {"count": stored_count(value)})
     if field.kind is InputKind.OBJECT_LIST:
         return Msg("shapes.items", {"count": len(value) if isinstance(value, list) else 0})
+    label = _option_label(field, value)
+    if label is not None:  # before yes/no: a choice of true/false has labels ("One shot")
+        return label
     if isinstance(value, bool):
         return Msg("wizard.yes" if value else "wizard.no")
-    if field.kind is InputKind.CHOICE:
-        for option in field.options:
-            if option.value == value and option.label is not None:
-                return option.label
     text = dump_value(value)
     return text if len(text) <= SHORT_TEXT else text[: SHORT_TEXT - 1] + "…"
+
+
+def _option_label(field: InputSpec, value: Any) -> Label | None:
+    """The label of the choice option holding `value` (True is not the option 1)."""
+    if field.kind is not InputKind.CHOICE:
+        return None
+    for option in field.options:
+        same = option.value == value and isinstance(option.value, bool) is isinstance(value, bool)
+        if same and option.label is not None:
+            return option.label
+    return None
 
 
 def option_text(field: InputSpec, index: int) -> Text:

@@ -15,7 +15,7 @@ from kiegram.wizard.list_view import is_list_screen
 from kiegram.wizard.lists import on_list
 from kiegram.wizard.media import check_media, check_seconds, refs_from_text
 from kiegram.wizard.modes import note_dropped
-from kiegram.wizard.navigation import back, enter_step, forward, go, to_confirm
+from kiegram.wizard.navigation import ask_missing, back, enter_step, forward, go, to_confirm
 from kiegram.wizard.parse import param_of, parse_boolean, parse_choice, parse_number, parse_text
 from kiegram.wizard.pricing import offered
 from kiegram.wizard.state import clone, extras, limited, new_state, prune, settings
@@ -138,6 +138,7 @@ class Wizard:
                 self._caption(spec, values, field, answer)
         state["values"] = prune(spec, values)
         back(spec, state)
+        ask_missing(spec, state)
 
     def _on_settings(self, spec: ModelSpec, state: dict[str, Any], answer: Answer) -> None:
         values = state["values"]
@@ -149,11 +150,14 @@ class Wizard:
                 values.pop(field.name, None)
             return
         if answer.action is Action.DONE:
-            to_confirm(spec, state)
+            if not ask_missing(spec, state):  # a step left unanswered comes before the confirm
+                to_confirm(spec, state)
             return
         field = _setting(spec, listed, answer)
         if answer.action is Action.TOGGLE and field.kind is InputKind.BOOLEAN:
             values[field.name] = not bool(values.get(field.name, field.default))
+            state["values"] = prune(spec, values)
+            ask_missing(spec, state)
         elif answer.action is Action.OPEN and field.kind is not InputKind.BOOLEAN:
             go(state, ScreenKind.EDIT, field.name, push=True)
         else:

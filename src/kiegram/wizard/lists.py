@@ -75,10 +75,10 @@ def _on_item(
 
 
 def can_skip_list(state: dict[str, Any], field: InputSpec) -> bool:
-    """True on the first field of the first item of an optional list: Skip leaves it empty."""
+    """True on the first field of the first item of an optional list: Skip leaves it empty
+    (not sent at all; its fewest items count once it has any)."""
     return (
         not field.required
-        and least(field) == 0
         and not items_of(state, field)
         and (cursor(state, field) or {}).get("at") == 0
     )

@@ -45,6 +45,16 @@ def forward(spec: ModelSpec, state: dict[str, Any]) -> None:
     enter_step(spec, state, index, push=True)
 
 
+def ask_missing(spec: ModelSpec, state: dict[str, Any]) -> bool:
+    """After a change on the confirm or in the settings: a step that change made needed (multi
+    shots switched on asks for the shots) is asked at once, Back returning here. True when
+    one was."""
+    missing = next((f for f in steps(spec, state["values"]) if f.name not in state["values"]), None)
+    if missing is not None:
+        go(state, ScreenKind.STEP, missing.name, push=True)
+    return missing is not None
+
+
 def _still_valid(spec: ModelSpec, state: dict[str, Any], entry: dict[str, Any]) -> bool:
     values = state["values"]
     screen = entry["screen"]
