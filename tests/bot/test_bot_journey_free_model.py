@@ -103,8 +103,8 @@ async def test_the_section_lists_the_free_helpers_as_free(bot: App, telegram: Fa
     await user.send("/start")
     await user.click("Аватары и липсинк")
     buttons = user.buttons()
-    assert "OmniHuman 1.5 · поиск людей на фото · бесплатно" in buttons
-    assert "OmniHuman 1.5 · проверка портрета · бесплатно" in buttons
+    assert "🎁 OmniHuman 1.5 · поиск людей на фото · бесплатно" in buttons  # 🎁: free
+    assert "🎁 OmniHuman 1.5 · проверка портрета · бесплатно" in buttons
     assert not any("от 0 кр." in b for b in buttons)
 
 

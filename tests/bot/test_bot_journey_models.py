@@ -21,12 +21,13 @@ from aiohttp import web
 
 from kiegram.app import App, build_app
 from kiegram.bot.callbacks import Wz
-from kiegram.catalog import InputSpec, ModelSpec, load_catalog
+from kiegram.catalog import InputKind, InputSpec, ModelSpec, load_catalog
 from kiegram.catalog.followups import is_followup
 from kiegram.sandbox.media import tiny_mp3, tiny_mp4, tiny_png
 from kiegram.settings import Settings
 from kiegram.testing import FakeTelegram, FakeUser
 from kiegram.testing.ports import free_port
+from kiegram.testing.taps import answers_needed
 from kiegram.wizard import Action, ExpectKind, ScreenKind, View, Wizard, steps
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -140,7 +141,11 @@ async def answer(app: App, user: FakeUser, view: View, sid: str) -> None:
         return
     expect = view.expect
     first = view.rows[0][0] if view.rows and view.rows[0] else None
-    if expect.kind is ExpectKind.MEDIA:
+    if any(b.action is Action.DONE for b in view.buttons()):  # an object list: enough items
+        await press(user, sid, Action.DONE)
+    elif expect.kind is ExpectKind.MEDIA and spec.input(view.field).kind is InputKind.OBJECT_LIST:
+        await user.send_photo(tiny_png())  # an item's file (a photo: PixVerse's references)
+    elif expect.kind is ExpectKind.MEDIA:
         await send_media(user, spec.input(view.field), expect.min_items or 1)
     elif expect.kind is ExpectKind.TEXT:
         text = "a red fox in the snow at dawn, soft light"
@@ -179,7 +184,8 @@ async def drive_to_result(
     for taps in range(40):
         state, sid = await wizard_of(app, user)
         if state is None:
-            required = len(steps(spec, values))
+            # An object list needs each field of its fewest items and the Done that closes it.
+            required = sum(answers_needed(f) for f in steps(spec, values))
             assert taps <= required + 1, f"{spec.id}: {taps} taps for {required} inputs"
             return
         before, values = (state["screen"], state["field"]), state["values"]

@@ -22,15 +22,28 @@ async def _one(value: Any, resolver: MediaResolver) -> Any:
 async def resolve_payload(
     payload: Mapping[str, Any], media_fields: Iterable[str], resolver: MediaResolver
 ) -> dict[str, Any]:
-    """A copy of ``payload`` whose media fields (single refs or lists) are URLs."""
+    """A copy of ``payload`` whose media fields (single refs or lists) are URLs; a field
+    named "list.field" is a file field of an object list's items."""
     resolved = dict(payload)
     for name in media_fields:
+        outer, _dot, inner = name.partition(".")
+        if inner:
+            items = resolved.get(outer)
+            if isinstance(items, list):
+                resolved[outer] = [await _item(item, inner, resolver) for item in items]
+            continue
         value = resolved.get(name)
         if isinstance(value, list | tuple):
             resolved[name] = [await _one(item, resolver) for item in value]
         elif value is not None:
             resolved[name] = await _one(value, resolver)
     return resolved
+
+
+async def _item(item: Any, field: str, resolver: MediaResolver) -> Any:
+    if not isinstance(item, Mapping) or field not in item:
+        return item
+    return {**item, field: await _one(item[field], resolver)}
 
 
 def result_filename(job_id: str, index: int, url: str, kind: str) -> str:

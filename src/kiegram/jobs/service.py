@@ -250,8 +250,12 @@ class JobService:
         return f"{self._callback_url}/{job.api}?job={job.id}"
 
     def _media_fields(self, job: Job) -> list[str]:
+        """The payload's file fields: inputs, and "list.field" for an object list's items."""
         spec = self._catalog.get(job.model_id)
-        return [] if spec is None else [i.name for i in spec.inputs if i.is_media]
+        if spec is None:
+            return []
+        nested = [f"{i.name}.{f.name}" for i in spec.inputs for f in i.item_fields if f.is_media]
+        return [i.name for i in spec.inputs if i.is_media] + nested
 
     async def _create(self, job: Job) -> Job:
         """Send the create under this instance's lease, renewed while it waits and runs."""
