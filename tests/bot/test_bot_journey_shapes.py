@@ -9,19 +9,16 @@ from pathlib import Path
 
 import pytest
 from aiogram.fsm.storage.base import StorageKey
-from aiohttp import web
+from journey_kit import ADMIN, started
 
-from kiegram.app import App, build_app
+from kiegram.app import App
 from kiegram.bot.callbacks import Wz
 from kiegram.catalog.spec import MODE_INPUT
 from kiegram.jobs import Job, JobState
 from kiegram.sandbox.media import tiny_png
-from kiegram.settings import Settings
 from kiegram.testing import FakeTelegram, FakeUser
-from kiegram.testing.ports import free_port
 from kiegram.wizard import Action
 
-ADMIN = 998
 CONFIRM = "Запустить генерацию"
 DONE = "✅ Готово! Что дальше?"
 
@@ -36,35 +33,8 @@ async def telegram() -> AsyncIterator[FakeTelegram]:
 
 @pytest.fixture
 async def bot(telegram: FakeTelegram, tmp_path: Path) -> AsyncIterator[App]:
-    port = free_port()
-    settings = Settings(
-        bot_token=telegram.token,
-        telegram_api_base=telegram.base_url,
-        data_dir=tmp_path,
-        http_host="127.0.0.1",
-        http_port=port,
-        public_url=f"http://127.0.0.1:{port}",
-        admin_ids=(ADMIN,),
-        free_daily_generations=0,
-    )
-    app = await build_app(settings)
-    runner = web.AppRunner(app.web_app)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    app.stack.push_async_callback(runner.cleanup)
-    poller = asyncio.create_task(app.poller.run(app.stop))
-    polling = asyncio.create_task(
-        app.dp.start_polling(
-            app.bot, handle_as_tasks=False, polling_timeout=1, handle_signals=False
-        )
-    )
-    try:
+    async with started(telegram, tmp_path, free_daily_generations=0) as app:
         yield app
-    finally:
-        await app.dp.stop_polling()
-        await polling
-        poller.cancel()
-        await app.aclose()
 
 
 async def pick_voice(app: App, user: FakeUser, voice: str) -> None:

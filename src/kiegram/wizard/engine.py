@@ -150,8 +150,7 @@ class Wizard:
                 values.pop(field.name, None)
             return
         if answer.action is Action.DONE:
-            if not ask_missing(spec, state):  # a step left unanswered comes before the confirm
-                to_confirm(spec, state)
+            to_confirm(spec, state)  # a step left unanswered comes before the confirm
             return
         field = _setting(spec, listed, answer)
         if answer.action is Action.TOGGLE and field.kind is InputKind.BOOLEAN:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kiegram.catalog import ModelSpec
-from kiegram.wizard.state import is_set, settings, steps
+from kiegram.wizard.state import settings, steps
 from kiegram.wizard.view import ScreenKind
 
 
@@ -70,9 +70,7 @@ def _still_valid(spec: ModelSpec, state: dict[str, Any], entry: dict[str, Any]) 
 def to_confirm(spec: ModelSpec, state: dict[str, Any]) -> None:
     """Settings' Done: back to the confirm they were opened from, else on to a new one; but
     first a question a setting made necessary (Kling's multi-shot needs its shots)."""
-    missing = [f for f in steps(spec, state["values"]) if not is_set(f, state["values"])]
-    if missing:
-        go(state, ScreenKind.STEP, missing[0].name, push=True)
+    if ask_missing(spec, state):
         return
     history: list[dict[str, Any]] = state["history"]
     if history and history[-1]["screen"] == ScreenKind.CONFIRM.value:
