@@ -17,6 +17,8 @@ import pytest
 import pytest_asyncio
 from aiogram.fsm.storage.base import StorageKey
 from aiohttp import web
+from kit import FakeTelegram, FakeUser
+from kit.ports import free_port
 
 from kiegram.app import App, build_app
 from kiegram.bot.callbacks import JobAct, Wz
@@ -24,8 +26,6 @@ from kiegram.catalog import ModelSpec, load_catalog
 from kiegram.catalog.followups import is_followup, parents_of
 from kiegram.jobs import Job, JobState
 from kiegram.settings import Settings
-from kiegram.testing import FakeTelegram, FakeUser
-from kiegram.testing.ports import free_port
 from kiegram.wizard import Action, ExpectKind, ScreenKind, View, Wizard
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")

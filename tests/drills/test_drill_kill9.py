@@ -20,6 +20,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from kit import FakeTelegram, FakeUser
 from sqlalchemy import select
 
 from kiegram.billing import Ledger
@@ -29,7 +30,6 @@ from kiegram.storage.db import create_engine, upgrade
 from kiegram.storage.jobs_table import JobRow
 from kiegram.storage.ledger_store import SqlLedgerStore
 from kiegram.storage.users_store import SqlUserStore
-from kiegram.testing import FakeTelegram, FakeUser
 
 MODEL = "google/nano-banana"
 SETTLE = 30.0  # seconds after a kill by which everything must be settled

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import pytest
 from aiogram.fsm.storage.base import BaseStorage, StorageKey
+from kit.databases import redis_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kiegram.billing import HoldStatus, Ledger
@@ -25,7 +26,6 @@ from kiegram.storage.conversations import ConversationStore
 from kiegram.storage.jobs_repo import SqlJobStore
 from kiegram.storage.ledger_store import SqlLedgerStore
 from kiegram.storage.users_store import SqlUserStore
-from kiegram.testing.databases import redis_url
 
 NOW = datetime(2031, 1, 1, tzinfo=UTC)
 

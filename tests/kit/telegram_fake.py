@@ -9,13 +9,12 @@ import json
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
 from aiohttp.multipart import content_disposition_filename, parse_content_disposition
-
-from kiegram.testing.telegram_users import FakeUser
+from kit.telegram_calls import Call as Call  # also taken from here by tests
+from kit.telegram_users import FakeUser
 
 TOKEN = "123456:TEST-token-for-the-fake-server"
 SEND_METHODS = {
@@ -28,16 +27,6 @@ SEND_METHODS = {
     "sendanimation": "animation",
     "sendinvoice": "invoice",
 }
-
-
-@dataclass
-class Call:
-    """One Bot API request the bot made."""
-
-    method: str
-    params: dict[str, Any]
-    files: dict[str, bytes] = field(default_factory=dict)
-    reply: bool = False  # made in the bot's answer to a webhook update, not as a request
 
 
 class FakeTelegram:
