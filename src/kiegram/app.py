@@ -8,7 +8,6 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -265,7 +264,7 @@ async def build_app(settings: Settings) -> App:
         bot, users, fsm_storage, translator, locks=scale.locks, owner=lock_owner
     )
     stack.push_async_callback(broadcaster.close)
-    prices = PriceBook(lambda credits: Decimal(rules.units(credits)))
+    prices = PriceBook(rules)
     menus = Menus(
         catalog,
         translator,
