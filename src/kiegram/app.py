@@ -36,7 +36,6 @@ from kiegram.bot.delivery import TelegramDelivery, TelegramMedia
 from kiegram.bot.deps import BotConfig
 from kiegram.bot.desk import Desk
 from kiegram.bot.dispatcher import build_dispatcher
-from kiegram.bot.fsm import CachedStorage, ConversationScope, SqlStorage
 from kiegram.bot.menus import Menus
 from kiegram.bot.prices import PriceBook
 from kiegram.bot.progress import Progress
@@ -47,6 +46,9 @@ from kiegram.bot.text_guard import guard_texts
 from kiegram.bot.waiting import WaitingLines
 from kiegram.catalog import Catalog, load_catalog
 from kiegram.errors import ConfigError
+from kiegram.fsm.base import CachedStorage, ConversationScope
+from kiegram.fsm.redis import redis_conversations
+from kiegram.fsm.sql import SqlStorage
 from kiegram.i18n import load_translator
 from kiegram.jobs import JobService, Poller
 from kiegram.jobs.sweeper import HoldSweeper
@@ -381,10 +383,10 @@ def _conversations(
 ) -> tuple[CachedStorage, ConversationScope]:
     """The conversation storage and its event isolation: in Redis when there is one (each
     update reads its conversation afresh: other instances share it), else in the database."""
-    shared = scale.conversations()
-    if shared is None:
+    if scale.redis is None:
         in_database = SqlStorage(ConversationStore(engine), remember=remember)
         return in_database, in_database.create_isolation()
+    shared = redis_conversations(scale.redis, scale.prefix)
     storage = CachedStorage(shared)
     return storage, storage.create_isolation(shared=shared)
 

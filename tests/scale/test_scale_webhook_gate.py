@@ -14,7 +14,7 @@ from scale_kit import Instance, free_port
 from sqlalchemy import text
 
 from kiegram.app import App
-from kiegram.bot.fsm import CachedStorage
+from kiegram.fsm.base import CachedStorage
 from kiegram.scale import LocalUpdateGate, UpdateDedup
 from kiegram.settings import Settings
 from kiegram.storage.db import upgrade

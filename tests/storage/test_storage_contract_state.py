@@ -19,7 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kiegram.billing import HoldStatus, Ledger
 from kiegram.billing.results import SettleStatus
-from kiegram.bot.fsm import CachedStorage, SqlStorage
+from kiegram.fsm.base import CachedStorage
+from kiegram.fsm.redis import redis_conversations
+from kiegram.fsm.sql import SqlStorage
 from kiegram.jobs.model import Job, JobState
 from kiegram.scale import build_scale
 from kiegram.storage.conversations import ConversationStore
@@ -90,9 +92,8 @@ async def fsm(
         yield SqlStorage(ConversationStore(engine))  # Redis once is enough; this is a repeat
         return
     scale = build_scale(redis_url(), redis_prefix, engine)
-    shared = scale.conversations()
-    assert shared is not None
-    yield CachedStorage(shared)
+    assert scale.redis is not None
+    yield CachedStorage(redis_conversations(scale.redis, scale.prefix))
     await scale.aclose()
 
 
