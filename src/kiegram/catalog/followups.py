@@ -52,11 +52,13 @@ class ParentResult:
         urls: Sequence[str],
         ids: Sequence[str],
         payload: Mapping[str, Any],
+        names: Sequence[str] = (),
     ) -> None:
         self.task_id = task_id
         self.urls = tuple(urls)
         self.ids = tuple(ids)
         self.payload = payload
+        self.names = tuple(names)  # what KIE called each item (a segment map's regions)
 
     @property
     def items(self) -> int:
@@ -77,6 +79,8 @@ def taken(ref: ParentRef, parent: ParentResult, item: int) -> Any:
         return parent.urls[item]
     if part is ParentPart.ITEM_ID:
         return parent.ids[item]
+    if part is ParentPart.SEGMENT:
+        return [int(parent.ids[item])]
     return parent.payload.get(ref.input)
 
 
@@ -106,9 +110,15 @@ def usable_item(spec: ModelSpec, parent: ParentResult, item: int) -> bool:
     if not 0 <= item < max(parent.items, 1):
         return False
     needs_id = any(
-        i.parent is not None and i.parent.take is ParentPart.ITEM_ID for i in spec.task_refs
+        i.parent is not None and i.parent.take in (ParentPart.ITEM_ID, ParentPart.SEGMENT)
+        for i in spec.task_refs
     )
-    return not needs_id or item < len(parent.ids)
+    if not needs_id:
+        return True
+    if item >= len(parent.ids):
+        return False
+    segment = any(i.parent is not None and i.parent.take is ParentPart.SEGMENT for i in spec.task_refs)
+    return not segment or parent.ids[item].isdigit()
 
 
 def check_parents(specs: Iterable[ModelSpec]) -> None:
