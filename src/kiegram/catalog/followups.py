@@ -121,11 +121,20 @@ def usable_item(spec: ModelSpec, parent: ParentResult, item: int) -> bool:
     return not segment or parent.ids[item].isdigit()
 
 
+# A result button packs "j:f<code>.<item>:<job id, 32 hex>" into Telegram's 64 bytes.
+MAX_FOLLOWUP_CODE = 64 - len("j:f.99:") - 32
+
+
 def check_parents(specs: Iterable[ModelSpec]) -> None:
     """Every task reference names a parent and only models the catalog has."""
     listed = list(specs)
     known = {s.id for s in listed}
     for spec in listed:
+        if is_followup(spec) and len(spec.code.encode()) > MAX_FOLLOWUP_CODE:
+            raise CatalogError(
+                f"{spec.source}: model {spec.id!r}: a follow-up's code takes at most "
+                f"{MAX_FOLLOWUP_CODE} bytes (its result buttons carry it)"
+            )
         for field in spec.inputs:
             where = f"{spec.source}: model {spec.id!r}: {field.name}"
             if (field.kind is InputKind.TASK_REF) != (field.parent is not None):
