@@ -282,7 +282,9 @@ async def test_a_grok_image_is_split_into_regions_for_free_and_one_region_is_edi
     image = await generate(app, telegram, user, "grok-imagine-image-2-0/text-to-image")
     assert "🧩 Области картинки" in user.buttons()
     before = await balance(app, user)
-    photos_before = len(sent(telegram, user, "sendphoto")) + len(sent(telegram, user, "sendmediagroup"))
+    photos_before = len(sent(telegram, user, "sendphoto")) + len(
+        sent(telegram, user, "sendmediagroup")
+    )
     await user.click("🧩 Области картинки")
     assert "Grok Imagine 2.0 · области картинки" in user.last_text()
     assert "бесплатно" in user.last_text().lower()
@@ -306,7 +308,11 @@ async def test_a_grok_image_is_split_into_regions_for_free_and_one_region_is_edi
     edit = (await finished(app, user, 3))[0]
     assert edit.model_id == "grok-imagine-image-2-0/segment-edit", edit.error_message
     assert edit.state is JobState.DELIVERED, edit.error_message
-    assert edit.payload == {"task_id": image.task_id, "mask_indexs": [1], "prompt": "a red velvet bow"}
+    assert edit.payload == {
+        "task_id": image.task_id,
+        "mask_indexs": [1],
+        "prompt": "a red velvet bow",
+    }
     # 4 KIE credits, like the image itself: the same units as the Grok Image 2.0 generation.
     catalog = load_catalog()
     price = app.desk.rules.price_for(catalog.get(edit.model_id), edit.payload)  # type: ignore[arg-type]

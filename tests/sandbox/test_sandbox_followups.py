@@ -119,7 +119,9 @@ async def test_a_segment_edit_takes_the_image_of_a_map_and_one_of_its_regions(
         "grok-imagine-image-2-0/text-to-image",
         {"prompt": "a white cat", "aspect_ratio": "1:1"},
     )
-    regions = await kie.create_task(market, "grok-imagine-image-2-0/segment-map", {"task_id": image})
+    regions = await kie.create_task(
+        market, "grok-imagine-image-2-0/segment-map", {"task_id": image}
+    )
     found = await kie.get_status(market, regions)
     assert found.state is TaskState.SUCCEEDED
     assert found.result_ids == ("0", "1", "2") and len(found.result_urls) == 3

@@ -117,7 +117,9 @@ def usable_item(spec: ModelSpec, parent: ParentResult, item: int) -> bool:
         return True
     if item >= len(parent.ids):
         return False
-    segment = any(i.parent is not None and i.parent.take is ParentPart.SEGMENT for i in spec.task_refs)
+    segment = any(
+        i.parent is not None and i.parent.take is ParentPart.SEGMENT for i in spec.task_refs
+    )
     return not segment or parent.ids[item].isdigit()
 
 

@@ -55,6 +55,8 @@ def segment_object(task: SandboxTask) -> dict[str, Any]:
         for i, url in enumerate(task.result_urls)
     ]
     return {"segments_count": len(regions), "segments": regions}
+
+
 _MS = 1000
 
 
