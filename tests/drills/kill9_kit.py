@@ -32,6 +32,9 @@ SETTLE = 30.0  # everything settled within this many seconds of the kill
 DONE = "Что дальше?"
 REFUNDED = "Связь с сервисом генерации прервалась"
 FINAL = {"delivered", "failed", "cancelled"}
+QUEUED = ("В очереди", "Задача принята")  # the confirm's answer (progress message or not)
+STALE = ("Эта кнопка",)  # a press on a screen whose conversation state was never saved
+GHOSTS: list[int] = []  # users who pressed such a confirm (and then the fresh one)
 
 
 async def fund(url: str, users: list[int]) -> None:
@@ -88,7 +91,7 @@ async def walk(telegram: FakeTelegram, user: FakeUser, prompt: str) -> None:
     await user.send(f"/model {MODEL}", wait=False)
     await telegram.wait_for(
         lambda: len(user.chat()) > before and any(b.startswith("💡") for b in user.buttons()),
-        timeout=90,
+        timeout=240,
     )
     await user.send(prompt, wait=False)
 
@@ -96,14 +99,44 @@ async def walk(telegram: FakeTelegram, user: FakeUser, prompt: str) -> None:
         return any("Далее" in b or "Запустить" in b for b in user.buttons())
 
     for _ in range(8):
-        await telegram.wait_for(ready, timeout=90)
+        await telegram.wait_for(ready, timeout=240)
         if any("Запустить" in b for b in user.buttons()):
-            await user.click("Запустить генерацию", wait=False)
-            return
+            if await _confirmed(telegram, user):
+                return
+            continue
         shown = user.last_text()
         await user.click("Далее", wait=False)
-        await telegram.wait_for(lambda s=shown: user.last_text() != s, timeout=90)  # type: ignore[misc]
+        await telegram.wait_for(lambda s=shown: user.last_text() != s, timeout=240)  # type: ignore[misc]
     raise AssertionError(f"no confirm button: {user.buttons()}")
+
+
+async def _confirmed(telegram: FakeTelegram, user: FakeUser) -> bool:
+    """Press confirm; True once the bot says the job is queued. False when it says the
+    button is stale: the screen came from an update a kill cut before its state was saved
+    (Telegram's retry of that update shows the screen again, and the user presses that one)."""
+    since = len(telegram.calls)
+    await user.click("Запустить генерацию", wait=False)
+
+    def said(*needles: str) -> bool:
+        return any(
+            str(c.params.get("chat_id")) == str(user.id)
+            and any(n in str(c.params.get("text") or "") for n in needles)
+            for c in telegram.calls[since:]
+        )
+
+    def photo() -> bool:
+        return any(
+            c.method == "sendphoto" and str(c.params.get("chat_id")) == str(user.id)
+            for c in telegram.calls[since:]
+        )
+
+    # A confirm whose job a killed instance stored before announcing it is not announced by
+    # the retry (the job goes on from the store): its photo is the answer then.
+    await telegram.wait_for(lambda: said(*QUEUED, *STALE) or photo(), timeout=240)
+    if said(*QUEUED) or photo():
+        return True
+    GHOSTS.append(user.id)
+    return False
 
 
 def count(telegram: FakeTelegram, user: FakeUser, since: int, method: str, text: str = "") -> int:
@@ -127,13 +160,15 @@ class Wave:
     up_at: float = 0.0  # the restarted process answers again
     settled_at: float = 0.0
     cut: set[int] = field(default_factory=set)  # users whose delivery the kill cut
+    ghosts: int = 0  # confirms pressed on a screen the kill left unsaved (pressed again)
 
     def report(self, duplicates: int, refunded: int) -> str:
         took = self.settled_at - self.killed_at
         start = self.up_at - self.killed_at if self.up_at else float("nan")
         return (
             f"{self.name}: settled {took:.1f} s after the kill (restart up after {start:.1f} s),"
-            f" {duplicates} duplicate messages, {refunded} refunded, {len(self.cut)} cut"
+            f" {duplicates} duplicate messages, {refunded} refunded, {len(self.cut)} deliveries"
+            f" cut, {self.ghosts} confirms pressed on an unsaved screen"
         )
 
 
@@ -178,6 +213,14 @@ class Drill:
                 return [(int(r[0]), str(r[1]), str(r[2])) for r in rows]
         finally:
             await engine.dispose()
+
+    async def until_pending(self, count: int) -> None:
+        """Wait until `count` jobs are stored and not sent to KIE (the limiter holds them)."""
+        for _ in range(2400):
+            if sum(state == "pending" for _u, state, _id in await self.jobs()) >= count:
+                return
+            await asyncio.sleep(0.1)
+        raise AssertionError(f"never {count} jobs waiting for the limiter")
 
     async def held(self) -> dict[int, int]:
         engine = create_engine(self.url)

@@ -80,7 +80,7 @@ async def _waves(drill: Drill, killable: KillTarget) -> None:
     # 1. Mid-update: users are walking through the wizard, updates are being handled.
     wave = drill.begin("mid-update")
     walking = asyncio.create_task(drill.confirm_all(wave))
-    await until(lambda: len(telegram.calls) - wave.since >= 3 * USERS, 120, "walks begun")
+    await until(lambda: len(telegram.calls) - wave.since >= 3 * USERS, 240, "walks begun")
     await killable.kill_and_restart(wave)
     await walking
     await drill.settle(wave, 1)
@@ -90,10 +90,11 @@ async def _waves(drill: Drill, killable: KillTarget) -> None:
     # 2. While creates wait for KIE's rate limit.
     wave = drill.begin("creates waiting")
     tasks_before = len(kie.tasks)
-    await drill.confirm_all(wave)
-    await until(lambda: len(kie.tasks) > tasks_before, 60, "first creates")
-    assert len(kie.tasks) - tasks_before < USERS / 2  # many wait for the limiter
+    walking = asyncio.create_task(drill.confirm_all(wave))
+    await until(lambda: len(kie.tasks) > tasks_before, 240, "first creates")
+    await drill.until_pending(5)  # stored, not sent: waiting for the limiter
     await killable.kill_and_restart(wave)
+    await walking
     await drill.settle(wave, 2)
     await killable.up()
     print(await drill.check(wave, 2))
@@ -102,7 +103,7 @@ async def _waves(drill: Drill, killable: KillTarget) -> None:
     wave = drill.begin("mid-create")
     kie.faults.create_hold = 5.0
     await drill.confirm_all(wave)
-    await until(lambda: kie.holding >= 3, 60, "creates held at KIE")
+    await until(lambda: kie.holding >= 3, 240, "creates held at KIE")
     kie.faults.create_hold = 0.0  # only those in flight at the kill were held
     await killable.kill_and_restart(wave)
     await drill.settle(wave, 3)
@@ -115,7 +116,7 @@ async def _waves(drill: Drill, killable: KillTarget) -> None:
     await drill.confirm_all(wave)
     await until(
         lambda: any(count(telegram, u, wave.since, "sendphoto") for u in drill.users),
-        60,
+        240,
         "a photo delivered",
     )
     await killable.kill_and_restart(wave, after_kill=drill.note_cut)
@@ -154,7 +155,7 @@ class KillTarget:
         await asyncio.sleep(RESTART_AFTER)
         ups = _calls(self.telegram, self.up_method)
         self.bots[0] = await start(self.env, self.data)
-        await until(lambda: _calls(self.telegram, self.up_method) > ups, 120, "restarted")
+        await until(lambda: _calls(self.telegram, self.up_method) > ups, 240, "restarted")
         wave.up_at = time.monotonic()
 
     async def up(self) -> None:
@@ -190,7 +191,7 @@ async def test_kill_9_long_polling_on_sqlite_at_four_moments(
     target.env, target.data = env, data
     drill = Drill(telegram, sandbox, url, users)
     try:
-        await until(lambda: _calls(telegram, "deletewebhook") >= 1, 60, "started")
+        await until(lambda: _calls(telegram, "deletewebhook") >= 1, 240, "started")
         await _waves(drill, target)
     finally:
         await stop(bots)
@@ -240,7 +241,7 @@ async def test_kill_9_one_of_two_webhook_instances_at_four_moments(
     target.env, target.data = envs[0], tmp_path / "a"
     drill = Drill(telegram, sandbox, shared[0], users)
     try:
-        await until(lambda: _calls(telegram, "setwebhook") >= 2, 90, "started")
+        await until(lambda: _calls(telegram, "setwebhook") >= 2, 240, "started")
         telegram.set_webhooks([f"http://127.0.0.1:{p}/telegram/webhook" for p in ports])
         await _waves(drill, target)
     finally:
