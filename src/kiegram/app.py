@@ -76,6 +76,7 @@ from kiegram.scale import (
     run_exclusive,
 )
 from kiegram.scale.instance import InstanceName
+from kiegram.scale.polling import DurablePolling
 from kiegram.settings import Settings
 from kiegram.storage.billing_repo import SqlBillingRepo
 from kiegram.storage.conversations import ConversationStore
@@ -87,6 +88,7 @@ from kiegram.storage.jobs_repo import SqlJobStore
 from kiegram.storage.jobs_waiting import SqlWaiting
 from kiegram.storage.ledger_store import SqlLedgerStore
 from kiegram.storage.orphans import SqlOrphanHolds
+from kiegram.storage.polled_updates import SqlPolledUpdates
 from kiegram.storage.promo_store import SqlPromoStore
 from kiegram.storage.result_files import SqlResultFiles
 from kiegram.storage.users_store import SqlUserStore
@@ -117,7 +119,7 @@ class App:
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
     alerter: Alerter | None = None
-    polling: bool = False
+    polling: DurablePolling | None = None  # long polling, when there is no webhook
     kie_credits: Callable[[], Awaitable[float]] | None = None
     kie_limiter: SlidingWindowLimiter | None = None
     watch_prices: Callable[[], Coroutine[Any, Any, None]] | None = None  # daily price check
@@ -126,8 +128,8 @@ class App:
         """SIGTERM: report not ready, stop taking updates; handlers in flight finish."""
         self.readiness.start_draining()
         self.stop.set()
-        if self.polling:  # ask long polling to stop after this batch
-            self.tasks.append(asyncio.create_task(self.dp.stop_polling()))
+        if self.polling is not None:  # stop fetching; handlers in flight finish
+            self.polling.stop()
 
     async def aclose(self, submit_grace: float = SUBMIT_GRACE_SECONDS) -> None:
         """Stop polling jobs, finish submissions in flight, close clients and the engine.
@@ -474,5 +476,7 @@ async def serve(app: App) -> None:
     if settings.webhook_url:
         await app.stop.wait()
         return
-    app.polling = True
-    await app.dp.start_polling(app.bot, handle_signals=False)
+    # Not aiogram's `start_polling`: it confirms updates before they are handled, so a
+    # killed process lost the one it was handling (`scale.polling`).
+    app.polling = DurablePolling(app.dp, app.bot, SqlPolledUpdates(app.engine, app.bot.id))
+    await app.polling.run()

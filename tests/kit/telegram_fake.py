@@ -41,6 +41,8 @@ class FakeTelegram:
         self.failures: dict[str, list[dict[str, Any]]] = {}
         self.blocked: set[int] = set()
         self.delays: dict[str, float] = {}  # method -> seconds it takes to answer
+        self.latency = 0.0  # seconds every other method (getUpdates too) takes to answer
+        self.batch = 1  # updates one getUpdates returns at most (Telegram: 100)
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
@@ -151,8 +153,9 @@ class FakeTelegram:
     async def _perform(self, call: Call) -> web.Response:
         """Answer one Bot API call (delays, queued failures and blocked users applied)."""
         method, params = call.method, call.params
-        if method in self.delays:
-            await asyncio.sleep(self.delays[method])
+        pause = self.delays.get(method, self.latency)
+        if pause:
+            await asyncio.sleep(pause)
         failures = self.failures.get(method)
         if failures:
             error = failures.pop(0)
@@ -172,6 +175,8 @@ class FakeTelegram:
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = _int(params.get("offset")) or 0
         timeout = float(params.get("timeout") or 0)
+        if self.latency:
+            await asyncio.sleep(self.latency)
         async with self._changed:
             self._updates = [u for u in self._updates if u["update_id"] >= offset]
             self._polled = max(self._polled, offset)
@@ -179,7 +184,7 @@ class FakeTelegram:
             if not self._updates and timeout:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._changed.wait_for(lambda: bool(self._updates)), 1)
-            return list(self._updates[:1])
+            return list(self._updates[: self.batch])
 
     def _answer(self, call: Call) -> Any:
         method, params = call.method, call.params
