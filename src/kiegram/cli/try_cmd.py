@@ -92,6 +92,8 @@ def _field(spec: ModelSpec, name: str, tr: Translator, lang: str) -> InputSpec:
     field = spec.inputs_by_name().get(name)
     if field is None:
         raise Refused(tr(lang, "wizard.cli_unknown_input", model=spec.id, name=name))
+    if field.kind is InputKind.TASK_REF:
+        return field  # a terminal names the earlier task itself (the chat offers a button)
     if not field.askable:
         # Documented by KIE, but never sent: say so rather than drop it.
         why = Msg("shapes.pruned_never")
@@ -123,8 +125,12 @@ def given_values(spec: ModelSpec, tr: Translator, args: argparse.Namespace) -> d
         for option in args.sets:
             name, raw = _split(option, tr, lang)
             field = _field(spec, name, tr, lang)
-            if raw == "" and field.kind is InputKind.TEXT and not field.required:
-                values[name] = ""  # an explicit empty string, as some docs examples send
+            if field.kind is InputKind.TASK_REF:
+                values[name] = task_ref_value(raw)
+                continue
+            if raw == "" and not field.required and field.kind in EMPTY_VALUES:
+                # An explicit empty value ("" or []), as some docs examples send.
+                values[name] = EMPTY_VALUES[field.kind]()
                 continue
             _take(spec, values, field, TextAnswer(raw, exact=True))
         for option in args.files:
@@ -145,6 +151,19 @@ def given_values(spec: ModelSpec, tr: Translator, args: argparse.Namespace) -> d
     except InvalidAnswer as exc:
         raise Refused(text(tr, lang, Msg(exc.key, exc.values))) from exc
     return prune(spec, values)
+
+
+EMPTY_VALUES: dict[InputKind, Callable[[], Any]] = {
+    InputKind.TEXT: str,
+    InputKind.MEDIA: str,
+    InputKind.MEDIA_LIST: list,
+}
+
+
+def task_ref_value(raw: str) -> str | int:
+    """An earlier task's reference as typed: an index as a number, an id as it is."""
+    word = raw.strip()
+    return int(word) if word.isdigit() and len(word) < 4 else word
 
 
 def _with_kind(field: InputSpec, ref: MediaRef) -> MediaRef:
