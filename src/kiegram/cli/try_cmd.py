@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from kiegram.catalog import InputKind, InputSpec, ModelSpec, load_catalog
+from kiegram.catalog.spec import ParentPart
 from kiegram.i18n import Translator, load_translator
 from kiegram.wizard import (
     Answer,
@@ -34,7 +35,7 @@ from kiegram.wizard import (
 from kiegram.wizard.items import check_sums
 from kiegram.wizard.media import guess_mime, kind_of
 from kiegram.wizard.modes import infer_mode
-from kiegram.wizard.parse import is_http_url
+from kiegram.wizard.parse import is_http_url, param_of
 from kiegram.wizard.pruned import first_pruned
 from kiegram.wizard.state import is_set, new_state, prune, steps
 from kiegram.wizard.view import Msg
@@ -126,7 +127,11 @@ def given_values(spec: ModelSpec, tr: Translator, args: argparse.Namespace) -> d
             name, raw = _split(option, tr, lang)
             field = _field(spec, name, tr, lang)
             if field.kind is InputKind.TASK_REF:
-                values[name] = task_ref_value(raw)
+                ref = task_ref_value(field, raw)
+                if ref is None:
+                    key = "wizard.err_not_number" if raw.strip() else "wizard.err_empty"
+                    raise InvalidAnswer(key, param=param_of(field))
+                values[name] = ref
                 continue
             if raw == "" and not field.required and field.kind in EMPTY_VALUES:
                 # An explicit empty value ("" or []), as some docs examples send.
@@ -160,10 +165,13 @@ EMPTY_VALUES: dict[InputKind, Callable[[], Any]] = {
 }
 
 
-def task_ref_value(raw: str) -> str | int:
-    """An earlier task's reference as typed: an index as a number, an id as it is."""
+def task_ref_value(field: InputSpec, raw: str) -> str | int | None:
+    """An earlier task's reference as typed: a result's position as a number (None when it is
+    not one), an id or URL as it is."""
     word = raw.strip()
-    return int(word) if word.isdigit() and len(word) < 4 else word
+    if field.parent is not None and field.parent.take in (ParentPart.INDEX, ParentPart.NUMBER):
+        return int(word) if word.isdigit() else None
+    return word or None
 
 
 def _with_kind(field: InputSpec, ref: MediaRef) -> MediaRef:
