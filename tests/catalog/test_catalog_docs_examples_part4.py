@@ -57,6 +57,12 @@ EXAMPLES = [
         },
         xfail=("catalog: enableFallback (a boolean, default false, on the page) is not offered"),
     ),
+    # A GET endpoint: the page gives its query parameters' examples, not a body.
+    case(
+        "veo3-api/get-veo-3-1080-p-video",
+        "veo3.1-1080p",
+        {"taskId": "veo_task_abcdef123456", "index": 0},
+    ),
     case(
         "veo3-api/get-veo-3-4k-video",
         "veo3.1-4k",
@@ -333,6 +339,25 @@ EXAMPLES = [
             ],
             "aspect_ratio": "1:1",
             "quality": "basic",
+            "nsfw_checker": False,
+        },
+    ),
+    # From the English page (docs/en/Market/Image Models/Seedream, its OpenAPI `example`), newer
+    # than the zh-CN copy.
+    case(
+        "market/seedream/5-pro-text-to-image",
+        "seedream/5-pro-text-to-image",
+        {
+            "prompt": (
+                "A full-process cafe design tool for entrepreneurs and designers. It covers "
+                "core needs including store layout, functional zoning, decoration style, "
+                "equipment selection, and customer group adaptation, supporting integrated "
+                'planning of "commercial attributes + aesthetic design." Suitable as a '
+                "promotional image for a cafe design SaaS product, with a 16:9 aspect ratio."
+            ),
+            "aspect_ratio": "1:1",
+            "quality": "basic",
+            "output_format": "png",
             "nsfw_checker": False,
         },
     ),
