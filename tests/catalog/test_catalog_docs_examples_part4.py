@@ -415,10 +415,6 @@ EXAMPLES = [
             "weirdnessConstraint": 0.72,
             "audioWeight": 0.65,
         },
-        xfail=(
-            "catalog: the page's vocalGender, styleWeight, weirdnessConstrain"
-            "t and audioWeight are not offered on this follow-up"
-        ),
     ),
     case(
         "suno-api/add-vocals",
@@ -435,10 +431,6 @@ EXAMPLES = [
             "weirdnessConstraint": 0.72,
             "audioWeight": 0.65,
         },
-        xfail=(
-            "catalog: the page's vocalGender, styleWeight, weirdnessConstrain"
-            "t and audioWeight are not offered on this follow-up"
-        ),
     ),
     case(
         "suno-api/upload-and-cover-audio",
