@@ -7,17 +7,19 @@ example's `model` and `input` exactly, with their JSON types. The bodies are cop
 from the pages' OpenAPI `example` (docs.kie.ai/<page>.md, as captured 2026-09-24;
 sound-effect-v2 from its page's own example).
 
-A case the engine cannot reproduce yet is marked `xfail(strict=True)` with the engine bug
-that stops it, so it fails loudly once the bug is fixed.
+An empty value the example sends ("" or []) is typed as `--set NAME=`.
 
-Pages left out: the ElevenLabs text-to-speech pages (their example still sends the voice
-"Rachel", which their own voice enum dropped; models.json fix), character-remix (an empty
-list and empty strings besides), video-edit (its example's key "reference_image " has a
-trailing space), gemini-omni-video (audio_ids and video_list, which a chat never asks),
-Veo 3.1 (the page now documents a createTask form, "veo-3-1" with snake_case fields, while
-the catalog follows models.json's dedicated /veo/generate API), held models (the OmniHuman
-helpers, MiniMax H3 reference-to-video) and the entries other engineers own (Seedance 2,
-text-to-dialogue, Grok upscale/extend/segment).
+Pages left out because their example contradicts the page itself: sound-effect-v2 (it sends
+`text: ""`, a required description), grok-imagine-image-2-0/text-to-image (`prompt: ""`, required)
+and volcengine/video-to-video-lip-sync (it sends open_scenedet with mode lite; the page documents
+scene detection for mode basic only, and `try` refuses a value that would not be sent rather
+than drop it). The ElevenLabs text-to-speech pages (their example still sends the voice
+"Rachel", which their own voice enum dropped; models.json fix), video-edit (its example's key
+"reference_image " has a trailing space), gemini-omni-video (audio_ids and video_list, which a
+chat never asks) and Veo 3.1 (the page now documents a createTask form, "veo-3-1" with
+snake_case fields, while the catalog follows models.json's dedicated /veo/generate API). Parts
+3 and 4 reproduce the other pages of these families (character-remix, the OmniHuman helpers,
+Seedance 2, text-to-dialogue, Grok upscale/extend, ...) and of the rest of the catalog.
 """
 
 from __future__ import annotations
@@ -32,19 +34,10 @@ from kiegram.cli.main import main
 
 CATALOG = load_catalog()
 
-EMPTY_STRINGS = 'engine bug: an empty string ("") is refused, the page\'s example sends one'
-WHITESPACE = "engine bug: a prompt's trailing line break is stripped, the example keeps it"
-WEBP = "engine bug: a .webp URL is refused for an image input that documents webp"
-PRUNED = (
-    "engine bug: a value the page's example sends is pruned by a `when` rule "
-    "(open_scenedet is documented for mode basic, the example sends it with lite)"
-)
 
-
-def case(page: str, body: dict[str, Any], xfail: str = "") -> Any:
-    """One docs example; `xfail` names the engine bug that keeps it from being reproduced."""
-    marks = [pytest.mark.xfail(strict=True, reason=xfail)] if xfail else []
-    return pytest.param(body, id=page, marks=marks)
+def case(page: str, body: dict[str, Any]) -> Any:
+    """One docs example."""
+    return pytest.param(body, id=page)
 
 
 CB = "https://your-domain.com/api/callback"
@@ -126,7 +119,6 @@ BYTEDANCE = [
                 "nsfw_checker": False,
             },
         },
-        xfail=EMPTY_STRINGS,
     ),
     case(
         "market/bytedance/v1-pro-fast-image-to-video",
@@ -181,23 +173,6 @@ BYTEDANCE = [
             },
         },
     ),
-    case(
-        "market/volcengine/video-to-video-lip-sync",
-        {
-            "model": "volcengine/video-to-video-lip-sync",
-            "input": {
-                "mode": "lite",
-                "video_url": "https://your-domain.com/video/example.mp4",
-                "audio_url": "https://your-domain.com/audio/speech.mp3",
-                "separate_vocal": False,
-                "open_scenedet": False,
-                "align_audio": True,
-                "align_audio_reverse": False,
-                "templ_start_seconds": 0,
-            },
-        },
-        xfail=PRUNED,
-    ),
 ]
 
 ELEVENLABS = [
@@ -207,19 +182,6 @@ ELEVENLABS = [
             "model": "elevenlabs/audio-isolation",
             "input": {"audio_url": AQD + "1756964657418ljw1jbzr.mp3"},
         },
-    ),
-    case(
-        "market/elevenlabs/sound-effect-v2",
-        {
-            "model": "elevenlabs/sound-effect-v2",
-            "input": {
-                "text": "",
-                "loop": False,
-                "prompt_influence": 0.3,
-                "output_format": "mp3_44100_128",
-            },
-        },
-        xfail=EMPTY_STRINGS,
     ),
 ]
 
@@ -362,7 +324,6 @@ GOOGLE = [
                 "output_format": "png",
             },
         },
-        xfail="engine bug: an empty list ([]) cannot be given, the page's example sends one",
     ),
     case(
         "market/google/nanobanana2",
@@ -376,7 +337,6 @@ GOOGLE = [
                 "output_format": "png",
             },
         },
-        xfail="engine bug: an empty list ([]) cannot be given, the page's example sends one",
     ),
     case(
         "market/google/nano-banana-2-lite",
@@ -471,14 +431,6 @@ GROK = [
         },
     ),
     case(
-        "market/grok-imagine-image-2-0/text-to-image",
-        {
-            "model": "grok-imagine-image-2-0/text-to-image",
-            "input": {"prompt": "", "aspect_ratio": "1:1"},
-        },
-        xfail=EMPTY_STRINGS,
-    ),
-    case(
         "market/grok-imagine-image-2-0/image-to-image",
         {
             "model": "grok-imagine-image-2-0/image-edit",
@@ -565,7 +517,6 @@ HAILUO = [
                 "prompt_optimizer": True,
             },
         },
-        xfail=EMPTY_STRINGS,
     ),
     case(
         "market/hailuo/02-image-to-video-standard",
@@ -854,6 +805,8 @@ EXAMPLES = [
 
 def _arg(field: InputSpec, value: Any) -> list[str]:
     """The `try` options that give `value` to `field` as a person would type it."""
+    if value in ("", []):
+        return [f"--set={field.name}="]  # an explicit empty value
     if field.is_media:
         urls = value if isinstance(value, list) else [value]
         return [f"--file={field.name}={url}" for url in urls]

@@ -161,3 +161,35 @@ def test_shots_must_make_up_the_duration(capsys: pytest.CaptureFixture[str]) -> 
         f"multi_prompt={json.dumps(shots)}",
     )
     assert "add up to 9; they must equal" in err
+
+
+def test_an_explicit_empty_value_is_sent_as_documented(capsys: pytest.CaptureFixture[str]) -> None:
+    # docs.kie.ai/market/google/pro-image-to-image sends "image_input": [] (no photo).
+    body = dry_run(capsys, "nano-banana-pro", "prompt=A comic poster", "image_input=")
+    assert body["input"]["image_input"] == []
+    # ...and hailuo/02-image-to-video-pro sends "end_image_url": "" (no last frame).
+    body = dry_run(
+        capsys,
+        "hailuo/02-image-to-video-pro",
+        "prompt=A starship",
+        "image_url=https://example.com/a.png",
+        "end_image_url=",
+    )
+    assert body["input"]["end_image_url"] == ""
+
+
+def test_an_empty_required_value_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["try", "qwen2/text-to-image", "--dry-run", "--lang", "en", "--set", "prompt="]
+    assert main(args) == 2
+    assert "Prompt: the value is empty" in capsys.readouterr().err
+
+
+def test_a_follow_up_names_its_earlier_task_on_the_command_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # docs.kie.ai/veo3-api/get-veo-3-4k-video: {"taskId": "veo_task_abcdef123456", "index": 0}
+    body = dry_run(capsys, "veo3.1-4k", "taskId=veo_task_abcdef123456", "index=0")
+    assert body == {"taskId": "veo_task_abcdef123456", "index": 0}
+    args = ["try", "veo3.1-4k", "--dry-run", "--json", "--lang", "en"]
+    assert main([*args, "--set", "taskId=veo_task_1", "--set", "index=first"]) == 2
+    assert "send a number" in capsys.readouterr().err

@@ -82,3 +82,25 @@ def test_the_shots_add_up_to_the_duration() -> None:
     assert validate_input(kling, {**base, "duration": "10", "multi_prompt": shots}) == (
         "multi_prompt: the durations add up to 9, not duration 10"
     )
+
+
+@pytest.mark.parametrize(
+    ("given", "problem"),
+    [
+        ({"first_frame_url": "https://x.test/a.png"}, None),
+        (
+            {"first_clip_url": "https://x.test/a.mp4", "last_frame_url": "https://x.test/b.png"},
+            None,
+        ),
+        ({"prompt": "A cat"}, "first_frame_url is required"),
+        (
+            {"first_frame_url": "https://x.test/a.png", "first_clip_url": "https://x.test/a.mp4"},
+            "first_frame_url and first_clip_url cannot be sent together",
+        ),
+    ],
+)
+def test_a_mode_s_required_input_is_required_only_in_its_mode(
+    given: dict[str, Any], problem: str | None
+) -> None:
+    # Wan 2.7 image-to-video starts from a frame or continues a clip (the page's combinations).
+    assert validate_input(spec("wan/2-7-image-to-video"), given) == problem

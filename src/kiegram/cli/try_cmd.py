@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from kiegram.catalog import InputKind, InputSpec, ModelSpec, load_catalog
+from kiegram.catalog.spec import ParentPart
 from kiegram.i18n import Translator, load_translator
 from kiegram.wizard import (
     Answer,
@@ -34,7 +35,7 @@ from kiegram.wizard import (
 from kiegram.wizard.items import check_sums
 from kiegram.wizard.media import guess_mime, kind_of
 from kiegram.wizard.modes import infer_mode
-from kiegram.wizard.parse import is_http_url
+from kiegram.wizard.parse import is_http_url, param_of
 from kiegram.wizard.pruned import first_pruned
 from kiegram.wizard.state import is_set, new_state, prune, steps
 from kiegram.wizard.view import Msg
@@ -92,6 +93,8 @@ def _field(spec: ModelSpec, name: str, tr: Translator, lang: str) -> InputSpec:
     field = spec.inputs_by_name().get(name)
     if field is None:
         raise Refused(tr(lang, "wizard.cli_unknown_input", model=spec.id, name=name))
+    if field.kind is InputKind.TASK_REF:
+        return field  # a terminal names the earlier task itself (the chat offers a button)
     if not field.askable:
         # Documented by KIE, but never sent: say so rather than drop it.
         why = Msg("shapes.pruned_never")
@@ -123,8 +126,16 @@ def given_values(spec: ModelSpec, tr: Translator, args: argparse.Namespace) -> d
         for option in args.sets:
             name, raw = _split(option, tr, lang)
             field = _field(spec, name, tr, lang)
-            if raw == "" and field.kind is InputKind.TEXT and not field.required:
-                values[name] = ""  # an explicit empty string, as some docs examples send
+            if field.kind is InputKind.TASK_REF:
+                ref = task_ref_value(field, raw)
+                if ref is None:
+                    key = "wizard.err_not_number" if raw.strip() else "wizard.err_empty"
+                    raise InvalidAnswer(key, param=param_of(field))
+                values[name] = ref
+                continue
+            if raw == "" and not field.required and field.kind in EMPTY_VALUES:
+                # An explicit empty value ("" or []), as some docs examples send.
+                values[name] = EMPTY_VALUES[field.kind]()
                 continue
             _take(spec, values, field, TextAnswer(raw, exact=True))
         for option in args.files:
@@ -145,6 +156,22 @@ def given_values(spec: ModelSpec, tr: Translator, args: argparse.Namespace) -> d
     except InvalidAnswer as exc:
         raise Refused(text(tr, lang, Msg(exc.key, exc.values))) from exc
     return prune(spec, values)
+
+
+EMPTY_VALUES: dict[InputKind, Callable[[], Any]] = {
+    InputKind.TEXT: str,
+    InputKind.MEDIA: str,
+    InputKind.MEDIA_LIST: list,
+}
+
+
+def task_ref_value(field: InputSpec, raw: str) -> str | int | None:
+    """An earlier task's reference as typed: a result's position as a number (None when it is
+    not one), an id or URL as it is."""
+    word = raw.strip()
+    if field.parent is not None and field.parent.take in (ParentPart.INDEX, ParentPart.NUMBER):
+        return int(word) if word.isdigit() else None
+    return word or None
 
 
 def _with_kind(field: InputSpec, ref: MediaRef) -> MediaRef:

@@ -130,13 +130,23 @@ def validate_input(spec: ModelSpec, payload: Mapping[str, Any]) -> str | None:
     for item in known.values():
         value = payload.get(item.name)
         if value is None or value == "":
-            if item.required and item.active(payload.get):
+            if item.required and item.active(payload.get) and _mode_needs(spec, item, payload):
                 return f"{item.name} is required"
             continue
         problem = value_problem(item.under(spec.current(payload)), value)
         if problem is not None:
             return problem
     return _sums_problem(spec, payload)
+
+
+def _mode_needs(spec: ModelSpec, item: InputSpec, payload: Mapping[str, Any]) -> bool:
+    """False for a required input of a mode the request does not use (Wan 2.7's first frame
+    when a clip is continued); with no mode's input sent, the first mode's are missing."""
+    mode = spec.mode_of(item.name)
+    if mode is None:
+        return True
+    used = [m for m in spec.modes if any(payload.get(n) not in (None, "", []) for n in m.inputs)]
+    return mode in used if used else mode == spec.modes[0]
 
 
 def _modes_problem(spec: ModelSpec, payload: Mapping[str, Any]) -> str | None:
