@@ -12,7 +12,7 @@ A user message may carry a photo: its content is then KIE's parts, a ``text`` pa
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -173,7 +173,7 @@ class KieChat:
 
     def stream(
         self, messages: Sequence[ChatMessage], *, model: str = DEFAULT_CHAT_MODEL
-    ) -> AsyncIterator[ChatChunk]:
+    ) -> AsyncGenerator[ChatChunk, None]:
         """The answer's pieces as KIE streams them, the last one with the usage (when KIE
         reports it); a ``KieError`` when KIE refuses or the stream breaks. Closing the
         iterator early (a cancelled answer) closes the connection."""

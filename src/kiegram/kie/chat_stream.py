@@ -10,7 +10,7 @@ the stream. A refusal comes as a plain JSON reply instead (KIE's ``{code, msg}``
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,7 +42,7 @@ async def stream_reply(
     headers: Mapping[str, str],
     model: str,
     secret: str,
-) -> AsyncIterator[ChatChunk]:
+) -> AsyncGenerator[ChatChunk, None]:
     """POST the request and yield the answer's pieces; the last one is ``done``."""
     try:
         async with http.stream("POST", url, json=body, headers=headers) as response:
@@ -105,6 +105,6 @@ def _raise_error(event: Mapping[str, Any]) -> None:
         message = f.first_text(f.mapping(error), "message") or str(error)
         code = f.integer(f.mapping(error).get("code")) or 500
         raise error_from_envelope(code, message)
-    code = f.integer(event.get("code"))
-    if code is not None and code != 200 and "choices" not in event:
-        raise error_from_envelope(code, f.first_text(event, "msg", "message") or "")
+    envelope = f.integer(event.get("code"))
+    if envelope is not None and envelope != 200 and "choices" not in event:
+        raise error_from_envelope(envelope, f.first_text(event, "msg", "message") or "")

@@ -42,7 +42,7 @@ def rewrite(messages: list[Any]) -> str:
     return f"{draft}, {FAKE_DETAIL}{english}"
 
 
-async def chat_completion(request: web.Request) -> web.Response:
+async def chat_completion(request: web.Request) -> web.StreamResponse:
     """``POST /{model}/v1/chat/completions`` (no streaming)."""
     try:
         body = await request.json()
@@ -122,7 +122,11 @@ def _usage(messages: list[Any], answer: str) -> dict[str, int]:
         if isinstance(m, dict)
     )
     completion = len(answer) // 4 + 1
-    return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
+    return {
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "total_tokens": prompt + completion,
+    }
 
 
 async def _stream(request: web.Request, messages: list[Any]) -> web.StreamResponse:

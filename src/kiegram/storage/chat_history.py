@@ -122,9 +122,11 @@ class SqlChatHistory:
     async def recent(self, user_id: int, conv: str, rows: int) -> list[StoredMessage]:
         """The conversation's last `rows` messages, oldest first."""
         async with self._engine.connect() as conn:
-            found = (await conn.execute(_RECENT, {"user_id": user_id, "conv": conv, "rows": rows}))
+            found = await conn.execute(_RECENT, {"user_id": user_id, "conv": conv, "rows": rows})
             out = [
-                StoredMessage(r.role, r.content, tuple(loads(r.images)) if r.images else (), r.tokens)
+                StoredMessage(
+                    r.role, r.content, tuple(loads(r.images)) if r.images else (), r.tokens
+                )
                 for r in found
             ]
         out.reverse()
