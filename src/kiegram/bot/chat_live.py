@@ -89,8 +89,9 @@ class LiveAnswer:
             sent = await self._send(rendered, markup)
             self.ids.append(sent)
             self._shown.append(rendered)
+            self._last_edit = self.clock()  # the chat's rate counts sends too
             if self.first_shown_at is None:
-                self.first_shown_at = self.clock()
+                self.first_shown_at = self._last_edit
             return
         if self._shown[index] == rendered and markup is None:
             return
