@@ -91,6 +91,7 @@ class Finished:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     first_shown_at: float | None = None
+    cut: bool = False  # stopped at the model's longest answer
 
 
 Footer = Callable[[Question, Finished], tuple[str, InlineKeyboardMarkup | None]]
@@ -211,6 +212,7 @@ class ChatDesk:
         live = LiveAnswer(self.bot, question.user_id, self.edit_seconds)
         reported: ChatChunk | None = None
         outcome = "done"
+        cut = False
         try:
             await self.bot.send_chat_action(question.user_id, "typing")
             async with aclosing(self.chat.stream(messages, model=question.model.id)) as stream:
@@ -219,6 +221,7 @@ class ChatDesk:
                     if chunk.done:
                         reported = chunk
                     elif count_tokens(live.text) > question.model.max_output:
+                        cut = True
                         break  # longer than we held for: the answer stops here
         except asyncio.CancelledError:
             outcome = "cancelled"
@@ -232,7 +235,7 @@ class ChatDesk:
             self.running.pop(question.user_id, None)
         used_prompt = (reported.prompt_tokens if reported else None) or prompt
         used_out = (reported.completion_tokens if reported else None) or count_tokens(live.text)
-        finished = Finished(live.text, 0, outcome, used_prompt, used_out)
+        finished = Finished(live.text, 0, outcome, used_prompt, used_out, cut=cut)
         if outcome == "failed" or (outcome == "cancelled" and not live.started):
             await self._give_back(charge)
             finished.outcome = "failed" if outcome == "failed" else "cancelled"

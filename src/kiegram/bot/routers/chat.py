@@ -42,6 +42,7 @@ class ChatMode(StatesGroup):
 
 
 IN_CHAT = StateFilter(ChatMode.on)
+REFUSALS = {"busy": "chat.busy", "too_long": "chat.too_long", "blocked": "chat.blocked"}
 
 
 async def _session(state: FSMContext, models: ChatModels) -> tuple[ChatModel, str]:
@@ -154,11 +155,12 @@ def _footer(_: Text) -> Footer:
         markup = InlineKeyboardMarkup(inline_keyboard=[[_new_button(_)]])
         if finished.outcome == "failed":
             return "\n\n" + _("chat.failed"), markup
+        cut = _("chat.cut") if finished.cut else ""
         if finished.outcome == "cancelled":
             return _("chat.footer_stopped", units=finished.units, model=name), markup
         if finished.units == 0:
-            return _("chat.footer_free", model=name), markup
-        return _("chat.footer", units=finished.units, model=name), markup
+            return cut + _("chat.footer_free", model=name), markup
+        return cut + _("chat.footer", units=finished.units, model=name), markup
 
     return footer
 
@@ -189,7 +191,7 @@ async def _ask(
         rows = desk.pack_rows(_, outcome.price - outcome.balance)
         await message.answer(short, reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
         return
-    await message.answer(_(f"chat.{outcome.why}"))
+    await message.answer(_(REFUSALS.get(outcome.why, "chat.blocked")))
 
 
 async def text_in(
