@@ -213,8 +213,9 @@ class ChatDesk:
         reported: ChatChunk | None = None
         outcome = "done"
         cut = False
+        # "typing..." while KIE starts; not awaited first (it would delay the first token)
+        typing = asyncio.create_task(self.bot.send_chat_action(question.user_id, "typing"))
         try:
-            await self.bot.send_chat_action(question.user_id, "typing")
             async with aclosing(self.chat.stream(messages, model=question.model.id)) as stream:
                 async for chunk in stream:
                     await live.add(chunk.text)
@@ -233,6 +234,7 @@ class ChatDesk:
             outcome = "failed"
         finally:
             self.running.pop(question.user_id, None)
+            await asyncio.gather(typing, return_exceptions=True)
         used_prompt = (reported.prompt_tokens if reported else None) or prompt
         used_out = (reported.completion_tokens if reported else None) or count_tokens(live.text)
         finished = Finished(live.text, 0, outcome, used_prompt, used_out, cut=cut)
