@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from aiogram.fsm.storage.base import StorageKey
 from journey_kit import ADMIN, calls_to, started
 
 from kiegram.app import App
@@ -228,3 +229,66 @@ async def test_a_long_answer_is_split_at_paragraphs(bot: App, telegram: FakeTele
     assert all(len(p) <= 4096 for p in parts)
     assert "Paragraph 12." in parts[1] and "Paragraph 1." in parts[0]
     assert telegram.too_fast == []
+
+
+async def test_a_second_message_while_answering_is_asked_to_wait(
+    bot: App, telegram: FakeTelegram
+) -> None:
+    user = telegram.user(809)
+    await funded(bot, user, 100)
+    await open_chat(user)
+    await user.send("Первый вопрос sandbox:slow")
+    await telegram.wait_for(lambda: "▌" in user.last_text(), timeout=10)
+    held = (await money(bot, user))[1]
+    await user.send("Второй вопрос")
+    assert any("Ещё отвечаю" in str(m.get("text")) for m in user.chat()[-2:])
+    assert (await money(bot, user))[1] == held  # nothing more held for the refused one
+    await telegram.wait_for(lambda: _finished(user) >= 1, timeout=20)
+    assert "Второй вопрос" not in " ".join(str(m.get("text")) for m in user.chat())
+
+
+async def test_starting_a_model_leaves_the_chat(bot: App, telegram: FakeTelegram) -> None:
+    user = telegram.user(810)
+    await funded(bot, user, 100)
+    await open_chat(user)
+    await user.send("/model z-image")
+    await user.send("a red kite over the sea")
+    key = StorageKey(bot_id=bot.bot.id, chat_id=user.id, user_id=user.id)
+    values = ((await bot.dp.storage.get_data(key)).get("wz") or {}).get("values") or {}
+    assert values.get("prompt") == "a red kite over the sea"  # the wizard took it
+    assert not desk(bot).busy(user.id) and "(sandbox) got message" not in str(user.chat())
+    assert await SqlChatHistory(bot.engine, 200).count(user.id) == 0
+
+
+async def test_the_free_quota_covers_chat_only_when_the_operator_says_so(
+    telegram: FakeTelegram, tmp_path: Path
+) -> None:
+    async with started(
+        telegram,
+        tmp_path,
+        free_daily_generations=1,
+        free_max_units=10,
+        chat_free=True,
+        chat_edit_seconds=EDIT_SECONDS,
+    ) as app:
+        user = telegram.user(811)
+        await funded(app, user, 100)
+        await open_chat(user)
+        free = await answer(telegram, user, "Привет", 1)
+        assert "🎁 бесплатно" in free
+        assert await money(app, user) == (100, 0)
+        paid = await answer(telegram, user, "Ещё вопрос", 2)  # the day's one free use is spent
+        assert "<i>−" in paid and (await money(app, user))[0] < 100
+
+
+async def test_without_the_setting_chat_is_paid_despite_the_free_quota(
+    telegram: FakeTelegram, tmp_path: Path
+) -> None:
+    async with started(
+        telegram, tmp_path, free_daily_generations=3, chat_edit_seconds=EDIT_SECONDS
+    ) as app:
+        user = telegram.user(812)
+        await funded(app, user, 100)
+        await open_chat(user)
+        paid = await answer(telegram, user, "Привет", 1)
+        assert "<i>−" in paid and (await money(app, user))[0] < 100
