@@ -292,3 +292,16 @@ async def test_without_the_setting_chat_is_paid_despite_the_free_quota(
         await open_chat(user)
         paid = await answer(telegram, user, "Привет", 1)
         assert "<i>−" in paid and (await money(app, user))[0] < 100
+
+
+async def test_an_answer_telegram_refuses_to_show_is_not_paid(
+    bot: App, telegram: FakeTelegram
+) -> None:
+    user = telegram.user(813)
+    await funded(bot, user, 100)
+    await open_chat(user)
+    telegram.blocked.add(user.id)  # the user blocked the bot: every send is refused
+    await user.send("Привет")
+    await telegram.wait_for(lambda: user.id in desk(bot).finished, timeout=20)
+    assert desk(bot).finished[user.id].outcome == "failed"
+    assert await money(bot, user) == (100, 0)

@@ -232,6 +232,9 @@ class ChatDesk:
         except KieError as exc:
             log.warning("chat answer failed for user %s: %s", question.user_id, exc)
             outcome = "failed"
+        except Exception:  # Telegram refused a piece (the user blocked the bot...): refund
+            log.exception("chat answer for user %s could not be shown", question.user_id)
+            outcome = "failed"
         finally:
             self.running.pop(question.user_id, None)
             await asyncio.gather(typing, return_exceptions=True)
@@ -246,10 +249,13 @@ class ChatDesk:
             await self._store(question, finished)
         finished.first_shown_at = live.first_shown_at
         text, markup = footer(question, finished)
-        if finished.outcome == "failed" and not live.started:
-            await self.bot.send_message(question.user_id, text.strip(), reply_markup=markup)
-        else:
-            await live.finish(text, markup)
+        try:
+            if finished.outcome == "failed" and not live.started:
+                await self.bot.send_message(question.user_id, text.strip(), reply_markup=markup)
+            else:
+                await live.finish(text, markup)
+        except Exception:  # settled already; only the last edit is lost
+            log.exception("chat answer's footer for user %s not shown", question.user_id)
         self.finished[question.user_id] = finished
         return finished
 

@@ -14,6 +14,7 @@ an error event, ``sandbox:slow`` streams each piece `SLOW_PIECE` seconds apart, 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import re
 from typing import Any
@@ -140,11 +141,19 @@ async def _stream(request: web.Request, messages: list[Any]) -> web.StreamRespon
     delay = SLOW_PIECE if "sandbox:slow" in answer else PIECE_DELAY
     response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
     await response.prepare(request)
+    with contextlib.suppress(ConnectionResetError):  # the client stopped reading (cancelled)
+        await _write_pieces(response, model, messages, answer, delay)
+    return response
+
+
+async def _write_pieces(
+    response: web.StreamResponse, model: str, messages: list[Any], answer: str, delay: float
+) -> None:
     for n, piece in enumerate(pieces(answer)):
         if n == 3 and "sandbox:break" in answer:
             error = {"error": {"message": "upstream model error", "code": 500}}
             await response.write(f"data: {json.dumps(error)}\n\n".encode())
-            return response
+            return
         chunk = {
             "id": "chatcmpl-sandbox",
             "object": "chat.completion.chunk",
@@ -162,4 +171,3 @@ async def _stream(request: web.Request, messages: list[Any]) -> web.StreamRespon
     }
     await response.write(f"data: {json.dumps(last)}\n\ndata: [DONE]\n\n".encode())
     await response.write_eof()
-    return response
