@@ -32,6 +32,8 @@ from kiegram.billing.cards import card_checkout
 from kiegram.billing.settlement import LedgerSettlement
 from kiegram.bot.albums import AlbumCollector
 from kiegram.bot.broadcast import Broadcaster
+from kiegram.bot.chat_desk import ChatDesk
+from kiegram.bot.chat_voice import STT_MODEL, Transcriber
 from kiegram.bot.delivery import TelegramDelivery, TelegramMedia
 from kiegram.bot.deps import BotConfig
 from kiegram.bot.desk import Desk
@@ -45,6 +47,7 @@ from kiegram.bot.session import BotApiSession, PinResponseModels, RetryAfter
 from kiegram.bot.text_guard import guard_texts
 from kiegram.bot.waiting import WaitingLines
 from kiegram.catalog import Catalog, load_catalog
+from kiegram.catalog.chat_models import load_chat_models
 from kiegram.errors import ConfigError
 from kiegram.fsm.base import CachedStorage, ConversationScope
 from kiegram.fsm.redis import redis_conversations
@@ -79,6 +82,7 @@ from kiegram.scale.instance import InstanceName
 from kiegram.scale.polling import DurablePolling
 from kiegram.settings import Settings
 from kiegram.storage.billing_repo import SqlBillingRepo
+from kiegram.storage.chat_history import SqlChatHistory
 from kiegram.storage.conversations import ConversationStore
 from kiegram.storage.db import create_engine, session_factory, upgrade
 from kiegram.storage.job_messages import SqlJobMessages
@@ -250,6 +254,27 @@ async def build_app(settings: Settings) -> App:
     chat_transport = MeteredTransport(metrics, kie_hosts(base, upload_base))  # its own pool
     chat = await stack.enter_async_context(KieChat(key, base_url=base, transport=chat_transport))
     helper = PromptHelper(chat, ledger, users, rules.units(HELPER_CREDITS), admin_ids)
+    chat_desk = ChatDesk(
+        bot,
+        chat,
+        SqlChatHistory(engine, settings.chat_history_keep),
+        ledger,
+        quota,
+        users,
+        rules,
+        admin_ids,
+        context_tokens=settings.chat_context_tokens,
+        edit_seconds=settings.chat_edit_seconds,
+        free_chat=settings.chat_free,
+    )
+    stack.push_async_callback(chat_desk.aclose)  # before the chat client closes
+    chat_media = TelegramMedia(bot, kie)
+    stt = catalog.get(STT_MODEL)
+    transcriber = (
+        Transcriber(kie, chat_media, stt, ledger, users, rules, admin_ids)
+        if stt is not None
+        else None
+    )
     config = BotConfig(
         admin_ids=admin_ids,
         free_daily=settings.free_daily_generations,
@@ -310,6 +335,10 @@ async def build_app(settings: Settings) -> App:
         history=SqlJobHistory(sessions),
         kept_files=kept,
         helper=helper,
+        chat_desk=chat_desk,
+        chat_models=load_chat_models(),
+        chat_media=chat_media,
+        transcriber=transcriber,
         switches=switches,
         stats=billing_repo,
         activity=billing_repo,

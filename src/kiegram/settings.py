@@ -59,6 +59,15 @@ class Settings(BaseSettings):
     free_daily_generations: int = Field(default=3, ge=0)
     free_max_units: int = Field(default=5, ge=0)  # free only when the price is at most this
     referral_bonus_units: int = Field(default=20, ge=0)
+    # The chat section (KIE's language models): a streamed answer's message is edited at most
+    # once per CHAT_EDIT_SECONDS (Telegram allows about one edit a second per chat); the
+    # context sent is at most CHAT_CONTEXT_TOKENS (and the model's window); each user keeps
+    # their last CHAT_HISTORY_KEEP messages; CHAT_FREE lets the daily free quota cover chat
+    # messages priced within FREE_MAX_UNITS.
+    chat_edit_seconds: float = Field(default=1.0, gt=0)
+    chat_context_tokens: int = Field(default=16000, ge=500)
+    chat_history_keep: int = Field(default=200, ge=2)
+    chat_free: bool = False
 
     @field_validator("admin_ids", mode="before")
     @classmethod

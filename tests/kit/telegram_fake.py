@@ -43,6 +43,12 @@ class FakeTelegram:
         self.delays: dict[str, float] = {}  # method -> seconds it takes to answer
         self.latency = 0.0  # seconds every other method (getUpdates too) takes to answer
         self.batch = 1  # updates one getUpdates returns at most (Telegram: 100)
+        # Telegram's flood limit for edits (about one a second per chat): when set, an
+        # editMessageText within this many seconds of the chat's previous edit is refused
+        # with 429 and recorded in `too_fast`.
+        self.edit_interval: float | None = None
+        self.too_fast: list[Call] = []
+        self._last_edit: dict[int, float] = {}
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
@@ -161,6 +167,14 @@ class FakeTelegram:
             error = failures.pop(0)
             return web.json_response({"ok": False, **error}, status=error.get("error_code", 400))
         chat_id = _int(params.get("chat_id"))
+        if method == "editmessagetext" and self._flooded(chat_id or 0):
+            self.too_fast.append(call)
+            error = {
+                "error_code": 429,
+                "description": "Too Many Requests: retry after 1",
+                "parameters": {"retry_after": 1},
+            }
+            return web.json_response({"ok": False, **error}, status=429)
         if chat_id is not None and chat_id in self.blocked and method.startswith("send"):
             error = {"error_code": 403, "description": "Forbidden: bot was blocked by the user"}
             return web.json_response({"ok": False, **error}, status=403)
@@ -171,6 +185,17 @@ class FakeTelegram:
         if isinstance(result, web.Response):
             return result
         return web.json_response({"ok": True, "result": result})
+
+    def _flooded(self, chat_id: int) -> bool:
+        """True when this edit comes sooner than `edit_interval` after the chat's last one."""
+        if self.edit_interval is None:
+            return False
+        now = time.monotonic()
+        last = self._last_edit.get(chat_id)
+        if last is not None and now - last < self.edit_interval:
+            return True
+        self._last_edit[chat_id] = now
+        return False
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = _int(params.get("offset")) or 0

@@ -63,15 +63,18 @@ class Ledger:
             entry = NewEntry(user_id, EntryKind.HOLD, -amount, key, job_id=job_id)
             return HoldResult(HoldStatus.PLACED, amount, await tx.append(entry))
 
-    async def capture(self, key: str) -> SettleResult:
-        """Turn the hold into a charge, once."""
-        return await self._settle(key, EntryKind.CAPTURE)
+    async def capture(self, key: str, used: int | None = None) -> SettleResult:
+        """Turn the hold into a charge, once: all of it, or only `used` units of it (a chat
+        answer priced by its tokens), the rest given back in the same entry."""
+        if used is not None and used < 0:
+            raise InvalidAmount(f"used must not be negative, got {used}")
+        return await self._settle(key, EntryKind.CAPTURE, used)
 
     async def release(self, key: str) -> SettleResult:
         """Give the held amount back, once."""
         return await self._settle(key, EntryKind.RELEASE)
 
-    async def _settle(self, key: str, kind: EntryKind) -> SettleResult:
+    async def _settle(self, key: str, kind: EntryKind, used: int | None = None) -> SettleResult:
         owner = await self._store.entry_owner(key)  # a free use's job key has no hold
         if owner is None:
             return SettleResult(SettleStatus.NOT_FOUND)
@@ -87,10 +90,13 @@ class Ledger:
                     return SettleResult(SettleStatus.ALREADY_CAPTURED, amount)
                 return SettleResult(SettleStatus.ALREADY_RELEASED, amount)
             back = amount if kind is EntryKind.RELEASE else 0
+            if kind is EntryKind.CAPTURE and used is not None:
+                back = max(0, amount - used)
             entry = NewEntry(owner, kind, back, f"{kind}:{key}", settles=key, job_id=hold.job_id)
             await tx.append(entry)
-        moved = SettleStatus.CAPTURED if kind is EntryKind.CAPTURE else SettleStatus.RELEASED
-        return SettleResult(moved, amount)
+        if kind is EntryKind.CAPTURE:
+            return SettleResult(SettleStatus.CAPTURED, amount - back)  # what was charged
+        return SettleResult(SettleStatus.RELEASED, amount)
 
     async def grant(
         self, user_id: int, amount: int, key: str, admin_id: int, reason: str

@@ -59,3 +59,10 @@ class Improve(CallbackData, prefix="pi"):
 
     a: str
     s: str = ""
+
+
+class ChatAct(CallbackData, prefix="ch"):
+    """The chat section: `a` is m (pick the model at index `i`) or new (a new chat)."""
+
+    a: str
+    i: int = -1

@@ -12,6 +12,7 @@ from kiegram.bot.middlewares import AnswerFirst, ConversationMiddleware, LangMid
 from kiegram.bot.routers import (
     admin,
     balance,
+    chat,
     errors,
     fallback,
     helper,
@@ -58,6 +59,7 @@ def feature_routers() -> list[Any]:
         promo.build_router(),
         menu.build_router(),
         *money_routers(),
+        chat.build_router(),  # in the chat, texts, photos and voice go to the chat model
         helper.build_router(),  # the prompt helper takes its draft before the wizard's input
         wizard.build_router(),
         *journey_routers(),

@@ -76,6 +76,7 @@ def main_menu(
             label = _(f"bot.section.{section}")
             kb.button(text=f"{label} ({count})", callback_data=Nav(to="sec", arg=section))
     kb.adjust(2)
+    kb.row(InlineKeyboardButton(text=_("chat.btn.open"), callback_data=Nav(to="chat").pack()))
     for spec in shortcuts(catalog, board, free):
         kb.row(
             InlineKeyboardButton(

@@ -4,14 +4,17 @@
 ``stream: false`` answers at once with ``choices[0].message.content`` and ``usage``; unlike
 the task APIs there is no ``{code, msg, data}`` envelope on success, but refusals come in
 one (401 key, 402 credits, 422/500...). The call is billed to the same account in credits per
-token (docs.kie.ai/market/chat, e.g. gemini-2.5-flash). Streaming is not used here.
+token (docs.kie.ai/market/chat, e.g. gemini-2.5-flash). ``stream`` asks for server-sent events
+(``stream: true``): the answer's deltas as they come, then the usage (`kie/chat_stream.py`).
+A user message may carry a photo: its content is then KIE's parts, a ``text`` part and an
+``image_url`` one (``{"type": "image_url", "image_url": {"url": ...}}``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncGenerator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -26,6 +29,9 @@ from kiegram.kie.errors import (
     error_from_envelope,
 )
 
+if TYPE_CHECKING:
+    from kiegram.kie.chat_stream import ChatChunk
+
 DEFAULT_CHAT_MODEL = "gemini-2.5-flash"
 CHAT_TIMEOUT = httpx.Timeout(connect=10.0, read=90.0, write=30.0, pool=10.0)
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -33,14 +39,20 @@ _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 @dataclass(frozen=True, slots=True)
 class ChatMessage:
-    """One message of a conversation: ``role`` is system, user or assistant."""
+    """One message of a conversation: ``role`` is system, user or assistant; a user's may
+    carry photos (their URLs)."""
 
     role: str
     content: str
+    images: tuple[str, ...] = ()
 
-    def to_json(self) -> dict[str, str]:
-        """The message as KIE takes it."""
-        return {"role": self.role, "content": self.content}
+    def to_json(self) -> dict[str, Any]:
+        """The message as KIE takes it: plain text, or text and image parts."""
+        if not self.images:
+            return {"role": self.role, "content": self.content}
+        parts: list[dict[str, Any]] = [{"type": "text", "text": self.content}]
+        parts += [{"type": "image_url", "image_url": {"url": url}} for url in self.images]
+        return {"role": self.role, "content": parts}
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,11 +65,11 @@ class ChatReply:
     completion_tokens: int | None = None
 
 
-def chat_body(messages: Sequence[ChatMessage]) -> dict[str, Any]:
-    """The request body: the messages, no streaming, no thoughts in the answer."""
+def chat_body(messages: Sequence[ChatMessage], *, stream: bool = False) -> dict[str, Any]:
+    """The request body: the messages, streamed or not, no thoughts in the answer."""
     return {
         "messages": [m.to_json() for m in messages],
-        "stream": False,
+        "stream": stream,
         "include_thoughts": False,
     }
 
@@ -83,6 +95,16 @@ def parse_reply(body: Any, model: str, status: int) -> ChatReply:
         prompt_tokens=f.integer(usage.get("prompt_tokens")),
         completion_tokens=f.integer(usage.get("completion_tokens")),
     )
+
+
+def content_text(value: Any) -> str:
+    """A message's (or a delta's) content as it came: a string, or its text parts joined."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        parts = [f.mapping(p).get("text") for p in value]
+        return "".join(p for p in parts if isinstance(p, str))
+    return ""
 
 
 def _content(value: Any) -> str:
@@ -146,11 +168,24 @@ class KieChat:
         try:
             body = response.json()
         except ValueError:
-            raise _non_json(response) from None
+            raise non_json(response) from None
         return parse_reply(body, model, response.status_code)
 
+    def stream(
+        self, messages: Sequence[ChatMessage], *, model: str = DEFAULT_CHAT_MODEL
+    ) -> AsyncGenerator[ChatChunk, None]:
+        """The answer's pieces as KIE streams them, the last one with the usage (when KIE
+        reports it); a ``KieError`` when KIE refuses or the stream breaks. Closing the
+        iterator early (a cancelled answer) closes the connection."""
+        url = f"{self.base_url}/{model}/v1/chat/completions"
+        headers = {"Authorization": f"Bearer {self._api_key}", "Accept": "text/event-stream"}
+        from kiegram.kie.chat_stream import stream_reply  # it reads replies with this module
 
-def _non_json(response: httpx.Response) -> KieError:
+        body = chat_body(messages, stream=True)
+        return stream_reply(self._http, url, body, headers, model, self._api_key)
+
+
+def non_json(response: httpx.Response) -> KieError:
     status = response.status_code
     message = f"HTTP {status} with a non-JSON chat reply"
     if status == 429:

@@ -98,7 +98,7 @@ class SqlBillingRepo:
         """Units of the holds captured each UTC day in [since, until] (the chart's revenue)."""
         hold = aliased(LedgerEntry)
         capture = aliased(LedgerEntry)
-        measure = func.sum(-hold.amount)
+        measure = func.sum(-hold.amount - capture.amount)  # a partial capture gave some back
         where = and_(capture.kind == EntryKind.CAPTURE, hold.key == capture.settles)
         out: dict[date, int] = {}
         async with self._sessions() as session:
