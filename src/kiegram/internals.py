@@ -39,14 +39,21 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlalchemy.util import greenlet_spawn
 
+ATTRIBUTE, PARAMETER, READS = "attribute", "parameter", "reads"
+SQLALCHEMY_PIN = ">=2.0.38,<2.2"
+
 
 @dataclass(frozen=True)
 class Reach:
-    """One name read (or provided) beyond a library's public API."""
+    """One name kiegram uses beyond a library's public API, and how it is checked:
+    `owner` has the attribute `name` (ATTRIBUTE), the callable `owner` takes the parameter
+    `name` (PARAMETER), or the code of `owner` reads `.name` (READS: of an object we give it,
+    or of its own state that we change)."""
 
     library: str  # the distribution, as in pyproject.toml
-    owner: str  # dotted path of the module or class that has (or reads) the name
-    name: str  # the attribute, or the parameter for a `(param)` row
+    owner: str  # dotted path of a module, class or function
+    name: str
+    how: str
     used_in: str  # our module that depends on it
     pin: str  # the declared range in pyproject.toml
 
@@ -56,38 +63,51 @@ REACHES: Sequence[Reach] = (
         "SQLAlchemy",
         "sqlalchemy.util",
         "greenlet_spawn",
+        ATTRIBUTE,
         "kiegram.internals",
-        ">=2.0.38,<2.2",
+        SQLALCHEMY_PIN,
     ),
     Reach(
         "SQLAlchemy",
         "sqlalchemy.engine.Engine.dispatch",
         "before_cursor_execute",
+        ATTRIBUTE,
         "kiegram.internals",
-        ">=2.0.38,<2.2",
+        SQLALCHEMY_PIN,
     ),
     *(
         Reach(
             "SQLAlchemy",
             "sqlalchemy.dialects.sqlite.aiosqlite.AsyncAdapt_aiosqlite_connection",
             name,
+            READS,
             "kiegram.storage.sqlite_inline",
-            ">=2.0.38,<2.2",
+            SQLALCHEMY_PIN,
         )
-        for name in ("_conn", "_tx", "_connection", "stop")
+        for name in ("_conn", "_tx", "put_nowait", "_connection", "stop")
     ),
     Reach(
         "aiogram",
         "aiogram.client.session.base.BaseSession.prepare_value",
-        "(_dumps_json)",
+        "_dumps_json",
+        PARAMETER,
         "kiegram.bot.session",
         ">=3.13,<4",
+    ),
+    Reach(
+        "redis",
+        "redis.asyncio.connection.Connection.send_packed_command",
+        "socket_timeout",
+        READS,
+        "kiegram.scale.redis_store",
+        ">=5.0,<9",
     ),
     *(
         Reach(
             "redis",
-            "redis.asyncio.connection.Connection.send_packed_command",
+            "redis.asyncio.connection.Connection",
             name,
+            ATTRIBUTE,
             "kiegram.scale.redis_store",
             ">=5.0,<9",
         )

@@ -238,7 +238,7 @@ class DirectConnection:
         values = params or {}
         prepared = self._owner.prepared(statement, tuple(values))
         args = prepared.args(values)
-        watchers = self._owner.listeners
+        watchers = cursor_listeners(self._owner.sync)
         if watchers:  # the engine's before_cursor_execute listeners (no cursor or context here)
             for watch in watchers:
                 watch(None, None, prepared.sql, args, None, False)
@@ -290,7 +290,7 @@ class Direct:
     ) -> None:
         self.engine = engine
         self.dialect = engine.sync_engine.dialect
-        self.listeners = cursor_listeners(engine.sync_engine)
+        self.sync = engine.sync_engine
         self._prepared: dict[tuple[int, tuple[str, ...]], tuple[ClauseElement, Prepared]] = {}
         limit = keep_limit(engine) if keep else 0
         self.kept = Kept(engine, limit, recycle) if limit else None
