@@ -23,7 +23,7 @@ import logging
 import sqlite3
 from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager
-from typing import Any, NoReturn, Protocol
+from typing import Any, NamedTuple, NoReturn, Protocol
 
 import asyncpg  # type: ignore[import-untyped]
 from asyncpg.exceptions import ConnectionDoesNotExistError  # type: ignore[import-untyped]
@@ -104,7 +104,17 @@ class _Driver(Protocol):
     async def run(self, prepared: Prepared, args: list[Any]) -> Result: ...
     async def begin(self) -> None: ...
     async def end(self, commit: bool) -> None: ...
-    def failure(self, exc: Exception, sql: str, args: list[Any]) -> tuple[Exception, bool]: ...
+    def failure(self, exc: Exception, sql: str, args: list[Any]) -> Failure: ...
+
+
+class Failure(NamedTuple):
+    """A driver's error as SQLAlchemy's (or itself, when it is not the database's), whether
+    the server dropped the connection (`lost`: every earlier one is suspect too), and
+    whether this connection is in an unknown state (`broken`: it alone leaves the pool)."""
+
+    error: Exception
+    lost: bool = False
+    broken: bool = False
 
 
 class _Sqlite:
@@ -142,12 +152,12 @@ class _Sqlite:
         if self._db.in_transaction:
             self._db.execute("COMMIT" if commit else "ROLLBACK")
 
-    def failure(self, exc: Exception, sql: str, args: list[Any]) -> tuple[Exception, bool]:
+    def failure(self, exc: Exception, sql: str, args: list[Any]) -> Failure:
         """sqlite3's errors are DB-API errors: SQLAlchemy's class of the same name."""
         if not isinstance(exc, sqlite3.Error):
-            return exc, False
-        lost = isinstance(exc, sqlite3.ProgrammingError) and "closed" in str(exc)
-        return DBAPIError.instance(sql, args, exc, sqlite3.Error), lost
+            return Failure(exc)
+        closed = isinstance(exc, sqlite3.ProgrammingError) and "closed" in str(exc)
+        return Failure(DBAPIError.instance(sql, args, exc, sqlite3.Error), broken=closed)
 
 
 _RETRY = (SQLITE_BUSY, SQLITE_BUSY_SNAPSHOT)
@@ -188,18 +198,20 @@ class _Postgres:
         if tx is not None:
             await (tx.commit() if commit else tx.rollback())
 
-    def failure(self, exc: Exception, sql: str, args: list[Any]) -> tuple[Exception, bool]:
-        """asyncpg's error as SQLAlchemy's class for its SQLSTATE (as the DB-API names them),
-        and whether the connection is lost: closed, or refused for good by the server."""
+    def failure(self, exc: Exception, sql: str, args: list[Any]) -> Failure:
+        """asyncpg's error as SQLAlchemy's class for its SQLSTATE (as the DB-API names them);
+        the connection is lost when closed or refused for good by the server, and broken
+        after an error of asyncpg's own state machine (an operation still in progress)."""
         lost = bool(self._conn.is_closed())
         if isinstance(exc, asyncpg.PostgresError):
             state = str(exc.sqlstate or "")
             lost = lost or state[:2] == "08" or state in _SERVER_GONE
-            return _BY_CLASS.get(state[:2], DatabaseError)(sql, args, exc), lost
+            return Failure(_BY_CLASS.get(state[:2], DatabaseError)(sql, args, exc), lost)
         if isinstance(exc, asyncpg.InterfaceError | asyncpg.InternalClientError | OSError):
             lost = lost or isinstance(exc, OSError | ConnectionDoesNotExistError)
-            return (OperationalError if lost else InterfaceError)(sql, args, exc), lost
-        return exc, lost
+            error = (OperationalError if lost else InterfaceError)(sql, args, exc)
+            return Failure(error, lost, broken=isinstance(exc, asyncpg.InternalClientError))
+        return Failure(exc, lost)
 
 
 # SQLSTATE classes (the first two characters) and the DB-API error each stands for, as
@@ -261,17 +273,18 @@ class DirectConnection:
     def _raise(self, exc: Exception, sql: str, args: list[Any], drop: bool = False) -> NoReturn:
         """Re-raise a driver error as SQLAlchemy's; a lost connection (or one in an unknown
         state: `drop`) leaves the pool."""
-        error, lost = self._driver.failure(exc, sql, args)
+        error, lost, broken = self._driver.failure(exc, sql, args)
         if lost:
             # As SQLAlchemy does: the server went away for every connection made until now
             # (a restart), so each is replaced before it serves again, not after its own error.
             self._owner.kept_lost()
-        if lost or drop:
+        dropped = lost or broken or drop
+        if dropped:
             self.drop(exc)
         if error is exc:
             raise exc
         if isinstance(error, DBAPIError):
-            error.connection_invalidated = lost or drop
+            error.connection_invalidated = dropped
         raise error from exc
 
 
