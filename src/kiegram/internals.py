@@ -13,10 +13,10 @@ SQLAlchemy (`SQLAlchemy[asyncio]`):
 - `Engine.dispatch.before_cursor_execute`: the engine's listeners, called by `storage.direct`
   for each statement it runs on the driver, as SQLAlchemy's own execution calls them.
   `cursor_listeners` below is its only reader.
-- the aiosqlite adapter's reads of its driver connection, which
-  `storage.sqlite_inline.InlineConnection` provides in aiosqlite's shape: `_conn` (the
-  sqlite3 connection), `_tx.put_nowait` (a job queue: the isolation level is set through
-  it), `_connection` (None once closed) and `stop()` (a forced close).
+- the aiosqlite adapter's reads of its driver connection beyond aiosqlite's public API,
+  which `storage.sqlite_inline.InlineConnection` provides in aiosqlite's shape: `_conn`
+  (the sqlite3 connection), `_tx.put_nowait` (a job queue: the isolation level is set
+  through it), `_connection` (None once closed; 2.1) and `stop()` (a forced close; 2.1).
 
 aiogram:
 - `BaseSession.prepare_value(..., _dumps_json=False)`: a request's values prepared as
@@ -39,7 +39,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlalchemy.util import greenlet_spawn
 
-ATTRIBUTE, PARAMETER, READS = "attribute", "parameter", "reads"
+ATTRIBUTE, PARAMETER, READS, PROVIDED = "attribute", "parameter", "reads", "provided"
 SQLALCHEMY_PIN = ">=2.0.38,<2.2"
 
 
@@ -47,8 +47,9 @@ SQLALCHEMY_PIN = ">=2.0.38,<2.2"
 class Reach:
     """One name kiegram uses beyond a library's public API, and how it is checked:
     `owner` has the attribute `name` (ATTRIBUTE), the callable `owner` takes the parameter
-    `name` (PARAMETER), or the code of `owner` reads `.name` (READS: of an object we give it,
-    or of its own state that we change)."""
+    `name` (PARAMETER), the code of `owner` reads `.name` (READS: of its own state that we
+    change), or `owner` may read `name` off an object of ours that stands in for a library's
+    (PROVIDED: the test checks that ours has it and that `owner` reads nothing else)."""
 
     library: str  # the distribution, as in pyproject.toml
     owner: str  # dotted path of a module, class or function
@@ -80,11 +81,11 @@ REACHES: Sequence[Reach] = (
             "SQLAlchemy",
             "sqlalchemy.dialects.sqlite.aiosqlite.AsyncAdapt_aiosqlite_connection",
             name,
-            READS,
+            PROVIDED,
             "kiegram.storage.sqlite_inline",
             SQLALCHEMY_PIN,
         )
-        for name in ("_conn", "_tx", "put_nowait", "_connection", "stop")
+        for name in ("_conn", "_tx", "_connection", "stop")
     ),
     Reach(
         "aiogram",

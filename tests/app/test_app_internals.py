@@ -3,9 +3,11 @@ still there in the installed release: one test per name, failing by it."""
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import inspect
 import re
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +15,7 @@ import pytest
 from packaging.requirements import Requirement
 
 import kiegram
-from kiegram.internals import ATTRIBUTE, PARAMETER, REACHES, READS, Reach
+from kiegram.internals import ATTRIBUTE, PARAMETER, PROVIDED, REACHES, READS, Reach
 from kiegram.storage.sqlite_inline import InlineConnection
 
 PYPROJECT = Path(kiegram.__file__).resolve().parents[2] / "pyproject.toml"
@@ -41,6 +43,8 @@ def test_each_name_used_beyond_the_public_api_is_still_there(reach: Reach) -> No
     elif reach.how == PARAMETER:
         parameters = inspect.signature(owner).parameters
         assert reach.name in parameters, f"{reach.owner} no longer takes {reach.name}"
+    elif reach.how == PROVIDED:
+        assert inspect.isclass(owner), reach.owner
     else:
         assert reach.how == READS
         source = inspect.getsource(owner)
@@ -49,15 +53,38 @@ def test_each_name_used_beyond_the_public_api_is_still_there(reach: Reach) -> No
         )
 
 
-@pytest.mark.parametrize(
-    "name", sorted({r.name for r in REACHES if r.used_in == "kiegram.storage.sqlite_inline"})
-)
-def test_the_inline_sqlite_connection_provides_what_the_adapter_reads(name: str) -> None:
-    conn = InlineConnection(__import__("sqlite3").connect(":memory:"))
+def _adapter_reads() -> list[str]:
+    """What SQLAlchemy's aiosqlite adapter reads off its driver connection (ours)."""
+    from sqlalchemy.dialects.sqlite import aiosqlite
+
+    source = inspect.getsource(aiosqlite)
+    return sorted(set(re.findall(r"self\._connection\.(\w+)", source)))
+
+
+@pytest.mark.parametrize("name", _adapter_reads())
+def test_the_inline_sqlite_connection_has_what_the_adapter_reads(name: str) -> None:
+    """`InlineConnection` stands in for aiosqlite's connection: each name the installed
+    adapter reads off it is there, and one beyond aiosqlite's public API is listed."""
+    conn = InlineConnection(sqlite3.connect(":memory:"))
     try:
-        tx = conn._tx
-        assert hasattr(conn, name) or hasattr(tx, name), name
+        assert hasattr(conn, name), f"the aiosqlite adapter reads {name}; InlineConnection lacks it"
     finally:
+        conn.stop()
+    if name.startswith("_"):
+        listed = {r.name for r in REACHES if r.how == PROVIDED}
+        assert name in listed, f"the aiosqlite adapter reads {name}: list it in kiegram.internals"
+
+
+def test_the_inline_sqlite_job_queue_runs_a_job_as_aiosqlite_does() -> None:
+    """`_tx.put_nowait((future, function))`: how the adapter sets the isolation level."""
+    conn = InlineConnection(sqlite3.connect(":memory:"))
+    loop = asyncio.new_event_loop()
+    try:
+        future = loop.create_future()
+        conn._tx.put_nowait((future, lambda: 42))
+        assert future.result() == 42
+    finally:
+        loop.close()
         conn.stop()
 
 
