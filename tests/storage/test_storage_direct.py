@@ -22,7 +22,7 @@ from kiegram.jobs.model import Job, JobState
 from kiegram.storage import direct as direct_module
 from kiegram.storage.billing_tables import FreeUseRow, User
 from kiegram.storage.db import create_engine
-from kiegram.storage.direct import Direct
+from kiegram.storage.direct import Direct, fast_path
 from kiegram.storage.jobs_repo import SqlJobStore, _claim
 from kiegram.storage.jobs_table import JobRow
 from kiegram.storage.users_store import SqlUserStore
@@ -454,3 +454,23 @@ async def test_a_sqlite_direct_write_waits_out_a_sessions_transaction_and_then_l
     await asyncio.wait_for(write, 5)
     async with direct.connect() as conn:
         assert await conn.scalar(select(User.id).where(User.id == bindparam("u")), {"u": user_id})
+
+
+async def test_stores_share_the_engines_one_path_and_a_bare_engine_keeps_no_connection(
+    engine: AsyncEngine,
+) -> None:
+    """The app builds one `Direct` per engine and hands it to every store; a store given the
+    engine alone (a test, a one-off command) gets a path of its own that keeps nothing, so it
+    can never hold a SQLite file's second connection away from sessions."""
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's two connections")
+    direct = Direct(engine)
+    assert fast_path(direct) is direct
+    bare = fast_path(engine)
+    assert bare is not direct and bare.kept is None
+    await _user(bare)
+    assert engine.sync_engine.pool.checkedout() == 0  # went back to the pool
+    await _user(direct)
+    assert engine.sync_engine.pool.checkedout() == 1  # kept by the engine's one path
+    async with engine.begin() as session:  # the other connection still serves sessions
+        await session.execute(insert(User), {"id": _uid(), "username": "session"})
