@@ -40,7 +40,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.util import greenlet_spawn
 
 ATTRIBUTE, PARAMETER, READS, PROVIDED = "attribute", "parameter", "reads", "provided"
-SQLALCHEMY_PIN = ">=2.0.38,<2.2"
+SQLALCHEMY_PIN = ">=2.0.20,<2.2"
 
 
 @dataclass(frozen=True)
