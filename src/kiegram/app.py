@@ -85,6 +85,7 @@ from kiegram.storage.billing_repo import SqlBillingRepo
 from kiegram.storage.chat_history import SqlChatHistory
 from kiegram.storage.conversations import ConversationStore
 from kiegram.storage.db import create_engine, session_factory, upgrade
+from kiegram.storage.direct import Direct
 from kiegram.storage.job_messages import SqlJobMessages
 from kiegram.storage.job_sends import SqlJobSends
 from kiegram.storage.jobs_history import SqlJobHistory
@@ -175,6 +176,7 @@ async def build_app(settings: Settings) -> App:
     url = settings.effective_database_url
     await upgrade(url)
     engine = create_engine(url)
+    db = Direct(engine, recycle=settings.db_recycle_seconds)  # the stores' one fast path
     sessions = session_factory(engine)
     catalog = load_catalog(cache_dir=settings.data_dir / "cache")
     translator = load_translator()
@@ -197,14 +199,14 @@ async def build_app(settings: Settings) -> App:
         session=BotApiSession(api=api),
         default=DefaultBotProperties(parse_mode="HTML"),
     )
-    ledger_store = SqlLedgerStore(engine)
-    users = SqlUserStore(engine, settings.admin_ids)
+    ledger_store = SqlLedgerStore(db)
+    users = SqlUserStore(db, settings.admin_ids)
     ledger = Ledger(ledger_store)
     quota = FreeQuota(ledger_store, settings.free_daily_generations, settings.free_max_units)
     referrals = Referrals(ledger_store, settings.referral_bonus_units)
     rules = PriceRules(settings.markup, settings.kie_credits_per_unit, settings.price_rounding)
     callback = f"{settings.public_url.rstrip('/')}/kie/callback" if settings.public_url else None
-    job_store = SqlJobStore(engine)
+    job_store = SqlJobStore(db)
     instance = InstanceName(settings.data_dir)  # the same after a restart: own work resumed
     stack.callback(instance.close)
     alerter = (
@@ -212,12 +214,10 @@ async def build_app(settings: Settings) -> App:
         if settings.admin_chat_id is not None
         else None
     )
-    kept = SqlResultFiles(engine)
-    waiting = WaitingLines(SqlWaiting(engine), translator)
-    progress = Progress(
-        bot, translator, catalog, SqlJobMessages(engine), job_store, waiting=waiting
-    )
-    sends = SqlJobSends(engine)  # each result message recorded as sent: a resume skips it
+    kept = SqlResultFiles(db)
+    waiting = WaitingLines(SqlWaiting(db), translator)
+    progress = Progress(bot, translator, catalog, SqlJobMessages(db), job_store, waiting=waiting)
+    sends = SqlJobSends(db)  # each result message recorded as sent: a resume skips it
     stack.push_async_callback(progress.aclose)
     jobs = JobService(
         job_store,
@@ -235,7 +235,7 @@ async def build_app(settings: Settings) -> App:
         lease_seconds=settings.job_lease_seconds,
     )
     admin_ids = frozenset(settings.admin_ids)
-    billing_repo = SqlBillingRepo(engine)
+    billing_repo = SqlBillingRepo(db)
     alone = _alone(settings, url)
     off_by_default = (spec.id for spec in catalog if spec.off_by_default)
     switches = ModelSwitches(billing_repo, alone=alone, default_off=off_by_default)
@@ -283,10 +283,10 @@ async def build_app(settings: Settings) -> App:
         credits_per_unit=settings.kie_credits_per_unit,
         markup=settings.markup,
     )
-    scale = build_scale(settings.redis_url, settings.redis_prefix, engine, alone=alone)
+    scale = build_scale(settings.redis_url, settings.redis_prefix, db, alone=alone)
     stack.push_async_callback(scale.aclose)
     remember = CONVERSATIONS_IN_MEMORY if alone else 0
-    fsm_storage, isolation = _conversations(scale, engine, remember)
+    fsm_storage, isolation = _conversations(scale, db, remember)
     lock_owner = process_owner()
     # One instance sends a broadcast; the others wait and take over if it dies.
     broadcaster = Broadcaster(
@@ -346,7 +346,7 @@ async def build_app(settings: Settings) -> App:
         broadcaster=broadcaster,
         ledger_store=ledger_store,
         alerter=alerter,
-        promos=Promos(SqlPromoStore(engine)),
+        promos=Promos(SqlPromoStore(db)),
     )
     # Only webhooks get an update twice (Telegram's retries, several instances): the gate
     # stays off while long polling until `mount_webhook` turns it on.
@@ -410,12 +410,12 @@ async def _price_watch(
 
 
 def _conversations(
-    scale: Scale, engine: AsyncEngine, remember: int
+    scale: Scale, db: Direct, remember: int
 ) -> tuple[CachedStorage, ConversationScope]:
     """The conversation storage and its event isolation: in Redis when there is one (each
     update reads its conversation afresh: other instances share it), else in the database."""
     if scale.redis is None:
-        in_database = SqlStorage(ConversationStore(engine), remember=remember)
+        in_database = SqlStorage(ConversationStore(db), remember=remember)
         return in_database, in_database.create_isolation()
     shared = redis_conversations(scale.redis, scale.prefix)
     storage = CachedStorage(shared)

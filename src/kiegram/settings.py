@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     kie_creates_per_10s: int = Field(default=20, ge=1)
     public_url: str = ""  # where KIE can reach our callback endpoint
     database_url: str = ""
+    # A database connection this old is closed and replaced at its next use (a proxy or the
+    # server may drop idle ones; a long-lived one holds server memory).
+    db_recycle_seconds: float = Field(default=1800.0, gt=0)
     redis_url: str = ""
     redis_prefix: str = "kiegram"  # namespaces every Redis key (several bots on one Redis)
     # This process is the bot's only one (implied on SQLite and while long polling): behind

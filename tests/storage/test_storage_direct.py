@@ -20,12 +20,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kiegram.jobs.model import Job, JobState
 from kiegram.storage import direct as direct_module
-from kiegram.storage import kept as kept_module
 from kiegram.storage.billing_tables import FreeUseRow, User
 from kiegram.storage.db import create_engine
-from kiegram.storage.direct import Direct
+from kiegram.storage.direct import Direct, fast_path
 from kiegram.storage.jobs_repo import SqlJobStore, _claim
 from kiegram.storage.jobs_table import JobRow
+from kiegram.storage.users_store import SqlUserStore
 
 NOW = datetime(2026, 11, 26, 12, 0, 0, 123456, tzinfo=UTC)
 
@@ -341,29 +341,30 @@ async def test_a_statement_cancelled_in_a_transaction_leaves_no_connection_behin
         assert await conn.scalar(select(func.pg_backend_pid())) != pids[0]
     assert stored is None  # the transaction did not commit
     # Out only: the connection that served on, kept for the next statement.
-    assert own.sync_engine.pool.checkedout() == 1 == len(kept_module._KEPT[own.sync_engine]._idle)
+    assert direct.kept is not None
+    assert own.sync_engine.pool.checkedout() == 1 == direct.kept.idle
     assert pids[0] not in await _backends(engine)  # the cancelled one was closed
 
 
 async def test_postgresql_connections_stay_with_direct_between_statements_until_disposed(
     engine: AsyncEngine, own: AsyncEngine
 ) -> None:
-    direct, other_store = Direct(own), Direct(own)
+    direct = Direct(own)  # the engine's one, shared by its stores
+    jobs, users = SqlJobStore(direct), SqlUserStore(direct, ())
     pid = await _pid(direct)
-    assert await _pid(other_store) == pid  # kept per engine, for every store
+    await jobs.get("none")
+    await users.touch(_uid(), "fox", "ru")
+    assert await _pid(direct) == pid  # kept for every store of the engine
     assert own.sync_engine.pool.checkedout() == 1
     async with own.connect() as session:  # sessions get a pooled connection meanwhile
         assert await session.scalar(select(func.pg_backend_pid())) != pid
     first, second = await _two_pids(direct)
     assert pid in (first, second)
     assert {await _pid(direct), await _pid(direct)} <= {first, second}
-    kept = list(kept_module._KEPT[own.sync_engine]._idle)  # held here: no GC closing them
-    connections = [fairy.driver_connection for fairy in kept]
-    assert len(kept) == 2
+    assert direct.kept is not None and direct.kept.idle == 2
     await own.dispose()
-    assert all(c.is_closed() for c in connections)  # dispose closed the kept ones
-    assert not {first, second} & await _backends(engine)
-    assert not kept_module._KEPT[own.sync_engine]._idle
+    assert not {first, second} & await _backends(engine)  # dispose closed the kept ones
+    assert direct.kept.idle == 0
 
 
 async def test_a_lost_connection_renews_the_kept_ones_too(
@@ -379,11 +380,38 @@ async def test_a_lost_connection_renews_the_kept_ones_too(
     assert await _pid(direct) not in (first, second)
 
 
-async def test_a_kept_connection_past_the_pools_recycle_age_is_renewed(own: AsyncEngine) -> None:
-    direct = Direct(own)
+async def test_a_connection_past_the_recycle_age_is_renewed_kept_or_pooled(
+    own: AsyncEngine,
+) -> None:
+    direct = Direct(own, recycle=3600)
     pid = await _pid(direct)
-    own.sync_engine.pool._recycle = 0  # every connection is past it now
-    assert await _pid(direct) != pid
+    async with own.connect() as session:  # a pooled one, for sessions
+        pooled = await session.scalar(select(func.pg_backend_pid()))
+    assert await _pid(direct) == pid
+    assert direct.kept is not None
+    direct.kept.recycle = 0.5  # as DB_RECYCLE_SECONDS=0.5: both are past it in a moment
+    await asyncio.sleep(0.6)
+    fresh = await _pid(direct)
+    assert fresh != pid
+    async with own.connect() as session:
+        assert await session.scalar(select(func.pg_backend_pid())) not in (pid, pooled, fresh)
+
+
+async def test_a_session_that_finds_its_connection_dropped_renews_the_kept_ones(
+    engine: AsyncEngine, own: AsyncEngine
+) -> None:
+    """The engine's `handle_error` (a disconnect, as SQLAlchemy or the driver tells it)
+    starts a new generation: kept connections made before it are not used again."""
+    direct = Direct(own)
+    kept = await _pid(direct)
+    async with own.connect() as session:
+        pid = await session.scalar(select(func.pg_backend_pid()))
+        await _terminate(engine, pid)
+        await asyncio.sleep(0.1)
+        with pytest.raises(DBAPIError) as caught:
+            await session.scalar(select(func.pg_backend_pid()))
+        assert caught.value.connection_invalidated
+    assert await _pid(direct) != kept
 
 
 async def test_sqlite_keeps_one_of_its_two_connections_for_direct_and_sessions_use_the_other(
@@ -395,9 +423,11 @@ async def test_sqlite_keeps_one_of_its_two_connections_for_direct_and_sessions_u
         pytest.skip("SQLite's two connections")
     checkouts: list[int] = []
     event.listen(engine.sync_engine, "checkout", lambda raw, *_: checkouts.append(id(raw)))
-    direct, other_store = Direct(engine), Direct(engine)
-    for store in (direct, other_store, direct):
-        await _user(store)
+    direct = Direct(engine)  # the engine's one, shared by its stores
+    jobs, users = SqlJobStore(direct), SqlUserStore(direct, ())
+    await _user(direct)
+    await jobs.get("none")
+    await users.touch(_uid(), "fox", "ru")
     assert len(checkouts) == 1  # taken once, kept for every store of the engine
     assert engine.sync_engine.pool.checkedout() == 1
     async with engine.begin() as session:  # a session gets the other connection meanwhile
@@ -424,3 +454,23 @@ async def test_a_sqlite_direct_write_waits_out_a_sessions_transaction_and_then_l
     await asyncio.wait_for(write, 5)
     async with direct.connect() as conn:
         assert await conn.scalar(select(User.id).where(User.id == bindparam("u")), {"u": user_id})
+
+
+async def test_stores_share_the_engines_one_path_and_a_bare_engine_keeps_no_connection(
+    engine: AsyncEngine,
+) -> None:
+    """The app builds one `Direct` per engine and hands it to every store; a store given the
+    engine alone (a test, a one-off command) gets a path of its own that keeps nothing, so it
+    can never hold a SQLite file's second connection away from sessions."""
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's two connections")
+    direct = Direct(engine)
+    assert fast_path(direct) is direct
+    bare = fast_path(engine)
+    assert bare is not direct and bare.kept is None
+    await _user(bare)
+    assert engine.sync_engine.pool.checkedout() == 0  # went back to the pool
+    await _user(direct)
+    assert engine.sync_engine.pool.checkedout() == 1  # kept by the engine's one path
+    async with engine.begin() as session:  # the other connection still serves sessions
+        await session.execute(insert(User), {"id": _uid(), "username": "session"})

@@ -71,7 +71,11 @@ class BotApiSession(AiohttpSession):
         super().__init__(api=api, json_loads=loads_reply, json_dumps=dumps)
 
     def build_json(self, bot: Bot, method: TelegramMethod[Any]) -> bytes | None:
-        """The request as a JSON body; None when it uploads a file (multipart then)."""
+        """The request as a JSON body; None when it uploads a file (multipart then).
+
+        aiogram has no public way to prepare a value without encoding nested ones as JSON
+        text (its form does that): `_dumps_json` is listed and checked in `kiegram.internals`.
+        """
         files: dict[str, Any] = {}
         body: dict[str, Any] = {}
         for key, value in method.model_dump(warnings=False, exclude_none=True).items():

@@ -44,7 +44,8 @@ class _Connection(Connection):
     so a write never waits for the socket; the reply's read keeps the timeout (a Redis that
     stops answering still fails the command). Connecting, and any health check, run with
     the timeout as before. Only `redis://` URLs use it (`rediss://` and `unix://` pick
-    redis-py's own connection classes).
+    redis-py's own connection classes). redis-py has no public switch for this: what it
+    relies on is listed and checked in `kiegram.internals` (and pinned: redis<9).
     """
 
     async def send_packed_command(

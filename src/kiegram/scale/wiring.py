@@ -14,6 +14,7 @@ from kiegram.scale.middleware_order import before_conversation
 from kiegram.scale.ports import CLAIM_SECONDS, DONE_SECONDS, Locks, UpdateGate
 from kiegram.scale.redis_store import RedisLocks, RedisUpdateGate, connect
 from kiegram.storage.db import session_factory
+from kiegram.storage.direct import Direct, fast_path
 from kiegram.storage.scale_store import SqlLocks, SqlUpdateGate
 
 
@@ -42,7 +43,7 @@ class Scale:
 def build_scale(
     redis_url: str,
     prefix: str,
-    engine: AsyncEngine,
+    db: Direct | AsyncEngine,
     *,
     claim_seconds: float = CLAIM_SECONDS,
     done_seconds: float = DONE_SECONDS,
@@ -55,9 +56,10 @@ def build_scale(
         redis = connect(redis_url)
         gate = RedisUpdateGate(redis, prefix, claim_seconds, done_seconds)
         return Scale(gate, RedisLocks(redis, prefix), redis, prefix, claim_seconds)
-    locks = SqlLocks(session_factory(engine))
+    db = fast_path(db)
+    locks = SqlLocks(session_factory(db.engine))
     if alone:
         local = LocalUpdateGate(claim_seconds, done_seconds)
         return Scale(local, locks, claim_seconds=claim_seconds)
-    sql_gate = SqlUpdateGate(engine, claim_seconds, done_seconds)  # on the driver (`direct`)
+    sql_gate = SqlUpdateGate(db, claim_seconds, done_seconds)  # on the driver (`direct`)
     return Scale(sql_gate, locks, claim_seconds=claim_seconds)

@@ -18,7 +18,7 @@ from kiegram.billing.records import DayStats, EntryKind
 from kiegram.jobs.model import JobState
 from kiegram.storage.billing_tables import FreeUseRow, LedgerEntry, ModelSwitch, PaymentRow, User
 from kiegram.storage.db import session_factory, upsert_insert
-from kiegram.storage.direct import Direct
+from kiegram.storage.direct import Direct, fast_path
 from kiegram.storage.jobs_table import JobRow
 
 # (DayStats field, timestamp column, measure, filter); free uses count as generations too.
@@ -77,9 +77,9 @@ async def _per_day(
 class SqlBillingRepo:
     """StatsStore and SwitchStore over an async engine."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
-        self._direct = Direct(engine)
+    def __init__(self, db: Direct | AsyncEngine) -> None:
+        self._direct = fast_path(db)
+        self._engine = engine = self._direct.engine
         self._sessions = session_factory(engine)
 
     async def day_stats(self, since: date, until: date) -> list[DayStats]:

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kiegram.storage.db import Base, upsert_insert
-from kiegram.storage.direct import Direct
+from kiegram.storage.direct import Direct, fast_path
 
 
 def _now() -> datetime:
@@ -35,8 +35,8 @@ class ConversationStore:
     parameters), run on the driver (`direct`): ~70 µs of CPU per write, ~220 through SQLAlchemy.
     """
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._direct = Direct(engine)
+    def __init__(self, db: Direct | AsyncEngine) -> None:
+        self._direct = fast_path(db)
         self._upserts: dict[frozenset[str], Insert] = {}
 
     async def get(self, key: str) -> tuple[str | None, dict[str, Any]]:

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.pool import AsyncAdaptedQueuePool
 
 from kiegram.jsontext import dumps, loads
 from kiegram.storage.sqlite_inline import inline_creator
@@ -93,6 +94,8 @@ def create_engine(url: str) -> AsyncEngine:
                 url,
                 **JSON_CODEC,
                 async_creator=inline_creator(database),
+                # Named: before 2.0.38 a file's default pool was NullPool, which has no size.
+                poolclass=AsyncAdaptedQueuePool,
                 pool_size=2,
                 max_overflow=0,
                 pool_timeout=60,
@@ -106,8 +109,9 @@ def create_engine(url: str) -> AsyncEngine:
     # No pre-ping: asyncpg's costs three round trips on every checkout. After a server
     # restart the first statement on a dead connection fails (that update is answered with
     # an apology, `bot.routers.errors`), the pool drops every connection, and the next
-    # checkout connects afresh.
-    return create_async_engine(url, **JSON_CODEC, pool_size=10, max_overflow=10, pool_recycle=1800)
+    # checkout connects afresh. The app's `Direct` renews connections by age
+    # (DB_RECYCLE_SECONDS) and after a lost one, at checkout (`storage.kept`).
+    return create_async_engine(url, **JSON_CODEC, pool_size=10, max_overflow=10)
 
 
 def upsert_insert(dialect: str) -> Callable[..., Any]:

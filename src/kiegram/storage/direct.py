@@ -23,15 +23,29 @@ import logging
 import sqlite3
 from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager
-from typing import Any, NoReturn, Protocol
+from typing import Any, NamedTuple, NoReturn, Protocol
 
+import asyncpg  # type: ignore[import-untyped]
+from asyncpg.exceptions import ConnectionDoesNotExistError  # type: ignore[import-untyped]
 from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import DBAPIError, MultipleResultsFound, NoResultFound
+from sqlalchemy.exc import (
+    DatabaseError,
+    DataError,
+    DBAPIError,
+    IntegrityError,
+    InterfaceError,
+    InternalError,
+    MultipleResultsFound,
+    NoResultFound,
+    NotSupportedError,
+    OperationalError,
+    ProgrammingError,
+)
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql import ClauseElement
-from sqlalchemy.util import greenlet_spawn
 
-from kiegram.storage.kept import Kept, keep_limit
+from kiegram.internals import cursor_listeners, in_greenlet
+from kiegram.storage.kept import RECYCLE_SECONDS, Kept, keep_limit
 from kiegram.storage.prepared import Prepared
 from kiegram.storage.sqlite_inline import (
     SQLITE_BUSY,
@@ -90,6 +104,17 @@ class _Driver(Protocol):
     async def run(self, prepared: Prepared, args: list[Any]) -> Result: ...
     async def begin(self) -> None: ...
     async def end(self, commit: bool) -> None: ...
+    def failure(self, exc: Exception, sql: str, args: list[Any]) -> Failure: ...
+
+
+class Failure(NamedTuple):
+    """A driver's error as SQLAlchemy's (or itself, when it is not the database's), whether
+    the server dropped the connection (`lost`: every earlier one is suspect too), and
+    whether this connection is in an unknown state (`broken`: it alone leaves the pool)."""
+
+    error: Exception
+    lost: bool = False
+    broken: bool = False
 
 
 class _Sqlite:
@@ -126,6 +151,13 @@ class _Sqlite:
     async def end(self, commit: bool) -> None:
         if self._db.in_transaction:
             self._db.execute("COMMIT" if commit else "ROLLBACK")
+
+    def failure(self, exc: Exception, sql: str, args: list[Any]) -> Failure:
+        """sqlite3's errors are DB-API errors: SQLAlchemy's class of the same name."""
+        if not isinstance(exc, sqlite3.Error):
+            return Failure(exc)
+        closed = isinstance(exc, sqlite3.ProgrammingError) and "closed" in str(exc)
+        return Failure(DBAPIError.instance(sql, args, exc, sqlite3.Error), broken=closed)
 
 
 _RETRY = (SQLITE_BUSY, SQLITE_BUSY_SNAPSHOT)
@@ -166,6 +198,41 @@ class _Postgres:
         if tx is not None:
             await (tx.commit() if commit else tx.rollback())
 
+    def failure(self, exc: Exception, sql: str, args: list[Any]) -> Failure:
+        """asyncpg's error as SQLAlchemy's class for its SQLSTATE (as the DB-API names them);
+        the connection is lost when closed or refused for good by the server, and broken
+        after an error of asyncpg's own state machine (an operation still in progress)."""
+        lost = bool(self._conn.is_closed())
+        if isinstance(exc, asyncpg.PostgresError):
+            state = str(exc.sqlstate or "")
+            lost = lost or state[:2] == "08" or state in _SERVER_GONE
+            return Failure(_BY_CLASS.get(state[:2], DatabaseError)(sql, args, exc), lost)
+        if isinstance(exc, asyncpg.InterfaceError | asyncpg.InternalClientError | OSError):
+            lost = lost or isinstance(exc, OSError | ConnectionDoesNotExistError)
+            error = (OperationalError if lost else InterfaceError)(sql, args, exc)
+            return Failure(error, lost, broken=isinstance(exc, asyncpg.InternalClientError))
+        return Failure(exc, lost)
+
+
+# SQLSTATE classes (the first two characters) and the DB-API error each stands for, as
+# psycopg and SQLAlchemy's asyncpg adapter map them.
+_BY_CLASS: dict[str, type[DBAPIError]] = {
+    "08": OperationalError,  # connection exception
+    "0A": NotSupportedError,
+    "22": DataError,
+    "23": IntegrityError,
+    "25": InternalError,  # invalid transaction state
+    "40": OperationalError,  # serialization failure, deadlock
+    "42": ProgrammingError,
+    "53": OperationalError,  # insufficient resources
+    "54": OperationalError,
+    "55": OperationalError,
+    "57": OperationalError,  # operator intervention (a terminated backend, a shutdown)
+    "58": OperationalError,
+    "XX": InternalError,
+}
+_SERVER_GONE = {"57P01", "57P02", "57P03"}  # admin shutdown, crash shutdown, cannot connect
+
 
 class DirectConnection:
     """A pooled connection, used through its driver."""
@@ -183,7 +250,7 @@ class DirectConnection:
         values = params or {}
         prepared = self._owner.prepared(statement, tuple(values))
         args = prepared.args(values)
-        watchers = self._owner.dispatch.before_cursor_execute
+        watchers = cursor_listeners(self._owner.sync)
         if watchers:  # the engine's before_cursor_execute listeners (no cursor or context here)
             for watch in watchers:
                 watch(None, None, prepared.sql, args, None, False)
@@ -206,40 +273,45 @@ class DirectConnection:
     def _raise(self, exc: Exception, sql: str, args: list[Any], drop: bool = False) -> NoReturn:
         """Re-raise a driver error as SQLAlchemy's; a lost connection (or one in an unknown
         state: `drop`) leaves the pool."""
-        dbapi = self.dialect.loaded_dbapi
-        if not isinstance(exc, dbapi.Error):
-            translate = getattr(self._fairy.dbapi_connection, "_handle_exception", None)
-            if translate is None:
-                raise exc
-            try:
-                translate(exc)  # asyncpg's errors -> the adapter's DB-API classes (raises)
-            except dbapi.Error as translated:
-                exc = translated
-            except Exception:
-                raise exc from None
-        connection = self._fairy.dbapi_connection
-        lost = self.dialect.is_disconnect(exc, connection, None)  # type: ignore[arg-type]
+        error, lost, broken = self._driver.failure(exc, sql, args)
         if lost:
             # As SQLAlchemy does: the server went away for every connection made until now
-            # (a restart), so each is replaced at its next checkout, not after its own error.
-            self._owner.engine.sync_engine.pool._invalidate(self._fairy, exc)
-        elif drop:
+            # (a restart), so each is replaced before it serves again, not after its own error.
+            self._owner.kept_lost()
+        dropped = lost or broken or drop
+        if dropped:
             self.drop(exc)
-        dropped = lost or drop
-        raise DBAPIError.instance(
-            sql, args, exc, dbapi.Error, connection_invalidated=dropped
-        ) from exc
+        if error is exc:
+            raise exc
+        if isinstance(error, DBAPIError):
+            error.connection_invalidated = dropped
+        raise error from exc
 
 
 class Direct:
-    """Checks connections out of `engine`'s pool for statements run on the driver."""
+    """An engine's fast path: connections checked out of its pool (some kept between
+    statements), statements compiled once and run on the driver.
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    One per engine, built in the composition root (`app`) and passed to every store; its
+    prepared statements and kept connections are shared by them. `recycle` is the age in
+    seconds after which a connection is replaced (`DB_RECYCLE_SECONDS`). A store given a bare
+    engine (a test, a one-off command) builds its own with `fast_path`, keeping none.
+    """
+
+    def __init__(
+        self, engine: AsyncEngine, recycle: float = RECYCLE_SECONDS, keep: bool = True
+    ) -> None:
         self.engine = engine
         self.dialect = engine.sync_engine.dialect
-        self.dispatch = engine.sync_engine.dispatch
+        self.sync = engine.sync_engine
         self._prepared: dict[tuple[int, tuple[str, ...]], tuple[ClauseElement, Prepared]] = {}
-        self._kept = Kept.of(engine.sync_engine, limit) if (limit := keep_limit(engine)) else None
+        limit = keep_limit(engine) if keep else 0
+        self.kept = Kept(engine, limit, recycle) if limit else None
+
+    def kept_lost(self) -> None:
+        """A connection was lost: the kept ones (and pooled ones, at checkout) are renewed."""
+        if self.kept is not None:
+            self.kept.lost()
 
     def prepared(self, statement: ClauseElement, keys: tuple[str, ...]) -> Prepared:
         """`statement` compiled for this database and these parameter names (once)."""
@@ -286,7 +358,8 @@ class Direct:
 
     @asynccontextmanager
     async def _checkout(self) -> AsyncIterator[DirectConnection]:
-        fairy = await self._kept.take() if self._kept is not None else None
+        kept = self.kept
+        fairy = await kept.take() if kept is not None else None
         if fairy is None:
             fairy = await self.engine.raw_connection()
         try:
@@ -300,8 +373,8 @@ class Direct:
                     conn.drop(exc)
                 raise
         finally:
-            if self._kept is None or not self._kept.keep(fairy):
-                await greenlet_spawn(fairy.close)  # back to the pool (its reset is async)
+            if kept is None or not kept.keep(fairy):
+                await in_greenlet(fairy.close)  # back to the pool (its reset is async)
 
     def _driver(self, raw: Any) -> _Driver:
         if isinstance(raw, InlineConnection):
@@ -309,3 +382,10 @@ class Direct:
         if self.dialect.driver == "asyncpg":
             return _Postgres(raw, self.dialect)
         raise TypeError(f"no direct path for {type(raw).__name__}")
+
+
+def fast_path(db: Direct | AsyncEngine) -> Direct:
+    """The fast path a store runs its statements on: the app's one `Direct` of the engine,
+    or, for a bare engine, a path of the store's own that keeps no connection (sharing
+    none, it cannot hold a SQLite file's second connection away from sessions)."""
+    return db if isinstance(db, Direct) else Direct(db, keep=False)

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kiegram.storage.db import Base, insert_if_new
-from kiegram.storage.direct import Direct
+from kiegram.storage.direct import Direct, fast_path
 
 
 class JobMessageRow(Base):
@@ -54,8 +54,9 @@ _OPEN = select(_TABLE).where(_TABLE.c.finished.is_(False))
 class SqlJobMessages:
     """Progress message ids by job id."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._direct = Direct(engine)
+    def __init__(self, db: Direct | AsyncEngine) -> None:
+        self._direct = fast_path(db)
+        engine = self._direct.engine
         self._put = insert_if_new(_TABLE, engine.dialect.name)
 
     async def put(self, job_id: str, chat_id: int, message_id: int) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kiegram.storage.db import Base, insert_if_new
-from kiegram.storage.direct import Direct
+from kiegram.storage.direct import Direct, fast_path
 
 
 class JobSendRow(Base):
@@ -34,8 +34,9 @@ _STEPS = select(_TABLE.c.step).where(_TABLE.c.job_id == bindparam("b_job_id"))
 class SqlJobSends:
     """Which messages of each job's result were sent."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._direct = Direct(engine)
+    def __init__(self, db: Direct | AsyncEngine) -> None:
+        self._direct = fast_path(db)
+        engine = self._direct.engine
         self._put = insert_if_new(_TABLE, engine.dialect.name)
 
     async def sent(self, job_id: str) -> set[str]:

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from kiegram.jobs.model import SENDING, UNFINISHED_STATES, Job, JobState
 from kiegram.storage.db import insert_if_new, session_factory
-from kiegram.storage.direct import Direct
+from kiegram.storage.direct import Direct, fast_path
 from kiegram.storage.jobs_table import JobRow
 
 _FIELDS = frozenset(f.name for f in dataclasses.fields(Job))
@@ -110,8 +110,9 @@ def _transition(columns: frozenset[str], expected: int) -> Update:
 class SqlJobStore:
     """Jobs in the ``jobs`` table."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._direct = Direct(engine)
+    def __init__(self, db: Direct | AsyncEngine) -> None:
+        self._direct = fast_path(db)
+        engine = self._direct.engine
         self._insert_new = insert_if_new(_JOBS, engine.dialect.name)
         self._sessions: async_sessionmaker[AsyncSession] = session_factory(engine)
 

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kiegram.jobs import Job, JobState
 from kiegram.jobs.waiting import KIE_QUEUED
-from kiegram.storage.direct import Direct
+from kiegram.storage.direct import Direct, fast_path
 from kiegram.storage.jobs_table import JobRow
 
 _JOBS = cast(Table, JobRow.__table__)
@@ -44,8 +44,8 @@ _RECENT = (
 class SqlWaiting:
     """Queue positions and recent durations from the jobs of every user of this bot."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._direct = Direct(engine)
+    def __init__(self, db: Direct | AsyncEngine) -> None:
+        self._direct = fast_path(db)
 
     async def ahead(self, job: Job) -> int:
         """How many jobs of the same model wait for KIE and were stored before this one."""

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from kiegram.billing.errors import BillingError
 from kiegram.billing.records import Account, Payment
 from kiegram.storage.billing_tables import FreeUseRow, LedgerEntry, User
-from kiegram.storage.direct import Direct
+from kiegram.storage.direct import Direct, fast_path
 from kiegram.storage.ledger_tx import (
     OPEN_HOLD,
     SqlLedgerTx,
@@ -35,9 +35,9 @@ _REFERRER = select(User.referrer_id).where(User.id == bindparam("user_id"))
 class SqlLedgerStore:
     """LedgerStore over an async engine (statements on the driver: see `ledger_tx`)."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
-        self._direct = Direct(engine)
+    def __init__(self, db: Direct | AsyncEngine) -> None:
+        self._direct = fast_path(db)
+        self._engine = self._direct.engine
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqlLedgerTx]:

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kiegram.storage.db import Base, insert_if_new
-from kiegram.storage.direct import Direct
+from kiegram.storage.direct import Direct, fast_path
 
 PURGE_EVERY = 500  # handled updates between deletions of the older handled rows
 
@@ -52,9 +52,10 @@ _PURGE = delete(_TABLE).where(
 class SqlPolledUpdates:
     """The updates of one bot fetched by long polling and not yet handled."""
 
-    def __init__(self, engine: AsyncEngine, bot_id: int) -> None:
+    def __init__(self, db: Direct | AsyncEngine, bot_id: int) -> None:
+        self._direct = fast_path(db)
+        engine = self._direct.engine
         self._engine = engine
-        self._direct = Direct(engine)
         self._bot_id = bot_id
         self._put = insert_if_new(_TABLE, engine.dialect.name)
         self._handled = 0

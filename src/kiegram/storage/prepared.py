@@ -4,7 +4,10 @@ SQLAlchemy's compiler does the work: the SQL for the dialect, the parameters' po
 order (IN lists fixed in the statement expanded), each bind's and each column's type
 processing, and the Python-side column defaults its execution would fill in. `Prepared` keeps
 the outcome, so a call only orders and processes its values and turns the driver's rows into
-named rows.
+named rows. Everything here is SQLAlchemy's public API: the compiled statement's `binds`,
+`insert_prefetch`/`update_prefetch` and `construct_expanded_state()`, the statement's
+`exported_columns`, and each type's `dialect_impl(dialect).bind_processor(...)` /
+`.result_processor(...)` (what the compiler's private caches hold).
 """
 
 from __future__ import annotations
@@ -60,7 +63,11 @@ class Prepared:
                 raise TypeError(f"an IN list bound per call is not supported: {name}")
         # Expands IN lists bound in the statement (a value list given per call is refused).
         expanded = compiled.construct_expanded_state(dict.fromkeys([*required, *defaults]))
-        processors: dict[str, Any] = {**compiled._bind_processors, **expanded.processors}
+        processors: dict[str, Any] = {
+            name: bind.type.dialect_impl(dialect).bind_processor(dialect)
+            for name, bind in compiled.binds.items()
+        }
+        processors.update(expanded.processors)
         slots = []
         for name in expanded.positiontup or ():
             process = processors.get(name)
@@ -75,13 +82,16 @@ class Prepared:
                 slots.append(
                     Slot(name, process, FIXED, value if process is None else process(value))
                 )
-        columns = tuple(c.keyname for c in compiled._result_columns)
+        # What a row holds: a SELECT's columns, or a DML statement's RETURNING (named as in
+        # SQLAlchemy's rows; an unnamed expression such as count() is read by position).
+        exported = getattr(statement, "exported_columns", None)
+        columns = tuple(exported.keys()) if exported is not None else ()
         return cls(
             sql=expanded.statement,
             slots=tuple(slots),
             returns_rows=bool(columns),
             columns=columns,
-            types=tuple(c.type for c in compiled._result_columns),
+            types=tuple(c.type for c in exported) if exported is not None else (),
             row=collections.namedtuple("Row", columns, rename=True),
         )
 
@@ -115,7 +125,7 @@ class Prepared:
     def learn(self, dialect: Dialect, coltypes: Sequence[Any]) -> None:
         """Set the result processors once (some depend on the driver's type of each column)."""
         self.results = tuple(
-            t._cached_result_processor(dialect, c)
+            t.dialect_impl(dialect).result_processor(dialect, c)
             for t, c in zip(self.types, coltypes, strict=True)
         )
 

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from kiegram.billing.promo import PromoCode
 from kiegram.storage.billing_tables import PromoCodeRow, utcnow
 from kiegram.storage.db import insert_if_new
-from kiegram.storage.direct import Direct
+from kiegram.storage.direct import Direct, fast_path
 from kiegram.storage.ledger_store import LedgerIntegrityError
 from kiegram.storage.ledger_tx import SqlLedgerTx
 
@@ -58,8 +58,8 @@ class SqlPromoTx(SqlLedgerTx):
 class SqlPromoStore:
     """PromoStore over an async engine (statements on the driver, as the ledger's)."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._direct = Direct(engine)
+    def __init__(self, db: Direct | AsyncEngine) -> None:
+        self._direct = fast_path(db)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqlPromoTx]:

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kiegram.storage.db import Base, insert_if_new
-from kiegram.storage.direct import Direct
+from kiegram.storage.direct import Direct, fast_path
 
 
 class ResultFileRow(Base):
@@ -48,8 +48,9 @@ def _of(row: Any) -> KeptFile:
 class SqlResultFiles:
     """The kept file ids of delivered results, by job id."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._direct = Direct(engine)
+    def __init__(self, db: Direct | AsyncEngine) -> None:
+        self._direct = fast_path(db)
+        engine = self._direct.engine
         self._put = insert_if_new(_TABLE, engine.dialect.name)
 
     async def put(self, job_id: str, files: list[KeptFile]) -> None:

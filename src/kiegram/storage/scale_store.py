@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kiegram.storage.db import Base, insert_if_new
-from kiegram.storage.direct import Direct
+from kiegram.storage.direct import Direct, fast_path
 
 Clock = Callable[[], float]
 PURGE_EVERY = 500  # claims between sweeps of expired rows
@@ -80,12 +80,13 @@ class SqlUpdateGate:
 
     def __init__(
         self,
-        engine: AsyncEngine,
+        db: Direct | AsyncEngine,
         claim_seconds: float,
         done_seconds: float,
         clock: Clock = time.time,
     ) -> None:
-        self._direct = Direct(engine)
+        self._direct = fast_path(db)
+        engine = self._direct.engine
         self._insert = insert_if_new(_UPDATES, engine.dialect.name)
         self._claim = claim_seconds
         self._done = done_seconds

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from kiegram.billing.records import UserInfo
 from kiegram.storage.billing_tables import Referral, User, utcnow
 from kiegram.storage.db import insert_if_new, session_factory
-from kiegram.storage.direct import Direct
+from kiegram.storage.direct import Direct, fast_path
 
 STORED_USERS = 50_000  # users whose stored username this process remembers (~100 bytes each)
 # Built once and run on the driver (`direct`): every /start touches the user (confirm too,
@@ -28,8 +28,9 @@ _REFRESH = (
 class SqlUserStore:
     """UserStore over an async engine; `admin_ids` marks admins in UserInfo."""
 
-    def __init__(self, engine: AsyncEngine, admin_ids: Collection[int] = ()) -> None:
-        self._direct = Direct(engine)
+    def __init__(self, db: Direct | AsyncEngine, admin_ids: Collection[int] = ()) -> None:
+        self._direct = fast_path(db)
+        engine = self._direct.engine
         self._sessions: async_sessionmaker[AsyncSession] = session_factory(engine)
         self._admins = frozenset(admin_ids)
         self._stored: dict[int, str | None] = {}  # user -> the username this process stored
