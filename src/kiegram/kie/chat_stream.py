@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 
 from kiegram.kie import _fields as f
-from kiegram.kie.chat import content_text, non_json, parse_reply
+from kiegram.kie.chat_reply import content_text, non_json, parse_reply
 from kiegram.kie.errors import KieProtocolError, KieTransportError, error_from_envelope
 
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
