@@ -33,18 +33,21 @@ from kiegram.billing.cards import card_checkout
 from kiegram.billing.settlement import LedgerSettlement
 from kiegram.bot.albums import AlbumCollector
 from kiegram.bot.broadcast import Broadcaster
-from kiegram.bot.delivery import TelegramDelivery, TelegramMedia
+from kiegram.bot.delivery import TelegramDelivery
 from kiegram.bot.deps import BotConfig
 from kiegram.bot.desk import Desk
 from kiegram.bot.dispatcher import build_dispatcher
 from kiegram.bot.fsm import CachedStorage, ConversationScope, SqlStorage
+from kiegram.bot.inputs import TelegramMedia
 from kiegram.bot.menus import Menus
 from kiegram.bot.prices import PriceBook
 from kiegram.bot.progress import Progress
 from kiegram.bot.prompt_helper import HELPER_CREDITS, PromptHelper
 from kiegram.bot.routers.wizard import album_finisher
 from kiegram.bot.session import BotApiSession, PinResponseModels, RetryAfter
+from kiegram.bot.spool import Spool, spool_dir
 from kiegram.bot.text_guard import guard_texts
+from kiegram.bot.transfers import Transfers
 from kiegram.bot.waiting import WaitingLines
 from kiegram.catalog import Catalog, load_catalog
 from kiegram.errors import ConfigError
@@ -200,6 +203,9 @@ async def build_app(settings: Settings) -> App:
     job_store = SqlJobStore(engine)
     instance = InstanceName(settings.data_dir)  # the same after a restart: own work resumed
     stack.callback(instance.close)
+    spool = Spool(spool_dir(settings.data_dir, instance.name))  # files in transit, both ways
+    spool.clean()  # what a crash mid-transfer left behind
+    transfers = Transfers(kie, spool, settings.max_file_bytes)
     alerter = (
         Alerter(admin_chat_sender(bot.send_message, settings.admin_chat_id), translator)
         if settings.admin_chat_id is not None
@@ -216,9 +222,9 @@ async def build_app(settings: Settings) -> App:
         job_store,
         kie,
         catalog,
-        TelegramMedia(bot, kie),
+        TelegramMedia(bot, kie, spool, settings.max_file_bytes),
         AlertingDelivery(
-            TelegramDelivery(bot, translator, catalog, progress, sends, kept),
+            TelegramDelivery(bot, translator, catalog, progress, sends, kept, transfers),
             alerter,
             settings.kie_credits_per_unit,
         ),
