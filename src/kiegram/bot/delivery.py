@@ -185,14 +185,10 @@ class TelegramDelivery:
         head = f"{self._caption(job)}\n"
         if not isinstance(exc, KieFileTooLarge):
             return head + self._t(job, "transfers.link", url=url)
-        size = out.size if out.size is not None else exc.max_bytes + 1
-        return head + self._t(
-            job,
-            "transfers.too_large",
-            size=_mb(size),
-            limit=_mb(self._limit() or exc.max_bytes),
-            url=url,
-        )
+        limit = _mb(self._limit() or exc.max_bytes)
+        if out.size is None or out.size <= exc.max_bytes:  # its server did not say the size
+            return head + self._t(job, "transfers.too_large_unsized", limit=limit, url=url)
+        return head + self._t(job, "transfers.too_large", size=_mb(out.size), limit=limit, url=url)
 
     async def fail(self, job: Job) -> None:
         """Explain the failure in the user's language; the money came back."""
