@@ -10,10 +10,9 @@ from typing import Any, Protocol
 
 from aiogram import Bot
 from aiogram.exceptions import (
-    TelegramAPIError,
     TelegramBadRequest,
+    TelegramEntityTooLarge,
     TelegramForbiddenError,
-    TelegramRetryAfter,
 )
 from aiogram.types import (
     InlineKeyboardButton,
@@ -169,12 +168,11 @@ class TelegramDelivery:
         method = method_of(kind)
         try:
             return await send_file(self.bot, method, chat, out, caption)
-        except (TelegramForbiddenError, TelegramRetryAfter):
-            raise
-        except TelegramAPIError:
+        except (TelegramBadRequest, TelegramEntityTooLarge):
             if method == "document":
                 raise
-            # Telegram refused the file (size, format): the same bytes as a document.
+            # Telegram refused the file (size, format): the same bytes as a document. A
+            # network error is not a refusal: it ends this delivery, retried later.
             return await send_file(self.bot, "document", chat, out, caption)
 
     def _limit(self) -> int:
