@@ -31,6 +31,7 @@ from kiegram.jobs.finisher import results_of
 from kiegram.jobs.model import utcnow
 from kiegram.kie import KieClient
 from kiegram.sandbox import SANDBOX_KEY, SandboxServer, start_sandbox, tiny_png
+from kiegram.settings import Settings
 from kiegram.storage.db import create_engine, upgrade
 from kiegram.storage.job_sends import SqlJobSends
 from kiegram.testing import FakeTelegram
@@ -262,3 +263,9 @@ async def test_a_renamed_text_file_is_refused_and_removed(kit: Kit) -> None:
     with pytest.raises(MediaUnavailable, match="not the image"):
         await media.resolve(f"tg:{file_id}")
     assert kit.spool.created == 1 and kit.spool.leftovers() == []
+
+
+def test_the_size_limit_follows_the_bot_api_server() -> None:
+    assert Settings().max_file_bytes == 50 * MB  # api.telegram.org takes 50 MB uploads
+    assert Settings(telegram_api_base="http://127.0.0.1:8081").max_file_bytes == 2000 * MB
+    assert Settings(max_file_mb=20).max_file_bytes == 20 * MB

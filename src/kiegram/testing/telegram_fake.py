@@ -198,7 +198,7 @@ class FakeTelegram:
         Telegram answers when one is out of them (None when all were fetched)."""
         kind = SEND_METHODS.get(call.method)
         wanted: list[tuple[str, str, str]] = []  # (key, kind, url)
-        if kind is not None and isinstance(call.params.get(kind), str):
+        if kind not in (None, "text", "invoice") and isinstance(call.params.get(kind), str):
             wanted.append((kind, kind, call.params[kind]))
         if call.method == "sendmediagroup":
             for n, item in enumerate(call.params.get("media") or []):
