@@ -5,7 +5,7 @@ Run: .venv/bin/python benchmarks/bench_delivery.py [--files 10] [--mb 50]
   pieces) and the fake Telegram (it reads each upload streamed and keeps none of it), so the
   figures below are this process's alone.
 - kiegram: --files video results delivered at once by `TelegramDelivery` (the app's object:
-  size by HEAD, over 20 MB so no URL send, spooled under a temporary DATA_DIR in 64 KB
+  size by HEAD, over 20 MB so no URL send, spooled under a temporary DATA_DIR in 256 KB
   chunks, uploaded streamed, the spooled files removed), from KIE's success to the last
   byte Telegram accepted.
 - baseline: the same files by plain aiohttp, each downloaded whole (`read()`) and posted as

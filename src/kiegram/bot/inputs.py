@@ -1,6 +1,6 @@
 """A user's file on its way to KIE: from Telegram into a spooled file, from it to KIE's upload.
 
-Neither leg holds the file in memory: aiogram writes the download to disk in 64 KB chunks,
+Neither leg holds the file in memory: aiogram writes the download to disk in 256 KB chunks,
 and the KIE client streams the multipart upload from the file. The spooled copy is removed
 once KIE has it (or the upload failed).
 """

@@ -2,7 +2,7 @@
 
 Telegram fetches a file itself from a URL up to 5 MB for photos and 20 MB for other kinds
 (sendDocument by URL only for GIF, PDF and ZIP). Anything else is downloaded from KIE's URL
-into a spooled file under DATA_DIR in 64 KB chunks and uploaded from it in chunks again, so
+into a spooled file under DATA_DIR in 256 KB chunks and uploaded from it in 1 MB chunks, so
 memory stays bounded whatever the size; the file is removed when the delivery ends. A file
 over the size limit (MAX_FILE_MB) is never fetched: the user gets its link.
 """
@@ -23,7 +23,6 @@ from aiogram.types import BufferedInputFile, FSInputFile, InputFile, Message
 from kiegram.bot.spool import Spool
 from kiegram.jobs import ResultFile
 from kiegram.kie.errors import KieError
-from kiegram.kie.transfer import CHUNK
 
 log = logging.getLogger(__name__)
 MB = 1024 * 1024
@@ -31,6 +30,7 @@ PHOTO_BY_URL = 5 * MB  # what Telegram fetches itself, by kind (Bot API, "Sendin
 OTHER_BY_URL = 20 * MB
 PHOTO_UPLOAD = 10 * MB  # a bigger image goes as a document only
 DOCUMENT_BY_URL = (".gif", ".pdf", ".zip")
+UPLOAD_CHUNK = 1024 * 1024  # read from the spooled file per step (a thread hop each)
 UPLOAD_SECONDS = 900  # one upload's time limit: a 2 GB file to a local Bot API server
 METHODS = {"image": "photo", "photo": "photo", "video": "video", "audio": "audio"}
 
@@ -120,7 +120,7 @@ class Outgoing:
                     self.item.url, path, transfers.max_bytes
                 )
                 self.spooled = path
-        return FSInputFile(self.spooled, self.item.filename, chunk_size=CHUNK)
+        return FSInputFile(self.spooled, self.item.filename, chunk_size=UPLOAD_CHUNK)
 
 
 async def send_media(

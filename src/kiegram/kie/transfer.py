@@ -14,7 +14,7 @@ import httpx
 from kiegram.kie import _fields as f
 from kiegram.kie.errors import KieFileTooLarge, error_from_envelope
 
-CHUNK = 64 * 1024  # the largest piece of a file held in memory at once
+CHUNK = 256 * 1024  # the largest piece of a download held in memory at once
 
 
 async def stream_into(
