@@ -135,7 +135,13 @@ class TelegramDelivery:
             except TelegramBadRequest as exc:
                 log.info("Telegram refused the album by URL (%s); uploading it", exc)
         uploads = await asyncio.gather(*(out.upload() for _i, out in photos))
-        return await self.bot.send_media_group(chat, _photos(list(uploads), caption))
+        try:
+            return await self.bot.send_media_group(chat, _photos(list(uploads), caption))
+        except Exception:
+            broken = next((out.broken for _i, out in photos if out.broken is not None), None)
+            if broken is None:
+                raise
+            raise broken from None  # a download failed under the upload: each on its own
 
     async def _send_one(
         self, job: Job, out: Outgoing, caption: str, grouped: bool, steps: _Steps

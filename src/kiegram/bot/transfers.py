@@ -2,15 +2,19 @@
 
 Telegram fetches a file itself from a URL up to 5 MB for photos and 20 MB for other kinds
 (sendDocument by URL only for GIF, PDF and ZIP). Anything else is downloaded from KIE's URL
-into a spooled file under DATA_DIR in 256 KB chunks and uploaded from it in 1 MB chunks, so
-memory stays bounded whatever the size; the file is removed when the delivery ends. A file
+into a spooled file under DATA_DIR in 256 KB chunks and uploaded from it in 1 MB chunks
+while the download still writes it (both legs at once), so memory stays bounded whatever
+the size; the file is removed when the delivery ends. An upload cut short by a failed
+download is made again from the whole file, downloaded with retries. A file
 over the size limit (MAX_FILE_MB) is never fetched: the user gets its link.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import AsyncGenerator, Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +26,7 @@ from aiogram.types import BufferedInputFile, FSInputFile, InputFile, Message
 
 from kiegram.bot.spool import Spool
 from kiegram.jobs import ResultFile
-from kiegram.kie.errors import KieError
+from kiegram.kie.errors import KieError, KieFileTooLarge
 
 log = logging.getLogger(__name__)
 MB = 1024 * 1024
@@ -41,8 +45,16 @@ class ResultSource(Protocol):
     async def size_of(self, url: str) -> int | None:
         """The size the file's server declares; None when unknown."""
 
-    async def download_to(self, url: str, path: Path, max_bytes: int) -> int:
-        """Stream the file into `path` in bounded chunks; its size."""
+    async def download_to(
+        self,
+        url: str,
+        path: Path,
+        max_bytes: int,
+        on_chunk: Callable[[int], None] | None = None,
+        retry: bool = True,
+    ) -> int:
+        """Stream the file into `path` in bounded chunks, telling `on_chunk` the bytes
+        written so far; its size."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +90,8 @@ class Outgoing:
         self.item = item
         self.transfers = transfers
         self.size = len(item.data) if item.data is not None else None
-        self.spooled: Path | None = None
+        self.spooled: Path | None = None  # the whole file, downloaded
+        self._growing: Growing | None = None
         self._stack = stack
         self._lock = asyncio.Lock()
 
@@ -105,22 +118,109 @@ class Outgoing:
             return None
         return item.url if url_allowed(method, self.size, item.filename) else None
 
+    @property
+    def broken(self) -> Exception | None:
+        """Why the download under a streamed upload failed (None: it did not)."""
+        return self._growing.error if self._growing is not None else None
+
     async def upload(self) -> InputFile:
-        """The file to upload: from memory, or from its spooled copy (downloaded once)."""
+        """The file to upload: from memory, from its spooled copy, or (on first need) read
+        from the spooled copy while its download still writes it: both legs at once."""
         if self.item.data is not None:
             return BufferedInputFile(self.item.data, self.item.filename)
-        if self.transfers is None:
+        transfers = self.transfers
+        if transfers is None:
             raise KieError("no downloader for result files")
         async with self._lock:  # an album and the original share one download
-            if self.spooled is None:
-                transfers = self.transfers
+            if self._growing is None:
                 suffix = Path(self.item.filename).suffix
                 path = await self._stack.enter_async_context(transfers.spool.file(suffix))
-                self.size = await transfers.source.download_to(
-                    self.item.url, path, transfers.max_bytes
-                )
-                self.spooled = path
-        return FSInputFile(self.spooled, self.item.filename, chunk_size=UPLOAD_CHUNK)
+                self._growing = Growing(path)
+                task = asyncio.create_task(self._pull(transfers, self._growing))
+                self._stack.push_async_callback(_stopped, task)  # before the file goes
+        if self.spooled is not None:
+            return FSInputFile(self.spooled, self.item.filename, chunk_size=UPLOAD_CHUNK)
+        return GrowingFile(self._growing, self.item.filename)
+
+    async def _pull(self, transfers: Transfers, growing: Growing) -> None:
+        """Download into the growing file once, without retries (a reader took its bytes)."""
+        try:
+            self.size = await transfers.source.download_to(
+                self.item.url, growing.path, transfers.max_bytes, growing.grew, False
+            )
+            self.spooled = growing.path
+        except Exception as exc:
+            growing.error = exc
+        finally:
+            growing.finish()
+
+    async def settle(self) -> None:
+        """After a download under a streamed upload failed: the whole file, with retries
+        (a file over the limit stays refused)."""
+        growing, transfers = self._growing, self.transfers
+        if growing is None or transfers is None or self.spooled is not None:
+            return
+        if isinstance(growing.error, KieFileTooLarge):
+            raise growing.error
+        self.size = await transfers.source.download_to(
+            self.item.url, growing.path, transfers.max_bytes
+        )
+        growing.error = None
+        self.spooled = growing.path
+
+
+class Growing:
+    """A spooled file its download is still writing: how far, and whether it ended."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.written = 0
+        self.done = False
+        self.error: Exception | None = None
+        self.changed = asyncio.Event()
+
+    def grew(self, written: int) -> None:
+        self.written = written
+        self.changed.set()
+
+    def finish(self) -> None:
+        self.done = True
+        self.changed.set()
+
+
+class GrowingFile(InputFile):
+    """An upload read from a spooled file as its download writes it (at most `UPLOAD_CHUNK`
+    bytes at a time); it fails, cutting the upload short, if the download fails."""
+
+    def __init__(self, growing: Growing, filename: str) -> None:
+        super().__init__(filename=filename, chunk_size=UPLOAD_CHUNK)
+        self.growing = growing
+
+    async def read(self, bot: Bot) -> AsyncGenerator[bytes, None]:
+        growing, taken = self.growing, 0
+        stream = await asyncio.to_thread(growing.path.open, "rb")
+        try:
+            while True:
+                if growing.error is not None:
+                    raise growing.error
+                if taken < growing.written:
+                    size = min(self.chunk_size, growing.written - taken)
+                    chunk = await asyncio.to_thread(stream.read, size)
+                    taken += len(chunk)
+                    yield chunk
+                elif growing.done:
+                    return
+                else:
+                    growing.changed.clear()
+                    await growing.changed.wait()
+        finally:
+            stream.close()
+
+
+async def _stopped(task: asyncio.Task[None]) -> None:
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 async def send_media(
@@ -140,11 +240,19 @@ async def send_media(
 async def send_file(
     bot: Bot, method: str, chat: int, out: Outgoing, caption: str | None
 ) -> Message:
-    """Send by URL where Telegram takes one; upload when it refuses the URL or takes none."""
+    """Send by URL where Telegram takes one; upload when it refuses the URL or takes none.
+    An upload cut short by its download's failure is made again from the whole file."""
     url = out.by_url(method)
     if url is not None:
         try:
             return await send_media(bot, method, chat, url, caption)
         except TelegramBadRequest as exc:  # could not fetch it, wrong type: we upload it
             log.info("Telegram refused %s by URL (%s); uploading it", out.item.filename, exc)
+    try:
+        return await send_media(bot, method, chat, await out.upload(), caption)
+    except Exception:
+        if out.broken is None:
+            raise
+    log.info("the download under %s's upload failed (%s); again", out.item.filename, out.broken)
+    await out.settle()
     return await send_media(bot, method, chat, await out.upload(), caption)

@@ -323,15 +323,26 @@ class KieClient:
 
         return await self._retry(attempt, self._read_policy, is_retryable)
 
-    async def download_to(self, url: str, path: Path, max_bytes: int) -> int:
+    async def download_to(
+        self,
+        url: str,
+        path: Path,
+        max_bytes: int,
+        on_chunk: Callable[[int], None] | None = None,
+        retry: bool = True,
+    ) -> int:
         """Stream a result file into ``path`` (rewritten by each attempt) in bounded chunks;
-        its size. Refuses (`KieFileTooLarge`) anything larger than ``max_bytes``."""
+        its size. Refuses (`KieFileTooLarge`) anything larger than ``max_bytes``.
+        `on_chunk(written)` follows the progress (a reader of the growing file); without
+        `retry` one attempt only (what that reader took cannot be taken back)."""
         headers = self._download_headers(url)
 
         async def attempt() -> int:
             with path.open("wb") as sink:
-                return await self._stream(url, headers, max_bytes, sink)
+                return await self._stream(url, headers, max_bytes, sink, on_chunk)
 
+        if not retry:
+            return await attempt()
         return await self._retry(attempt, self._read_policy, is_retryable)
 
     async def size_of(self, url: str) -> int | None:
@@ -349,10 +360,15 @@ class KieClient:
         return self._auth_headers() if self._is_kie_host(url) else {}
 
     async def _stream(
-        self, url: str, headers: Mapping[str, str], max_bytes: int, sink: BinaryIO
+        self,
+        url: str,
+        headers: Mapping[str, str],
+        max_bytes: int,
+        sink: BinaryIO,
+        on_chunk: Callable[[int], None] | None = None,
     ) -> int:
         try:
-            return await stream_into(self._http, url, headers, max_bytes, sink)
+            return await stream_into(self._http, url, headers, max_bytes, sink, on_chunk)
         except httpx.TransportError as exc:
             raise self._transport_error(exc) from exc
 

@@ -6,7 +6,7 @@ bytes at a time) into the caller's sink, a spooled file under DATA_DIR in the bo
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import BinaryIO
 
 import httpx
@@ -23,11 +23,13 @@ async def stream_into(
     headers: Mapping[str, str],
     max_bytes: int,
     sink: BinaryIO,
+    on_chunk: Callable[[int], None] | None = None,
 ) -> int:
     """GET `url` into `sink` in chunks of at most `CHUNK` bytes; the bytes written.
 
     Refuses (`KieFileTooLarge`) a file whose declared or actual size passes `max_bytes`,
     before or while reading it; transport errors are the caller's to translate.
+    `on_chunk(written)` is told the bytes written so far after each chunk.
     """
     too_large = KieFileTooLarge(f"result file exceeds {max_bytes} bytes", max_bytes=max_bytes)
     async with http.stream("GET", url, headers=headers, follow_redirects=True) as response:
@@ -43,6 +45,9 @@ async def stream_into(
             if written > max_bytes:
                 raise too_large
             sink.write(chunk)
+            if on_chunk is not None:
+                sink.flush()
+                on_chunk(written)
         return written
 
 
