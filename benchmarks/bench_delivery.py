@@ -6,8 +6,8 @@ Run: .venv/bin/python benchmarks/bench_delivery.py [--files 10] [--mb 50]
   figures below are this process's alone.
 - kiegram: --files video results delivered at once by `TelegramDelivery` (the app's object:
   size by HEAD, over 20 MB so no URL send, spooled under a temporary DATA_DIR in 256 KB
-  chunks, uploaded streamed, the spooled files removed), from KIE's success to the last
-  byte Telegram accepted.
+  chunks and uploaded from the spooled file while it is written, the files removed), from
+  KIE's success to the last byte Telegram accepted.
 - baseline: the same files by plain aiohttp, each downloaded whole (`read()`) and posted as
   a multipart form from memory, all at once.
 - Then one file alone each way: the per-file overhead beyond the transfer itself.
@@ -217,7 +217,9 @@ async def main(files: int, size_mb: int) -> None:
         f"one file alone, best of 3: kiegram {one_ours * 1000:.0f} ms, baseline "
         f"{one_base * 1000:.0f} ms: overhead {(one_ours - one_base) * 1000:+.0f} ms per file"
     )
-    print(f"ten at once: overhead {overhead * 1000:+.0f} ms per file (total difference / files)")
+    print(
+        f"{files} at once: overhead {overhead * 1000:+.0f} ms per file (total difference / files)"
+    )
     print("goals: RSS growth < 100 MB whatever the size; overhead < 300 ms per file")
     parent.send("stop")
     received = parent.recv()
