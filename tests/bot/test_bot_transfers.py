@@ -4,6 +4,7 @@ resumes without sending again what was sent."""
 
 from __future__ import annotations
 
+import asyncio
 import tracemalloc
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from kiegram.jobs.errors import MediaUnavailable
 from kiegram.jobs.finisher import results_of
 from kiegram.jobs.model import utcnow
 from kiegram.kie import KieClient
+from kiegram.kie.errors import KieTransportError
 from kiegram.sandbox import SANDBOX_KEY, SandboxServer, start_sandbox, tiny_png
 from kiegram.settings import Settings
 from kiegram.storage.db import create_engine, upgrade
@@ -269,3 +271,26 @@ def test_the_size_limit_follows_the_bot_api_server() -> None:
     assert Settings().max_file_bytes == 50 * MB  # api.telegram.org takes 50 MB uploads
     assert Settings(telegram_api_base="http://127.0.0.1:8081").max_file_bytes == 2000 * MB
     assert Settings(max_file_mb=20).max_file_bytes == 20 * MB
+
+
+async def test_a_download_failing_under_the_upload_is_sent_again_whole(kit: Kit) -> None:
+    size = 25 * MB
+    job = video_job(kit.result("flaky", "video", size))
+    pull = kit.kie.download_to
+    calls: list[bool] = []
+
+    async def flaky(url: str, path: Path, max_bytes: int, *args: Any) -> int:
+        following = len(args) > 1 and args[1] is False
+        calls.append(following)
+        if following:  # the download under the streamed upload dies midway
+            await asyncio.to_thread(path.write_bytes, b"\0" * MB)
+            args[0](MB)
+            raise KieTransportError("connection reset", sent=True)
+        return await pull(url, path, max_bytes, *args)
+
+    kit.kie.download_to = flaky  # type: ignore[method-assign]
+    await kit.delivery().deliver(job, results_of(job))
+    [video] = kit.sends("sendvideo")  # the cut upload made no message; the second one did
+    assert list(video.sizes.values()) == [size]
+    assert calls == [True, False]  # then the whole file, with the client's retries
+    assert kit.spool.created == 1 and kit.spool.leftovers() == []
