@@ -34,9 +34,11 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 import aiohttp
+import kit_path  # noqa: F401  (puts tests/ on the path for `kit`)
 from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.telegram import TelegramAPIServer
+from kit import FakeTelegram
 
 from kiegram.bot.delivery import TelegramDelivery
 from kiegram.bot.session import BotApiSession
@@ -49,7 +51,6 @@ from kiegram.jobs.finisher import results_of
 from kiegram.jobs.model import utcnow
 from kiegram.kie import KieClient
 from kiegram.sandbox import SANDBOX_KEY, start_sandbox
-from kiegram.testing import FakeTelegram
 
 MB = 1024 * 1024
 PAGE = os.sysconf("SC_PAGE_SIZE")

@@ -6,7 +6,7 @@ The bot is kiegram as `kiegram run` starts it in webhook mode, in a process of i
 (`e2e_serve.py`: SQLite in a temp dir; PostgreSQL in a temporary database with --pg; the
 bot's only instance, SINGLE_INSTANCE, as an operator without Redis runs it). KIE is
 the sandbox in a process of its own (it calls back the bot's web app). Telegram is
-`kiegram.testing.load.LoadTelegram` in this harness's process: the bot calls it over loopback
+`kit.load.LoadTelegram` in this harness's process: the bot calls it over loopback
 HTTP and gets each update from it by webhook, as from Telegram (keep-alive, at most 40
 connections); an update's latency ends with the webhook's answer, which the bot gives once
 the update is handled, and in the sequential mode its CPU is what the bot's process spent
@@ -39,6 +39,7 @@ import logging
 import time
 from dataclasses import dataclass
 
+import kit_path  # noqa: F401  (puts tests/ on the path for `kit`)
 from bench_interleaved import measure, per_update
 from e2e_bots import BotProcess, echo_bot, kiegram_bot, pg_database
 from e2e_flows import (
@@ -52,8 +53,7 @@ from e2e_flows import (
     sequential,
     settled,
 )
-
-from kiegram.testing.load import LoadTelegram, Pacer, Samples
+from kit.load import LoadTelegram, Pacer, Samples
 
 WARM_UP = 3  # flows before the measured ones (both bots)
 FLOW_UPDATES = 8  # updates in one flow, about (the paced mode's ramp-up)

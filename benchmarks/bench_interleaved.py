@@ -20,10 +20,10 @@ import contextlib
 import logging
 import statistics
 
+import kit_path  # noqa: F401  (puts tests/ on the path for `kit`)
 from e2e_bots import echo_bot, kiegram_bot, pg_database, redis_prefix
 from e2e_flows import echo_flow, real_flow, sequential
-
-from kiegram.testing.load import LoadTelegram, Samples
+from kit.load import LoadTelegram, Samples
 
 Steps = dict[int, list[float]]
 

@@ -17,7 +17,9 @@ from collections import Counter
 from pathlib import Path
 
 import httpx
+import kit_path  # noqa: F401  (puts tests/ on the path for `kit`)
 from aiohttp import web
+from kit.ports import free_port
 
 from kiegram.catalog import load_catalog
 from kiegram.jobs import Job, JobService, Poller, ResultFile
@@ -25,7 +27,6 @@ from kiegram.kie import KieClient
 from kiegram.sandbox import start_sandbox
 from kiegram.storage.db import create_engine, upgrade
 from kiegram.storage.jobs_repo import SqlJobStore
-from kiegram.testing.ports import free_port
 from kiegram.web.app import build_web_app
 
 PROMPT = {"prompt": "a red fox in the snow", "aspect_ratio": "1:1"}

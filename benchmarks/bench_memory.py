@@ -30,11 +30,12 @@ from typing import Any
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StorageKey
 from redis.asyncio import Redis
 
-from kiegram.bot.fsm import CachedStorage, SqlStorage
 from kiegram.catalog import load_catalog
+from kiegram.fsm.base import CachedStorage
+from kiegram.fsm.redis import RedisConversations
+from kiegram.fsm.sql import SqlStorage
 from kiegram.jobs import Job
 from kiegram.jobs.model import utcnow
-from kiegram.scale.redis_store import RedisConversations
 from kiegram.storage.conversations import ConversationStore
 from kiegram.storage.db import create_engine, upgrade
 from kiegram.storage.jobs_repo import SqlJobStore

@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python benchmarks/bench_taps.py
 A tap is a message sent or a button pressed (the card's Start not counted); the walk answers
-as a first-time user would (kiegram.testing.taps). Prints the distribution and the models
+as a first-time user would (kit.taps). Prints the distribution and the models
 that take the most; asserts nothing.
 """
 
@@ -11,8 +11,10 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 
+import kit_path  # noqa: F401  (puts tests/ on the path for `kit`)
+from kit.taps import walk
+
 from kiegram.catalog import load_catalog
-from kiegram.testing.taps import walk
 from kiegram.wizard import Wizard
 
 

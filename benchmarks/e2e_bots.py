@@ -21,17 +21,18 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-
-from kiegram.sandbox import SANDBOX_KEY
-from kiegram.testing.databases import (
+import kit_path  # noqa: F401  (puts tests/ on the path for `kit`)
+from kit.databases import (
     create_pg_database,
     delete_prefix,
     drop_pg_database,
     redis_url,
     unique_prefix,
 )
-from kiegram.testing.load import LoadTelegram
-from kiegram.testing.ports import free_port
+from kit.load import LoadTelegram
+from kit.ports import free_port
+
+from kiegram.sandbox import SANDBOX_KEY
 
 SERVE = str(Path(__file__).with_name("e2e_serve.py"))
 SECRET = "bench-webhook-secret"

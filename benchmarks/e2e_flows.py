@@ -15,10 +15,10 @@ import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
 
+import kit_path  # noqa: F401  (puts tests/ on the path for `kit`)
 from e2e_bots import BotProcess
-
-from kiegram.testing import FakeUser
-from kiegram.testing.load import LoadTelegram, Samples
+from kit import FakeUser
+from kit.load import LoadTelegram, Samples
 
 MODELS = ("Z-Image ·", "Nano Banana ·", "Flux 2 Pro ·", "Seedream 4.0 ·")
 CONFIRM = "Запустить генерацию"

@@ -5,7 +5,7 @@ environment. `kiegram` is the real bot as `kiegram run` starts it in webhook mod
 `build_app`, `serve`; start-up checks skipped); `echo` is a bare aiogram dispatcher answering
 every message and button press, behind aiogram's own webhook handler answering after the
 handler, as kiegram's does. Both answer each webhook request with the process CPU it took
-(`kiegram.testing.load.cpu_header_middleware`) and serve a few routes for the harness under
+(`kit.load.cpu_header_middleware`) and serve a few routes for the harness under
 `/bench/`: the process CPU so far, and for kiegram funding accounts, unfinished jobs and
 failed updates. SIGTERM stops either.
 """
@@ -19,19 +19,20 @@ import signal
 import sys
 import time
 
+import kit_path  # noqa: F401  (puts tests/ on the path for `kit`)
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import CallbackQuery, Message
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
+from kit.load import cpu_header_middleware
 
 from kiegram.app import App, build_app, freeze_startup_heap, serve
 from kiegram.ops.logging import setup_logging
 from kiegram.scale import WEBHOOK_PATH
 from kiegram.settings import load_settings
 from kiegram.storage.db import upgrade
-from kiegram.testing.load import cpu_header_middleware
 
 
 async def process_cpu(_request: web.Request) -> web.Response:

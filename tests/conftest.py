@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from kit import FakeTelegram
 
 from kiegram.app import App, build_app
 from kiegram.settings import Settings
-from kiegram.testing import FakeTelegram
 
 
 @pytest.fixture

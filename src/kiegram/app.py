@@ -8,7 +8,6 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -37,7 +36,6 @@ from kiegram.bot.delivery import TelegramDelivery
 from kiegram.bot.deps import BotConfig
 from kiegram.bot.desk import Desk
 from kiegram.bot.dispatcher import build_dispatcher
-from kiegram.bot.fsm import CachedStorage, ConversationScope, SqlStorage
 from kiegram.bot.inputs import TelegramMedia
 from kiegram.bot.menus import Menus
 from kiegram.bot.prices import PriceBook
@@ -51,6 +49,9 @@ from kiegram.bot.transfers import Transfers
 from kiegram.bot.waiting import WaitingLines
 from kiegram.catalog import Catalog, load_catalog
 from kiegram.errors import ConfigError
+from kiegram.fsm.base import CachedStorage, ConversationScope
+from kiegram.fsm.redis import redis_conversations
+from kiegram.fsm.sql import SqlStorage
 from kiegram.i18n import load_translator
 from kiegram.jobs import JobService, Poller
 from kiegram.jobs.sweeper import HoldSweeper
@@ -78,6 +79,7 @@ from kiegram.scale import (
     run_exclusive,
 )
 from kiegram.scale.instance import InstanceName
+from kiegram.scale.polling import DurablePolling
 from kiegram.settings import Settings
 from kiegram.storage.billing_repo import SqlBillingRepo
 from kiegram.storage.conversations import ConversationStore
@@ -89,6 +91,7 @@ from kiegram.storage.jobs_repo import SqlJobStore
 from kiegram.storage.jobs_waiting import SqlWaiting
 from kiegram.storage.ledger_store import SqlLedgerStore
 from kiegram.storage.orphans import SqlOrphanHolds
+from kiegram.storage.polled_updates import SqlPolledUpdates
 from kiegram.storage.promo_store import SqlPromoStore
 from kiegram.storage.result_files import SqlResultFiles
 from kiegram.storage.users_store import SqlUserStore
@@ -119,7 +122,7 @@ class App:
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
     alerter: Alerter | None = None
-    polling: bool = False
+    polling: DurablePolling | None = None  # long polling, when there is no webhook
     kie_credits: Callable[[], Awaitable[float]] | None = None
     kie_limiter: SlidingWindowLimiter | None = None
     watch_prices: Callable[[], Coroutine[Any, Any, None]] | None = None  # daily price check
@@ -128,8 +131,8 @@ class App:
         """SIGTERM: report not ready, stop taking updates; handlers in flight finish."""
         self.readiness.start_draining()
         self.stop.set()
-        if self.polling:  # ask long polling to stop after this batch
-            self.tasks.append(asyncio.create_task(self.dp.stop_polling()))
+        if self.polling is not None:  # stop fetching; handlers in flight finish
+            self.polling.stop()
 
     async def aclose(self, submit_grace: float = SUBMIT_GRACE_SECONDS) -> None:
         """Stop polling jobs, finish submissions in flight, close clients and the engine.
@@ -271,7 +274,7 @@ async def build_app(settings: Settings) -> App:
         bot, users, fsm_storage, translator, locks=scale.locks, owner=lock_owner
     )
     stack.push_async_callback(broadcaster.close)
-    prices = PriceBook(lambda credits: Decimal(rules.units(credits)))
+    prices = PriceBook(rules)
     menus = Menus(
         catalog,
         translator,
@@ -388,10 +391,10 @@ def _conversations(
 ) -> tuple[CachedStorage, ConversationScope]:
     """The conversation storage and its event isolation: in Redis when there is one (each
     update reads its conversation afresh: other instances share it), else in the database."""
-    shared = scale.conversations()
-    if shared is None:
+    if scale.redis is None:
         in_database = SqlStorage(ConversationStore(engine), remember=remember)
         return in_database, in_database.create_isolation()
+    shared = redis_conversations(scale.redis, scale.prefix)
     storage = CachedStorage(shared)
     return storage, storage.create_isolation(shared=shared)
 
@@ -479,5 +482,7 @@ async def serve(app: App) -> None:
     if settings.webhook_url:
         await app.stop.wait()
         return
-    app.polling = True
-    await app.dp.start_polling(app.bot, handle_signals=False)
+    # Not aiogram's `start_polling`: it confirms updates before they are handled, so a
+    # killed process lost the one it was handling (`scale.polling`).
+    app.polling = DurablePolling(app.dp, app.bot, SqlPolledUpdates(app.engine, app.bot.id))
+    await app.polling.run()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from kit import FakeTelegram, FakeUser
+from kit.telegram_fake import Call
+
 from kiegram.app import App
-from kiegram.testing import FakeTelegram, FakeUser
-from kiegram.testing.telegram_fake import Call
 
 
 def _sent(telegram: FakeTelegram, user: FakeUser, method: str) -> list[Call]:

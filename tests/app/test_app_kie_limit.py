@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from kit import FakeTelegram, FakeUser
 
 from kiegram.app import App, build_app
 from kiegram.errors import ConfigError
 from kiegram.jobs.model import ErrorCode, JobState
 from kiegram.settings import Settings, load_settings
-from kiegram.testing import FakeTelegram, FakeUser
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from kit import FakeTelegram, FakeUser
 
 from kiegram.sandbox import SandboxServer, start_sandbox
-from kiegram.testing import FakeTelegram, FakeUser
 
 ADMIN = 7001
 

@@ -11,10 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from kit import FakeTelegram
+from kit.databases import pg_admin_url
 from sqlalchemy import make_url
-
-from kiegram.testing import FakeTelegram
-from kiegram.testing.databases import pg_admin_url
 
 TOKEN = "123456:" + "a" * 35
 

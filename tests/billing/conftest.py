@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from billing_kit import ADMIN_ID, TABLES, Money
+from kit.databases import run_in_thread, temporary_pg_database
 from sqlalchemy import text
 
 from kiegram.billing import FreeQuota, Ledger, LedgerSettlement, Payments, Referrals
@@ -15,7 +16,6 @@ from kiegram.storage.billing_repo import SqlBillingRepo
 from kiegram.storage.db import create_engine, upgrade
 from kiegram.storage.ledger_store import SqlLedgerStore
 from kiegram.storage.users_store import SqlUserStore
-from kiegram.testing.databases import run_in_thread, temporary_pg_database
 
 PG_URL = os.environ.get("KIEGRAM_TEST_PG", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 

@@ -6,11 +6,11 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from kit import FakeTelegram
+from kit.databases import create_pg_database, drop_pg_database
 
 from kiegram.app import App
 from kiegram.storage.db import upgrade
-from kiegram.testing import FakeTelegram
-from kiegram.testing.databases import create_pg_database, drop_pg_database
 
 
 @pytest.fixture

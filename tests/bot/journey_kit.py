@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from aiohttp import web
+from kit import FakeTelegram, FakeUser
+from kit.ports import free_port
 
 from kiegram.app import App, build_app
 from kiegram.jobs import Job
 from kiegram.settings import Settings
-from kiegram.testing import FakeTelegram, FakeUser
-from kiegram.testing.ports import free_port
 
 ADMIN = 999
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 
+from kit import FakeTelegram, FakeUser
+from kit.telegram_fake import Call
+
 from kiegram.app import App
 from kiegram.billing import Ledger
 from kiegram.bot.broadcast import Broadcaster
-from kiegram.testing import FakeTelegram, FakeUser
-from kiegram.testing.telegram_fake import Call
 
 ADMIN = 999  # the `running` fixture's admin id
 

@@ -6,12 +6,12 @@ import io
 from typing import Any
 
 import pytest
+from kit import FakeTelegram, FakeUser
+from kit.telegram_fake import Call
 from PIL import Image
 
 from kiegram.app import App
 from kiegram.bot.admin.chart import FAILED_COLOR, HEIGHT_PX, UNITS_COLOR, WIDTH_PX
-from kiegram.testing import FakeTelegram, FakeUser
-from kiegram.testing.telegram_fake import Call
 
 ADMIN = 999  # the `running` fixture's admin id
 

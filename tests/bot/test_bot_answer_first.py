@@ -14,13 +14,13 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.methods import AnswerCallbackQuery
 from aiogram.types import CallbackQuery, ErrorEvent, Update, User
+from kit import FakeTelegram
 
 from kiegram.bot import middlewares
 from kiegram.bot.middlewares import AnswerFirst, answer_if_unanswered
 from kiegram.bot.routers.errors import on_error
 from kiegram.i18n import load_translator
 from kiegram.scale.webhook import REPLY_ALLOWED
-from kiegram.testing import FakeTelegram
 
 _ids = itertools.count(1)
 

@@ -6,12 +6,12 @@ import re
 from typing import Any
 
 import pytest
+from kit import FakeTelegram, FakeUser
+from kit.telegram_fake import Call
 
 from kiegram.app import App
 from kiegram.billing import Ledger
 from kiegram.billing.ports import UserStore
-from kiegram.testing import FakeTelegram, FakeUser
-from kiegram.testing.telegram_fake import Call
 
 
 @pytest.fixture

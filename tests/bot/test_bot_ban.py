@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from kit import FakeTelegram, FakeUser
+from kit.telegram_fake import Call
 from sqlalchemy import event
 
 from kiegram.app import App
 from kiegram.billing import Ledger
 from kiegram.billing.ports import UserStore
-from kiegram.testing import FakeTelegram, FakeUser
-from kiegram.testing.telegram_fake import Call
 
 ADMIN = 999  # the `running` fixture's admin id
 REFUSED = "Доступ к боту для вас закрыт"

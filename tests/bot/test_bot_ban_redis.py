@@ -7,11 +7,11 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from kit import FakeTelegram
+from kit.databases import delete_prefix, redis_url, unique_prefix
 
 from kiegram.app import App
-from kiegram.bot.fsm import SqlStorage
-from kiegram.testing import FakeTelegram
-from kiegram.testing.databases import delete_prefix, redis_url, unique_prefix
+from kiegram.fsm.sql import SqlStorage
 
 ADMIN = 999  # the `running` fixture's admin id
 REFUSED = "Доступ к боту для вас закрыт"

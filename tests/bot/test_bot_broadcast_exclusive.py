@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 
+from kit import FakeTelegram
+
 from kiegram.app import App
 from kiegram.bot.broadcast import Broadcaster
-from kiegram.testing import FakeTelegram
 
 ADMIN = 999  # the `running` fixture's admin id
 USERS = (851, 852, 853, 854, 855, 856)

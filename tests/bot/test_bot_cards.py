@@ -6,11 +6,11 @@ import json
 from typing import Any
 
 import pytest
+from kit import FakeTelegram, FakeUser
+from kit.telegram_fake import Call
 
 from kiegram.app import App
 from kiegram.billing import Ledger
-from kiegram.testing import FakeTelegram, FakeUser
-from kiegram.testing.telegram_fake import Call
 
 TOKEN = "381764678:TEST:provider"
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from aiogram.exceptions import TelegramAPIError
+from kit import FakeTelegram
 
 from kiegram.app import App
 from kiegram.bot.delivery import TelegramDelivery
@@ -15,7 +16,6 @@ from kiegram.i18n import load_translator
 from kiegram.jobs import Job, ResultFile
 from kiegram.jobs.model import utcnow
 from kiegram.storage.job_sends import SqlJobSends
-from kiegram.testing import FakeTelegram
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 64
 

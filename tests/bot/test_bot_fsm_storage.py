@@ -6,7 +6,7 @@ import pytest
 from aiogram.fsm.storage.base import StorageKey
 from sqlalchemy import event
 
-from kiegram.bot.fsm import SqlStorage
+from kiegram.fsm.sql import SqlStorage
 from kiegram.storage.conversations import ConversationStore
 from kiegram.storage.db import create_engine
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from kit import FakeTelegram, FakeUser
+
 from kiegram.app import App
 from kiegram.sandbox.media import tiny_png
-from kiegram.testing import FakeTelegram, FakeUser
 
 CONFIRM = "Запустить генерацию"
 DONE = "✅ Готово! Что дальше?"

@@ -15,14 +15,14 @@ from typing import Any
 import pytest
 from aiogram.fsm.storage.base import StorageKey
 from aiohttp import web
+from kit import FakeTelegram, FakeUser
+from kit.ports import free_port
 
 from kiegram.app import App, build_app
 from kiegram.bot.callbacks import Wz
 from kiegram.jobs import Job, JobState
 from kiegram.sandbox.media import tiny_png
 from kiegram.settings import Settings
-from kiegram.testing import FakeTelegram, FakeUser
-from kiegram.testing.ports import free_port
 from kiegram.wizard import Action
 
 ADMIN = 999

@@ -17,6 +17,8 @@ import pytest
 import pytest_asyncio
 from aiogram.fsm.storage.base import StorageKey
 from aiohttp import web
+from kit import FakeTelegram, FakeUser
+from kit.ports import free_port
 
 from kiegram.app import App, build_app
 from kiegram.bot.callbacks import JobAct, Wz
@@ -24,8 +26,6 @@ from kiegram.catalog import ModelSpec, load_catalog
 from kiegram.catalog.followups import is_followup, parents_of
 from kiegram.jobs import Job, JobState
 from kiegram.settings import Settings
-from kiegram.testing import FakeTelegram, FakeUser
-from kiegram.testing.ports import free_port
 from kiegram.wizard import Action, ExpectKind, ScreenKind, View, Wizard
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -35,19 +35,22 @@ DONE = "✅ Готово! Что дальше?"
 FOLLOWUPS = [s for s in load_catalog().usable() if is_followup(s)]
 
 
-def _first_parent(spec: ModelSpec) -> str:
-    """The first parent the data names that is itself no follow-up."""
+def _chain(spec: ModelSpec) -> list[str]:
+    """The generations that make the follow-up's parent: a first one that is no follow-up,
+    then each follow-up on the one before (a segment edit needs a segment map of an image)."""
     catalog, accepted = load_catalog(), parents_of(spec)
     ref = spec.task_refs[0].parent
     assert ref is not None
-    return next(
-        m
-        for m in ref.models
-        if m in accepted and not is_followup(catalog.get(m))  # type: ignore[arg-type]
-    )
+    direct = [m for m in ref.models if m in accepted]
+    first = next((m for m in direct if not is_followup(catalog.get(m))), None)  # type: ignore[arg-type]
+    if first is not None:
+        return [first]
+    parent = catalog.get(direct[0])
+    assert parent is not None
+    return [*_chain(parent), parent.id]
 
 
-PARENT_OF = {s.id: _first_parent(s) for s in FOLLOWUPS}
+CHAIN_OF = {s.id: _chain(s) for s in FOLLOWUPS}
 
 
 @pytest_asyncio.fixture(loop_scope="module", scope="module")
@@ -176,14 +179,15 @@ def followup_data(user: FakeUser, spec: ModelSpec, item: int = 0) -> str:
     raise AssertionError(f"no button for {spec.id}; last buttons: {user.buttons()}")
 
 
-async def run_followup(app: App, telegram: FakeTelegram, user: FakeUser, data: str) -> Job:
-    """Press a follow-up button, confirm, and return its delivered job."""
+async def run_followup(
+    app: App, telegram: FakeTelegram, user: FakeUser, data: str, jobs: int = 2
+) -> Job:
+    """Press a follow-up button, confirm, and return its delivered job (the user's `jobs`th)."""
     before = done_count(user)
     await user.press_data(data)
     await confirm_wizard(app, user)
     await telegram.wait_for(lambda: done_count(user) > before, timeout=30)
-    jobs = await finished(app, user, 2)
-    return jobs[0]
+    return (await finished(app, user, jobs))[0]
 
 
 def sent(telegram: FakeTelegram, user: FakeUser, method: str) -> list[Any]:
@@ -270,6 +274,53 @@ async def test_a_grok_video_is_extended_from_history(bot: tuple[App, FakeTelegra
     assert extended.payload["task_id"] == video.task_id
 
 
+async def test_a_grok_image_is_split_into_regions_for_free_and_one_region_is_edited(
+    bot: tuple[App, FakeTelegram],
+) -> None:
+    app, telegram = bot
+    user = await funded(app, telegram, 8108)
+    image = await generate(app, telegram, user, "grok-imagine-image-2-0/text-to-image")
+    assert "🧩 Области картинки" in user.buttons()
+    before = await balance(app, user)
+    photos_before = len(sent(telegram, user, "sendphoto")) + len(
+        sent(telegram, user, "sendmediagroup")
+    )
+    await user.click("🧩 Области картинки")
+    assert "Grok Imagine 2.0 · области картинки" in user.last_text()
+    assert "бесплатно" in user.last_text().lower()
+    await confirm_wizard(app, user)
+    await telegram.wait_for(lambda: done_count(user) == 2, timeout=30)
+    regions = (await finished(app, user, 2))[0]
+    assert regions.model_id == "grok-imagine-image-2-0/segment-map"
+    assert regions.state is JobState.DELIVERED and regions.payload == {"task_id": image.task_id}
+    assert regions.result_ids == ("0", "1", "2") and len(regions.result_urls) == 3
+    assert await balance(app, user) == before  # the map is free
+    masks = sent(telegram, user, "sendphoto") + sent(telegram, user, "sendmediagroup")
+    assert len(masks) > photos_before
+    # One edit button per region, named as KIE named it; never a typed index.
+    edits = ["✏️ Изменить 1 · background", "✏️ Изменить 2 · white cat", "✏️ Изменить 3 · wooden table"]
+    assert set(edits) <= set(user.buttons())
+    await user.click("✏️ Изменить 2 · white cat")
+    assert "Grok Imagine 2.0 · правка области" in user.last_text()
+    await user.send("a red velvet bow")
+    await confirm_wizard(app, user)
+    await telegram.wait_for(lambda: done_count(user) == 3, timeout=30)
+    edit = (await finished(app, user, 3))[0]
+    assert edit.model_id == "grok-imagine-image-2-0/segment-edit", edit.error_message
+    assert edit.state is JobState.DELIVERED, edit.error_message
+    assert edit.payload == {
+        "task_id": image.task_id,
+        "mask_indexs": [1],
+        "prompt": "a red velvet bow",
+    }
+    # 4 KIE credits, like the image itself: the same units as the Grok Image 2.0 generation.
+    catalog = load_catalog()
+    price = app.desk.rules.price_for(catalog.get(edit.model_id), edit.payload)  # type: ignore[arg-type]
+    assert price == image.cost and before - await balance(app, user) == price
+    # The edited image can be split again for the next edit.
+    assert "🧩 Области картинки" in user.buttons()
+
+
 async def test_a_followup_from_the_menu_lists_the_users_own_results(
     bot: tuple[App, FakeTelegram],
 ) -> None:
@@ -303,9 +354,18 @@ async def test_every_followup_is_delivered_and_charged_its_price_once(
 ) -> None:
     app, telegram = bot
     user = await funded(app, telegram, 8200 + FOLLOWUPS.index(spec))
-    await generate(app, telegram, user, PARENT_OF[spec.id])
+    first, *between = CHAIN_OF[spec.id]
+    await generate(app, telegram, user, first)
+    catalog = load_catalog()
+    for number, model in enumerate(between, start=2):
+        step = catalog.get(model)
+        assert step is not None
+        made = await run_followup(app, telegram, user, followup_data(user, step), number)
+        assert made.model_id == model and made.state is JobState.DELIVERED, made.error_message
     before = await balance(app, user)
-    job = await run_followup(app, telegram, user, followup_data(user, spec))
+    job = await run_followup(
+        app, telegram, user, followup_data(user, spec), len(CHAIN_OF[spec.id]) + 1
+    )
     assert job.model_id == spec.id and job.state is JobState.DELIVERED, job.error_message
     price = app.desk.rules.price_for(spec, job.payload)
     assert price is not None and job.cost == Decimal(price)

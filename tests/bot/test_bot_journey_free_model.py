@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 from journey_kit import calls_to, settled, started
+from kit import FakeTelegram, FakeUser
 
 from kiegram.app import App
 from kiegram.billing import utc_today
 from kiegram.jobs import JobState
 from kiegram.sandbox.media import tiny_png
-from kiegram.testing import FakeTelegram, FakeUser
 
 CONFIRM = "Запустить генерацию"
 DONE = "✅ Готово! Что дальше?"

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from aiogram.fsm.storage.base import StorageKey
 from journey_kit import ADMIN, started
+from kit import FakeTelegram, FakeUser
 
 from kiegram.app import App
 from kiegram.sandbox.chat import FAKE_DETAIL
-from kiegram.testing import FakeTelegram, FakeUser
 
 IMPROVE = "✨ Улучшить описание"
 

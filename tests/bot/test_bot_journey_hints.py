@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from kit import FakeTelegram, FakeUser
+
 from kiegram.app import App
 from kiegram.bot.callbacks import JobAct, Wz
 from kiegram.sandbox.media import tiny_mp4, tiny_png
-from kiegram.testing import FakeTelegram, FakeUser
 
 
 def refusals(user: FakeUser) -> list[str]:

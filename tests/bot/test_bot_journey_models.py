@@ -18,6 +18,9 @@ import pytest
 import pytest_asyncio
 from aiogram.fsm.storage.base import StorageKey
 from aiohttp import web
+from kit import FakeTelegram, FakeUser
+from kit.ports import free_port
+from kit.taps import answers_needed
 
 from kiegram.app import App, build_app
 from kiegram.bot.callbacks import Wz
@@ -25,9 +28,6 @@ from kiegram.catalog import InputKind, InputSpec, ModelSpec, load_catalog
 from kiegram.catalog.followups import is_followup
 from kiegram.sandbox.media import tiny_mp3, tiny_mp4, tiny_png
 from kiegram.settings import Settings
-from kiegram.testing import FakeTelegram, FakeUser
-from kiegram.testing.ports import free_port
-from kiegram.testing.taps import answers_needed
 from kiegram.wizard import Action, ExpectKind, ScreenKind, View, Wizard, steps
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")

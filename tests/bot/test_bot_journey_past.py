@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 from journey_kit import ADMIN, calls_to, settled, started
+from kit import FakeTelegram, FakeUser
 
 from kiegram.app import App
 from kiegram.bot.callbacks import Past, Reuse
 from kiegram.jobs import Job
-from kiegram.testing import FakeTelegram, FakeUser
 from kiegram.wizard import build_payload
 
 CONFIRM = "Запустить генерацию"

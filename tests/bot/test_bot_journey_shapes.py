@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from aiogram.fsm.storage.base import StorageKey
 from journey_kit import ADMIN, started
+from kit import FakeTelegram, FakeUser
 
 from kiegram.app import App
 from kiegram.bot.callbacks import Wz
 from kiegram.catalog.spec import MODE_INPUT
 from kiegram.jobs import Job, JobState
 from kiegram.sandbox.media import tiny_png
-from kiegram.testing import FakeTelegram, FakeUser
 from kiegram.wizard import Action
 
 CONFIRM = "Запустить генерацию"

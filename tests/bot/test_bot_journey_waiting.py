@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 from journey_kit import ADMIN, started
+from kit import FakeTelegram, FakeUser
 
 from kiegram.app import App
 from kiegram.bot.progress import Progress
 from kiegram.bot.waiting import WaitingLines
 from kiegram.jobs import Job, JobState
-from kiegram.testing import FakeTelegram, FakeUser
 from kiegram.wizard import build_payload
 
 T0 = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)

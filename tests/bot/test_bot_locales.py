@@ -90,8 +90,8 @@ def test_placeholders_match_between_languages() -> None:
         assert names == set(re.findall(r"{(\w+)}", en[key])), key
 
 
-# A follow-up names its result button in the catalog data (f"followups.btn.{spec.button}").
-BUTTONS = {f"followups.btn.{s.button}" for s in load_catalog() if s.button}
+# A follow-up names its result button in the catalog data (`ModelSpec.button_key`).
+BUTTONS = {s.button_key for s in load_catalog() if s.button}
 
 
 def _used(key: str) -> bool:

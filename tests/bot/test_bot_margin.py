@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from kit import FakeTelegram, FakeUser
 
 from kiegram.app import App
 from kiegram.cli.main import main
-from kiegram.testing import FakeTelegram, FakeUser
 
 ADMIN_CHAT = -100700
 

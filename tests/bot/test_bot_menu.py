@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiegram.testing import FakeTelegram
+from kit import FakeTelegram
 
 
 async def test_start_shows_sections_with_counts(menu_bot: FakeTelegram) -> None:

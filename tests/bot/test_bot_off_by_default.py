@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from kit import FakeTelegram, FakeUser
+
 from kiegram.app import App
 from kiegram.catalog import load_catalog
-from kiegram.testing import FakeTelegram, FakeUser
 
 ADMIN = 999  # the `running` fixture's admin id
 SORA = "sora-2-text-to-video"

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from kit import FakeTelegram
+
 from kiegram.app import App
 from kiegram.billing import Ledger, PromoCode, Promos
-from kiegram.testing import FakeTelegram
 
 ADMIN = 999  # the `running` fixture's admin id
 

@@ -14,9 +14,9 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramBadRequest, TelegramNetworkError
 from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
+from kit import FakeTelegram
 
 from kiegram.bot.session import BotApiSession, loads_reply
-from kiegram.testing import FakeTelegram
 
 KEYBOARD = InlineKeyboardMarkup(
     inline_keyboard=[

@@ -18,6 +18,7 @@ from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramNetworkError
+from kit import FakeTelegram
 
 from kiegram.bot.delivery import TelegramDelivery
 from kiegram.bot.inputs import TelegramMedia
@@ -36,7 +37,6 @@ from kiegram.sandbox import SANDBOX_KEY, SandboxServer, start_sandbox, tiny_png
 from kiegram.settings import Settings
 from kiegram.storage.db import create_engine, upgrade
 from kiegram.storage.job_sends import SqlJobSends
-from kiegram.testing import FakeTelegram
 
 MB = 1024 * 1024
 CHAT = 5150

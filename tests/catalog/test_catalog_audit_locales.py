@@ -57,3 +57,40 @@ def test_every_code_has_a_message(lang: str) -> None:
 
 def test_locale_files_live_where_the_translator_reads_them() -> None:
     assert (Path(LOCALE_DIR) / "ru" / "audit.toml").is_file()
+
+
+@pytest.mark.parametrize(
+    ("details", "ru", "en"),
+    [
+        ("8", "8 кредитов в секунду", "8 credits per second"),
+        ("21", "21 кредит в секунду", "21 credits per second"),
+        ("0.2", "0.2 кредита в секунду", "0.2 credits per second"),
+        # A range agrees with its last number, as Russian says it: "16–24 кредита".
+        ("16–24", "16–24 кредита в секунду", "16–24 credits per second"),
+        ("28–48", "28–48 кредитов в секунду", "28–48 credits per second"),
+        ("3–1", "3–1 кредит в секунду", "3–1 credit per second"),
+    ],
+)
+def test_a_per_second_price_takes_the_plural_of_its_last_number(
+    details: str, ru: str, en: str
+) -> None:
+    tr = load_translator()
+    assert ru in tr("ru", "audit.problem.per_second", input="audio_url", details=details)
+    assert en in tr("en", "audit.problem.per_second", input="audio_url", details=details)
+
+
+def test_a_number_rounded_to_whole_numbers_reads_as_an_integer() -> None:
+    from kiegram.catalog import load_catalog
+    from kiegram.catalog.audit_checks import conversions
+
+    catalog = load_catalog()
+    rounded = [
+        (spec, field)
+        for spec in catalog
+        for field in spec.inputs
+        if field.kind.value == "number" and field.decimals == 0
+    ]
+    assert rounded, "the catalog has numbers rounded to whole numbers (seeds)"
+    for spec, field in rounded:
+        kinds = [c.kind for c in conversions(spec) if c.input == field.name]
+        assert kinds == [ConversionKind.INTEGER], (spec.id, field.name)

@@ -11,9 +11,8 @@ import pytest
 
 from kiegram.catalog import ModelSpec, load_catalog
 from kiegram.catalog.audit import ProblemCode, audit_catalog
-from kiegram.catalog.cost import combinations, credit_range, credits_for
+from kiegram.catalog.cost import combinations, credit_range, credits_for, prices_for
 from kiegram.errors import CatalogError
-from kiegram.wizard.pricing import prices_for
 
 MODEL = """
 [[models]]

@@ -76,7 +76,7 @@ def test_every_usable_followup_has_a_price_and_a_button_in_both_languages() -> N
     for spec in CATALOG.usable():
         if is_followup(spec):
             assert spec.cost is not None and spec.cost.table, spec.id
-            key = f"followups.btn.{spec.button}"
+            key = spec.button_key
             assert spec.button and key in translator.messages["ru"], spec.id
             assert key in translator.messages["en"], spec.id
 

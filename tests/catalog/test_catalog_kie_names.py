@@ -20,7 +20,7 @@ COMPATIBLE: dict[str, set[InputKind]] = {
     "url": {InputKind.MEDIA},
     "url[]": {InputKind.MEDIA_LIST},
     "string[]": {InputKind.TEXT_LIST, InputKind.STRUCT},
-    "integer[]": {InputKind.TEXT_LIST, InputKind.STRUCT},
+    "integer[]": {InputKind.TEXT_LIST, InputKind.STRUCT, InputKind.TASK_REF},  # segment indexes
     "object[]": {InputKind.STRUCT, InputKind.OBJECT_LIST},
     "array": {InputKind.STRUCT},
 }
@@ -98,6 +98,11 @@ DOCS_PAGE_NAMES: dict[str, dict[str, str]] = {
     "happyhorse/reference-to-video": {
         "reference_image": "the English page's schema, required list and example; models.json "
         "follows the June-2026 zh export (image_urls)",
+    },
+    "seedream/5-flash-layer-decomposition": {
+        name: "the Pro sibling's field, as two public clients built from the docs page send it "
+        "(models.json knows image_url only)"
+        for name in ("prompt", "size", "output_format")
     },
 }
 

@@ -7,14 +7,14 @@ import logging
 from typing import Any
 
 import pytest
+from kit import FakeTelegram, FakeUser
+from kit.telegram_fake import Call
 from sqlalchemy import select
 
 from kiegram.app import App
 from kiegram.billing import utc_today
 from kiegram.billing.errors import UnknownUser
 from kiegram.storage.jobs_table import JobRow
-from kiegram.testing import FakeTelegram, FakeUser
-from kiegram.testing.telegram_fake import Call
 
 CONFIRM = "Запустить генерацию"
 PAID_MODEL = "google/nano-banana"  # priced above the free limit: confirming places a hold

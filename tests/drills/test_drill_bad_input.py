@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from aiogram.fsm.storage.base import StorageKey
 from drill_kit import CONFIRM, crashes, fund, jobs_of, money, raw_html, sent, texts, wait_final
+from kit import FakeTelegram, FakeUser
+from kit.telegram_fake import Call
 
 from kiegram.app import App
-from kiegram.testing import FakeTelegram, FakeUser
-from kiegram.testing.telegram_fake import Call
 
 Running = tuple[App, FakeTelegram]
 CYRILLIC = re.compile("[а-яА-ЯёЁ]")

@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from drill_kit import CONFIRM, PAID_MODEL, fund, jobs_of, money, sent, wait_final, walk_to_confirm
+from kit import FakeTelegram
 
 from kiegram.app import App
 from kiegram.errors import KiegramError
-from kiegram.testing import FakeTelegram
 
 Running = tuple[App, FakeTelegram]
 

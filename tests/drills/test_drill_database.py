@@ -8,11 +8,11 @@ from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]
 import pytest
+from kit import FakeTelegram
+from kit.databases import create_pg_database, drop_pg_database, pg_admin_url
 from sqlalchemy import text
 
 from kiegram.app import App
-from kiegram.testing import FakeTelegram
-from kiegram.testing.databases import create_pg_database, drop_pg_database, pg_admin_url
 
 Running = tuple[App, FakeTelegram]
 FAILED_RU = "Не получилось: ошибка на нашей стороне"

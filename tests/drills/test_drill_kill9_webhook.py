@@ -14,17 +14,17 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-
-from kiegram.storage.db import upgrade
-from kiegram.testing import WebhookTelegram
-from kiegram.testing.databases import (
+from kit import WebhookTelegram
+from kit.databases import (
     create_pg_database,
     delete_prefix,
     drop_pg_database,
     redis_url,
     unique_prefix,
 )
-from kiegram.testing.ports import free_port
+from kit.ports import free_port
+
+from kiegram.storage.db import upgrade
 
 SECRET = "drill-secret"
 HANDLED_WITHIN = 7.0  # the claim (4.5 s) runs out, then Telegram's next retry is handled

@@ -18,9 +18,9 @@ from drill_kit import (
     wait_final,
     walk_to_confirm,
 )
+from kit import FakeTelegram
 
 from kiegram.app import App
-from kiegram.testing import FakeTelegram
 
 RETRY_AFTER = {
     "error_code": 429,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from jobs_fakes import Harness, make_harness, sandbox_client
+from kit.databases import temporary_pg_database
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -17,7 +18,6 @@ from kiegram.kie.client import KieClient
 from kiegram.sandbox import SandboxServer, start_sandbox
 from kiegram.storage.db import create_engine, upgrade
 from kiegram.storage.jobs_repo import SqlJobStore
-from kiegram.testing.databases import temporary_pg_database
 
 PG_URL = os.environ.get("KIEGRAM_TEST_PG", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 

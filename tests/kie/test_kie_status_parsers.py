@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from kiegram.kie import ApiFamily, TaskState, parse_status
+from kiegram.kie.segments import segment_names
 from kiegram.kie.status import NO_RESULTS, NOT_AN_OBJECT
 
 # -- Market (recordInfo) --------------------------------------------------------------------
@@ -471,3 +472,23 @@ def test_market_masks_in_the_result_object_are_results() -> None:
     result = {"resultObject": {"mask_urls": masks}}
     status = parse_status(ApiFamily.MARKET, {**MARKET_SUCCESS, "resultJson": json.dumps(result)})
     assert status.result_urls == tuple(masks)
+
+
+def test_a_segment_map_gives_its_masks_as_results_and_their_indexes_as_ids() -> None:
+    # grok-imagine-image-2-0/segment-map: one mask per region in resultObject.segments.
+    regions = [
+        {"index": 0, "name": "background", "maskUrl": "https://x.example/m0.png"},
+        {"index": 2, "name": "white cat", "maskUrl": "https://x.example/m2.png"},
+        {"index": "3", "name": "not an index", "maskUrl": "https://x.example/m3.png"},
+    ]
+    result = {"resultObject": {"segments_count": 3, "segments": regions}}
+    status = parse_status(ApiFamily.MARKET, {**MARKET_SUCCESS, "resultJson": json.dumps(result)})
+    assert status.result_urls == ("https://x.example/m0.png", "https://x.example/m2.png")
+    assert status.result_ids == ("0", "2")
+    assert segment_names(status.result_text) == ("background", "white cat")
+
+
+def test_a_result_object_without_segments_has_no_ids() -> None:
+    result = {"resultObject": {"mask_urls": ["https://x.example/mask-1.png"]}}
+    status = parse_status(ApiFamily.MARKET, {**MARKET_SUCCESS, "resultJson": json.dumps(result)})
+    assert status.result_ids == () and segment_names(status.result_text) == ()

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from kit import FakeTelegram
 
 from kiegram.app import App
 from kiegram.jobs import Job, ResultFile
 from kiegram.ops.alerting import AlertingDelivery, admin_chat_sender
 from kiegram.ops.alerts import Alerter
-from kiegram.testing import FakeTelegram
 
 ADMIN_CHAT = -100500
 

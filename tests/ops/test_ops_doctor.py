@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 from aiohttp import web
+from kit import FakeTelegram
 
 from kiegram.errors import ConfigError
 from kiegram.ops.doctor import fatal, preflight, report, run_checks
 from kiegram.settings import Settings
 from kiegram.storage.db import upgrade
-from kiegram.testing import FakeTelegram
 
 REDIS_URL = os.environ.get("KIEGRAM_TEST_REDIS", "redis://127.0.0.1:6379/0")
 KIE_KEY = "kie-doctor-test-key-0123456789"

@@ -21,12 +21,12 @@ from aiogram.types import (
     Message,
     Update,
 )
+from kit import FakeTelegram
 
 from kiegram.ops.logging import setup_logging
 from kiegram.ops.metrics import Metrics
 from kiegram.ops.middleware import MetricsMiddleware, TelegramErrorMiddleware
 from kiegram.ops.redaction import REDACTOR, register_secret
-from kiegram.testing import FakeTelegram
 
 log = logging.getLogger("kiegram.bot.test")
 

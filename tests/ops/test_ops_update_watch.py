@@ -8,11 +8,11 @@ import pytest
 from aiogram import Bot
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramUnauthorizedError
+from kit import FakeTelegram
 
 from kiegram.app import App
 from kiegram.bot.session import BotApiSession
 from kiegram.ops.update_watch import UpdateWatch
-from kiegram.testing import FakeTelegram
 
 
 class Clock:

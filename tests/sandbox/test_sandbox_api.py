@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import struct
 import zlib
 from collections.abc import AsyncIterator
@@ -177,3 +178,19 @@ async def test_upload_credits_and_download_url(kie: KieClient, sandbox: SandboxS
     assert await kie.download_url(url) == url
     with pytest.raises(KieInvalidInput):
         await kie.download_url("https://example.com/x.png")
+
+
+async def test_a_held_create_is_in_flight_until_the_hold_ends_and_then_creates_its_task(
+    sandbox: SandboxServer, kie: KieClient
+) -> None:
+    sandbox.kie.faults.create_hold = 1.0  # the kill drill lands its SIGKILL inside this wait
+    create = asyncio.create_task(
+        kie.create_task(ApiFamily.MARKET, "google/nano-banana", nano_payload())
+    )
+    for _ in range(1000):
+        if sandbox.kie.holding:
+            break
+        await asyncio.sleep(0.01)
+    assert sandbox.kie.tasks == {} and not create.done()  # reached KIE, not taken yet
+    task_id = await create
+    assert sandbox.kie.holding == 0 and list(sandbox.kie.tasks) == [task_id]

@@ -108,3 +108,29 @@ async def test_1080p_of_an_unknown_video_fails_and_of_a_known_one_answers(kie: K
     task = await kie.create_task(ApiFamily.VEO, None, payload, None, own)
     status = await kie.get_status(ApiFamily.VEO, task, own, payload)
     assert status.state is TaskState.SUCCEEDED and status.result_urls
+
+
+async def test_a_segment_edit_takes_the_image_of_a_map_and_one_of_its_regions(
+    kie: KieClient,
+) -> None:
+    market = ApiFamily.MARKET
+    image = await kie.create_task(
+        market,
+        "grok-imagine-image-2-0/text-to-image",
+        {"prompt": "a white cat", "aspect_ratio": "1:1"},
+    )
+    regions = await kie.create_task(
+        market, "grok-imagine-image-2-0/segment-map", {"task_id": image}
+    )
+    found = await kie.get_status(market, regions)
+    assert found.state is TaskState.SUCCEEDED
+    assert found.result_ids == ("0", "1", "2") and len(found.result_urls) == 3
+    assert found.result_text is not None and "white cat" in found.result_text
+    edit = "grok-imagine-image-2-0/segment-edit"
+    body = {"task_id": image, "mask_indexs": [1], "prompt": "a red bow"}
+    done = await kie.get_status(market, await kie.create_task(market, edit, body))
+    assert done.state is TaskState.SUCCEEDED and len(done.result_urls) == 1
+    with pytest.raises(KieInvalidInput, match="mask_indexs"):
+        await kie.create_task(market, edit, {**body, "mask_indexs": [3]})
+    with pytest.raises(KieInvalidInput, match="parent task"):
+        await kie.create_task(market, edit, {**body, "task_id": regions})  # not a mapped image

@@ -5,18 +5,18 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from scale_kit import SECRET, Balancer
-
-from kiegram.sandbox import SandboxServer, start_sandbox
-from kiegram.storage.db import upgrade
-from kiegram.testing import WebhookTelegram
-from kiegram.testing.databases import (
+from kit import WebhookTelegram
+from kit.databases import (
     create_pg_database,
     delete_prefix,
     drop_pg_database,
     redis_url,
     unique_prefix,
 )
+from scale_kit import SECRET, Balancer
+
+from kiegram.sandbox import SandboxServer, start_sandbox
+from kiegram.storage.db import upgrade
 
 
 @pytest.fixture

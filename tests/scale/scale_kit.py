@@ -12,13 +12,13 @@ from typing import Any, TypeVar
 
 import aiohttp
 from aiohttp import web
+from kit.databases import redis_url
+from kit.ports import free_port
 
 from kiegram.app import App, build_app
 from kiegram.jobs.model import Job
 from kiegram.scale import WEBHOOK_PATH, mount_webhook
 from kiegram.settings import Settings
-from kiegram.testing.databases import redis_url
-from kiegram.testing.ports import free_port
 
 T = TypeVar("T")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from kit import WebhookTelegram
+from kit.databases import delete_prefix, redis_url, unique_prefix
 from redis.asyncio import Redis
 from scale_kit import Balancer, Instance, instance_settings, shared_settings
 from sqlalchemy import text
@@ -18,8 +20,6 @@ from kiegram.sandbox import SandboxServer
 from kiegram.sandbox.media import tiny_png
 from kiegram.scale import RedisAlbums
 from kiegram.storage.db import create_engine
-from kiegram.testing import WebhookTelegram
-from kiegram.testing.databases import delete_prefix, redis_url, unique_prefix
 from kiegram.wizard import MediaRef
 
 QUIET = 0.15

@@ -7,10 +7,11 @@ import asyncio
 import time
 from pathlib import Path
 
+from kit import WebhookTelegram
+
 from kiegram.scale import LocalUpdateGate
 from kiegram.scale.heartbeat import renewed
 from kiegram.scale.instance import InstanceName
-from kiegram.testing import WebhookTelegram
 
 
 async def test_a_claim_renewed_while_its_work_runs_outlives_its_period_then_runs_out() -> None:

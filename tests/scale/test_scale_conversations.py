@@ -9,13 +9,14 @@ from typing import Any
 import pytest
 from aiogram.fsm.storage.base import DefaultKeyBuilder, StorageKey
 from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
+from kit.databases import redis_url
 from redis.asyncio import ConnectionPool, Redis
 from redis.asyncio.connection import Connection
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from kiegram.bot.fsm import CachedStorage, ConversationScope
-from kiegram.scale.redis_store import RedisConversations, connect
-from kiegram.testing.databases import redis_url
+from kiegram.fsm.base import CachedStorage, ConversationScope
+from kiegram.fsm.redis import RedisConversations
+from kiegram.scale.redis_store import connect
 
 KEY = StorageKey(bot_id=42, chat_id=7, user_id=7)
 

@@ -14,6 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from kit import FakeUser, WebhookTelegram
 from scale_kit import Balancer, Instance, instance_settings, shared_settings
 from sqlalchemy import text
 
@@ -22,7 +23,6 @@ from kiegram.sandbox import SandboxServer
 from kiegram.storage.db import create_engine
 from kiegram.storage.ledger_store import SqlLedgerStore
 from kiegram.storage.users_store import SqlUserStore
-from kiegram.testing import FakeUser, WebhookTelegram
 
 USERS = 200
 FIRST_USER = 700_000

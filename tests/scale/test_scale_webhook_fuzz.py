@@ -11,11 +11,11 @@ from typing import Any
 
 import aiohttp
 import pytest
+from kit import WebhookTelegram
+from kit.telegram_webhook import SECRET_HEADER
 from scale_kit import Instance, free_port
 
 from kiegram.settings import Settings
-from kiegram.testing import WebhookTelegram
-from kiegram.testing.telegram_webhook import SECRET_HEADER
 
 USER = {"id": 77, "is_bot": False, "first_name": "Fuzz", "language_code": "ru"}
 CHAT = {"id": 77, "type": "private"}

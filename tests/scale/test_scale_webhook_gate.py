@@ -9,16 +9,16 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from kit import WebhookTelegram
 from scale_kit import Instance, free_port
 from sqlalchemy import text
 
 from kiegram.app import App
-from kiegram.bot.fsm import CachedStorage
+from kiegram.fsm.base import CachedStorage
 from kiegram.scale import LocalUpdateGate, UpdateDedup
 from kiegram.settings import Settings
 from kiegram.storage.db import upgrade
 from kiegram.storage.scale_store import SqlUpdateGate
-from kiegram.testing import WebhookTelegram
 
 
 @pytest.fixture

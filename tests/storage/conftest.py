@@ -9,15 +9,15 @@ from typing import TypeVar
 
 import pytest
 from alembic import command
-from sqlalchemy.ext.asyncio import AsyncEngine
-
-from kiegram.storage.db import alembic_config, create_engine
-from kiegram.testing.databases import (
+from kit.databases import (
     delete_prefix,
     redis_url,
     temporary_pg_database,
     unique_prefix,
 )
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from kiegram.storage.db import alembic_config, create_engine
 
 T = TypeVar("T")
 

@@ -14,18 +14,20 @@ from decimal import Decimal
 
 import pytest
 from aiogram.fsm.storage.base import BaseStorage, StorageKey
+from kit.databases import redis_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kiegram.billing import HoldStatus, Ledger
 from kiegram.billing.results import SettleStatus
-from kiegram.bot.fsm import CachedStorage, SqlStorage
+from kiegram.fsm.base import CachedStorage
+from kiegram.fsm.redis import redis_conversations
+from kiegram.fsm.sql import SqlStorage
 from kiegram.jobs.model import Job, JobState
 from kiegram.scale import build_scale
 from kiegram.storage.conversations import ConversationStore
 from kiegram.storage.jobs_repo import SqlJobStore
 from kiegram.storage.ledger_store import SqlLedgerStore
 from kiegram.storage.users_store import SqlUserStore
-from kiegram.testing.databases import redis_url
 
 NOW = datetime(2031, 1, 1, tzinfo=UTC)
 
@@ -90,9 +92,8 @@ async def fsm(
         yield SqlStorage(ConversationStore(engine))  # Redis once is enough; this is a repeat
         return
     scale = build_scale(redis_url(), redis_prefix, engine)
-    shared = scale.conversations()
-    assert shared is not None
-    yield CachedStorage(shared)
+    assert scale.redis is not None
+    yield CachedStorage(redis_conversations(scale.redis, scale.prefix))
     await scale.aclose()
 
 

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
+from kit.databases import redis_url
 from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -16,7 +17,6 @@ from kiegram.scale.redis_store import RedisLocks, RedisUpdateGate
 from kiegram.storage import scale_store
 from kiegram.storage.db import create_engine, session_factory
 from kiegram.storage.scale_store import HandledUpdateRow, SqlLocks, SqlUpdateGate
-from kiegram.testing.databases import redis_url
 
 
 class Clock:

@@ -12,8 +12,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 from echo_kit import echo_dispatcher
-
-from kiegram.testing.load import CPU_HEADER, LoadTelegram, Pacer, cpu_header_middleware
+from kit.load import CPU_HEADER, LoadTelegram, Pacer, cpu_header_middleware
 
 SECRET = "s3cret"
 

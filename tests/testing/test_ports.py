@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import socket
 
-from kiegram.testing import ports
-from kiegram.testing.ports import HIGH, LOW, free_port
+from kit import ports
+from kit.ports import HIGH, LOW, free_port
 
 
 def test_ports_are_free_distinct_and_outside_the_ephemeral_range() -> None:

@@ -10,8 +10,7 @@ from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from echo_kit import echo_dispatcher
-
-from kiegram.testing import FakeTelegram
+from kit import FakeTelegram
 
 
 @pytest.fixture

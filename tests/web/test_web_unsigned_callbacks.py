@@ -6,10 +6,10 @@ import asyncio
 
 import aiohttp
 from aiohttp import web
+from kit.ports import free_port
 
 from kiegram.ops.checks import check_callback_key
 from kiegram.settings import Settings
-from kiegram.testing.ports import free_port
 from kiegram.web.kie_callback import KieCallbacks
 
 

@@ -4,9 +4,9 @@ takes its required inputs and one press of Start; prompt-only models take exactl
 from __future__ import annotations
 
 import pytest
+from kit.taps import walk
 
 from kiegram.catalog import load_catalog
-from kiegram.testing.taps import walk
 from kiegram.wizard import ScreenKind, Wizard
 
 CATALOG = load_catalog()

@@ -56,13 +56,8 @@ class Conversation:
         return self.translator(self.lang, key, **values)
 
     def price(self, credits: Decimal | None) -> str | None:
-        """A price text for KIE credits."""
-        units = self.prices.units(credits)
-        if units is None:
-            return None
-        if units == 0:
-            return self.t("bot.price.free")
-        return self.t("bot.price.amount", amount=str(units))
+        """A price text for KIE credits (None when the cost is unknown)."""
+        return self.prices.credits_text(credits, self.t)
 
     async def load(self) -> tuple[dict[str, Any] | None, str]:
         """The stored wizard state and session id (None when no wizard is open)."""

@@ -8,7 +8,7 @@ from aiogram import Dispatcher
 from aiogram.fsm.storage.base import BaseStorage
 
 from kiegram.bot.ban import BanGuard
-from kiegram.bot.middlewares import AnswerFirst, LangMiddleware
+from kiegram.bot.middlewares import AnswerFirst, ConversationMiddleware, LangMiddleware
 from kiegram.bot.routers import (
     admin,
     balance,
@@ -37,6 +37,10 @@ def build_dispatcher(storage: BaseStorage, translator: Translator, **deps: Any) 
     dp.message.outer_middleware(guard)
     dp.callback_query.outer_middleware(guard)
     dp.pre_checkout_query.outer_middleware(guard)
+    # One wizard conversation per update, for the handlers that name `conv`.
+    conversation = ConversationMiddleware()
+    dp.message.outer_middleware(conversation)
+    dp.callback_query.outer_middleware(conversation)
     # Every button press is answered once (no spinning buttons): before any work while
     # polling, in the webhook's reply behind a webhook.
     dp.callback_query.middleware(AnswerFirst())

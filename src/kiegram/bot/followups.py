@@ -28,10 +28,12 @@ from kiegram.catalog.followups import (
     usable_item,
 )
 from kiegram.jobs import Job, JobState
+from kiegram.kie.segments import segment_names
 from kiegram.wizard.view import ScreenKind
 
 PER_ROW = 4
 PICK_SHOWN = 8
+NAME_SHOWN = 24
 DONE_STATES = frozenset({JobState.SUCCEEDED, JobState.DELIVERED})
 
 
@@ -42,7 +44,8 @@ def parent_result(catalog: Catalog, job: Job) -> ParentResult | None:
     spec = catalog.get(job.model_id)
     defaults = {} if spec is None else {i.name: i.default for i in spec.inputs}
     values = {k: v for k, v in defaults.items() if v is not None} | dict(job.payload)
-    return ParentResult(job.task_id, job.result_urls, job.result_ids, values)
+    names = segment_names(job.result_text)
+    return ParentResult(job.task_id, job.result_urls, job.result_ids, values, names)
 
 
 def offered(catalog: Catalog, job: Job) -> list[ModelSpec]:
@@ -54,8 +57,15 @@ def offered(catalog: Catalog, job: Job) -> list[ModelSpec]:
 
 
 def _label(spec: ModelSpec, t: Callable[..., str], lang_name: str, number: str) -> str:
-    key = f"followups.btn.{spec.button}"
-    return t(key, n=number).strip() if spec.button else f"{lang_name} {number}".strip()
+    key = spec.button_key
+    return t(key, n=number).strip() if key else f"{lang_name} {number}".strip()
+
+
+def _named(label: str, parent: ParentResult, item: int) -> str:
+    """A per-item label with the item's name where KIE gave one (a segment map's region)."""
+    if item >= len(parent.names) or not parent.names[item]:
+        return label
+    return f"{label} · {parent.names[item][:NAME_SHOWN]}"
 
 
 def rows(
@@ -73,7 +83,11 @@ def rows(
         many = per_item(spec) and parent.items > 1
         items = range(parent.items) if per_item(spec) else range(1)
         row = [
-            _button(_label(spec, t, name, str(i + 1) if many else ""), f"f{spec.code}.{i}", job)
+            _button(
+                _named(_label(spec, t, name, str(i + 1) if many else ""), parent, i),
+                f"f{spec.code}.{i}",
+                job,
+            )
             for i in items
             if usable_item(spec, parent, i)
         ]

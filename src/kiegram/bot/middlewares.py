@@ -1,4 +1,4 @@
-"""Middlewares: the user's language on every update."""
+"""Middlewares: the user's language and wizard conversation on every update; answered presses."""
 
 from __future__ import annotations
 
@@ -8,14 +8,17 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiogram import BaseMiddleware
+from aiogram import BaseMiddleware, Bot
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, TelegramObject, User
+from aiogram.types import CallbackQuery, Chat, TelegramObject, User
 
+from kiegram.bot.conversation import Conversation
 from kiegram.bot.deps import bind
+from kiegram.bot.prices import PriceBook
 from kiegram.i18n import LANGS, Translator, pick_lang
 from kiegram.scale.webhook import REPLY_ALLOWED
+from kiegram.wizard import Wizard
 
 log = logging.getLogger(__name__)
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -39,6 +42,27 @@ class LangMiddleware(BaseMiddleware):
         lang = await chosen_lang(state) or pick_lang(user.language_code if user else None)
         data["lang"] = lang
         data["_"] = bind(self.translator, lang)
+        return await handler(event, data)
+
+
+class ConversationMiddleware(BaseMiddleware):
+    """Injects `conv`: the chat's wizard `Conversation`, built once per update (after
+    `LangMiddleware`) from the dispatcher's `bot`, `wizard`, `translator` and `prices`, the
+    update's FSM `state` and the user's `lang`. A handler names `conv: Conversation`."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        state: FSMContext | None = data.get("state")
+        chat: Chat | None = data.get("event_chat")
+        user: User | None = data.get("event_from_user")
+        wizard: Wizard | None = data.get("wizard")
+        prices: PriceBook | None = data.get("prices")
+        # A button's chat is its message's; a press on a message too old to see is the user's.
+        chat_id = chat.id if chat is not None else user.id if user is not None else None
+        if state is None or chat_id is None or wizard is None or prices is None:
+            return await handler(event, data)  # no chat, or a dispatcher without the wizard
+        bot: Bot = data["bot"]
+        translator: Translator = data["translator"]
+        data["conv"] = Conversation(bot, chat_id, state, wizard, translator, prices, data["lang"])
         return await handler(event, data)
 
 

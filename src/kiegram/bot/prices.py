@@ -1,57 +1,48 @@
-"""Prices as users see them: KIE credits converted by the operator's pricing."""
+"""Prices as users read them: the words around the operator's prices (`PriceRules`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 
+from kiegram.billing import PriceRules
 from kiegram.bot.deps import Text
-from kiegram.catalog import ModelSpec, credit_range
-
-ToUnits = Callable[[Decimal], Decimal]
-"""KIE credits -> the user's units (the billing pricing function)."""
+from kiegram.catalog import ModelSpec
 
 
 class PriceBook:
-    """Formats model prices in user units."""
+    """Words model prices in user units; every figure comes from the `PriceRules`."""
 
-    def __init__(self, to_units: ToUnits) -> None:
-        self.to_units = to_units
+    def __init__(self, rules: PriceRules) -> None:
+        self.rules = rules
 
-    def units(self, credits: Decimal | None) -> Decimal | None:
-        """User units for KIE credits (None stays None)."""
-        return None if credits is None else self.to_units(credits)
+    def credits_text(self, credits: Decimal | None, _: Text) -> str | None:
+        """ "12 кр." / "бесплатно" for KIE credits; None when the cost is unknown."""
+        return None if credits is None else amount_text(self.rules.units(credits), _)
 
-    def range(self, spec: ModelSpec) -> tuple[Decimal, Decimal] | None:
-        """The cheapest and dearest option of a model, in user units."""
-        known = credit_range(spec)
-        if known is None:
-            return None
-        return self.to_units(known[0]), self.to_units(known[1])
-
-    def amount(self, units: Decimal, _: Text) -> str:
+    def amount(self, units: Decimal | int, _: Text) -> str:
         """ "12 кр." / "12 cr" ("бесплатно" / "free" for nothing)."""
         return amount_text(units, _)
 
     def from_text(self, spec: ModelSpec, _: Text) -> str:
         """ "от 12 кр." for menus."""
-        span = self.range(spec)
+        span = self.rules.price_range(spec)
         if span is None:
             return _("bot.price.unknown")
         if span[1] == 0:
             return _("bot.price.free")
-        return per_second(spec, _("bot.price.from", amount=fmt(span[0])), _)
+        return per_second(spec, _("bot.price.from", amount=fmt(Decimal(span[0]))), _)
 
     def span_text(self, spec: ModelSpec, _: Text) -> str:
         """ "12–40 кр." for model cards."""
-        span = self.range(spec)
+        span = self.rules.price_range(spec)
         if span is None:
             return _("bot.price.unknown")
         if span[1] == 0:
             return _("bot.price.free")
         if span[0] == span[1]:
             return per_second(spec, self.amount(span[0], _), _)
-        return per_second(spec, _("bot.price.span", low=fmt(span[0]), high=fmt(span[1])), _)
+        low, high = fmt(Decimal(span[0])), fmt(Decimal(span[1]))
+        return per_second(spec, _("bot.price.span", low=low, high=high), _)
 
 
 def per_second(spec: ModelSpec, price: str, _: Text) -> str:

@@ -114,6 +114,9 @@ def _conversions(field: InputSpec) -> list[Conversion]:
         out.append(Conversion(field.name, ConversionKind.INTEGER))
         if field.step is not None and field.step != 1:
             out.append(Conversion(field.name, ConversionKind.ROUND_STEP, dump_value(field.step)))
+    elif field.kind is InputKind.NUMBER and field.decimals == 0:
+        # Rounded to whole numbers, which are sent as JSON integers: the integer case.
+        out.append(Conversion(field.name, ConversionKind.INTEGER))
     elif field.kind is InputKind.NUMBER and field.decimals is not None:
         out.append(Conversion(field.name, ConversionKind.ROUND_DECIMALS, str(field.decimals)))
     elif field.kind is InputKind.NUMBER and field.step is not None:

@@ -52,11 +52,13 @@ class ParentResult:
         urls: Sequence[str],
         ids: Sequence[str],
         payload: Mapping[str, Any],
+        names: Sequence[str] = (),
     ) -> None:
         self.task_id = task_id
         self.urls = tuple(urls)
         self.ids = tuple(ids)
         self.payload = payload
+        self.names = tuple(names)  # what KIE called each item (a segment map's regions)
 
     @property
     def items(self) -> int:
@@ -77,6 +79,8 @@ def taken(ref: ParentRef, parent: ParentResult, item: int) -> Any:
         return parent.urls[item]
     if part is ParentPart.ITEM_ID:
         return parent.ids[item]
+    if part is ParentPart.SEGMENT:
+        return [int(parent.ids[item])]
     return parent.payload.get(ref.input)
 
 
@@ -106,9 +110,21 @@ def usable_item(spec: ModelSpec, parent: ParentResult, item: int) -> bool:
     if not 0 <= item < max(parent.items, 1):
         return False
     needs_id = any(
-        i.parent is not None and i.parent.take is ParentPart.ITEM_ID for i in spec.task_refs
+        i.parent is not None and i.parent.take in (ParentPart.ITEM_ID, ParentPart.SEGMENT)
+        for i in spec.task_refs
     )
-    return not needs_id or item < len(parent.ids)
+    if not needs_id:
+        return True
+    if item >= len(parent.ids):
+        return False
+    segment = any(
+        i.parent is not None and i.parent.take is ParentPart.SEGMENT for i in spec.task_refs
+    )
+    return not segment or parent.ids[item].isdigit()
+
+
+# A result button packs "j:f<code>.<item>:<job id, 32 hex>" into Telegram's 64 bytes.
+MAX_FOLLOWUP_CODE = 64 - len("j:f.99:") - 32
 
 
 def check_parents(specs: Iterable[ModelSpec]) -> None:
@@ -116,6 +132,11 @@ def check_parents(specs: Iterable[ModelSpec]) -> None:
     listed = list(specs)
     known = {s.id for s in listed}
     for spec in listed:
+        if is_followup(spec) and len(spec.code.encode()) > MAX_FOLLOWUP_CODE:
+            raise CatalogError(
+                f"{spec.source}: model {spec.id!r}: a follow-up's code takes at most "
+                f"{MAX_FOLLOWUP_CODE} bytes (its result buttons carry it)"
+            )
         for field in spec.inputs:
             where = f"{spec.source}: model {spec.id!r}: {field.name}"
             if (field.kind is InputKind.TASK_REF) != (field.parent is not None):

@@ -131,6 +131,9 @@ class ParentPart(StrEnum):
     NUMBER = "number"  # the position of one result item, from 1 (Midjourney vary: 1-4)
     URL = "url"  # the URL of one result item (an upload-based follow-up)
     INPUT = "input"  # one of the parent's own inputs (`input` names it; Suno's model)
+    # The index KIE gave one result item, sent as a one-item integer list (a Grok segment
+    # map's region -> segment edit's mask_indexs).
+    SEGMENT = "segment"
 
 
 class ParentRef(_Frozen):
@@ -150,6 +153,7 @@ class ParentRef(_Frozen):
             ParentPart.INDEX,
             ParentPart.NUMBER,
             ParentPart.URL,
+            ParentPart.SEGMENT,
         )
 
 
@@ -351,7 +355,8 @@ class ModelSpec(_Frozen):
     inputs: tuple[InputSpec, ...]
     order: tuple[str, ...]
     cost: CostSpec | None = None
-    # A follow-up's own endpoint (None: the family's) and its result button (followups.btn.*).
+    # A follow-up's own endpoint (None: the family's) and its result button: a key under
+    # followups.btn, or a whole message key when it has a dot (see `button_key`).
     endpoint: EndpointSpec | None = None
     button: str = ""
     # Mutually exclusive groups of inputs: the wizard asks which first (`MODE_INPUT`).
@@ -390,6 +395,13 @@ class ModelSpec(_Frozen):
     def inputs_by_name(self) -> Mapping[str, InputSpec]:
         """A read-only name -> input view."""
         return MappingProxyType({i.name: i for i in self.inputs})
+
+    @property
+    def button_key(self) -> str:
+        """The message key of the follow-up's result button ("" when it has none)."""
+        if not self.button or "." in self.button:
+            return self.button
+        return f"followups.btn.{self.button}"
 
     @property
     def task_refs(self) -> tuple[InputSpec, ...]:

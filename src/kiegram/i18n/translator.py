@@ -22,6 +22,8 @@ LOCALE_DIR = Path(__file__).parent
 
 
 NUMBER = re.compile(r"-?\d+([.,]\d+)?")
+# A range of numbers ("16–24"): the word agrees with its last number (16–24 кредита).
+RANGE = re.compile(r"-?\d+(?:[.,]\d+)?\s*[–-]\s*(-?\d+(?:[.,]\d+)?)")
 
 
 class MissingKeyError(KiegramError):
@@ -69,6 +71,9 @@ def _counted(value: Any, lang: str) -> Any:
         return Counted(value, Decimal(str(value)), lang)
     if isinstance(value, str) and NUMBER.fullmatch(value):
         return Counted(value, Decimal(value.replace(",", ".")), lang)
+    span = RANGE.fullmatch(value) if isinstance(value, str) else None
+    if span is not None:
+        return Counted(value, Decimal(span.group(1).replace(",", ".")), lang)
     return value
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from kiegram.kie import _fields as f
 from kiegram.kie.api_family import ApiFamily
+from kiegram.kie.segments import segments
 
 NO_RESULTS = "KIE reported success but returned no results"
 NOT_AN_OBJECT = "KIE status data is not a JSON object"
@@ -130,9 +131,18 @@ def market_result(result: Mapping[str, Any]) -> tuple[tuple[str, ...], str | Non
     if obj is None:
         return found, None
     if not found and isinstance(obj, Mapping):
-        # omnihuman-1-5/subject-detection answers with its masks there, not in resultUrls.
-        found = f.urls(obj.get("mask_urls"))
+        # omnihuman-1-5/subject-detection answers with its masks there, not in resultUrls;
+        # a Grok segment map with one mask per region (kie/segments.py).
+        found = f.urls(obj.get("mask_urls")) or tuple(s.mask_url for s in segments(obj))
     return found, obj if isinstance(obj, str) else json.dumps(obj, ensure_ascii=False)
+
+
+def market_ids(result: Mapping[str, Any], found: tuple[str, ...]) -> tuple[str, ...]:
+    """Per-item ids of a Market result: a segment map's region indexes, in mask order."""
+    regions = segments(result.get("resultObject"))
+    if not regions or tuple(s.mask_url for s in regions) != found:
+        return ()
+    return tuple(str(s.index) for s in regions)
 
 
 def parse_market(data: Mapping[str, Any]) -> TaskStatus:
@@ -140,12 +150,14 @@ def parse_market(data: Mapping[str, Any]) -> TaskStatus:
     if not isinstance(data, Mapping):
         return not_an_object(data)
     state = _MARKET_STATES.get(str(data.get("state", "")).lower(), TaskState.RUNNING)
-    found, result_text = market_result(f.mapping(data.get("resultJson")))
+    result = f.mapping(data.get("resultJson"))
+    found, result_text = market_result(result)
     return build(
         data,
         state,
         found,
         result_text=result_text,
+        result_ids=market_ids(result, found),
         fail_code=f.text(data.get("failCode")),
         fail_message=f.first_text(data, "failMsg", "msg", "message"),
         credits_consumed=_credits(data),

@@ -71,6 +71,7 @@ class SandboxKie:
         self.files = FileStore()
         self.tasks: dict[str, SandboxTask] = {}
         self.callbacks_sent = 0
+        self.holding = 0  # create requests waiting out `Faults.create_hold` now
         self.base_url = ""  # set once the server listens
         self._background: set[asyncio.Task[None]] = set()
         self._http: aiohttp.ClientSession | None = None
@@ -222,6 +223,12 @@ class SandboxKie:
         payload = body.get("input") if family is ApiFamily.MARKET else body
         if not isinstance(payload, dict):
             return envelope(422, "input must be an object")
+        if self.faults.create_hold > 0:
+            self.holding += 1
+            try:
+                await asyncio.sleep(self.faults.create_hold)
+            finally:
+                self.holding -= 1
         return self._take(family, spec, body, payload)
 
     def _take(

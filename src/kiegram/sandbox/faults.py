@@ -32,6 +32,8 @@ class Faults:
     """What the sandbox does wrong; counters are consumed by the next requests."""
 
     delay: float = 0.0  # seconds until a task completes
+    create_hold: float = 0.0  # seconds a create request waits before KIE takes it (a kill
+    # then lands while the request is in flight; the task exists if the wait ends)
     slow_delay: float = 3600.0
     rate_limit_creates: int = 0  # the next N creates get 429 and create nothing
     maintenance_creates: int = 0  # ... get 455 and create nothing

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from kiegram.catalog.spec import ApiFamily, InputKind, InputSpec, ModelSpec, ParentPart
-from kiegram.sandbox.tasks import SandboxTask
+from kiegram.sandbox.tasks import SEGMENT_MAP, SEGMENT_NAMES, SandboxTask
 
 NOT_FOUND = "The parent task does not exist or is not finished"
 PROCESSING = "4k is processing. It should be ready in 5-10 minutes. Please check back shortly."
@@ -47,7 +47,22 @@ def _parent_task(tasks: Tasks, spec: ModelSpec, payload: Mapping[str, Any]) -> S
             return next((t for t in tasks.values() if value in item_ids(t)), None)
         if ref.take is ParentPart.URL:
             return next((t for t in tasks.values() if value in t.result_urls), None)
+    for field in spec.task_refs:
+        ref, value = field.parent, payload.get(field.name)
+        if ref is not None and value is not None and ref.take is ParentPart.INPUT:
+            # A copied input: the newest finished parent whose own input had this value.
+            found = [
+                t
+                for t in tasks.values()
+                if t.model in ref.models and _input_of(t, ref.input) == value
+            ]
+            return max(found, key=lambda t: t.created, default=None)
     return None
+
+
+def _input_of(task: SandboxTask, name: str) -> Any:
+    body = task.request.get("input")
+    return (body if isinstance(body, Mapping) else task.request).get(name)
 
 
 def _item_problem(field: InputSpec, value: Any, task: SandboxTask) -> str | None:
@@ -63,6 +78,12 @@ def _item_problem(field: InputSpec, value: Any, task: SandboxTask) -> str | None
         return f"{field.name} is not an audio of the task"
     if ref.take is ParentPart.URL and value not in task.result_urls:
         return f"{field.name} is not a result of the task"
+    if ref.take is ParentPart.SEGMENT and not (
+        isinstance(value, list)
+        and value
+        and all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v < count for v in value)
+    ):
+        return f"{field.name} must list segment indexes of the segment map (0-{count - 1})"
     return None
 
 
@@ -90,6 +111,8 @@ def parent_problem(tasks: Tasks, spec: ModelSpec, payload: Mapping[str, Any]) ->
 def result_count(spec: ModelSpec) -> int:
     """How many results a task of the model gives: a Midjourney grid 4, a Suno song 2."""
     endpoint = spec.endpoint
+    if spec.id == SEGMENT_MAP:
+        return len(SEGMENT_NAMES)
     if spec.api is ApiFamily.MIDJOURNEY:
         return 1 if endpoint is not None and "Upscale" in endpoint.create else 4
     if spec.api is ApiFamily.SUNO:

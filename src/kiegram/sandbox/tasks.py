@@ -43,6 +43,20 @@ class SandboxTask:
 FAIL_MESSAGE = "Generation failed: the sandbox was asked to fail this task."
 RESULT_OBJECT_URLS = {"omnihuman-1-5/subject-detection": "mask_urls"}
 """Models whose files KIE lists in resultObject (under this key), not in resultUrls."""
+SEGMENT_MAP = "grok-imagine-image-2-0/segment-map"
+SEGMENT_NAMES = ("background", "white cat", "wooden table")
+"""A segment map's regions in the sandbox: index i is named SEGMENT_NAMES[i], mask i."""
+
+
+def segment_object(task: SandboxTask) -> dict[str, Any]:
+    """A segment map's resultObject as KIE gives it: one mask per region, with its index."""
+    regions = [
+        {"index": i, "name": SEGMENT_NAMES[i % len(SEGMENT_NAMES)], "maskUrl": url}
+        for i, url in enumerate(task.result_urls)
+    ]
+    return {"segments_count": len(regions), "segments": regions}
+
+
 _MS = 1000
 
 
@@ -52,6 +66,8 @@ def _market_status(task: SandboxTask, done: bool) -> dict[str, Any]:
     result: dict[str, Any] = {"resultUrls": task.result_urls}
     if task.model in RESULT_OBJECT_URLS:
         result = {"resultObject": {RESULT_OBJECT_URLS[task.model]: task.result_urls}}
+    if task.model == SEGMENT_MAP:
+        result = {"resultObject": segment_object(task)}
     if task.result_text is not None:
         result = {"resultObject": {"text": task.result_text}}
     return {

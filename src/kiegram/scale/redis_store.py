@@ -1,42 +1,27 @@
 """The scale ports over Redis: SET NX with a TTL for updates, owner-checked leases for locks,
-the files of albums being collected, conversations."""
+the files of albums being collected (conversations: `fsm.redis`)."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import itertools
-import logging
-from collections.abc import AsyncIterator, Iterable, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import Iterable
 from typing import Any
 
-from aiogram.fsm.storage.base import KeyBuilder, StorageKey
 from redis.asyncio import ConnectionPool, Redis
-from redis.asyncio.client import Pipeline
 from redis.asyncio.connection import Connection
 
 from kiegram.jsontext import dumps, loads
-from kiegram.scale.heartbeat import renewed
-from kiegram.scale.singleton import process_owner
 from kiegram.wizard import MediaRef
 
-log = logging.getLogger(__name__)
 ALBUM_SECONDS = 120.0  # an album's files wait this long at most to be taken
-# A user's conversation lock, as aiogram's Redis event isolation takes it (`RedisConversations`):
-# short, and renewed every third of it while its update runs (`scale.heartbeat`), so a dead
-# instance's lock holds the user's next updates up for seconds, not a minute.
-LOCK_SECONDS = 4.5
-LOCK_POLL = 0.1
 
 # Compare-and-act scripts: only the holder may extend or delete its lock.
-_RENEW = """
+RENEW_SCRIPT = """
 if redis.call('get', KEYS[1]) == ARGV[1] then
   return redis.call('pexpire', KEYS[1], ARGV[2])
 end
 return 0
 """
-_RELEASE = """
+RELEASE_SCRIPT = """
 if redis.call('get', KEYS[1]) == ARGV[1] then
   return redis.call('del', KEYS[1])
 end
@@ -80,7 +65,8 @@ def connect(url: str) -> Redis:
     return Redis(connection_pool=ConnectionPool.from_url(url, connection_class=_Connection))
 
 
-def _ms(seconds: float) -> int:
+def millis(seconds: float) -> int:
+    """A TTL in milliseconds for PX (at least 1)."""
     return max(1, int(seconds * 1000))
 
 
@@ -100,11 +86,13 @@ class RedisUpdateGate:
 
     async def claim(self, key: str) -> bool:
         """SET NX: only the first claimer (or one after the claim ran out) gets True."""
-        return bool(await self._redis.set(self._key(key), "claimed", nx=True, px=_ms(self._claim)))
+        return bool(
+            await self._redis.set(self._key(key), "claimed", nx=True, px=millis(self._claim))
+        )
 
     async def done(self, key: str) -> None:
         """Keep the key, now marked handled, for the done period."""
-        await self._redis.set(self._key(key), "done", px=_ms(self._done))
+        await self._redis.set(self._key(key), "done", px=millis(self._done))
 
     async def release(self, key: str) -> None:
         """Delete an unfinished claim."""
@@ -112,7 +100,7 @@ class RedisUpdateGate:
 
     async def renew(self, key: str) -> None:
         """Extend an unfinished claim by the claim period."""
-        await _script(self._redis, _RENEW, self._key(key), "claimed", _ms(self._claim))
+        await _script(self._redis, RENEW_SCRIPT, self._key(key), "claimed", millis(self._claim))
 
     async def handled(self, key: str) -> bool:
         """True when `key` is marked handled."""
@@ -131,17 +119,17 @@ class RedisLocks:
 
     async def acquire(self, name: str, owner: str, ttl: float) -> bool:
         """SET NX, or extend when the lock is already ours."""
-        if await self._redis.set(self._key(name), owner, nx=True, px=_ms(ttl)):
+        if await self._redis.set(self._key(name), owner, nx=True, px=millis(ttl)):
             return True
         return await self.renew(name, owner, ttl)
 
     async def renew(self, name: str, owner: str, ttl: float) -> bool:
         """Extend the lock if we hold it."""
-        return bool(await _script(self._redis, _RENEW, self._key(name), owner, _ms(ttl)))
+        return bool(await _script(self._redis, RENEW_SCRIPT, self._key(name), owner, millis(ttl)))
 
     async def release(self, name: str, owner: str) -> bool:
         """Delete the lock if we hold it."""
-        return bool(await _script(self._redis, _RELEASE, self._key(name), owner))
+        return bool(await _script(self._redis, RELEASE_SCRIPT, self._key(name), owner))
 
 
 async def _script(redis: Redis, source: str, key: str, *args: Any) -> Any:
@@ -155,7 +143,7 @@ class RedisAlbums:
     def __init__(self, redis: Redis, prefix: str, ttl: float = ALBUM_SECONDS) -> None:
         self._redis = redis
         self._prefix = prefix
-        self._ttl = _ms(ttl)
+        self._ttl = millis(ttl)
 
     def _keys(self, key: str) -> tuple[str, str]:
         base = f"{self._prefix}:album:{key}"
@@ -185,112 +173,3 @@ class RedisAlbums:
             pipe.delete(items, adds)
             stored, _ = await pipe.execute()
         return [MediaRef(**loads(raw)) for raw in stored]
-
-
-class Held:
-    """A user's conversation lock while an update runs: the conversation read with it, and
-    the writes to store when it is given back (`RedisConversations.hold`)."""
-
-    __slots__ = ("entry", "writes")
-
-    def __init__(self, entry: tuple[str | None, str]) -> None:
-        self.entry = entry
-        self.writes: dict[str, Any] = {}
-
-
-class RedisConversations:
-    """Conversations in Redis, under aiogram's `RedisStorage` keys (`<key>:state` holding the
-    name, `<key>:data` the JSON; neither when empty): what it stored reads back here and the
-    other way round. A read is one MGET, a write one round trip (a pipeline for both fields),
-    where aiogram's storage spends a command on each `get_state`, `get_data` and `set_...`.
-
-    `hold` is the per-user lock of aiogram's Redis event isolation (SET NX on `<key>:lock`
-    with a token, expiring after `LOCK_SECONDS`, polled every `LOCK_POLL` while another
-    instance holds it; given back only by its holder), so instances of either kind exclude
-    each other. Taking it also reads the conversation, and giving it back stores the update's
-    writes: an update costs two round trips where aiogram's pair took one for the lock, each
-    read, each write and the release (~8 per update in the benchmark flow).
-    """
-
-    def __init__(self, redis: Redis, keys: KeyBuilder) -> None:
-        self._redis = redis
-        self._keys = keys
-        self._owner = process_owner()
-        self._tokens = itertools.count()
-
-    async def get(self, key: StorageKey) -> tuple[str | None, str]:
-        """The state and the data's JSON text (None and "{}" when there is none)."""
-        state, data = await self._redis.mget(*self._fields(key))
-        return _entry(state, data)
-
-    async def put(self, key: StorageKey, fields: Mapping[str, Any]) -> None:
-        """SET (or DEL, for no state or no data) each field given."""
-        writes = [self._write(key, field, value) for field, value in fields.items()]
-        if len(writes) == 1:
-            redis_key, text = writes[0]
-            await (self._redis.set(redis_key, text) if text else self._redis.delete(redis_key))
-            return
-        async with self._redis.pipeline(transaction=False) as pipe:
-            self._queue(pipe, writes)
-            await pipe.execute()
-
-    @asynccontextmanager
-    async def hold(self, key: StorageKey) -> AsyncIterator[Held]:
-        """Wait for the user's lock, read the conversation with it; on leaving, store what
-        `Held.writes` holds and give the lock back, in one round trip each way."""
-        lock = self._keys.build(key, "lock")
-        token = f"{self._owner}:{next(self._tokens)}"
-        while True:
-            try:
-                async with self._redis.pipeline(transaction=False) as pipe:
-                    pipe.set(lock, token, nx=True, px=_ms(LOCK_SECONDS))
-                    pipe.mget(*self._fields(key))
-                    taken, stored = await pipe.execute()
-            except asyncio.CancelledError:
-                # Cancelled with the SET perhaps done: give back what may be ours, or the
-                # user's next updates would wait for it to run out (LOCK_SECONDS).
-                with contextlib.suppress(Exception):
-                    await self._redis.eval(_RELEASE, 1, lock, token)
-                raise
-            if taken:
-                break
-            await asyncio.sleep(LOCK_POLL)
-        held = Held(_entry(*stored))
-        try:
-            async with renewed(LOCK_SECONDS, lambda: self._renew(lock, token)):
-                yield held
-        finally:
-            writes = [self._write(key, field, value) for field, value in held.writes.items()]
-            async with self._redis.pipeline(transaction=False) as pipe:
-                self._queue(pipe, writes)
-                pipe.eval(_RELEASE, 1, lock, token)
-                answers = await pipe.execute()
-            if not answers[-1]:
-                log.warning("the conversation lock %s ran out before its update ended", lock)
-
-    async def _renew(self, lock: str, token: str) -> None:
-        await self._redis.eval(_RENEW, 1, lock, token, _ms(LOCK_SECONDS))
-
-    def _fields(self, key: StorageKey) -> tuple[str, str]:
-        return self._keys.build(key, "state"), self._keys.build(key, "data")
-
-    def _write(self, key: StorageKey, field: str, value: Any) -> tuple[str, str | None]:
-        """The Redis key of `field` and the text to store there (None: delete it)."""
-        if field == "state":
-            return self._keys.build(key, "state"), value or None
-        if field == "data":
-            return self._keys.build(key, "data"), dumps(value) if value else None
-        raise TypeError(f"not a conversation field: {field}")
-
-    @staticmethod
-    def _queue(pipe: Pipeline, writes: list[tuple[str, str | None]]) -> None:
-        for redis_key, text in writes:
-            if text:
-                pipe.set(redis_key, text)
-            else:
-                pipe.delete(redis_key)
-
-
-def _entry(state: Any, data: Any) -> tuple[str | None, str]:
-    """What MGET of the two keys returned (bytes or None each), as the storage keeps it."""
-    return (state.decode() if state is not None else None, data.decode() if data else "{}")

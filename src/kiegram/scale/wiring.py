@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from aiogram import Dispatcher
-from aiogram.fsm.storage.base import DefaultKeyBuilder
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -13,12 +12,7 @@ from kiegram.scale.dedup import UpdateDedup
 from kiegram.scale.local_gate import LocalUpdateGate
 from kiegram.scale.middleware_order import before_conversation
 from kiegram.scale.ports import CLAIM_SECONDS, DONE_SECONDS, Locks, UpdateGate
-from kiegram.scale.redis_store import (
-    RedisConversations,
-    RedisLocks,
-    RedisUpdateGate,
-    connect,
-)
+from kiegram.scale.redis_store import RedisLocks, RedisUpdateGate, connect
 from kiegram.storage.db import session_factory
 from kiegram.storage.scale_store import SqlLocks, SqlUpdateGate
 
@@ -32,16 +26,6 @@ class Scale:
     redis: Redis | None = None
     prefix: str = "kiegram"
     claim_seconds: float = CLAIM_SECONDS
-
-    def conversations(self) -> RedisConversations | None:
-        """With Redis: where conversations are kept, with the lock that runs one user's
-        updates one at a time across all instances; None without (the database keeps them)."""
-        if self.redis is None:
-            return None
-        # Bot id and destiny in the key: several bots may share a Redis, and the broadcast
-        # keeps its state under a destiny of its own.
-        keys = DefaultKeyBuilder(prefix=f"{self.prefix}:fsm", with_bot_id=True, with_destiny=True)
-        return RedisConversations(self.redis, keys)
 
     def guard(self, dp: Dispatcher, *, active: bool = True) -> UpdateDedup:
         """Install the de-duplicating outer middleware on every update of `dp`."""

@@ -5,4 +5,5 @@ import kiegram.storage.conversations
 import kiegram.storage.job_messages
 import kiegram.storage.job_sends
 import kiegram.storage.jobs_table
+import kiegram.storage.polled_updates
 import kiegram.storage.result_files  # noqa: F401

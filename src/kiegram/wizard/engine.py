@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kiegram.catalog import Catalog, InputKind, InputSpec, ModelSpec
+from kiegram.catalog.cost import offered
 from kiegram.wizard.answers import Action, Answer, MediaAnswer, Press, TextAnswer
 from kiegram.wizard.display import presets
 from kiegram.wizard.errors import InvalidAnswer, UnknownModelError
@@ -17,7 +18,6 @@ from kiegram.wizard.media import check_media, check_seconds, refs_from_text
 from kiegram.wizard.modes import note_dropped
 from kiegram.wizard.navigation import ask_missing, back, enter_step, forward, go, to_confirm
 from kiegram.wizard.parse import param_of, parse_boolean, parse_choice, parse_number, parse_text
-from kiegram.wizard.pricing import offered
 from kiegram.wizard.state import clone, extras, limited, new_state, prune, settings
 from kiegram.wizard.view import Invalid, ScreenKind, Step, View
 from kiegram.wizard.views import build_view

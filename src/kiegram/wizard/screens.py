@@ -6,12 +6,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from kiegram.catalog import InputKind, InputSpec, Label, ModelSpec
+from kiegram.catalog.cost import credits_for, prices_for, unknown_duration
 from kiegram.wizard.answers import Action
 from kiegram.wizard.display import option_text, presets, value_text
 from kiegram.wizard.errors import MissingInputError
 from kiegram.wizard.parse import param_of, show
 from kiegram.wizard.payload import sent
-from kiegram.wizard.pricing import credits, prices_for, unknown_duration
 from kiegram.wizard.state import extras, limited, prompt_input, settings, steps
 from kiegram.wizard.view import (
     Button,
@@ -201,7 +201,7 @@ def _confirm_view(spec: ModelSpec, state: Mapping[str, Any]) -> View:
     values = state["values"]
     try:
         items = sent(spec, values)
-        cost = credits(spec, values)
+        cost = credits_for(spec, values)
     except MissingInputError:
         items, cost = [], None
     first = [f.name for f in steps(spec, values)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiogram import Bot, Router
+from aiogram import Router
 from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import Filter
 from aiogram.fsm.context import FSMContext
@@ -17,11 +17,9 @@ from kiegram.bot.conversation import Conversation
 from kiegram.bot.deps import Text
 from kiegram.bot.desk import Desk, Outlook
 from kiegram.bot.helper_button import improvable
-from kiegram.bot.prices import PriceBook
 from kiegram.bot.prompt_helper import Improved, PromptHelper
 from kiegram.bot.screens import edit_or_send
-from kiegram.i18n import Translator
-from kiegram.wizard import TextAnswer, Wizard
+from kiegram.wizard import TextAnswer
 from kiegram.wizard.view import ScreenKind, Step
 
 
@@ -44,26 +42,20 @@ def _on_prompt(conv: Conversation, current: dict[str, Any]) -> str | None:
 async def improve(
     query: CallbackQuery,
     callback_data: Improve,
-    bot: Bot,
-    state: FSMContext,
-    wizard: Wizard,
-    translator: Translator,
-    prices: PriceBook,
+    conv: Conversation,
     desk: Desk,
     helper: PromptHelper,
     _: Text,
-    lang: str,
 ) -> None:
     """✨ Improve (rewrite the current prompt, or ask for a draft) and the choice after it."""
     user = query.from_user
-    conv = Conversation(bot, user.id, state, wizard, translator, prices, lang)
     current, sid = await conv.load()
     if current is None:
         await edit_or_send(query, _("bot.wizard.no_wizard"), keyboards.menu_only(_))
         return
     field = _on_prompt(conv, current)
     if callback_data.s != sid or field is None:
-        await bot.send_message(user.id, _("bot.wizard.stale"))
+        await conv.bot.send_message(conv.chat_id, _("bot.wizard.stale"))
         await conv.resend(sid)
         return
     if callback_data.a in ("new", "old"):
@@ -73,24 +65,14 @@ async def improve(
     if isinstance(draft, str) and draft.strip():
         await _rewrite(conv, helper, current, field, draft, sid, user.username)
         return
-    await state.update_data(hp_wait=sid)
-    name = conv.wizard.spec(current).name.get(lang)
-    await bot.send_message(user.id, _("helper.ask_draft", model=html.quote(name)))
+    await conv.state.update_data(hp_wait=sid)
+    name = conv.wizard.spec(current).name.get(conv.lang)
+    await conv.bot.send_message(conv.chat_id, _("helper.ask_draft", model=html.quote(name)))
 
 
-async def draft_typed(
-    message: Message,
-    bot: Bot,
-    state: FSMContext,
-    wizard: Wizard,
-    translator: Translator,
-    prices: PriceBook,
-    helper: PromptHelper,
-    lang: str,
-) -> None:
+async def draft_typed(message: Message, conv: Conversation, helper: PromptHelper) -> None:
     """The draft after ✨: rewritten; a text on another step goes to the wizard as usual."""
-    await state.update_data(hp_wait=None)
-    conv = Conversation(bot, message.chat.id, state, wizard, translator, prices, lang)
+    await conv.state.update_data(hp_wait=None)
     current, sid = await conv.load()
     field = _on_prompt(conv, current) if current is not None else None
     if current is None or field is None:

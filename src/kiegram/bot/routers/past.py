@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from aiogram import Bot, Router
-from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram.utils.text_decorations import html_decoration as html
@@ -15,14 +14,12 @@ from kiegram.bot.conversation import Conversation
 from kiegram.bot.delivery import caption, result_buttons
 from kiegram.bot.deps import Text
 from kiegram.bot.kept import resend
-from kiegram.bot.prices import PriceBook
 from kiegram.bot.render import Renderer
 from kiegram.bot.reuse_files import reuse_state, targets_for
 from kiegram.catalog import Catalog
 from kiegram.i18n import Translator
 from kiegram.jobs import Job, JobService, JobState
 from kiegram.storage.result_files import SqlResultFiles
-from kiegram.wizard import Wizard
 
 
 def show_buttons(jobs: list[Job], first: int, _: Text) -> list[list[InlineKeyboardButton]]:
@@ -79,30 +76,28 @@ async def show_past(
 async def reuse_file(
     query: CallbackQuery,
     callback_data: Reuse,
-    bot: Bot,
-    state: FSMContext,
-    wizard: Wizard,
+    conv: Conversation,
     catalog: Catalog,
-    translator: Translator,
-    prices: PriceBook,
     jobs: JobService,
     _: Text,
-    lang: str,
 ) -> None:
     """File `f` of a result: the models that take it, or the chosen model started with it."""
     chat = query.from_user.id
     job = await _own_job(jobs, callback_data.job, chat)
     if job is None:
-        await bot.send_message(chat, _("delivery.job_gone"), reply_markup=keyboards.menu_only(_))
+        await conv.bot.send_message(
+            chat, _("delivery.job_gone"), reply_markup=keyboards.menu_only(_)
+        )
         return
     if callback_data.t < 0:
-        await _offer(bot, chat, catalog, job, callback_data.f, _, lang)
+        await _offer(conv.bot, chat, catalog, job, callback_data.f, _, conv.lang)
         return
     filled = reuse_state(catalog, job, callback_data.f, callback_data.t)
     if filled is None:
-        await bot.send_message(chat, _("bot.stale_button"), reply_markup=keyboards.menu_only(_))
+        await conv.bot.send_message(
+            chat, _("bot.stale_button"), reply_markup=keyboards.menu_only(_)
+        )
         return
-    conv = Conversation(bot, chat, state, wizard, translator, prices, lang)
     await conv.start_filled(filled)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram import Bot, Router
-from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
@@ -22,43 +21,36 @@ from kiegram.bot.prefill import (
     text_step,
     values_from_payload,
 )
-from kiegram.bot.prices import PriceBook
 from kiegram.bot.progress import Progress, Stage
 from kiegram.catalog import Catalog
-from kiegram.i18n import Translator
 from kiegram.jobs import Job, JobService
-from kiegram.wizard import Wizard
 
 
 async def job_action(
     query: CallbackQuery,
     callback_data: JobAct,
-    bot: Bot,
-    state: FSMContext,
-    wizard: Wizard,
+    conv: Conversation,
     catalog: Catalog,
-    translator: Translator,
-    prices: PriceBook,
     jobs: JobService,
     progress: Progress,
     desk: Desk,
     _: Text,
-    lang: str,
 ) -> None:
     """One handler for every job button; a job that is gone (or not yours) explains itself."""
     user_id = query.from_user.id
     job = await jobs.store.get(callback_data.job)
     if job is None or job.user_id != user_id:
-        await bot.send_message(user_id, _("delivery.job_gone"), reply_markup=keyboards.menu_only(_))
+        await conv.bot.send_message(
+            user_id, _("delivery.job_gone"), reply_markup=keyboards.menu_only(_)
+        )
         return
     action = callback_data.a
-    conv = Conversation(bot, user_id, state, wizard, translator, prices, lang)
     if action == "c":
-        await _cancel(job, jobs, progress, bot, _)
+        await _cancel(job, jobs, progress, conv.bot, _)
     elif action in ("r", "v"):
         await _refill(job, action, conv, catalog, desk, _)
     elif action == "u":
-        await _offer(job, catalog, bot, _, lang)
+        await _offer(job, catalog, conv.bot, _, conv.lang)
     elif action[1:].isdigit() and action.startswith("u"):
         await _reuse(job, int(action[1:]), conv, catalog, _)
     elif action == "F":
@@ -66,7 +58,9 @@ async def job_action(
     elif action.startswith("f"):
         await followups.start(job, action, conv, catalog, desk, _)
     else:
-        await bot.send_message(user_id, _("bot.stale_button"), reply_markup=keyboards.menu_only(_))
+        await conv.bot.send_message(
+            user_id, _("bot.stale_button"), reply_markup=keyboards.menu_only(_)
+        )
 
 
 async def _cancel(job: Job, jobs: JobService, progress: Progress, bot: Bot, _: Text) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -18,71 +18,45 @@ from kiegram.bot.desk import Desk, Outlook
 from kiegram.bot.filters import When
 from kiegram.bot.media import media_refs
 from kiegram.bot.menus import Menus
-from kiegram.bot.prices import PriceBook
 from kiegram.bot.screens import edit_or_send
 from kiegram.catalog import Catalog, ModelSpec
 from kiegram.catalog.followups import is_followup
-from kiegram.i18n import Translator
 from kiegram.storage.jobs_history import SqlJobHistory
-from kiegram.wizard import Action, MediaAnswer, MediaRef, Press, TextAnswer, Wizard
+from kiegram.wizard import Action, MediaAnswer, MediaRef, Press, TextAnswer
 from kiegram.wizard.view import Invalid, ScreenKind, Step
 
 FOLLOWUP_PARENTS_READ = 50  # the newest jobs searched for a follow-up's parents
 
 
-def _conversation(
-    bot: Bot,
-    chat_id: int,
-    state: FSMContext,
-    wizard: Wizard,
-    translator: Translator,
-    prices: PriceBook,
-    lang: str,
-) -> Conversation:
-    return Conversation(bot, chat_id, state, wizard, translator, prices, lang)
-
-
 async def go(
     query: CallbackQuery,
     callback_data: Go,
-    bot: Bot,
-    state: FSMContext,
-    wizard: Wizard,
+    conv: Conversation,
     catalog: Catalog,
-    translator: Translator,
-    prices: PriceBook,
     history: SqlJobHistory,
     _: Text,
-    lang: str,
 ) -> None:
     """Start a model's wizard from a card, the menu or a deep link."""
     spec = catalog.get(callback_data.code)
     if spec is None or not spec.usable:
         await edit_or_send(query, _("bot.model_gone"), keyboards.menu_only(_))
         return
-    conv = _conversation(bot, query.from_user.id, state, wizard, translator, prices, lang)
     await _open(conv, spec, history, catalog, _)
 
 
 async def model_command(
     message: Message,
     command: CommandObject,
-    bot: Bot,
-    state: FSMContext,
-    wizard: Wizard,
+    conv: Conversation,
     catalog: Catalog,
-    translator: Translator,
-    prices: PriceBook,
     history: SqlJobHistory,
     _: Text,
-    lang: str,
 ) -> None:
     """/model <id or code>: start a model directly."""
     spec = catalog.get((command.args or "").strip())
     if spec is None or not spec.usable:
         await message.answer(_("bot.model_gone"), reply_markup=keyboards.menu_only(_))
         return
-    conv = _conversation(bot, message.chat.id, state, wizard, translator, prices, lang)
     await _open(conv, spec, history, catalog, _)
 
 
@@ -98,26 +72,15 @@ async def _open(
 
 
 async def press(
-    query: CallbackQuery,
-    callback_data: Wz,
-    bot: Bot,
-    state: FSMContext,
-    wizard: Wizard,
-    menus: Menus,
-    translator: Translator,
-    prices: PriceBook,
-    desk: Desk,
-    _: Text,
-    lang: str,
+    query: CallbackQuery, callback_data: Wz, conv: Conversation, menus: Menus, desk: Desk, _: Text
 ) -> None:
     """A wizard button; buttons of an earlier session explain themselves."""
-    conv = _conversation(bot, query.from_user.id, state, wizard, translator, prices, lang)
     current, sid = await conv.load()
     if current is None:
         await edit_or_send(query, _("bot.wizard.no_wizard"), keyboards.menu_only(_))
         return
     if callback_data.s != sid:
-        await bot.send_message(query.from_user.id, _("bot.wizard.stale"))
+        await conv.bot.send_message(conv.chat_id, _("bot.wizard.stale"))
         await conv.resend(sid)
         return
     arg: int | str | None = int(callback_data.i) if callback_data.i.isdigit() else None
@@ -143,19 +106,13 @@ async def press(
 
 async def typed(
     message: Message,
-    bot: Bot,
-    state: FSMContext,
-    wizard: Wizard,
+    conv: Conversation,
     menus: Menus,
-    translator: Translator,
-    prices: PriceBook,
     desk: Desk,
     albums: AlbumCollector,
     _: Text,
-    lang: str,
 ) -> None:
     """Text, photos, files, video, audio and voice while a wizard is open."""
-    conv = _conversation(bot, message.chat.id, state, wizard, translator, prices, lang)
     current, sid = await conv.load()
     if current is None:
         await message.answer(_("bot.unexpected_input"), reply_markup=keyboards.menu_only(_))

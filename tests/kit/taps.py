@@ -93,7 +93,7 @@ def made_up_parent(catalog: Catalog, spec: ModelSpec) -> ParentResult:
         result = ParentResult(
             "task-parent",
             urls,
-            ["item-0", "item-1"],
+            ["0", "1"],  # item ids as KIE gives them (Suno track ids, segment indexes)
             {k: v for k, v in payload.items() if v is not None},
         )
         if applies(spec, result):
@@ -102,6 +102,8 @@ def made_up_parent(catalog: Catalog, spec: ModelSpec) -> ParentResult:
 
 
 def _first_value(field: InputSpec) -> Any:
+    if field.kind is InputKind.TASK_REF:
+        return "task-grandparent"  # the parent is itself a follow-up (a segment map)
     if field.default is not None or not field.options:
         return field.default
     return field.options[0].value

@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
-
-from kiegram.testing.telegram_fake import TOKEN, FakeTelegram
+from kit.telegram_fake import TOKEN, FakeTelegram
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 

@@ -10,7 +10,7 @@ nothing. Outside an update (broadcasts, tasks that outlive their update) every c
 the store at once.
 
 Where the conversations are kept is a `ConversationRows`: the `conversations` table
-(`SqlRows`), or Redis (`scale.redis_store.RedisConversations`), whose per-user lock across
+(`fsm.sql.SqlRows`), or Redis (`fsm.redis.RedisConversations`), whose per-user lock across
 instances the scope then takes too (`shared`): taking it reads the conversation, giving it
 back stores the update's writes.
 
@@ -33,7 +33,6 @@ from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, StateType, StorageKey
 
 from kiegram.jsontext import dumps, loads
-from kiegram.storage.conversations import ConversationStore
 
 # One conversation as this update sees it: the state name and the data as JSON text (decoded
 # afresh on every read, so a caller mutating what it got cannot change what the next read sees).
@@ -50,28 +49,6 @@ class ConversationRows(Protocol):
     async def put(self, key: StorageKey, fields: Mapping[str, Any]) -> None:
         """Store `state` and/or `data` (a dict) for `key`, in one round trip."""
         ...
-
-
-def storage_key(key: StorageKey) -> str:
-    """One string per bot, chat, user, thread and destiny."""
-    parts = (key.bot_id, key.chat_id, key.user_id, key.thread_id or "", key.destiny)
-    return ":".join(str(p) for p in parts)
-
-
-class SqlRows:
-    """Conversations in the `conversations` table."""
-
-    def __init__(self, store: ConversationStore) -> None:
-        self.store = store
-
-    async def get(self, key: StorageKey) -> Entry:
-        """One SELECT."""
-        state, data = await self.store.get(storage_key(key))
-        return state, dumps(data)
-
-    async def put(self, key: StorageKey, fields: Mapping[str, Any]) -> None:
-        """One upsert."""
-        await self.store.put(storage_key(key), **fields)
 
 
 class _Cache:
@@ -250,13 +227,6 @@ class CachedStorage(BaseStorage):
         self._memory.move_to_end(key)
         if len(self._memory) > self.remember:
             self._memory.popitem(last=False)
-
-
-class SqlStorage(CachedStorage):
-    """The cached storage over the `conversations` table."""
-
-    def __init__(self, store: ConversationStore, remember: int = 0) -> None:
-        super().__init__(SqlRows(store), remember)
 
 
 def _replace(entry: Entry, field: str, value: Any) -> Entry:

@@ -9,7 +9,6 @@ import json
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
@@ -19,8 +18,8 @@ from aiohttp.multipart import (
     content_disposition_filename,
     parse_content_disposition,
 )
-
-from kiegram.testing.telegram_users import FakeUser
+from kit.telegram_calls import Call as Call  # also taken from here by tests
+from kit.telegram_users import FakeUser
 
 TOKEN = "123456:TEST-token-for-the-fake-server"
 SEND_METHODS = {
@@ -43,19 +42,6 @@ URL_REFUSED = {"error_code": 400, "description": "Bad Request: failed to get HTT
 INLINE_BODY = 1 * MB  # a bigger multipart body is read streamed, part by part
 
 
-@dataclass
-class Call:
-    """One Bot API request the bot made."""
-
-    method: str
-    params: dict[str, Any]
-    files: dict[str, bytes] = field(default_factory=dict)
-    reply: bool = False  # made in the bot's answer to a webhook update, not as a request
-    sizes: dict[str, int] = field(default_factory=dict)  # every uploaded or fetched file
-    urls: dict[str, str] = field(default_factory=dict)  # files Telegram fetched from a URL
-    streamed: bool = False  # the body came chunked (no Content-Length): a streamed upload
-
-
 class FakeTelegram:
     """An aiohttp server answering Bot API methods; tests drive users through it."""
 
@@ -72,6 +58,8 @@ class FakeTelegram:
         self.refuse_urls = False  # True: every file by URL is refused (unreachable from here)
         self.upload_chunks: list[int] = []  # the size of each piece of a streamed upload read
         self._http: aiohttp.ClientSession | None = None
+        self.latency = 0.0  # seconds every other method (getUpdates too) takes to answer
+        self.batch = 1  # updates one getUpdates returns at most (Telegram: 100)
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
@@ -257,8 +245,9 @@ class FakeTelegram:
     async def _perform(self, call: Call) -> web.Response:
         """Answer one Bot API call (delays, queued failures and blocked users applied)."""
         method, params = call.method, call.params
-        if method in self.delays:
-            await asyncio.sleep(self.delays[method])
+        pause = self.delays.get(method, self.latency)
+        if pause:
+            await asyncio.sleep(pause)
         failures = self.failures.get(method)
         if failures:
             error = failures.pop(0)
@@ -278,6 +267,8 @@ class FakeTelegram:
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = _int(params.get("offset")) or 0
         timeout = float(params.get("timeout") or 0)
+        if self.latency:
+            await asyncio.sleep(self.latency)
         async with self._changed:
             self._updates = [u for u in self._updates if u["update_id"] >= offset]
             self._polled = max(self._polled, offset)
@@ -285,7 +276,7 @@ class FakeTelegram:
             if not self._updates and timeout:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._changed.wait_for(lambda: bool(self._updates)), 1)
-            return list(self._updates[:1])
+            return list(self._updates[: self.batch])
 
     def _answer(self, call: Call) -> Any:
         method, params = call.method, call.params

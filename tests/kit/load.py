@@ -28,11 +28,12 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
+from kit.telegram_calls import Call
+from kit.telegram_fake import SEND_METHODS, TOKEN, FakeTelegram
+from kit.telegram_users import FakeUser
+from kit.telegram_webhook import SECRET_HEADER
 
 from kiegram.jsontext import dumps_bytes
-from kiegram.testing.telegram_fake import SEND_METHODS, TOKEN, Call, FakeTelegram
-from kiegram.testing.telegram_users import FakeUser
-from kiegram.testing.telegram_webhook import SECRET_HEADER
 
 log = logging.getLogger(__name__)
 _scheduled: contextvars.ContextVar[float | None] = contextvars.ContextVar("scheduled", default=None)

@@ -4,20 +4,34 @@ from __future__ import annotations
 
 import itertools
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from kiegram.testing.telegram_fake import Call, FakeTelegram
+from kit.telegram_calls import Call
 
 _callback_ids = itertools.count(1)
 _group_ids = itertools.count(1)
+
+
+class ChatServer(Protocol):
+    """What a user needs of the Telegram stand-in (`FakeTelegram` and its subclasses)."""
+
+    calls: list[Call]
+    messages: dict[tuple[int, int], dict[str, Any]]
+
+    def new_message_id(self) -> int: ...
+
+    def new_file(self, data: bytes, name: str = "") -> str: ...
+
+    async def push(self, kind: str, payload: dict[str, Any]) -> int: ...
+
+    async def wait_consumed(self, update_id: int, timeout: float = 10.0) -> None: ...
 
 
 class FakeUser:
     """One person in a private chat with the bot."""
 
     def __init__(
-        self, server: FakeTelegram, user_id: int, language_code: str = "ru", **extra: Any
+        self, server: ChatServer, user_id: int, language_code: str = "ru", **extra: Any
     ) -> None:
         self.server = server
         self.id = user_id
