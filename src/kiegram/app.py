@@ -34,17 +34,20 @@ from kiegram.bot.albums import AlbumCollector
 from kiegram.bot.broadcast import Broadcaster
 from kiegram.bot.chat_desk import ChatDesk
 from kiegram.bot.chat_voice import STT_MODEL, Transcriber
-from kiegram.bot.delivery import TelegramDelivery, TelegramMedia
+from kiegram.bot.delivery import TelegramDelivery
 from kiegram.bot.deps import BotConfig
 from kiegram.bot.desk import Desk
 from kiegram.bot.dispatcher import build_dispatcher
+from kiegram.bot.inputs import TelegramMedia
 from kiegram.bot.menus import Menus
 from kiegram.bot.prices import PriceBook
 from kiegram.bot.progress import Progress
 from kiegram.bot.prompt_helper import HELPER_CREDITS, PromptHelper
 from kiegram.bot.routers.wizard import album_finisher
 from kiegram.bot.session import BotApiSession, PinResponseModels, RetryAfter
+from kiegram.bot.spool import Spool, spool_dir
 from kiegram.bot.text_guard import guard_texts
+from kiegram.bot.transfers import Transfers
 from kiegram.bot.waiting import WaitingLines
 from kiegram.catalog import Catalog, load_catalog
 from kiegram.catalog.chat_models import load_chat_models
@@ -209,6 +212,9 @@ async def build_app(settings: Settings) -> App:
     job_store = SqlJobStore(db)
     instance = InstanceName(settings.data_dir)  # the same after a restart: own work resumed
     stack.callback(instance.close)
+    spool = Spool(spool_dir(settings.data_dir, instance.name))  # files in transit, both ways
+    spool.clean()  # what a crash mid-transfer left behind
+    transfers = Transfers(kie, spool, settings.max_file_bytes)
     alerter = (
         Alerter(admin_chat_sender(bot.send_message, settings.admin_chat_id), translator)
         if settings.admin_chat_id is not None
@@ -219,13 +225,14 @@ async def build_app(settings: Settings) -> App:
     progress = Progress(bot, translator, catalog, SqlJobMessages(db), job_store, waiting=waiting)
     sends = SqlJobSends(db)  # each result message recorded as sent: a resume skips it
     stack.push_async_callback(progress.aclose)
+    media = TelegramMedia(bot, kie, spool, settings.max_file_bytes)  # users' files, streamed
     jobs = JobService(
         job_store,
         kie,
         catalog,
-        TelegramMedia(bot, kie),
+        media,
         AlertingDelivery(
-            TelegramDelivery(bot, translator, catalog, progress, sends, kept),
+            TelegramDelivery(bot, translator, catalog, progress, sends, kept, transfers),
             alerter,
             settings.kie_credits_per_unit,
         ),
@@ -268,7 +275,7 @@ async def build_app(settings: Settings) -> App:
         free_chat=settings.chat_free,
     )
     stack.push_async_callback(chat_desk.aclose)  # before the chat client closes
-    chat_media = TelegramMedia(bot, kie)
+    chat_media = media  # photos and voice sent in chat take the same streamed path
     stt = catalog.get(STT_MODEL)
     transcriber = (
         Transcriber(kie, chat_media, stt, ledger, users, rules, admin_ids)

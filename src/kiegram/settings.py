@@ -19,6 +19,9 @@ class Settings(BaseSettings):
 
     bot_token: str = ""
     telegram_api_base: str = "https://api.telegram.org"
+    # The largest file moved either way (a result to Telegram, a user's file to KIE); unset:
+    # 50 MB on api.telegram.org (its upload limit), 2000 MB on a local Bot API server.
+    max_file_mb: int | None = Field(default=None, ge=1, le=2000)
     webhook_url: str = ""
     webhook_secret: str = ""
     kie_api_key: str = ""
@@ -103,6 +106,14 @@ class Settings(BaseSettings):
         return not self.kie_api_key
 
     @property
+    def max_file_bytes(self) -> int:
+        """MAX_FILE_MB in bytes, or the limit of the Bot API server in use."""
+        if self.max_file_mb is not None:
+            return self.max_file_mb * MB
+        official = self.telegram_api_base.rstrip("/") == OFFICIAL_BOT_API
+        return (50 if official else 2000) * MB
+
+    @property
     def effective_database_url(self) -> str:
         """DATABASE_URL, or an SQLite file under DATA_DIR."""
         if self.database_url:
@@ -110,6 +121,8 @@ class Settings(BaseSettings):
         return f"sqlite+aiosqlite:///{(self.data_dir / 'kiegram.sqlite3').resolve()}"
 
 
+MB = 1024 * 1024
+OFFICIAL_BOT_API = "https://api.telegram.org"
 _DRIVERS = {
     "postgresql": "postgresql+asyncpg",
     "postgres": "postgresql+asyncpg",

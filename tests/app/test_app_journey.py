@@ -37,8 +37,10 @@ async def test_text_to_image_from_start_to_photo(running: tuple[App, FakeTelegra
     await user.send("a red fox in the snow")
     await _walk_to_result(telegram, user)
     photo = _sent(telegram, user, "sendphoto")[0]
-    assert photo.files and next(iter(photo.files.values())).startswith(b"\x89PNG")
+    assert list(photo.urls.values()) == [photo.params["photo"]]  # Telegram fetched it by URL
     await telegram.wait_for(lambda: "Готово" in user.last_text(), timeout=10)
+    original = _sent(telegram, user, "senddocument")[0]  # a PNG document: uploaded
+    assert next(iter(original.files.values())).startswith(b"\x89PNG")
 
 
 async def test_background_removal_confirms_right_after_the_image(

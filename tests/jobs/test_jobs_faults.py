@@ -179,15 +179,15 @@ async def test_a_failed_delivery_is_retried_and_captured_once(
     assert_delivered_once(harness, await finished(harness, job))
 
 
-async def test_files_too_large_are_delivered_as_links(
+async def test_results_are_handed_to_the_delivery_by_url_not_downloaded(
     store: SqlJobStore, catalog: Catalog, client: object, sandbox: SandboxServer
 ) -> None:
+    # The jobs core holds no file bytes: the delivery streams them or hands Telegram the URL.
     harness = make_harness(store, client, catalog)  # type: ignore[arg-type]
-    harness.service._finish._max_bytes = 10  # smaller than any result
     job = await harness.submit(IMAGE, payload(catalog))
     assert_delivered_once(harness, await finished(harness, job))
     files = harness.delivery.files[job.id]
-    assert files and all(f.as_link and f.url.startswith(sandbox.base_url) for f in files)
+    assert files and all(f.data is None and f.url.startswith(sandbox.base_url) for f in files)
 
 
 async def test_with_a_callback_url_polling_waits_for_the_callback_to_be_overdue(

@@ -11,8 +11,13 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+import aiohttp
 from aiohttp import web
-from aiohttp.multipart import content_disposition_filename, parse_content_disposition
+from aiohttp.multipart import (
+    BodyPartReader,
+    content_disposition_filename,
+    parse_content_disposition,
+)
 from kit.telegram_calls import Call as Call  # also taken from here by tests
 from kit.telegram_users import FakeUser
 
@@ -27,6 +32,14 @@ SEND_METHODS = {
     "sendanimation": "animation",
     "sendinvoice": "invoice",
 }
+MB = 1024 * 1024
+# What Telegram fetches itself from a URL (Bot API, "Sending files"): photos up to 5 MB,
+# other files up to 20 MB, sendDocument only for GIF, PDF and ZIP.
+URL_LIMITS = {"photo": 5 * MB}
+URL_LIMIT = 20 * MB
+DOCUMENT_URL_SUFFIXES = (".gif", ".pdf", ".zip")
+URL_REFUSED = {"error_code": 400, "description": "Bad Request: failed to get HTTP URL content"}
+INLINE_BODY = 1 * MB  # a bigger multipart body is read streamed, part by part
 
 
 class FakeTelegram:
@@ -41,6 +54,10 @@ class FakeTelegram:
         self.failures: dict[str, list[dict[str, Any]]] = {}
         self.blocked: set[int] = set()
         self.delays: dict[str, float] = {}  # method -> seconds it takes to answer
+        self.keep_bytes = 8 * MB  # an uploaded file bigger than this is counted, not kept
+        self.refuse_urls = False  # True: every file by URL is refused (unreachable from here)
+        self.upload_chunks: list[int] = []  # the size of each piece of a streamed upload read
+        self._http: aiohttp.ClientSession | None = None
         self.latency = 0.0  # seconds every other method (getUpdates too) takes to answer
         self.batch = 1  # updates one getUpdates returns at most (Telegram: 100)
         # Telegram's flood limit for edits (about one a second per chat): when set, an
@@ -75,6 +92,8 @@ class FakeTelegram:
         """Stop serving."""
         if self._runner is not None:
             await self._runner.cleanup()
+        if self._http is not None:
+            await self._http.close()
 
     def user(self, user_id: int, language_code: str = "ru", **extra: Any) -> FakeUser:
         """A person chatting with the bot in a private chat."""
@@ -132,10 +151,83 @@ class FakeTelegram:
                 {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
             )
         method = request.match_info["method"].lower()
-        params, files = await _read_params(request)
+        if request.content_type.startswith("multipart/") and (
+            request.content_length is None or request.content_length > INLINE_BODY
+        ):
+            call = await self._read_streamed(method, request)
+        else:
+            params, files = await _read_params(request)
+            call = Call(method, params, files, sizes={k: len(v) for k, v in files.items()})
         if method == "getupdates":
-            return web.json_response({"ok": True, "result": await self._get_updates(params)})
-        return await self._perform(Call(method, params, files))
+            return web.json_response({"ok": True, "result": await self._get_updates(call.params)})
+        refused = await self._fetch_urls(call)
+        if refused is not None:
+            return refused
+        return await self._perform(call)
+
+    async def _read_streamed(self, method: str, request: web.Request) -> Call:
+        """A big multipart body read part by part, each file in pieces: counted, and kept
+        only up to `keep_bytes` (a 2 GB upload costs the fake no memory)."""
+        call = Call(method, {}, streamed=request.content_length is None)
+        reader = await request.multipart()
+        while (part := await reader.next()) is not None:
+            if not isinstance(part, BodyPartReader) or part.name is None:
+                continue
+            if part.filename is None:
+                call.params[part.name] = _decode((await part.read()).decode())
+                continue
+            kept, size = bytearray(), 0
+            while chunk := await part.read_chunk(256 * 1024):
+                self.upload_chunks.append(len(chunk))
+                size += len(chunk)
+                if size <= self.keep_bytes:
+                    kept.extend(chunk)
+            call.sizes[part.name] = size
+            call.files[part.name] = bytes(kept) if size <= self.keep_bytes else b""
+        call.params.update({k: _decode(v) for k, v in request.query.items()})
+        return call
+
+    async def _fetch_urls(self, call: Call) -> web.Response | None:
+        """Fetch the files given by URL as Telegram does, within its limits; the refusal
+        Telegram answers when one is out of them (None when all were fetched)."""
+        kind = SEND_METHODS.get(call.method)
+        wanted: list[tuple[str, str, str]] = []  # (key, kind, url)
+        if kind not in (None, "text", "invoice") and isinstance(call.params.get(kind), str):
+            wanted.append((kind, kind, call.params[kind]))
+        if call.method == "sendmediagroup":
+            for n, item in enumerate(call.params.get("media") or []):
+                media = str(item.get("media", ""))
+                wanted.append((f"media{n}", str(item.get("type", "photo")), media))
+        for key, media_kind, url in wanted:
+            if not url.startswith(("http://", "https://")):
+                continue
+            size = await self._fetch(media_kind, url)
+            if size is None:
+                return web.json_response({"ok": False, **URL_REFUSED}, status=400)
+            call.urls[key] = url
+            call.sizes[key] = size
+        return None
+
+    async def _fetch(self, kind: str, url: str) -> int | None:
+        """The size of the file at `url`, read in pieces; None when Telegram would refuse it."""
+        limit = URL_LIMITS.get(kind, URL_LIMIT)
+        path = url.split("?", 1)[0].lower()
+        if self.refuse_urls or (kind == "document" and not path.endswith(DOCUMENT_URL_SUFFIXES)):
+            return None
+        if self._http is None:
+            self._http = aiohttp.ClientSession()
+        size = 0
+        try:
+            async with self._http.get(url) as response:
+                if response.status != 200:
+                    return None
+                async for chunk in response.content.iter_chunked(256 * 1024):
+                    size += len(chunk)
+                    if size > limit:
+                        return None
+        except aiohttp.ClientError:
+            return None
+        return size
 
     async def run_webhook_reply(self, body: bytes, headers: Mapping[str, str]) -> None:
         """Carry out the method a bot put in its answer to a webhook update, as Telegram does
@@ -260,9 +352,9 @@ class FakeTelegram:
                 "total_amount": sum(int(p.get("amount", 0)) for p in prices),
             }
         else:
-            stored = _attached(call, item)
+            stored, size = _attached(call, item)
             file_id = self.new_file(stored)
-            file_obj = {"file_id": file_id, "file_unique_id": file_id, "file_size": len(stored)}
+            file_obj = {"file_id": file_id, "file_unique_id": file_id, "file_size": size}
             if kind in ("video", "animation"):
                 file_obj.update(width=1, height=1, duration=1)
             elif kind in ("audio", "voice"):
@@ -377,9 +469,17 @@ def _int(value: Any) -> int | None:
         return None
 
 
-def _attached(call: Call, item: dict[str, Any] | None) -> bytes:
-    """The bytes the bot uploaded for one message (or one album item)."""
+def _attached(call: Call, item: dict[str, Any] | None) -> tuple[bytes, int]:
+    """The bytes the bot uploaded for one message (or one album item), as kept, and the
+    file's size (a file fetched by URL, or too big to keep, has no bytes here)."""
     media = str((item or {}).get("media", ""))
     if media.startswith("attach://"):
-        return call.files.get(media.removeprefix("attach://"), b"")
-    return next(iter(call.files.values()), b"")
+        name = media.removeprefix("attach://")
+        return call.files.get(name, b""), call.sizes.get(name, len(call.files.get(name, b"")))
+    if item is not None:
+        key = next((k for k, url in call.urls.items() if url == media), None)
+        return b"", call.sizes.get(key or "", 0)
+    if call.urls:
+        return b"", next(iter(call.sizes.values()), 0)
+    name, data = next(iter(call.files.items()), ("", b""))
+    return data, call.sizes.get(name, len(data))

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Coroutine
+from contextlib import AsyncExitStack
 from typing import Any, Protocol
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramEntityTooLarge,
+    TelegramForbiddenError,
+)
 from aiogram.types import (
-    BufferedInputFile,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     InputMediaAudio,
     InputMediaDocument,
     InputMediaLivePhoto,
@@ -28,10 +34,11 @@ from kiegram.bot.prefill import text_step
 from kiegram.bot.progress import Progress, Stage
 from kiegram.bot.render import Renderer
 from kiegram.bot.reuse_files import reuse_rows
+from kiegram.bot.transfers import MB, Outgoing, Transfers, method_of, send_file
 from kiegram.catalog import Catalog, ModelSpec
 from kiegram.i18n import Translator
 from kiegram.jobs import Job, JobState, ResultFile
-from kiegram.jobs.errors import MediaUnavailable
+from kiegram.kie.errors import KieError, KieFileTooLarge
 from kiegram.storage.result_files import KeptFile, SqlResultFiles
 from kiegram.wizard.display import value_text
 
@@ -55,6 +62,7 @@ class TelegramDelivery:
         progress: Progress | None = None,
         sends: SentSteps | None = None,
         kept: SqlResultFiles | None = None,
+        transfers: Transfers | None = None,
     ) -> None:
         self.bot = bot
         self.translator = translator
@@ -62,20 +70,25 @@ class TelegramDelivery:
         self.progress = progress
         self.sends = sends
         self.kept = kept  # the sent files' ids, for /history to send them again
+        self.transfers = transfers  # fetching results from their URLs (None: in memory only)
 
     async def deliver(self, job: Job, files: list[ResultFile]) -> None:
         """Photos (plus originals as documents), video, audio, text, or links.
 
         Each message is recorded once Telegram accepted it (`sends`), so a delivery that a
-        crash interrupted sends only the messages still missing.
+        crash interrupted sends only the messages still missing. Files move by URL or through
+        spooled files (`bot.transfers`), removed when this delivery ends, however it ends.
         """
         caption = self._caption(job)
         markup = self._buttons(job)
         steps = _Steps(job.id, self.sends, await self.sends.sent(job.id) if self.sends else set())
         try:
-            if self.progress is not None:
-                await self.progress.delivering(job)
-            sent = await self._send_all(job, files, caption, steps)
+            async with AsyncExitStack() as stack:
+                outgoing = [Outgoing(item, self.transfers, stack) for item in files]
+                await asyncio.gather(*(out.measure() for out in outgoing))
+                if self.progress is not None:
+                    await self.progress.delivering(job)
+                sent = await self._send_all(job, outgoing, caption, steps)
             if self.kept is not None and sent:
                 await self.kept.put(job.id, sent)
             if self.progress is not None:
@@ -86,65 +99,100 @@ class TelegramDelivery:
             log.info("user %s blocked the bot; job %s result kept", job.user_id, job.id)
 
     async def _send_all(
-        self, job: Job, files: list[ResultFile], caption: str, steps: _Steps
+        self, job: Job, outgoing: list[Outgoing], caption: str, steps: _Steps
     ) -> list[KeptFile]:
         """Send every result not sent yet; the file ids Telegram gave them, by result index
         (a message sent before a restart is not among them: /history falls back to links)."""
-        photos = [(i, f) for i, f in enumerate(files) if f.kind == "image" and f.data is not None]
+        photos = [
+            (i, out)
+            for i, out in enumerate(outgoing)
+            if out.item.kind == "image" and not out.too_large and out.fits_photo
+        ][:10]
         sent: list[tuple[int, object]] = []
+        grouped = False
         if len(photos) > 1:
-            media: list[MediaItem] = [
-                InputMediaPhoto(
-                    media=BufferedInputFile(p.data or b"", p.filename),
-                    caption=caption if n == 0 else None,
-                )
-                for n, (_i, p) in enumerate(photos[:10])
-            ]
-            album = await steps.once("group", self.bot.send_media_group(job.chat_id, media))
+            try:
+                album = await steps.once("group", self._album(job.chat_id, photos, caption))
+                grouped = True
+            except KieError as exc:  # one could not be fetched: each is sent on its own
+                log.warning("job %s: album not sent: %s", job.id, exc)
+                album = None
             if isinstance(album, list):
                 sent += [(i, message) for (i, _p), message in zip(photos, album, strict=False)]
-        for index, item in enumerate(files):
-            one = await self._send_one(job, item, caption, len(photos) > 1, steps.of(index))
+        for index, out in enumerate(outgoing):
+            one = await self._send_one(job, out, caption, grouped, steps.of(index))
             sent += [(index, one)] if one is not None else []
         return [k for i, m in sent if isinstance(m, Message) and (k := kept_of(m, i)) is not None]
 
+    async def _album(
+        self, chat: int, photos: list[tuple[int, Outgoing]], caption: str
+    ) -> list[Message]:
+        """The photos as one album: by URL when Telegram takes them all so, else uploaded."""
+        urls = [out.by_url("photo") for _i, out in photos]
+        if all(urls):
+            try:
+                return await self.bot.send_media_group(chat, _photos(urls, caption))
+            except TelegramBadRequest as exc:
+                log.info("Telegram refused the album by URL (%s); uploading it", exc)
+        uploads = await asyncio.gather(*(out.upload() for _i, out in photos))
+        try:
+            return await self.bot.send_media_group(chat, _photos(list(uploads), caption))
+        except Exception:
+            broken = next((out.broken for _i, out in photos if out.broken is not None), None)
+            if broken is None:
+                raise
+            raise broken from None  # a download failed under the upload: each on its own
+
     async def _send_one(
-        self, job: Job, item: ResultFile, caption: str, grouped: bool, steps: _Steps
+        self, job: Job, out: Outgoing, caption: str, grouped: bool, steps: _Steps
     ) -> object:
         """Send one result; the message showing it (None for text, links, grouped photos
         and what was sent before)."""
-        chat = job.chat_id
+        chat, item = job.chat_id, out.item
         if item.kind == "text":
             text = html.quote((item.data or b"").decode()[:4000])
             await steps.once("text", self.bot.send_message(chat, text))
             return None
-        if item.data is None:
-            link = self._t(job, "delivery.link", url=html.quote(item.url))
-            await steps.once("link", self.bot.send_message(chat, f"{caption}\n{link}"))
-            return None
-        if item.kind == "image":
-            shown = None
-            if not grouped:
-                shown = await steps.once("photo", self._upload(chat, item, caption, "photo"))
-            await steps.once("file", self.bot.send_document(chat, _file(item)))
-            return shown
-        return await steps.once("file", self._upload(chat, item, caption, item.kind))
-
-    async def _upload(self, chat: int, item: ResultFile, caption: str, kind: str) -> object:
-        upload = _file(item)
         try:
-            if kind == "photo":
-                return await self.bot.send_photo(chat, upload, caption=caption)
-            if kind == "video":
-                return await self.bot.send_video(chat, upload, caption=caption)
-            if kind == "audio":
-                return await self.bot.send_audio(chat, upload, caption=caption)
-            return await self.bot.send_document(chat, upload, caption=caption)
-        except TelegramForbiddenError:
-            raise
-        except TelegramAPIError:
-            # Telegram refused the file (size, format): the link still works for a day.
-            return await self.bot.send_document(chat, _file(item), caption=caption)
+            if out.too_large:
+                raise KieFileTooLarge("over MAX_FILE_MB", max_bytes=self._limit())
+            if item.kind != "image":
+                return await steps.once("file", self._upload(chat, out, caption, item.kind))
+            shown = None
+            if not grouped and out.fits_photo:
+                shown = await steps.once("photo", self._upload(chat, out, caption, "photo"))
+            original = caption if not grouped and not out.fits_photo else None
+            await steps.once("file", send_file(self.bot, "document", chat, out, original))
+            return shown
+        except KieError as exc:
+            # Too large, or KIE's URL did not give the file: the user still gets the link.
+            log.warning("job %s: %s sent as a link: %s", job.id, item.filename, exc)
+            await steps.once("link", self.bot.send_message(chat, self._link(job, out, exc)))
+            return None
+
+    async def _upload(self, chat: int, out: Outgoing, caption: str, kind: str) -> object:
+        method = method_of(kind)
+        try:
+            return await send_file(self.bot, method, chat, out, caption)
+        except (TelegramBadRequest, TelegramEntityTooLarge):
+            if method == "document":
+                raise
+            # Telegram refused the file (size, format): the same bytes as a document. A
+            # network error is not a refusal: it ends this delivery, retried later.
+            return await send_file(self.bot, "document", chat, out, caption)
+
+    def _limit(self) -> int:
+        return self.transfers.max_bytes if self.transfers is not None else 0
+
+    def _link(self, job: Job, out: Outgoing, exc: KieError) -> str:
+        url = html.quote(out.item.url)
+        head = f"{self._caption(job)}\n"
+        if not isinstance(exc, KieFileTooLarge):
+            return head + self._t(job, "transfers.link", url=url)
+        limit = _mb(self._limit() or exc.max_bytes)
+        if out.size is None or out.size <= exc.max_bytes:  # its server did not say the size
+            return head + self._t(job, "transfers.too_large_unsized", limit=limit, url=url)
+        return head + self._t(job, "transfers.too_large", size=_mb(out.size), limit=limit, url=url)
 
     async def fail(self, job: Job) -> None:
         """Explain the failure in the user's language; the money came back."""
@@ -213,8 +261,15 @@ class _Steps:
         return result
 
 
-def _file(item: ResultFile) -> BufferedInputFile:
-    return BufferedInputFile(item.data or b"", item.filename)
+def _photos(media: list[str | None] | list[InputFile], caption: str) -> list[MediaItem]:
+    return [
+        InputMediaPhoto(media=item or "", caption=caption if n == 0 else None)
+        for n, item in enumerate(media)
+    ]
+
+
+def _mb(size: int) -> str:
+    return f"{size / MB:.0f}" if size >= 10 * MB else f"{size / MB:.1f}"
 
 
 def caption(spec: ModelSpec, payload: dict[str, Any], render: Renderer) -> str:
@@ -254,43 +309,3 @@ def result_buttons(
 
 def _act(text: str, action: str, job: Job) -> InlineKeyboardButton:
     return InlineKeyboardButton(text=text, callback_data=JobAct(a=action, job=job.id).pack())
-
-
-class TelegramMedia:
-    """Resolves "tg:<file_id>" refs: downloads from Telegram, uploads to KIE (a MediaResolver)."""
-
-    def __init__(self, bot: Bot, upload: object) -> None:
-        self.bot = bot
-        self.upload = upload
-
-    async def resolve(self, ref: str) -> str:
-        """A KIE URL for the ref; http(s) refs pass through."""
-        if not ref.startswith("tg:"):
-            return ref
-        file_id = ref.removeprefix("tg:")
-        try:
-            info = await self.bot.get_file(file_id)
-            buffer = await self.bot.download_file(info.file_path or "")
-        except TelegramAPIError as exc:
-            # e.g. "file is too big" (over 20 MB through the public Bot API)
-            raise MediaUnavailable(f"Telegram did not give the file: {exc.message}") from exc
-        data = buffer.read() if buffer is not None else b""
-        name = (info.file_path or file_id).rsplit("/", 1)[-1]
-        if not data:
-            raise MediaUnavailable("the file is empty")
-        if not looks_like(name, data):
-            raise MediaUnavailable(f"{name} is not the image its name says")
-        return str(await self.upload.upload_file(data, name))  # type: ignore[attr-defined]
-
-
-IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG", b"GIF8", b"RIFF", b"BM")
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp")
-
-
-def looks_like(name: str, data: bytes) -> bool:
-    """False when a file named as an image does not start like one (a renamed text file)."""
-    if not name.lower().endswith(IMAGE_SUFFIXES):
-        return True
-    if data[8:12] == b"WEBP" or data[4:8] == b"ftyp":
-        return True
-    return data.startswith(IMAGE_MAGIC)

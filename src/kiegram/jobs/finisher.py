@@ -13,7 +13,6 @@ from kiegram.jobs.media import result_filename
 from kiegram.jobs.model import ErrorCode, Job, JobState, ResultFile
 from kiegram.jobs.ports import Delivery, JobStore, Settlement, TaskApi
 from kiegram.jobs.timing import DELIVERY_RETRY_SECONDS, MAX_DELIVERY_ATTEMPTS
-from kiegram.kie.errors import KieError
 from kiegram.kie.status import TaskState, TaskStatus
 
 log = logging.getLogger(__name__)
@@ -40,7 +39,6 @@ class Finisher:
         owner: str,
         clock: Callable[[], datetime],
         lease_seconds: float,
-        max_download_bytes: int,
     ) -> None:
         self.store = store
         self.settlement = settlement
@@ -49,7 +47,6 @@ class Finisher:
         self._owner = owner
         self._clock = clock
         self._lease = timedelta(seconds=lease_seconds)
-        self._max_bytes = max_download_bytes
 
     async def settle(self, job: Job, status: TaskStatus) -> Job | None:
         """Apply a terminal status to a SUBMITTED job; only the first caller acts on it."""
@@ -81,7 +78,7 @@ class Finisher:
         return await self.deliver(won)
 
     async def deliver(self, job: Job) -> Job | None:
-        """Download and deliver a SUCCEEDED job's results, capture, mark it DELIVERED.
+        """Deliver a SUCCEEDED job's results, capture, mark it DELIVERED.
 
         The lease is renewed while this runs (a big video may take longer than the lease);
         if another instance took it anyway, this attempt stops and that instance delivers.
@@ -125,25 +122,8 @@ class Finisher:
         return failed
 
     async def _send(self, job: Job) -> list[ResultFile]:
-        files = await self._download(job)
+        files = results_of(job)
         await self._delivery.deliver(job, files)
-        return files
-
-    async def _download(self, job: Job) -> list[ResultFile]:
-        files = []
-        for index, url in enumerate(job.result_urls):
-            name = result_filename(job.id, index, url, job.output)
-            try:
-                data: bytes | None = await self._api.download(url, self._max_bytes)
-            except KieError as exc:
-                # Too large or unreachable: the user still gets the (expiring) link.
-                log.warning("job %s: result %d sent as a link: %s", job.id, index + 1, exc)
-                data = None
-            files.append(ResultFile(url=url, filename=name, kind=job.output, data=data))
-        if not files and job.result_text:
-            # A transcript, or a helper's answer (resultObject) that has no file: sent as text.
-            name = result_filename(job.id, 0, "", "text")
-            files.append(ResultFile("", name, "text", job.result_text.encode()))
         return files
 
     async def _delivery_failed(self, job: Job, reason: str) -> Job | None:
@@ -160,3 +140,19 @@ class Finisher:
             lease_owner=None,
             lease_until=None,
         )
+
+
+def results_of(job: Job) -> list[ResultFile]:
+    """A job's results as the delivery gets them: each file by its URL (the delivery moves
+    the bytes, streamed, or hands Telegram the URL), or the text when there is no file."""
+    files = [
+        ResultFile(
+            url=url, filename=result_filename(job.id, index, url, job.output), kind=job.output
+        )
+        for index, url in enumerate(job.result_urls)
+    ]
+    if not files and job.result_text:
+        # A transcript, or a helper's answer (resultObject) that has no file: sent as text.
+        name = result_filename(job.id, 0, "", "text")
+        files.append(ResultFile("", name, "text", job.result_text.encode()))
+    return files

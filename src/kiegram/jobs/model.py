@@ -87,14 +87,10 @@ class Job:
 
 @dataclass(frozen=True, slots=True)
 class ResultFile:
-    """One result: its bytes when downloaded, else only its (expiring) URL to send as a link."""
+    """One result: its URL at KIE (the delivery fetches it, streamed, or hands it to
+    Telegram), or its ``data`` when it is small and already here (a text result)."""
 
     url: str
     filename: str
     kind: str  # image, video, audio, text
     data: bytes | None = None
-
-    @property
-    def as_link(self) -> bool:
-        """True when the file could not be downloaded (too large, unreachable)."""
-        return self.data is None

@@ -78,9 +78,6 @@ class TaskApi(Protocol):
     ) -> TaskStatus:
         """Read a task's status (a repeat ``endpoint`` is read by sending ``payload``)."""
 
-    async def download(self, url: str, max_bytes: int) -> bytes:
-        """Fetch a result file of at most ``max_bytes``."""
-
 
 class MediaResolver(Protocol):
     """Turns a wizard media ref (``tg:<file_id>``) into a URL KIE can fetch."""

@@ -64,7 +64,6 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 PENDING = frozenset({JobState.PENDING})
 SUBMITTED = frozenset({JobState.SUBMITTED})
-MAX_DOWNLOAD_BYTES = 50 * 1024 * 1024  # what a bot may upload to Telegram
 
 
 def job_id_for(hold_key: str) -> str:
@@ -102,7 +101,6 @@ class JobService:
         owner: str | None = None,
         clock: Clock = utcnow,
         lease_seconds: float = LEASE_SECONDS,
-        max_download_bytes: int = MAX_DOWNLOAD_BYTES,
     ) -> None:
         self.store = store
         # Unique per process: leases name their holder, and resume() drops only its own.
@@ -113,9 +111,7 @@ class JobService:
         self._catalog = catalog
         self._media = media
         self._callback_url = callback_url.rstrip("/") if callback_url else None
-        self._finish = Finisher(
-            store, api, delivery, settlement, self.owner, clock, lease_seconds, max_download_bytes
-        )
+        self._finish = Finisher(store, api, delivery, settlement, self.owner, clock, lease_seconds)
 
     # -- entry points -----------------------------------------------------------------------
 

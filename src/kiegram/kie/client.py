@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import io
 import logging
 import mimetypes
 import random
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from importlib import metadata
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import Any, BinaryIO, TypeVar
 
 import httpx
 
@@ -19,7 +21,6 @@ from kiegram.kie.api_family import ApiFamily, endpoints
 from kiegram.kie.endpoint import Endpoint, still_pending
 from kiegram.kie.errors import (
     KieError,
-    KieFileTooLarge,
     KieInvalidInput,
     KieNotFound,
     KieProtocolError,
@@ -35,6 +36,7 @@ from kiegram.kie.followup_status import parser_for
 from kiegram.kie.limiter import RateLimiter, SlidingWindowLimiter
 from kiegram.kie.retry import RetryPolicy, Sleep, retry_async
 from kiegram.kie.status import TaskState, TaskStatus, build
+from kiegram.kie.transfer import head_size, stream_into
 
 T = TypeVar("T")
 
@@ -250,25 +252,44 @@ class KieClient:
         return dataclasses.replace(status, task_id=task_id)
 
     async def upload_file(
-        self, data: bytes | AsyncIterator[bytes], filename: str, upload_path: str = "kiegram"
+        self,
+        data: bytes | Path | AsyncIterator[bytes],
+        filename: str,
+        upload_path: str = "kiegram",
     ) -> str:
-        """Upload a file with the stream endpoint and return its download URL."""
-        content = data if isinstance(data, bytes) else await _collect(data)
+        """Upload a file with the stream endpoint and return its download URL.
+
+        A `Path` is streamed from disk in chunks (the multipart body is never built whole);
+        each attempt opens the file anew.
+        """
+        content = data if isinstance(data, bytes | Path) else await _collect(data)
         mime = mimetypes.guess_type(filename)[0] or "application/octet-stream"
         url = f"{self.upload_base_url}/api/file-stream-upload"
         form = {"uploadPath": upload_path.strip("/"), "fileName": filename}
 
         async def attempt() -> Any:
-            files = {"file": (filename, content, mime)}
-            return await self._call(
-                "POST", url, data=form, files=files, timeout=self._upload_timeout, is_json=False
-            )
+            if isinstance(content, bytes):
+                return await self._post_file(url, form, (filename, content, mime))
+            with content.open("rb") as stream:
+                return await self._post_file(url, form, (filename, stream, mime))
 
         reply = f.mapping(await self._retry(attempt, self._read_policy, is_retryable))
         found = f.urls(reply.get("downloadUrl"), reply.get("fileUrl"), reply.get("url"))
         if not found:
             raise KieProtocolError("KIE upload reply has no downloadUrl/fileUrl/url")
         return found[0]
+
+    async def _post_file(
+        self, url: str, form: dict[str, str], file: tuple[str, bytes | BinaryIO, str]
+    ) -> Any:
+        return await self._call(
+            "POST",
+            url,
+            data=form,
+            files={"file": file},
+            timeout=self._upload_timeout,
+            is_json=False,
+        )
 
     async def get_credits(self) -> float:
         """The account's remaining credits."""
@@ -292,17 +313,64 @@ class KieClient:
         return found[0]
 
     async def download(self, url: str, max_bytes: int) -> bytes:
-        """Fetch a result file, refusing anything larger than ``max_bytes``."""
-        if not url.startswith(("http://", "https://")):
-            raise KieInvalidInput("only http(s) result URLs can be downloaded")
-        headers = self._auth_headers() if self._is_kie_host(url) else {}
+        """Fetch a small file into memory, refusing anything larger than ``max_bytes``."""
+        headers = self._download_headers(url)
 
         async def attempt() -> bytes:
-            return await self._fetch(url, headers, max_bytes)
+            buffer = io.BytesIO()
+            await self._stream(url, headers, max_bytes, buffer)
+            return buffer.getvalue()
 
         return await self._retry(attempt, self._read_policy, is_retryable)
 
+    async def download_to(
+        self,
+        url: str,
+        path: Path,
+        max_bytes: int,
+        on_chunk: Callable[[int], None] | None = None,
+        retry: bool = True,
+    ) -> int:
+        """Stream a result file into ``path`` (rewritten by each attempt) in bounded chunks;
+        its size. Refuses (`KieFileTooLarge`) anything larger than ``max_bytes``.
+        `on_chunk(written)` follows the progress (a reader of the growing file); without
+        `retry` one attempt only (what that reader took cannot be taken back)."""
+        headers = self._download_headers(url)
+
+        async def attempt() -> int:
+            with path.open("wb") as sink:
+                return await self._stream(url, headers, max_bytes, sink, on_chunk)
+
+        if not retry:
+            return await attempt()
+        return await self._retry(attempt, self._read_policy, is_retryable)
+
+    async def size_of(self, url: str) -> int | None:
+        """The size the file's server declares (a HEAD request); None when unknown."""
+        if not url.startswith(("http://", "https://")):
+            return None
+        return await head_size(self._http, url, self._download_headers(url))
+
     # -- plumbing ---------------------------------------------------------------------------
+
+    def _download_headers(self, url: str) -> dict[str, str]:
+        """Our key goes only to KIE's own hosts; other URLs are fetched without it."""
+        if not url.startswith(("http://", "https://")):
+            raise KieInvalidInput("only http(s) result URLs can be downloaded")
+        return self._auth_headers() if self._is_kie_host(url) else {}
+
+    async def _stream(
+        self,
+        url: str,
+        headers: Mapping[str, str],
+        max_bytes: int,
+        sink: BinaryIO,
+        on_chunk: Callable[[int], None] | None = None,
+    ) -> int:
+        try:
+            return await stream_into(self._http, url, headers, max_bytes, sink, on_chunk)
+        except httpx.TransportError as exc:
+            raise self._transport_error(exc) from exc
 
     def _api_url(self, path: str) -> str:
         return f"{self.base_url}{path}"
@@ -386,24 +454,3 @@ class KieClient:
         if status >= 500:
             return KieServerError(message, status)
         return KieProtocolError(message, status)
-
-    async def _fetch(self, url: str, headers: Mapping[str, str], max_bytes: int) -> bytes:
-        too_large = KieFileTooLarge(f"result file exceeds {max_bytes} bytes", max_bytes=max_bytes)
-        try:
-            async with self._http.stream(
-                "GET", url, headers=headers, follow_redirects=True
-            ) as response:
-                if not response.is_success:
-                    status = response.status_code
-                    raise error_from_envelope(status, f"download failed with HTTP {status}")
-                declared = f.integer(response.headers.get("Content-Length"))
-                if declared is not None and declared > max_bytes:
-                    raise too_large
-                buffer = bytearray()
-                async for chunk in response.aiter_bytes():
-                    buffer.extend(chunk)
-                    if len(buffer) > max_bytes:
-                        raise too_large
-                return bytes(buffer)
-        except httpx.TransportError as exc:
-            raise self._transport_error(exc) from exc

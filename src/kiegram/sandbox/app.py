@@ -205,7 +205,8 @@ class SandboxKie:
 
     def _store_result(self, name: str, output: str) -> str:
         path = f"results/{name}{EXTENSIONS[output]}"
-        self.files.put(path, result_bytes(output), CONTENT_TYPES[output])
+        size = self.faults.result_size
+        self.files.put(path, result_bytes(output), CONTENT_TYPES[output], size)
         return f"{self.base_url}/files/{path}"
 
     async def create(self, request: web.Request, family: ApiFamily) -> web.Response:
@@ -380,12 +381,21 @@ class SandboxKie:
             return envelope(422, "only KIE-generated URLs are supported")
         return envelope(200, "success", url)
 
-    async def serve_file(self, request: web.Request) -> web.Response:
-        """A stored upload or result."""
+    async def serve_file(self, request: web.Request) -> web.StreamResponse:
+        """A stored upload or result (a big one written out in pieces)."""
         stored = self.files.get(request.match_info["path"])
         if stored is None:
             raise web.HTTPNotFound()
-        return web.Response(body=stored.data, content_type=stored.content_type)
+        if stored.length == len(stored.data):
+            return web.Response(body=stored.data, content_type=stored.content_type)
+        response = web.StreamResponse(headers={"Content-Type": stored.content_type})
+        response.content_length = stored.length
+        await response.prepare(request)
+        if request.method != "HEAD":
+            for piece in stored.pieces():
+                await response.write(piece)
+        await response.write_eof()
+        return response
 
 
 def _consumed(spec: ModelSpec, body: dict[str, Any], overcharge: bool) -> float:

@@ -46,6 +46,7 @@ class Faults:
     api_key: str | None = None  # when set, only this bearer token is accepted
     credits: float = 1000.0
     price_factor: float = 1.0  # the price feed's prices, times this (a price KIE moved)
+    result_size: int = 0  # bytes of each result file (padded, served in pieces); 0: tiny
     seen_markers: set[tuple[str, str]] = field(default_factory=set)
 
     def take(self, counter: str) -> bool:

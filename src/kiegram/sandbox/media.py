@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import struct
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 CONTENT_TYPES = {"image": "image/png", "video": "video/mp4", "audio": "audio/mpeg"}
@@ -47,12 +48,32 @@ def result_bytes(kind: str) -> bytes:
     return tiny_png()
 
 
+PIECE = 256 * 1024
+_FILLER = bytes(range(256)) * (PIECE // 256)  # what pads a big result past its header
+
+
 @dataclass(frozen=True, slots=True)
 class StoredFile:
-    """One served file."""
+    """One served file: ``data``, padded to ``size`` bytes when that is larger (a big result
+    the sandbox makes up as it serves it, never held whole)."""
 
     data: bytes
     content_type: str
+    size: int = 0
+
+    @property
+    def length(self) -> int:
+        """The file's size in bytes."""
+        return max(self.size, len(self.data))
+
+    def pieces(self) -> Iterator[bytes]:
+        """The file in pieces of at most `PIECE` bytes."""
+        for start in range(0, len(self.data), PIECE):
+            yield self.data[start : start + PIECE]
+        left = self.length - len(self.data)
+        while left > 0:
+            yield _FILLER[: min(left, PIECE)]
+            left -= PIECE
 
 
 class FileStore:
@@ -61,9 +82,9 @@ class FileStore:
     def __init__(self) -> None:
         self._files: dict[str, StoredFile] = {}
 
-    def put(self, path: str, data: bytes, content_type: str) -> None:
-        """Store ``data`` under ``path``."""
-        self._files[path.strip("/")] = StoredFile(data, content_type)
+    def put(self, path: str, data: bytes, content_type: str, size: int = 0) -> None:
+        """Store ``data`` under ``path`` (padded to ``size`` bytes when served)."""
+        self._files[path.strip("/")] = StoredFile(data, content_type, size)
 
     def get(self, path: str) -> StoredFile | None:
         """The file under ``path``."""

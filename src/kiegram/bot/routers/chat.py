@@ -26,10 +26,10 @@ from kiegram.bot.chat_desk import (
     new_conversation,
 )
 from kiegram.bot.chat_voice import Heard, Transcriber
-from kiegram.bot.delivery import TelegramMedia
 from kiegram.bot.deps import Text
 from kiegram.bot.desk import Desk
 from kiegram.bot.filters import When
+from kiegram.bot.inputs import TelegramMedia
 from kiegram.bot.screens import edit_or_send
 from kiegram.catalog.chat_models import ChatModel, ChatModels
 from kiegram.jobs.errors import MediaUnavailable
