@@ -28,6 +28,7 @@ from kiegram.bot.prefill import text_step
 from kiegram.bot.progress import Progress, Stage
 from kiegram.bot.render import Renderer
 from kiegram.bot.reuse_files import reuse_rows
+from kiegram.bot.text_parts import text_parts
 from kiegram.catalog import Catalog, ModelSpec
 from kiegram.i18n import Translator
 from kiegram.jobs import Job, JobState, ResultFile
@@ -115,8 +116,10 @@ class TelegramDelivery:
         and what was sent before)."""
         chat = job.chat_id
         if item.kind == "text":
-            text = html.quote((item.data or b"").decode()[:4000])
-            await steps.once("text", self.bot.send_message(chat, text))
+            # Lyrics come as several takes, a transcript may be long: each part its own message.
+            for n, part in enumerate(text_parts((item.data or b"").decode())):
+                step = "text" if n == 0 else f"text.{n}"
+                await steps.once(step, self.bot.send_message(chat, part))
             return None
         if item.data is None:
             link = self._t(job, "delivery.link", url=html.quote(item.url))
