@@ -50,8 +50,12 @@ def _first_parent(spec: ModelSpec) -> str:
 
 
 PARENT_OF = {s.id: _first_parent(s) for s in FOLLOWUPS}
-# Parent answers a follow-up needs (the first answers make a Suno instrumental: no lyrics).
-PARENT_ANSWERS: dict[str, dict[str, int | str]] = {"suno-timestamped-lyrics": {"instrumental": 0}}
+# Parent answers a follow-up needs (the first answers make a Suno instrumental, which has no
+# lyrics, and a Midjourney grid, not a video).
+PARENT_ANSWERS: dict[str, dict[str, int | str]] = {
+    "suno-timestamped-lyrics": {"instrumental": 0},
+    "mj-video-extend": {"taskType": 4},  # a Midjourney video (option 4: mj_video)
+}
 
 
 @pytest_asyncio.fixture(loop_scope="module", scope="module")

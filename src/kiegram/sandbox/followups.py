@@ -91,7 +91,8 @@ def result_count(spec: ModelSpec) -> int:
     """How many results a task of the model gives: a Midjourney grid 4, a Suno song 2."""
     endpoint = spec.endpoint
     if spec.api is ApiFamily.MIDJOURNEY:
-        return 1 if endpoint is not None and "Upscale" in endpoint.create else 4
+        one = endpoint is not None and ("Upscale" in endpoint.create or "Video" in endpoint.create)
+        return 1 if one else 4
     if spec.api is ApiFamily.SUNO:
         if endpoint is not None and endpoint.result == "suno-stems":
             return 4 if "stem" in spec.id else 2
