@@ -338,6 +338,23 @@ async def test_suno_lyrics_come_as_one_message_per_take_with_its_title(
     assert all("[Verse]" in t and "[Chorus]" in t and "a red fox" in t for t in takes)
     price = app.desk.rules.price_for(load_catalog().get("suno-lyrics"), job.payload)  # type: ignore[arg-type]
     assert price and STARS_UNITS - await balance(app, user) == price
+    # The next step: a song to these lyrics, Suno in custom mode with the words and title.
+    assert {"🎤 Песня на эти слова 1", "🎤 Песня на эти слова 2"} <= set(user.buttons())
+    await user.click("🎤 Песня на эти слова 2")
+    state, _sid = await wizard_of(app, user)
+    assert state is not None and state["model"] == "suno"
+    words = takes[1].split("\n", 2)[2]
+    assert state["values"] == {
+        "customMode": True,
+        "instrumental": False,
+        "prompt": words,
+        "title": f"After the Rain ({tail})",
+    }
+    await confirm_wizard(app, user)
+    await telegram.wait_for(lambda: done_count(user) == 2, timeout=30)
+    song = (await finished(app, user, 2))[0]
+    assert song.model_id == "suno" and song.state is JobState.DELIVERED
+    assert song.payload["prompt"] == words and song.payload["customMode"] is True
 
 
 async def test_timed_lyrics_of_a_sung_track_come_line_by_line(

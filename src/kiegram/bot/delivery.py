@@ -21,7 +21,7 @@ from aiogram.types import (
 )
 from aiogram.utils.text_decorations import html_decoration as html
 
-from kiegram.bot import followups
+from kiegram.bot import followups, lyrics
 from kiegram.bot.callbacks import JobAct, Nav
 from kiegram.bot.kept import kept_of
 from kiegram.bot.prefill import text_step
@@ -250,6 +250,7 @@ def result_buttons(
             row.append(_act(t("delivery.btn.vary"), "v", job))
         rows.append(row)
     rows += followups.rows(catalog, job, t, job.lang)
+    rows += lyrics.rows(catalog, job, t)
     rows += reuse_rows(catalog, job, t)
     rows.append([InlineKeyboardButton(text=t("bot.btn.menu"), callback_data=Nav(to="menu").pack())])
     return InlineKeyboardMarkup(inline_keyboard=rows)
