@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -17,6 +18,8 @@ from kiegram.jobs import Job
 from kiegram.settings import Settings
 
 ADMIN = 999
+STARS_PACK = "5000 кр. — 2100 ⭐"  # the dearest default pack: covers any model's quote
+STARS_UNITS = 5000
 
 
 @asynccontextmanager
@@ -70,3 +73,20 @@ async def settled(app: App, job_id: str) -> Job:
             return job
         await asyncio.sleep(0.05)
     raise AssertionError(f"job {job_id} still in flight")
+
+
+async def top_up_with_stars(telegram: FakeTelegram, user: FakeUser) -> None:
+    """An ordinary user's first step: /balance, the 5000-unit pack, a Stars checkout."""
+    await user.send("/balance")
+    await user.click(STARS_PACK)
+    invoice = calls_to(telegram, user, "sendinvoice")[-1]
+    assert invoice.params["currency"] == "XTR"
+    stars = int(invoice.params["prices"][0]["amount"])
+    await user.pay(str(invoice.params["payload"]), stars, f"charge-{user.id}")
+    assert f"+{STARS_UNITS} кр." in user.last_text(), user.last_text()
+
+
+def quoted(confirm_text: str) -> int | None:
+    """The price a confirm screen quoted, in units (None when it names none)."""
+    found = re.search(r"Стоимость: <b>(\d+) кр\.</b>", confirm_text)
+    return int(found.group(1)) if found else None

@@ -1,14 +1,15 @@
 """Follow-ups through the real bot and the sandbox KIE: a generation, then a button on its
 result (or its /history entry), the follow-up's confirm with the parent filled in, a result.
 
-One bot serves the module; every test has its own user, who is granted units and pays for the
-parent and the follow-up like anyone (no admin, no free uses).
+One bot serves the module; every test has its own user, who buys units and pays for the
+parent and the follow-up like anyone (no admin, no free uses): each first tops up with
+Telegram Stars through the payment flow.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ import pytest
 import pytest_asyncio
 from aiogram.fsm.storage.base import StorageKey
 from aiohttp import web
+from journey_kit import STARS_UNITS, top_up_with_stars
 from kit import FakeTelegram, FakeUser
 from kit.ports import free_port
 
@@ -51,6 +53,12 @@ def _chain(spec: ModelSpec) -> list[str]:
 
 
 CHAIN_OF = {s.id: _chain(s) for s in FOLLOWUPS}
+# Parent answers a follow-up needs (the first answers make a Suno instrumental, which has no
+# lyrics, and a Midjourney grid, not a video).
+PARENT_ANSWERS: dict[str, dict[str, int | str]] = {
+    "suno-timestamped-lyrics": {"instrumental": 0},
+    "mj-video-extend": {"taskType": 4},  # a Midjourney video (option 4: mj_video)
+}
 
 
 @pytest_asyncio.fixture(loop_scope="module", scope="module")
@@ -88,9 +96,10 @@ async def bot(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[tuple[A
 
 
 async def funded(app: App, telegram: FakeTelegram, user_id: int) -> FakeUser:
+    """A new user who tops up with Telegram Stars first (the 5000-unit pack)."""
     user = telegram.user(user_id)
-    await app.desk.users.touch(user.id, None, "ru")
-    await app.desk.ledger.grant(user.id, 5000, f"test-grant-{user_id}", ADMIN, "test")
+    await top_up_with_stars(telegram, user)
+    assert await balance(app, user) == STARS_UNITS
     return user
 
 
@@ -108,8 +117,11 @@ async def press(user: FakeUser, sid: str, action: Action, arg: int | str | None 
     await user.press_data(Wz(a=action.value, i="" if arg is None else str(arg), s=sid).pack())
 
 
-async def answer(user: FakeUser, view: View, sid: str) -> None:
-    """Answer a screen with text, the first option, Next or Confirm."""
+async def answer(
+    user: FakeUser, view: View, sid: str, prefer: Mapping[str, int | str] | None = None
+) -> None:
+    """Answer a screen with text, the first option (or the one `prefer` names), Next or
+    Confirm."""
     if view.kind is ScreenKind.SETTINGS:
         await press(user, sid, Action.DONE)
         return
@@ -124,19 +136,22 @@ async def answer(user: FakeUser, view: View, sid: str) -> None:
         text = "a red fox in the snow at dawn, soft light"
         await user.send(text[: expect.max_length or len(text)])
     elif first is not None and first.action in (Action.OPTION, Action.BOOL):
-        await press(user, sid, first.action, first.arg)
+        chosen = (prefer or {}).get(view.field, first.arg)
+        await press(user, sid, first.action, chosen)
     else:
         await user.send(str(int(expect.minimum or 1)))
 
 
-async def confirm_wizard(app: App, user: FakeUser) -> None:
+async def confirm_wizard(
+    app: App, user: FakeUser, prefer: Mapping[str, int | str] | None = None
+) -> None:
     """Answer every screen of the open wizard up to its confirm press."""
     wizard: Wizard = app.dp["wizard"]
     for _ in range(30):
         state, sid = await wizard_of(app, user)
         if state is None:
             return
-        await answer(user, wizard.view(state), sid)
+        await answer(user, wizard.view(state), sid, prefer)
         refusals = [m["text"] for m in user.chat() if "⚠️" in str(m.get("text"))]
         assert not refusals, refusals
     raise AssertionError("the wizard never ended")
@@ -156,11 +171,17 @@ async def finished(app: App, user: FakeUser, count: int) -> list[Job]:
     raise AssertionError(f"jobs still in flight: {[(j.model_id, j.state) for j in jobs]}")
 
 
-async def generate(app: App, telegram: FakeTelegram, user: FakeUser, model: str) -> Job:
+async def generate(
+    app: App,
+    telegram: FakeTelegram,
+    user: FakeUser,
+    model: str,
+    prefer: Mapping[str, int | str] | None = None,
+) -> Job:
     """A delivered generation of `model` (the parent of a follow-up)."""
     before = done_count(user)
     await user.send(f"/model {model}")
-    await confirm_wizard(app, user)
+    await confirm_wizard(app, user, prefer)
     await telegram.wait_for(lambda: done_count(user) > before, timeout=30)
     job = (await finished(app, user, 1))[0]
     assert job.state is JobState.DELIVERED, (job.model_id, job.error_message)
@@ -345,7 +366,87 @@ async def test_someone_elses_result_cannot_be_continued(bot: tuple[App, FakeTele
     stranger = await funded(app, telegram, 8107)
     await stranger.press_data(JobAct(a="fgrok-imagine_upscale.0", job=video.id).pack())
     assert "Эта генерация не найдена" in stranger.last_text()
-    assert await balance(app, stranger) == 5000
+    assert await balance(app, stranger) == STARS_UNITS
+
+
+def texts(user: FakeUser) -> list[str]:
+    return [str(m.get("text") or "") for m in user.chat()]
+
+
+async def test_suno_lyrics_come_as_one_message_per_take_with_its_title(
+    bot: tuple[App, FakeTelegram],
+) -> None:
+    app, telegram = bot
+    user = await funded(app, telegram, 8108)
+    job = await generate(app, telegram, user, "suno-lyrics")
+    assert job.payload == {"prompt": "a red fox in the snow at dawn, soft light"}
+    takes = [t for t in texts(user) if t.startswith("🎵 ")]
+    tail = (job.task_id or "")[-6:]
+    assert [t.split("\n")[0] for t in takes] == [
+        f"🎵 Night City ({tail})",
+        f"🎵 After the Rain ({tail})",
+    ]
+    assert all("[Verse]" in t and "[Chorus]" in t and "a red fox" in t for t in takes)
+    price = app.desk.rules.price_for(load_catalog().get("suno-lyrics"), job.payload)  # type: ignore[arg-type]
+    assert price and STARS_UNITS - await balance(app, user) == price
+    # The next step: a song to these lyrics, Suno in custom mode with the words and title.
+    assert {"🎤 Песня на эти слова 1", "🎤 Песня на эти слова 2"} <= set(user.buttons())
+    await user.click("🎤 Песня на эти слова 2")
+    state, _sid = await wizard_of(app, user)
+    assert state is not None and state["model"] == "suno"
+    words = takes[1].split("\n", 2)[2]
+    assert state["values"] == {
+        "customMode": True,
+        "instrumental": False,
+        "prompt": words,
+        "title": f"After the Rain ({tail})",
+    }
+    await confirm_wizard(app, user)
+    await telegram.wait_for(lambda: done_count(user) == 2, timeout=30)
+    song = (await finished(app, user, 2))[0]
+    assert song.model_id == "suno" and song.state is JobState.DELIVERED
+    assert song.payload["prompt"] == words and song.payload["customMode"] is True
+
+
+async def test_timed_lyrics_of_a_sung_track_come_line_by_line(
+    bot: tuple[App, FakeTelegram],
+) -> None:
+    app, telegram = bot
+    user = await funded(app, telegram, 8109)
+    song = await generate(app, telegram, user, "suno", {"instrumental": 0})
+    assert song.payload["instrumental"] is False
+    await user.click("🕒 Текст по секундам 2")
+    assert "Suno · текст с таймингом" in user.last_text()
+    await confirm_wizard(app, user)
+    await telegram.wait_for(lambda: done_count(user) == 2, timeout=30)
+    job = (await finished(app, user, 2))[0]
+    assert job.model_id == "suno-timestamped-lyrics" and job.state is JobState.DELIVERED
+    assert job.payload == {"taskId": song.task_id, "audioId": song.result_ids[1]}
+    timed = next(t for t in texts(user) if t.startswith("[Verse]"))
+    assert timed.split("\n") == [
+        "[Verse]",
+        "0:01  City lights are calling",
+        "0:08  I walk alone",
+        "[Chorus]",
+        "0:12  Sing",
+    ]
+
+
+async def test_timed_lyrics_of_an_instrumental_fail_and_the_money_comes_back(
+    bot: tuple[App, FakeTelegram],
+) -> None:
+    app, telegram = bot
+    user = await funded(app, telegram, 8110)
+    song = await generate(app, telegram, user, "suno")  # the first answers: an instrumental
+    assert song.payload["instrumental"] is True
+    before = await balance(app, user)
+    await user.click("🕒 Текст по секундам 1")
+    await confirm_wizard(app, user)
+    jobs = await finished(app, user, 2)
+    assert jobs[0].model_id == "suno-timestamped-lyrics" and jobs[0].state is JobState.FAILED
+    await telegram.wait_for(lambda: "instrumental has none" in user.last_text(), timeout=10)
+    assert "Деньги вернулись" in user.last_text()
+    assert await balance(app, user) == before
 
 
 @pytest.mark.parametrize("spec", FOLLOWUPS, ids=[s.id for s in FOLLOWUPS])
@@ -355,7 +456,7 @@ async def test_every_followup_is_delivered_and_charged_its_price_once(
     app, telegram = bot
     user = await funded(app, telegram, 8200 + FOLLOWUPS.index(spec))
     first, *between = CHAIN_OF[spec.id]
-    await generate(app, telegram, user, first)
+    await generate(app, telegram, user, first, PARENT_ANSWERS.get(spec.id))
     catalog = load_catalog()
     for number, model in enumerate(between, start=2):
         step = catalog.get(model)

@@ -1,7 +1,9 @@
 """Every usable model, from /model to a delivered result, through the real bot and sandbox KIE.
 
-One bot serves the whole module (each model gets its own user), KIE's callbacks reach the bot's
-own HTTP server, so a run takes seconds per model. Every usable model runs (the whole suite,
+One bot serves the whole module (each model gets its own user, an ordinary one: no admin, no
+free uses), KIE's callbacks reach the bot's own HTTP server, so a run takes seconds per model.
+Each user first tops up with Telegram Stars, then is charged exactly the price the confirm
+screen quoted, once. Every usable model runs (the whole suite,
 CI included); set KIEGRAM_MODEL_SUBSET=1 for a representative subset while working (the first
 models of every category and output kind, plus the SEED.md models).
 """
@@ -18,6 +20,7 @@ import pytest
 import pytest_asyncio
 from aiogram.fsm.storage.base import StorageKey
 from aiohttp import web
+from journey_kit import STARS_UNITS, quoted, top_up_with_stars
 from kit import FakeTelegram, FakeUser
 from kit.ports import free_port
 from kit.taps import answers_needed
@@ -79,7 +82,7 @@ async def bot(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[tuple[A
         http_host="127.0.0.1",
         http_port=port,
         public_url=f"http://127.0.0.1:{port}",
-        admin_ids=tuple(range(USERS, USERS + len(MODELS) + 1)),
+        free_daily_generations=0,
     )
     app = await build_app(settings)
     for spec in MODELS:  # the operator's part (tests/bot/test_bot_off_by_default.py)
@@ -175,21 +178,26 @@ async def settled(app: App, user: FakeUser, before: tuple[Any, ...]) -> None:
 
 async def drive_to_result(
     app: App, telegram: FakeTelegram, user: FakeUser, spec: ModelSpec
-) -> None:
+) -> tuple[str, dict[str, Any]]:
     """From /model to the confirm press, answering every screen; a newcomer's messages and
-    presses are at most the inputs the model requires plus Start."""
+    presses are at most the inputs the model requires plus Start. The confirm screen's text
+    and the answers it showed come back."""
     wizard: Wizard = app.dp["wizard"]
     await user.send(f"/model {spec.id}")
     values: dict[str, Any] = {}
+    confirm = ""
     for taps in range(40):
         state, sid = await wizard_of(app, user)
         if state is None:
             # An object list needs each field of its fewest items and the Done that closes it.
             required = sum(answers_needed(f) for f in steps(spec, values))
             assert taps <= required + 1, f"{spec.id}: {taps} taps for {required} inputs"
-            return
+            return confirm, values
         before, values = (state["screen"], state["field"]), state["values"]
-        await answer(app, user, wizard.view(state), sid)
+        view = wizard.view(state)
+        if view.kind is ScreenKind.CONFIRM:
+            confirm = user.last_text()
+        await answer(app, user, view, sid)
         await settled(app, user, before)
         refusals = [m["text"] for m in user.chat() if "⚠️" in str(m.get("text"))]
         assert not refusals, f"{spec.id}: refused at {before}: {refusals}"
@@ -210,7 +218,12 @@ async def test_model_from_start_to_delivered_result(
 ) -> None:
     app, telegram = bot
     user = telegram.user(USERS + MODELS.index(spec))
-    await drive_to_result(app, telegram, user, spec)
+    await top_up_with_stars(telegram, user)
+    confirm, values = await drive_to_result(app, telegram, user, spec)
+    price = app.desk.rules.price_for(spec, values)
+    assert price is not None, spec.id
+    # The confirm screen quoted the price (a free model says so instead).
+    assert quoted(confirm) == (price or None), f"{spec.id}: {confirm}"
     methods = SENT_KIND[spec.output.value]
     try:
         await telegram.wait_for(lambda: bool(sent_to(telegram, user, methods)), timeout=30)
@@ -226,3 +239,6 @@ async def test_model_from_start_to_delivered_result(
 
     # The progress message is edited to done right after the result is sent.
     await telegram.wait_for(progress_done, timeout=10)
+    # Charged the quoted price once: nothing left on hold.
+    account = await app.desk.ledger.account(user.id)
+    assert (account.balance, account.held) == (STARS_UNITS - price, 0), spec.id

@@ -62,7 +62,9 @@ def test_a_broken_task_reference_is_refused(tmp_path: Path, inputs: str, error: 
 
 
 def test_the_catalog_knows_each_models_followups() -> None:
-    assert [s.id for s in followups_of(CATALOG, "midjourney")] == ["mj-upscale", "mj-vary"]
+    mj = ["mj-upscale", "mj-vary", "mj-video-extend"]
+    assert [s.id for s in followups_of(CATALOG, "midjourney")] == mj
+    assert "suno-timestamped-lyrics" in [s.id for s in followups_of(CATALOG, "suno")]
     assert "suno-extend" in [s.id for s in followups_of(CATALOG, "suno")]
     extend = CATALOG.get("grok-imagine/extend")
     assert extend is not None and is_followup(extend)

@@ -85,19 +85,28 @@ def first_answer(spec: ModelSpec, view: View) -> Answer:
 
 def made_up_parent(catalog: Catalog, spec: ModelSpec) -> ParentResult:
     """A finished job of the follow-up's first parent model that it applies to: a task id,
-    two result items, and as its inputs the parent's defaults, else their first options."""
+    two result items, and as its inputs the parent's defaults, else their first options
+    (else the first values the follow-up's `when` asks of the parent: a Midjourney video)."""
+    wanted = {
+        name: allowed[0]
+        for ref in spec.task_refs
+        if ref.parent is not None
+        for name, allowed in ref.parent.when.items()
+        if allowed
+    }
     for model_id in sorted(parents_of(spec)):
         parent = catalog.get(model_id)
         payload = {} if parent is None else {i.name: _first_value(i) for i in parent.inputs}
         urls = [f"https://example.com/{model_id.replace('/', '-')}-{i}.bin" for i in range(2)]
-        result = ParentResult(
-            "task-parent",
-            urls,
-            ["0", "1"],  # item ids as KIE gives them (Suno track ids, segment indexes)
-            {k: v for k, v in payload.items() if v is not None},
-        )
-        if applies(spec, result):
-            return result
+        for inputs in (payload, {**payload, **wanted}):
+            result = ParentResult(
+                "task-parent",
+                urls,
+                ["0", "1"],  # item ids as KIE gives them (Suno track ids, segment indexes)
+                {k: v for k, v in inputs.items() if v is not None},
+            )
+            if applies(spec, result):
+                return result
     raise AssertionError(f"{spec.id}: no parent model it applies to")
 
 

@@ -134,3 +134,34 @@ async def test_a_segment_edit_takes_the_image_of_a_map_and_one_of_its_regions(
         await kie.create_task(market, edit, {**body, "mask_indexs": [3]})
     with pytest.raises(KieInvalidInput, match="parent task"):
         await kie.create_task(market, edit, {**body, "task_id": regions})  # not a mapped image
+
+
+async def test_suno_lyrics_are_validated_and_read_at_their_own_record_info(
+    kie: KieClient,
+) -> None:
+    own = endpoint("suno-lyrics")
+    with pytest.raises(KieInvalidInput, match="prompt"):
+        await kie.create_task(ApiFamily.SUNO, None, {"prompt": "x" * 201}, None, own)
+    task = await kie.create_task(ApiFamily.SUNO, None, {"prompt": "rain in the city"}, None, own)
+    status = await kie.get_status(ApiFamily.SUNO, task, own)
+    assert status.state is TaskState.SUCCEEDED and not status.result_urls
+    assert status.result_text is not None and "rain in the city" in status.result_text
+    assert status.result_text.count("🎵 ") == 2
+
+
+async def test_timed_lyrics_name_one_track_and_an_instrumental_has_none(kie: KieClient) -> None:
+    own = endpoint("suno-timestamped-lyrics")
+    with pytest.raises(KieInvalidInput, match="parent task"):
+        await kie.create_task(ApiFamily.SUNO, None, {"taskId": "no", "audioId": "no-0"}, None, own)
+    for instrumental, state in ((False, TaskState.SUCCEEDED), (True, TaskState.FAILED)):
+        body = {"prompt": "a song", "customMode": False, "instrumental": instrumental}
+        song = await kie.create_task(ApiFamily.SUNO, None, {**body, "model": "V5"})
+        tracks = await kie.get_status(ApiFamily.SUNO, song)
+        payload = {"taskId": song, "audioId": tracks.result_ids[0]}
+        with pytest.raises(KieInvalidInput, match="audio of the task"):
+            wrong = {"taskId": song, "audioId": "someone-else-0"}
+            await kie.create_task(ApiFamily.SUNO, None, wrong, None, own)
+        task = await kie.create_task(ApiFamily.SUNO, None, payload, None, own)
+        status = await kie.get_status(ApiFamily.SUNO, task, own, payload)
+        assert status.state is state
+        assert (status.result_text or "").startswith("[Verse]") is (not instrumental)

@@ -27,13 +27,14 @@ from aiogram.types import (
 )
 from aiogram.utils.text_decorations import html_decoration as html
 
-from kiegram.bot import followups
+from kiegram.bot import followups, lyrics
 from kiegram.bot.callbacks import JobAct, Nav
 from kiegram.bot.kept import kept_of
 from kiegram.bot.prefill import text_step
 from kiegram.bot.progress import Progress, Stage
 from kiegram.bot.render import Renderer
 from kiegram.bot.reuse_files import reuse_rows
+from kiegram.bot.text_parts import text_parts
 from kiegram.bot.transfers import MB, Outgoing, Transfers, method_of, send_file
 from kiegram.catalog import Catalog, ModelSpec
 from kiegram.i18n import Translator
@@ -150,8 +151,10 @@ class TelegramDelivery:
         and what was sent before)."""
         chat, item = job.chat_id, out.item
         if item.kind == "text":
-            text = html.quote((item.data or b"").decode()[:4000])
-            await steps.once("text", self.bot.send_message(chat, text))
+            # Lyrics come as several takes, a transcript may be long: each part its own message.
+            for n, part in enumerate(text_parts((item.data or b"").decode())):
+                step = "text" if n == 0 else f"text.{n}"
+                await steps.once(step, self.bot.send_message(chat, part))
             return None
         try:
             if out.too_large:
@@ -302,6 +305,7 @@ def result_buttons(
             row.append(_act(t("delivery.btn.vary"), "v", job))
         rows.append(row)
     rows += followups.rows(catalog, job, t, job.lang)
+    rows += lyrics.rows(catalog, job, t)
     rows += reuse_rows(catalog, job, t)
     rows.append([InlineKeyboardButton(text=t("bot.btn.menu"), callback_data=Nav(to="menu").pack())])
     return InlineKeyboardMarkup(inline_keyboard=rows)

@@ -8,6 +8,7 @@ from typing import Any
 
 from kiegram.kie import _fields as f
 from kiegram.kie.api_family import ApiFamily
+from kiegram.kie.lyrics_status import parse_suno_lyrics, parse_suno_timestamps
 from kiegram.kie.status import (
     STATUS_PARSERS,
     StatusParser,
@@ -103,6 +104,8 @@ FOLLOWUP_PARSERS: Mapping[str, StatusParser] = MappingProxyType(
         "suno-wav": parse_suno_wav,
         "suno-stems": parse_suno_stems,
         "suno-mp4": parse_suno_mp4,
+        "suno-lyrics": parse_suno_lyrics,
+        "suno-timestamps": parse_suno_timestamps,
     }
 )
 

@@ -21,7 +21,13 @@ from kiegram.catalog.spec import ApiFamily, ModelSpec
 from kiegram.sandbox.chat import chat_completion
 from kiegram.sandbox.faults import Faults, first_time, markers_in
 from kiegram.sandbox.feed import PRICE_FEED_PATH, feed_rows
-from kiegram.sandbox.followups import FOLLOWUP_STATUS, PROCESSING, parent_problem, result_count
+from kiegram.sandbox.followups import (
+    FOLLOWUP_STATUS,
+    PROCESSING,
+    parent_problem,
+    result_count,
+    timestamps,
+)
 from kiegram.sandbox.media import CONTENT_TYPES, EXTENSIONS, FileStore, result_bytes
 from kiegram.sandbox.tasks import SandboxTask, callback_body, status_data
 from kiegram.sandbox.validate import validate_input
@@ -183,11 +189,17 @@ class SandboxKie:
         return handler
 
     def _repeat(self, spec: ModelSpec, path: str, body: dict[str, Any]) -> web.Response:
-        """1080p answers at once; 4K "is processing" until the sandbox's delay has passed."""
+        """1080p answers at once; 4K "is processing" until the sandbox's delay has passed;
+        timestamped lyrics are answered at once."""
         payload = {k: v for k, v in body.items() if k != "callBackUrl"}
         index = payload.get("index", 0)
         if isinstance(index, str) and index.isdigit():
             payload["index"] = index = int(index)
+        if spec.endpoint is not None and spec.endpoint.result == "suno-timestamps":
+            problem = validate_input(spec, payload) or parent_problem(self.tasks, spec, payload)
+            if problem is not None:
+                return envelope(422, problem)
+            return envelope(200, "success", timestamps(self.tasks, payload))
         problem = parent_problem(self.tasks, spec, payload)
         if problem is not None:
             return envelope(422, problem)

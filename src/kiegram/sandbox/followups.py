@@ -114,7 +114,8 @@ def result_count(spec: ModelSpec) -> int:
     if spec.id == SEGMENT_MAP:
         return len(SEGMENT_NAMES)
     if spec.api is ApiFamily.MIDJOURNEY:
-        return 1 if endpoint is not None and "Upscale" in endpoint.create else 4
+        one = endpoint is not None and ("Upscale" in endpoint.create or "Video" in endpoint.create)
+        return 1 if one else 4
     if spec.api is ApiFamily.SUNO:
         if endpoint is not None and endpoint.result == "suno-stems":
             return 4 if "stem" in spec.id else 2
@@ -162,9 +163,55 @@ def _mp4(task: SandboxTask, done: bool) -> dict[str, Any]:
     return {**data, "successFlag": flag or data["successFlag"], "response": response}
 
 
+def lyrics_variants(task: SandboxTask) -> list[dict[str, str]]:
+    """Two takes of lyrics on the request's idea, with titles, as KIE's lyrics/record-info."""
+    idea = str(task.request.get("prompt") or "a song")
+    verse = "\n".join(f"Line {n} of a song about {idea}" for n in range(1, 5))
+    chorus = f"Oh {idea},\nsing it again tonight"
+    text = f"[Verse]\n{verse}\n\n[Chorus]\n{chorus}"
+    return [
+        {"text": text, "title": f"{title} ({task.task_id[-6:]})", "status": "complete"}
+        for title in ("Night City", "After the Rain")
+    ]
+
+
+def _lyrics(task: SandboxTask, done: bool) -> dict[str, Any]:
+    status = "PENDING" if not done else "GENERATE_LYRICS_FAILED" if task.fail else "SUCCESS"
+    variants = lyrics_variants(task) if status == "SUCCESS" else []
+    return {
+        "taskId": task.task_id,
+        "param": task.param,
+        "response": {"taskId": task.task_id, "data": [{**v, "errorMessage": ""} for v in variants]},
+        "status": status,
+        "type": "LYRICS",
+        "errorCode": 501 if task.fail and done else None,
+        "errorMessage": "Generation failed" if task.fail and done else None,
+    }
+
+
+def aligned_words(parent: SandboxTask) -> list[dict[str, Any]]:
+    """get-timestamped-lyrics' words of a track: none for an instrumental, as KIE says."""
+    if parent.request.get("instrumental") is True:
+        return []
+    words = ["[Verse]\nCity", "lights", "are", "calling\nI", "walk", "alone\n[Chorus]\nSing"]
+    return [
+        {"word": w, "success": True, "startS": 1.5 + 2.2 * n, "endS": 3.4 + 2.2 * n, "palign": 0}
+        for n, w in enumerate(words)
+    ]
+
+
+def timestamps(tasks: Tasks, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """The answer of get-timestamped-lyrics for a checked parent (taskId + audioId)."""
+    parent = tasks[str(payload.get("taskId"))]
+    words = aligned_words(parent)
+    waveform = [0.0, 1.0, 0.5, 0.75] if words else []
+    return {"alignedWords": words, "waveformData": waveform, "hootCer": 0.38, "isStreamed": False}
+
+
 # Status bodies of follow-up record-info paths that differ from their family's.
 FOLLOWUP_STATUS: dict[str, Callable[[SandboxTask, bool], dict[str, Any]]] = {
     "suno-wav": _wav,
     "suno-stems": _stems,
     "suno-mp4": _mp4,
+    "suno-lyrics": _lyrics,
 }

@@ -16,6 +16,7 @@ from kiegram.bot.deps import Text
 from kiegram.bot.kept import resend
 from kiegram.bot.render import Renderer
 from kiegram.bot.reuse_files import reuse_state, targets_for
+from kiegram.bot.text_parts import text_parts
 from kiegram.catalog import Catalog
 from kiegram.i18n import Translator
 from kiegram.jobs import Job, JobService, JobState
@@ -63,7 +64,8 @@ async def show_past(
         shown = caption(spec, job.payload, Renderer(translator, lang)) if spec else ""
         await resend(bot, chat, files, shown)
     elif job.result_text:
-        await bot.send_message(chat, html.quote(job.result_text[:4000]))
+        for part in text_parts(job.result_text):
+            await bot.send_message(chat, part)
     elif job.result_urls:
         links = "\n".join(html.quote(url) for url in job.result_urls)
         await bot.send_message(chat, f"{_('history.links_only')}\n{links}")

@@ -8,7 +8,7 @@ from aiogram import Bot, Router
 from aiogram.types import CallbackQuery
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from kiegram.bot import followups, keyboards
+from kiegram.bot import followups, keyboards, lyrics
 from kiegram.bot.callbacks import JobAct
 from kiegram.bot.conversation import Conversation
 from kiegram.bot.deps import Text
@@ -57,6 +57,8 @@ async def job_action(
         await followups.show(job, conv, catalog, _)
     elif action.startswith("f"):
         await followups.start(job, action, conv, catalog, desk, _)
+    elif action.startswith("L"):
+        await lyrics.start(job, action, conv, catalog, desk, _)
     else:
         await conv.bot.send_message(
             user_id, _("bot.stale_button"), reply_markup=keyboards.menu_only(_)
