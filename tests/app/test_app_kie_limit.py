@@ -86,6 +86,11 @@ async def test_a_shutdown_parks_creates_still_waiting_and_the_next_start_sends_t
         # First poll after 3 s (no callback URL here); the others wait until 10 s after the
         # first create. (The first must be done: the sandbox KIE ends with this app.)
         await telegram.wait_for(lambda: _photos(telegram, first) == 1, timeout=30)
+        # Delivered whole (the photo goes by URL, the original and "Done" follow): settled.
+        for _ in range(600):
+            if all(j.user_id != first.id for j in await app.jobs.store.unfinished()):
+                break
+            await asyncio.sleep(0.05)
     finally:
         await app.dp.stop_polling()
         await polling

@@ -129,6 +129,10 @@ def minimal_payload(spec: ModelSpec, prompt_suffix: str = "") -> dict[str, Any]:
     payload: dict[str, Any] = {}
     # The mode choice is the wizard's own, never sent.
     wanted = [i for i in spec.inputs if (i.required or i.default is not None) and not i.is_mode]
+    if spec.modes:  # the first mode's inputs only: KIE refuses two modes' inputs together
+        others = {name for mode in spec.modes[1:] for name in mode.inputs}
+        others -= set(spec.modes[0].inputs)
+        wanted = [i for i in wanted if i.name not in others]
     for item in wanted:
         if not item.when:
             payload[item.name] = _value(item)
