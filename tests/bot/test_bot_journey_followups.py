@@ -377,7 +377,7 @@ async def test_suno_lyrics_come_as_one_message_per_take_with_its_title(
     bot: tuple[App, FakeTelegram],
 ) -> None:
     app, telegram = bot
-    user = await funded(app, telegram, 8108)
+    user = await funded(app, telegram, 8111)
     job = await generate(app, telegram, user, "suno-lyrics")
     assert job.payload == {"prompt": "a red fox in the snow at dawn, soft light"}
     takes = [t for t in texts(user) if t.startswith("🎵 ")]
