@@ -397,8 +397,9 @@ EXAMPLES = [
             "personaModel": "style_persona",
         },
         xfail=(
-            "catalog: vocalGender is asked only for a custom track with "
-            "vocals; the example sets it on an instrumental one"
+            "example: personaModel is for V5 and V5.5 only, says the page, and the example "
+            "sends it with V4 (and vocalGender on an instrumental, where the catalog asks "
+            "it only for a track with vocals)"
         ),
     ),
     case(
@@ -452,9 +453,9 @@ EXAMPLES = [
             "personaModel": "style_persona",
         },
         xfail=(
-            "catalog: the page's negativeTags, vocalGender, styleWeight,"
-            " weirdnessConstraint, audioWeight, personaId and personaModel "
-            "are not offered on this follow-up"
+            "example: personaModel is for V5 and V5.5 only, says the page, and the example "
+            "sends it with V4 (and vocalGender on an instrumental); with V5 and vocals it "
+            "is reproduced in test_suno_followup_options.py"
         ),
     ),
     case(
@@ -477,9 +478,8 @@ EXAMPLES = [
             "personaModel": "style_persona",
         },
         xfail=(
-            "catalog: the page's negativeTags, vocalGender, styleWeight,"
-            " weirdnessConstraint, audioWeight, personaId and personaModel "
-            "are not offered on this follow-up"
+            "example: personaModel is for V5 and V5.5 only, says the page, and the example "
+            "sends it with V4; with V5 it is reproduced in test_suno_followup_options.py"
         ),
     ),
     case(
