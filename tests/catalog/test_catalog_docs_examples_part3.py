@@ -278,8 +278,9 @@ EXAMPLES = [
             "duration": "4",
         },
         xfail=(
-            "catalog: audio_ids and video_list (ids of earlier Omni audio/cha"
-            "racter tasks) are not offered"
+            "catalog: audio_ids are ids of KIE's separate Omni audio endpoint, which the "
+            "catalog has no model for (no earlier task can give one); video_list is offered "
+            "(test_gemini_omni_video_list.py)"
         ),
     ),
     case(

@@ -55,7 +55,10 @@ EXAMPLES = [
             "enableTranslation": True,
             "generationType": "REFERENCE_2_VIDEO",
         },
-        xfail=("catalog: enableFallback (a boolean, default false, on the page) is not offered"),
+        xfail=(
+            "catalog: enableFallback is deprecated on the page and the backup model's price is"
+            " not documented (kie.ai/billing; no row in the price feed): left out, not offered"
+        ),
     ),
     # A GET endpoint: the page gives its query parameters' examples, not a body.
     case(
@@ -397,8 +400,9 @@ EXAMPLES = [
             "personaModel": "style_persona",
         },
         xfail=(
-            "catalog: vocalGender is asked only for a custom track with "
-            "vocals; the example sets it on an instrumental one"
+            "example: personaModel is for V5 and V5.5 only, says the page, and the example "
+            "sends it with V4 (and vocalGender on an instrumental, where the catalog asks "
+            "it only for a track with vocals)"
         ),
     ),
     case(
@@ -452,9 +456,9 @@ EXAMPLES = [
             "personaModel": "style_persona",
         },
         xfail=(
-            "catalog: the page's negativeTags, vocalGender, styleWeight,"
-            " weirdnessConstraint, audioWeight, personaId and personaModel "
-            "are not offered on this follow-up"
+            "example: personaModel is for V5 and V5.5 only, says the page, and the example "
+            "sends it with V4 (and vocalGender on an instrumental); with V5 and vocals it "
+            "is reproduced in test_suno_followup_options.py"
         ),
     ),
     case(
@@ -477,9 +481,8 @@ EXAMPLES = [
             "personaModel": "style_persona",
         },
         xfail=(
-            "catalog: the page's negativeTags, vocalGender, styleWeight,"
-            " weirdnessConstraint, audioWeight, personaId and personaModel "
-            "are not offered on this follow-up"
+            "example: personaModel is for V5 and V5.5 only, says the page, and the example "
+            "sends it with V4; with V5 it is reproduced in test_suno_followup_options.py"
         ),
     ),
     case(

@@ -167,14 +167,16 @@ def _check_seconds(spec: ModelSpec, where: str) -> None:
 
 
 def _check_present_and_extras(spec: ModelSpec, where: str) -> None:
-    """`present` names media inputs of `by`; extras name inputs and count one thing each."""
+    """`present` names media inputs (or object lists: Gemini Omni's source video) of `by`;
+    extras name inputs and count one thing each."""
     cost = spec.cost
     if cost is None:
         return
     by_name = spec.inputs_by_name()
     for name in cost.present:
         field = by_name.get(name)
-        if name not in cost.by or field is None or not field.is_media:
+        listed = field is not None and (field.is_media or field.kind is InputKind.OBJECT_LIST)
+        if name not in cost.by or not listed:
             raise CatalogError(f"{where}: cost.present names no media input of cost.by: {name!r}")
     for extra in cost.extras:
         counted = [n for n in (extra.per_item, extra.per_media_seconds) if n is not None]
