@@ -26,6 +26,7 @@ from kiegram.sandbox.followups import (
     PROCESSING,
     parent_problem,
     result_count,
+    sharing_spec,
     timestamps,
 )
 from kiegram.sandbox.media import CONTENT_TYPES, EXTENSIONS, FileStore, result_bytes
@@ -140,15 +141,27 @@ class SandboxKie:
     def _add_followups(self, app: web.Application) -> None:
         """A route per follow-up endpoint, and its record-info when not its family's."""
         known = set(STATUS_PATHS.values())
+        # Models sharing a path (Suno's upload-cover: the cover follow-up and the cover of an
+        # uploaded track) get one route that picks the spec by the body.
+        shared: dict[tuple[str, str], list[ModelSpec]] = {}
         for spec in self.catalog:
             own = spec.endpoint
-            if own is None:
-                continue
-            handler = self._repeat_handler(spec) if own.repeat else self._followup_handler(spec)
-            app.router.add_route(own.method.upper(), own.create, handler)
-            if own.status and own.status not in known:
-                known.add(own.status)
-                app.router.add_get(own.status, self._followup_status(own.result))
+            if own is not None:
+                shared.setdefault((own.method.upper(), own.create), []).append(spec)
+        for (method, path), specs in shared.items():
+            first = specs[0]
+            if len(specs) > 1:
+                handler = self._shared_handler(tuple(specs))
+            elif first.endpoint is not None and first.endpoint.repeat:
+                handler = self._repeat_handler(first)
+            else:
+                handler = self._followup_handler(first)
+            app.router.add_route(method, path, handler)
+            for spec in specs:
+                own = spec.endpoint
+                if own is not None and own.status and own.status not in known:
+                    known.add(own.status)
+                    app.router.add_get(own.status, self._followup_status(own.result))
 
     def _followup_handler(self, spec: ModelSpec) -> Any:
         async def handler(request: web.Request) -> web.Response:
@@ -159,6 +172,18 @@ class SandboxKie:
             if not isinstance(body, dict):
                 return envelope(400, "request body is not a JSON object")
             return self._take(spec.api, spec, body, body)
+
+        return handler
+
+    def _shared_handler(self, specs: tuple[ModelSpec, ...]) -> Any:
+        async def handler(request: web.Request) -> web.Response:
+            try:
+                body = await request.json()
+            except ValueError:
+                return envelope(400, "request body is not JSON")
+            if not isinstance(body, dict):
+                return envelope(400, "request body is not a JSON object")
+            return self._take(specs[0].api, sharing_spec(self.tasks, specs, body), body, body)
 
         return handler
 

@@ -108,6 +108,17 @@ def parent_problem(tasks: Tasks, spec: ModelSpec, payload: Mapping[str, Any]) ->
     return None
 
 
+def sharing_spec(
+    tasks: Tasks, specs: tuple[ModelSpec, ...], payload: Mapping[str, Any]
+) -> ModelSpec:
+    """Which of the models sharing one endpoint a body is for: the follow-up whose parent
+    references name a task of ours, else the model of its own (an uploaded file)."""
+    for spec in specs:
+        if spec.task_refs and _parent_task(tasks, spec, payload) is not None:
+            return spec
+    return next((s for s in specs if not s.task_refs), specs[0])
+
+
 def result_count(spec: ModelSpec) -> int:
     """How many results a task of the model gives: a Midjourney grid 4, a Suno song 2."""
     endpoint = spec.endpoint
