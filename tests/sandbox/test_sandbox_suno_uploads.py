@@ -91,10 +91,10 @@ async def test_a_cover_of_a_sandbox_song_still_goes_through_the_follow_up(
         "model": "V5",
         "prompt": "the same song as jazz",
     }
-    # Checked against the follow-up's inputs, which have no negativeTags (the upload's have).
-    with pytest.raises(KieInvalidInput, match="unknown input fields: negativeTags"):
+    # Checked against the follow-up's inputs, which have no continueAt (an extend's field).
+    with pytest.raises(KieInvalidInput, match="unknown input fields: continueAt"):
         await kie.create_task(
-            ApiFamily.SUNO, None, {**body, "negativeTags": "noise"}, None, endpoint("suno-cover")
+            ApiFamily.SUNO, None, {**body, "continueAt": 30}, None, endpoint("suno-cover")
         )
     task = await kie.create_task(ApiFamily.SUNO, None, body, None, endpoint("suno-cover"))
     assert (await kie.get_status(ApiFamily.SUNO, task)).state is TaskState.SUCCEEDED
