@@ -111,12 +111,14 @@ class Desk:
             hold_key=charge.hold_key,
             lang=conv.lang,
         )
-        await conv.close()  # stored before the announcement goes out (`fsm.save_first`)
+        # Announced before the wizard closes: an instance dying in between leaves the wizard
+        # open, so Telegram's retry comes back here and announces (once more at most).
         message_id = await self._announce(conv, spec)
+        await conv.close()
         if not new:
-            # A retry of a confirm whose job was stored but never announced (its instance
-            # died in between; once announced, the closed wizard never comes here): the user
-            # gets the progress message now, and the first instance (or the poller) submits.
+            # A retry of a confirm whose job was stored (its instance died before the wizard
+            # closed): the user gets the progress message now, never silence; the first
+            # instance, or the poller once its lease ran out, submits the job.
             if self.progress is not None:
                 await self.progress.attach(job, message_id)
             return
