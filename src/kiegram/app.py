@@ -54,6 +54,7 @@ from kiegram.catalog.chat_models import load_chat_models
 from kiegram.errors import ConfigError
 from kiegram.fsm.base import CachedStorage, ConversationScope
 from kiegram.fsm.redis import redis_conversations
+from kiegram.fsm.save_first import SaveFirst
 from kiegram.fsm.sql import SqlStorage
 from kiegram.i18n import load_translator
 from kiegram.jobs import JobService, Poller
@@ -362,6 +363,8 @@ async def build_app(settings: Settings) -> App:
     await progress.resume()
     await broadcaster.resume()  # a broadcast a restart interrupted goes on (polling or webhook)
     dp.update.outer_middleware(MetricsMiddleware(metrics))
+    # Outermost: an update's conversation is stored before any call shows it (issue #26).
+    bot.session.middleware(SaveFirst(fsm_storage))
     bot.session.middleware(TelegramErrorMiddleware(metrics))
     bot.session.middleware(RetryAfter())
     bot.session.middleware(PinResponseModels())

@@ -16,9 +16,9 @@ hold settled, no job open, all within 30 s of the kill (plus a restart slower th
 a machine so loaded that a start takes over 20 s the limit grows with it: `Wave.limit`). The
 figures are printed (`-s`).
 
-A confirm pressed on a screen whose update the kill cut before its conversation state was
-saved gets "this button is stale" and is pressed again on the screen Telegram's retry of
-that update shows (the walk counts these).
+A confirm is never refused as a stale button: an update's conversation state is stored
+before any screen it sends (`fsm.save_first`), so a kill cannot leave the user a confirm
+screen the stored state does not know (the walk fails on such an answer).
 """
 
 from __future__ import annotations

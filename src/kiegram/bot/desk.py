@@ -30,7 +30,6 @@ from kiegram.bot.routers.balance import Buy
 from kiegram.catalog import ModelSpec
 from kiegram.errors import KiegramError
 from kiegram.jobs import Job, JobService
-from kiegram.jobs.service import job_id_for
 from kiegram.wizard import build_payload
 
 log = logging.getLogger(__name__)
@@ -101,8 +100,8 @@ class Desk:
         if charge is None:
             return
         # Stored in this update, right after the hold: should the instance die before the
-        # update is answered, Telegram's retry finds the hold placed and no job, and stores
-        # it (`_charge`); one found stored means the confirm is done.
+        # update is answered, Telegram's retry finds the hold placed and stores the job, or
+        # finds it stored (the poller sends a job its dead instance never sent).
         job, new = await self.jobs.enqueue(
             spec.id,
             build_payload(spec, values),
@@ -112,10 +111,17 @@ class Desk:
             hold_key=charge.hold_key,
             lang=conv.lang,
         )
-        if not new:
-            return  # a double tap, or a retry after the job was stored: the first one submits
-        await conv.close()
+        # Announced before the wizard closes: an instance dying in between leaves the wizard
+        # open, so Telegram's retry comes back here and announces (once more at most).
         message_id = await self._announce(conv, spec)
+        await conv.close()
+        if not new:
+            # A retry of a confirm whose job was stored (its instance died before the wizard
+            # closed): the user gets the progress message now, never silence; the first
+            # instance, or the poller once its lease ran out, submits the job.
+            if self.progress is not None:
+                await self.progress.attach(job, message_id)
+            return
         task = asyncio.create_task(self._submit(conv, job, message_id))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -193,12 +199,12 @@ class Desk:
             if free.status is FreeStatus.TAKEN:
                 return Charge(0, key)
             if free.status is FreeStatus.ALREADY_TAKEN:
-                return await self._unfinished(Charge(0, key))
+                return Charge(0, key)  # a retried confirm: its job is stored, or stored now
         held = await self.ledger.hold(user_id, price, key)
         if held.status is HoldStatus.PLACED:
             return Charge(price, key)
         if held.status is HoldStatus.ALREADY_PLACED:
-            return await self._unfinished(Charge(price, key))
+            return Charge(price, key)  # a retried confirm: its job is stored, or stored now
         if held.status is HoldStatus.INSUFFICIENT:
             text = conv.t("bot.wizard.not_enough", price=price, balance=held.balance)
             rows = self.pack_rows(conv.t, held.shortfall)
@@ -207,13 +213,6 @@ class Desk:
         elif held.status is HoldStatus.BLOCKED:
             await conv.bot.send_message(conv.chat_id, conv.t("bot.wizard.blocked"))
         return None
-
-    async def _unfinished(self, charge: Charge) -> Charge | None:
-        """A hold (or free use) placed before: a double tap when its job is stored (None), else
-        the confirm of an instance that died before storing it, to be finished now."""
-        assert charge.hold_key is not None
-        stored = await self.jobs.store.get(job_id_for(charge.hold_key))
-        return None if stored is not None else charge
 
     async def _submit(self, conv: Conversation, job: Job, message_id: int | None = None) -> None:
         try:

@@ -4,10 +4,11 @@ Handlers and middlewares read the state and data several times per update and of
 them twice (state, then data). `ConversationScope` (the dispatcher's event isolation) runs
 one user's updates one at a time and opens a per-update cache around each: the first read
 loads the conversation (one statement or one Redis command), later reads are served from
-it, and writes are kept in it and stored at once when the update ends (also when a handler
-failed, as an immediate write would have been); a write of what is stored already stores
-nothing. Outside an update (broadcasts, tasks that outlive their update) every call reaches
-the store at once.
+it, and writes are kept in it and stored when the update ends (also when a handler failed,
+as an immediate write would have been), or earlier, before the update's next Bot API call
+(`save_now`, called by `fsm.save_first.SaveFirst`): a message never shows a step whose state
+a kill could still lose. A write of what is stored already stores nothing. Outside an
+update (broadcasts, tasks that outlive their update) every call reaches the store at once.
 
 Where the conversations are kept is a `ConversationRows`: the `conversations` table
 (`fsm.sql.SqlRows`), or Redis (`fsm.redis.RedisConversations`), whose per-user lock across
@@ -59,6 +60,9 @@ class _Cache:
         self.rows: dict[StorageKey, Entry] = {}
         self.pending: dict[StorageKey, dict[str, Any]] = {}
         self.open = True
+        # Stores of these writes, one at a time: a task the handler started (its sends save
+        # first too) must not store an older write after a newer one.
+        self.storing = asyncio.Lock()
 
 
 _current: ContextVar[_Cache | None] = ContextVar("kiegram_fsm_cache", default=None)
@@ -137,7 +141,8 @@ class ConversationScope(BaseEventIsolation):
             cache.open = False
             _current.reset(token)
             if held is not None:
-                held.writes.update(cache.pending.pop(key, {}))
+                async with cache.storing:  # a store in flight (`save_now`) goes first
+                    held.writes.update(cache.pending.pop(key, {}))
             await self._storage.flush(cache)
 
     async def close(self) -> None:
@@ -180,18 +185,27 @@ class CachedStorage(BaseStorage):
     async def close(self) -> None:
         """Nothing to close: the engine and the Redis client belong to the composition root."""
 
+    async def save_now(self) -> None:
+        """Store the running update's writes so far (nothing outside an update, or with
+        nothing written): called before a Bot API call, so no screen reaches the user
+        before the conversation state it shows is stored (`fsm.save_first`)."""
+        cache = _active(self)
+        if cache is not None and cache.pending:
+            await self.flush(cache)
+
     async def flush(self, cache: _Cache) -> None:
         """Store an update's pending writes, one round trip per conversation."""
-        while cache.pending:
-            key, fields = cache.pending.popitem()
-            try:
-                await self.rows.put(key, fields)
-            except BaseException:
-                # Not stored: what this process remembers must not claim otherwise.
-                self._memory.pop(key, None)
-                for other in cache.pending:
-                    self._memory.pop(other, None)
-                raise
+        async with cache.storing:
+            while cache.pending:
+                key, fields = cache.pending.popitem()
+                try:
+                    await self.rows.put(key, fields)
+                except BaseException:
+                    # Not stored: what this process remembers must not claim otherwise.
+                    self._memory.pop(key, None)
+                    for other in cache.pending:
+                        self._memory.pop(other, None)
+                    raise
 
     async def _write(self, key: StorageKey, field: str, value: Any) -> None:
         cache = _active(self)

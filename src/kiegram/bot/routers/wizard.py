@@ -26,6 +26,7 @@ from kiegram.wizard import Action, MediaAnswer, MediaRef, Press, TextAnswer
 from kiegram.wizard.view import Invalid, ScreenKind, Step
 
 FOLLOWUP_PARENTS_READ = 50  # the newest jobs searched for a follow-up's parents
+STALE = "wizard.err_stale"  # the wizard's refusal of a button its current step does not have
 
 
 async def go(
@@ -90,7 +91,11 @@ async def press(
         await conv.resend(sid)
         return
     result = await conv.answer(Press(action, arg))
-    if isinstance(result, Step):
+    if isinstance(result, Invalid) and result.key == STALE:
+        # A button of an earlier step of this session: a kill can leave the stored step one
+        # ahead of the screen (`fsm.save_first`), so the current step is shown again.
+        await conv.resend(sid)
+    elif isinstance(result, Step):
         await _after(
             conv,
             current,
