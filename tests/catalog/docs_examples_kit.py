@@ -1,14 +1,20 @@
-"""Shared by the docs-example tests (part 3 and 4): one case per docs page, typed into
-`kiegram try MODEL ... --dry-run --json` value by value, the printed body compared byte for byte.
+"""The docs-example tests' one runner: each case of `docs_examples/<part>.json` is typed into
+`kiegram try MODEL ... --dry-run --json` value by value and the printed body compared byte for byte.
 
-A Market model's body must be `{"model": <id>, "input": <the example's input>}`; a dedicated
-API's (Suno, Veo, Runway, 4o Image, Flux Kontext) is the example's flat body without its
-`callBackUrl` (the bot adds its own).
+A case is data: `{"page": <docs path>, "model": <catalog id>, "body": <the example's input>}`,
+with `"xfail"` naming why it cannot be reproduced (a strict xfail, so it fails once the reason is
+gone), `"id"` where the test id is not the page, and `"source"` where the example comes from
+another copy than the part's own (its module docstring names that one). A Market model's body
+must print as `{"model": <id>, "input": <body>}`; a dedicated API's (Suno, Veo, Runway,
+Midjourney, 4o Image, Flux Kontext) as the example's flat body without its `callBackUrl` (the bot
+adds its own).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,12 +23,37 @@ from kiegram.catalog import ApiFamily, InputKind, InputSpec, load_catalog
 from kiegram.cli.main import main
 
 CATALOG = load_catalog()
+DATA = Path(__file__).with_name("docs_examples")
 
 
-def case(page: str, model: str, body: dict[str, Any], xfail: str = "") -> Any:
-    """One docs example of `model` (catalog id); `xfail` names why it cannot be reproduced."""
-    marks = [pytest.mark.xfail(strict=True, reason=xfail)] if xfail else []
-    return pytest.param(model, body, id=page, marks=marks)
+def cases(part: str) -> list[dict[str, Any]]:
+    """The cases of `docs_examples/<part>.json`, as written there."""
+    loaded: list[dict[str, Any]] = json.loads((DATA / f"{part}.json").read_text("utf-8"))
+    return loaded
+
+
+def params(part: str) -> list[Any]:
+    """The cases of `part` as pytest parameters (model, body), each with its id and xfail."""
+    return [
+        pytest.param(
+            case["model"],
+            case["body"],
+            id=case.get("id", case["page"]),
+            marks=[pytest.mark.xfail(strict=True, reason=case["xfail"])] if "xfail" in case else [],
+        )
+        for case in cases(part)
+    ]
+
+
+def docs_example_test(part: str) -> Callable[..., None]:
+    """The parametrised test of every case of `part`; a module binds it to a `test_` name."""
+
+    @pytest.mark.parametrize(("model", "body"), params(part))
+    def test(model: str, body: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
+        printed = printed_body(model, body, capsys)
+        assert same(printed, expected(model, body)), printed
+
+    return test
 
 
 def typed(field: InputSpec | None, name: str, value: Any) -> list[str]:
