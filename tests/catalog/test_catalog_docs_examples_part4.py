@@ -14,7 +14,10 @@ A case marked xfail(strict) names why it is not reproduced: "example:" when the 
 contradicts its own page (the catalog follows the page), "catalog:" for a documented field the
 chat does not offer yet. A strict xfail fails once the reason is gone.
 
-The offered models whose page has no request example are listed in part 3.
+The Wan 2.7 Image pages of that copy give no request example, only their `input` schema's
+`examples`: those are their cases. Suno's generate-lyrics and get-timestamped-lyrics cases (the
+lyrics models the catalog adds beyond the reference) come from the same copy. The offered models
+whose page has no request example are listed in part 3.
 """
 
 from __future__ import annotations
