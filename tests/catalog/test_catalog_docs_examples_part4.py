@@ -2,17 +2,8 @@
 Recraft, Seedream, Topaz, Wan, Z-Image) and the dedicated APIs (Suno, Veo 3.1, Runway, 4o
 Image, Flux Kontext) with their follow-ups, as far as parts 1 and 2 do not reproduce them.
 
-Each case (`docs_examples/part4.json`, run by `docs_examples_kit`) is typed into
-`kiegram try MODEL --set ... --file ... --dry-run` value by value and the printed body must be
-the example's, byte for byte, with its JSON types. The bodies are copied verbatim from the
-pages' OpenAPI `example` as the zh-CN docs (docs.kie.ai/cn/<page>) give them: a machine copy of
-2026-06-30 kept in the public repository henjicc/Henji-AI (docs/api/KIE/...). Their values are
-those of the English pages; only some prompts are Chinese there. The case id is the page's path
-(the catalog entry's `docs_url`).
-
-A case marked xfail(strict) names why it is not reproduced: "example:" when the example
-contradicts its own page (the catalog follows the page), "catalog:" for a documented field the
-chat does not offer yet. A strict xfail fails once the reason is gone.
+Its cases (`docs_examples/part4.json`) come from the same zh-CN copy as part 3's and are run
+and marked the same way (see part 3).
 
 The Wan 2.7 Image pages of that copy give no request example, only their `input` schema's
 `examples`: those are their cases. Suno's generate-lyrics and get-timestamped-lyrics cases (the
