@@ -9,8 +9,9 @@ by value (`--set`, `--file` for URLs) and the printed body must be the example's
 example).
 
 Pages left out because their example contradicts the page itself: sound-effect-v2 (it sends
-`text: ""`, a required description), grok-imagine-image-2-0/text-to-image (`prompt: ""`, required)
-and volcengine/video-to-video-lip-sync (it sends open_scenedet with mode lite; the page documents
+`text: ""`, a required description; a strict xfail in part 5),
+grok-imagine-image-2-0/text-to-image (`prompt: ""`, required) and
+volcengine/video-to-video-lip-sync (it sends open_scenedet with mode lite; the page documents
 scene detection for mode basic only, and `try` refuses a value that would not be sent rather
 than drop it). The ElevenLabs text-to-speech pages (their example still sends the voice
 "Rachel", which their own voice enum dropped; models.json fix), video-edit (its example's key
