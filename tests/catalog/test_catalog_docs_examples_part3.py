@@ -13,9 +13,9 @@ A case marked xfail(strict) names why it is not reproduced: "example:" when the 
 contradicts its own page (the catalog follows the page), "catalog:" for a documented field the
 chat does not offer yet. A strict xfail fails once the reason is gone.
 
-Offered models with no example reproduced (31), checked against the catalog by the test below:
-25 of the first list of 37 (parts 4 and 5 now hold the other 12), 4 added to the catalog since,
-and 2 whose example contradicts its page (note 3). The pages of the first 29 are newer than the
+Offered models with no example reproduced (30), checked against the catalog by the test below:
+25 of the first list of 37 (parts 4 and 5 now hold the other 12), 3 added to the catalog since,
+and 2 whose example contradicts its page (note 3). The pages of the first 28 are newer than the
 zh-CN copy and than KIE's staging copy (dog-test.kie.ai); the search corpora hold their
 docs.kie.ai pages only as far as the opening of their OpenAPI schema (the example stands at its
 end), and no client or SDK in the code corpus copies their example: only third-party
@@ -52,7 +52,6 @@ example is to be added when found.
 | seedream/5-flash-layer-decomposition | market/seedream/5-flash-layer-decomposition | |
 | grok-imagine-image-2-0/segment-map | market/grok-imagine-image-2-0/segment-map | |
 | grok-imagine-image-2-0/segment-edit | market/grok-imagine-image-2-0/image-edit | |
-| mj-video-extend | mj-api/extend-mj-video | |
 | grok-imagine-image-2-0/text-to-image | market/grok-imagine-image-2-0/text-to-image | 3 |
 | volcengine/video-to-video-lip-sync | market/volcengine/video-to-video-lip-sync | 3 |
 

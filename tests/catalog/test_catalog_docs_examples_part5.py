@@ -1,6 +1,7 @@
 """The request examples of KIE's docs pages, part 5: pages whose example the zh-CN copy of parts
 3 and 4 lacks (ElevenLabs speech-to-text and sound effects, Ideogram reframe, Midjourney and its
-upscale and vary, the Sora 2 family, the Suno music video), found again for issue #21.
+upscale, vary and video extension, the Sora 2 family, the Suno music video), found again for
+issue #21.
 
 Each case (`docs_examples/part5.json`, run by `docs_examples_kit`) names its `source`: the
 page's own curl example on docs.kie.ai (English or /cn/), or KIE's staging copy of the page
