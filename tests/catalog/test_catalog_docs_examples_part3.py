@@ -13,9 +13,9 @@ A case marked xfail(strict) names why it is not reproduced: "example:" when the 
 contradicts its own page (the catalog follows the page), "catalog:" for a documented field the
 chat does not offer yet. A strict xfail fails once the reason is gone.
 
-Offered models with no example reproduced (30), checked against the catalog by the test below:
-25 of the first list of 37 (parts 4 and 5 now hold the other 12), 3 added to the catalog since,
-and 2 whose example contradicts its page (note 3). The pages of the first 28 are newer than the
+Offered models with no example reproduced (29), checked against the catalog by the test below:
+24 of the first list of 37 (parts 4 and 5 now hold the other 13), 3 added to the catalog since,
+and 2 whose example contradicts its page (note 2). The pages of the first 27 are newer than the
 zh-CN copy and than KIE's staging copy (dog-test.kie.ai); the search corpora hold their
 docs.kie.ai pages only as far as the opening of their OpenAPI schema (the example stands at its
 end), and no client or SDK in the code corpus copies their example: only third-party
@@ -35,7 +35,6 @@ example is to be added when found.
 | gpt-image-2-5-sunburst-text-to-image | market/gpt/gpt-image-2-5-sunburst-text-to-image | |
 | gpt-image-2-5-sunburst-image-to-image | market/gpt/gpt-image-2-5-sunburst-image-to-image | |
 | 4o-image-api | 4o-image-api/generate-4-o-image | 1 |
-| sora-2-pro-image-to-video | market/sora2/sora-2-pro-image-to-video | 2 |
 | pixverse-v6/image-to-video | market/pixverse/image-to-video | |
 | pixverse-v6/extend | market/pixverse/extend | |
 | pixverse-v6/reference-to-video | market/pixverse/reference-to-video | |
@@ -52,13 +51,12 @@ example is to be added when found.
 | seedream/5-flash-layer-decomposition | market/seedream/5-flash-layer-decomposition | |
 | grok-imagine-image-2-0/segment-map | market/grok-imagine-image-2-0/segment-map | |
 | grok-imagine-image-2-0/segment-edit | market/grok-imagine-image-2-0/image-edit | |
-| grok-imagine-image-2-0/text-to-image | market/grok-imagine-image-2-0/text-to-image | 3 |
-| volcengine/video-to-video-lip-sync | market/volcengine/video-to-video-lip-sync | 3 |
+| grok-imagine-image-2-0/text-to-image | market/grok-imagine-image-2-0/text-to-image | 2 |
+| volcengine/video-to-video-lip-sync | market/volcengine/video-to-video-lip-sync | 2 |
 
 1: the Market form of 4o Image; every stored copy of the page documents the dedicated
 /gpt4o-image/generate body instead, reproduced for `gpt4o-image` in part 4.
-2: its siblings' examples were found (part 5), its own on no stored copy.
-3: left out in part 1, whose docstring says how the example contradicts the page.
+2: left out in part 1, whose docstring says how the example contradicts the page.
 """
 
 from __future__ import annotations
