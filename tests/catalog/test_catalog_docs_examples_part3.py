@@ -482,8 +482,93 @@ EXAMPLES = [
             ],
         },
         xfail=(
-            "catalog: kling_elements (named element images for multi-shot prompts) is not offered"
+            "example: it sends multi_prompt with multi_shots false, while the page says the "
+            "shots take effect only in multi-shot mode (and they add up to 6 s of a 5 s video)"
         ),
+    ),
+    # The page's usage example "single shot with an element reference" (its model written
+    # as the enum has it), and the schema example above without the shots it cannot send:
+    # a photo element and a video element, each with a voice, the video's clip times given.
+    case(
+        "market/kling/kling-3-0",
+        "kling-3.0/video",
+        {
+            "prompt": (
+                "In a bright rehearsal room, sunlight streams through the window@element_dog"
+            ),
+            "image_urls": [
+                ("https://static.aiquickdraw.com/tools/example/1764851002741_i0lEiI8I.png"),
+            ],
+            "sound": True,
+            "duration": "5",
+            "aspect_ratio": "16:9",
+            "mode": "pro",
+            "multi_shots": False,
+            "kling_elements": [
+                {
+                    "name": "element_dog",
+                    "description": "dog",
+                    "element_input_urls": [
+                        (
+                            "https://tempfileb.aiquickdraw.com/kieai/market/1770361808044_4Rf"
+                            "UUJrI.jpeg"
+                        ),
+                        (
+                            "https://tempfileb.aiquickdraw.com/kieai/market/1770361848336_ABQ"
+                            "qRHBi.png"
+                        ),
+                    ],
+                },
+            ],
+        },
+    ),
+    case(
+        "market/kling/kling-3-0",
+        "kling-3.0/video",
+        {
+            "prompt": (
+                "In a bright rehearsal room, sunlight streams through the window@element_dog"
+            ),
+            "image_urls": [
+                ("https://static.aiquickdraw.com/tools/example/1764851002741_i0lEiI8I.png"),
+            ],
+            "sound": True,
+            "duration": "5",
+            "aspect_ratio": "16:9",
+            "mode": "pro",
+            "multi_shots": False,
+            "kling_elements": [
+                {
+                    "name": "element_dog",
+                    "description": "dog",
+                    "element_input_urls": [
+                        (
+                            "https://tempfileb.aiquickdraw.com/kieai/market/1770361808044_4Rf"
+                            "UUJrI.jpeg"
+                        ),
+                        (
+                            "https://tempfileb.aiquickdraw.com/kieai/market/1770361848336_ABQ"
+                            "qRHBi.png"
+                        ),
+                    ],
+                    "element_input_audio_urls": [
+                        "https://your-cdn.com/wjeoiajfosijfoi.mp3",
+                    ],
+                },
+                {
+                    "name": "element_cat",
+                    "description": "cat",
+                    "element_input_urls": [
+                        "https://your-cdn.com/element_image.mp4",
+                    ],
+                    "element_input_audio_urls": [
+                        "https://your-cdn.com/wjeoiajfosijfoi.mp3",
+                    ],
+                    "start_time": 0,
+                    "end_time": 8000,
+                },
+            ],
+        },
     ),
     case(
         "market/kling/ai-avatar-pro",

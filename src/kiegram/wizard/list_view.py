@@ -81,6 +81,7 @@ def _item_view(
         step=base.step,
         steps=base.steps,
         current=None if now is None else value_text(sub, now),
+        help=sub.help if sub.help is not None else base.help,
         expect=expect_of(sub),
         rows=tuple(rows),
     )
