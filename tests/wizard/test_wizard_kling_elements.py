@@ -217,3 +217,23 @@ def test_the_catalog_refuses_item_rules_that_name_nothing() -> None:
     )
     with pytest.raises(CatalogError, match="when_media names no media field"):
         check_shapes(broken, "kling")
+
+
+def test_two_elements_cannot_share_a_name() -> None:
+    step = answer(on_elements(), TextAnswer("dog"), TextAnswer("a corgi"))
+    step = answer(step, MediaAnswer((photo(1), photo(2))), Press(Action.SKIP))
+    step = answer(step, Press(Action.ADD))
+    said_ru, said_en = refused(WIZ.answer(step.state, TextAnswer("dog")))
+    assert said_ru == (
+        "Элементы (персонажи, предметы), № 2: значение «dog» поля «Имя элемента» уже есть "
+        "в списке — нужно другое."
+    )
+    assert said_en.startswith("Elements (characters, objects), no. 2: “dog” is already")
+
+
+def test_a_photo_of_an_element_is_at_most_ten_megabytes() -> None:
+    step = answer(on_elements(), TextAnswer("dog"), TextAnswer("a corgi"))
+    big = MediaRef(ref="https://e.com/b.png", media="image", mime="image/png", size=11 << 20)
+    said_ru, said_en = refused(WIZ.answer(step.state, MediaAnswer((photo(), big))))
+    assert said_ru.startswith("Фото или видео элемента: ") and "10" in said_ru
+    assert "10" in said_en and "11.0" in said_en

@@ -96,9 +96,10 @@ def _check_pattern(field: InputSpec, where: str) -> None:
 
 
 def _check_item_rules(field: InputSpec, where: str) -> None:
-    """`when_media` and `span_from` name another field of the same item, of the right kind."""
-    if field.when_media or field.span_from is not None:
-        raise CatalogError(f"{where}: {field.name!r}: when_media/span_from are for item fields")
+    """`when_media` and `span_from` name another field of the same item, of the right kind;
+    `unique` is for item fields only."""
+    if field.when_media or field.span_from is not None or field.unique:
+        raise CatalogError(f"{where}: {field.name!r}: when_media/span_from/unique are for items")
     subs = {f.name: f for f in field.item_fields}
     for sub in field.item_fields:
         for name in sub.when_media:

@@ -177,6 +177,7 @@ class MediaCount(_Frozen):
 
     min: int = 1
     max: int | None = None
+    max_file_mb: float | None = None  # tighter than the input's own limit for this kind
 
 
 class LimitRule(_Frozen):
@@ -214,6 +215,8 @@ class InputSpec(_Frozen):
     # text: the whole answer matches this regular expression; `pattern_hint` says how.
     pattern: str | None = None
     pattern_hint: Label | None = None
+    # object_list item field: no two items may have the same value (an element's name).
+    unique: bool = False
     # Asked and sent only while every named input has one of the listed values.
     when: Mapping[str, tuple[Value, ...]] = Field(default_factory=dict)
     # The first rule whose `when` holds replaces `max_length` (Suno's simple mode: 500).

@@ -76,6 +76,25 @@ def _check_span(field: InputSpec, sub: InputSpec, item: Mapping[str, Any], numbe
         )
 
 
+def check_unique(field: InputSpec, items: Sequence[Mapping[str, Any]]) -> None:
+    """Item fields marked `unique` differ from item to item (two elements, two names)."""
+    for sub in field.item_fields:
+        seen: set[str] = set()
+        for number, item in enumerate(items, start=1):
+            value = item.get(sub.name)
+            if not sub.unique or value is None:
+                continue
+            if str(value) in seen:
+                raise InvalidAnswer(
+                    "h1_elements.err_duplicate",
+                    param=param_of(field),
+                    n=number,
+                    field=param_of(sub),
+                    value=str(value),
+                )
+            seen.add(str(value))
+
+
 def total_length(field: InputSpec, items: Sequence[Mapping[str, Any]]) -> int:
     """Characters in all items' text fields together."""
     texts = [s.name for s in field.item_fields if s.kind is InputKind.TEXT]
@@ -151,6 +170,7 @@ def parse_items(spec: ModelSpec, field: InputSpec, raw: str, take: Take) -> list
         items.append(item)
     check_count(field, items)
     check_total(field, items)
+    check_unique(field, items)
     return items
 
 

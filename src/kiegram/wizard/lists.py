@@ -12,7 +12,15 @@ from typing import Any
 from kiegram.catalog import InputSpec, ModelSpec
 from kiegram.wizard.answers import Action, Answer, Press
 from kiegram.wizard.errors import InvalidAnswer
-from kiegram.wizard.items import Take, applies, check_item, check_total, is_full, least
+from kiegram.wizard.items import (
+    Take,
+    applies,
+    check_item,
+    check_total,
+    check_unique,
+    is_full,
+    least,
+)
 from kiegram.wizard.navigation import back, forward
 
 ITEM = "item"
@@ -68,6 +76,7 @@ def _on_item(
         item["at"] += 1
     else:
         draft[sub.name] = take(spec, draft, sub, answer)
+        check_unique(field, [*items_of(state, field), draft])
         item["at"] += 1
     _past_idle(field, item, 1)
     state[ITEM] = item

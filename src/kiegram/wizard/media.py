@@ -100,13 +100,19 @@ def check_ref(field: InputSpec, ref: MediaRef) -> None:
         )
     if ref.size == 0:
         raise InvalidAnswer("wizard.err_file_empty", param=param_of(field))
-    if field.max_file_mb is not None and ref.size is not None:
-        size_mb = ref.size / (1024 * 1024)
-        if size_mb > field.max_file_mb:
+    if field.max_file_mb is not None:
+        check_size(field, [ref], field.max_file_mb)
+
+
+def check_size(field: InputSpec, items: Sequence[MediaRef], limit_mb: float) -> None:
+    """Every file whose size is known is within `limit_mb`."""
+    for ref in items:
+        size_mb = (ref.size or 0) / (1024 * 1024)
+        if size_mb > limit_mb:
             raise InvalidAnswer(
                 "wizard.err_file_too_big",
                 param=param_of(field),
-                limit=f"{field.max_file_mb:g}",
+                limit=f"{limit_mb:g}",
                 size=f"{size_mb:.1f}",
             )
 
@@ -157,6 +163,8 @@ def _check_kinds(field: InputSpec, items: Sequence[MediaRef]) -> None:
         raise InvalidAnswer(
             "h1_elements.err_media_count", param=param_of(field), allowed=media_counts_text(field)
         )
+    if bound.max_file_mb is not None:
+        check_size(field, items, bound.max_file_mb)
 
 
 def media_counts_text(field: InputSpec) -> Text:
