@@ -237,3 +237,18 @@ def test_a_photo_of_an_element_is_at_most_ten_megabytes() -> None:
     said_ru, said_en = refused(WIZ.answer(step.state, MediaAnswer((photo(), big))))
     assert said_ru.startswith("Фото или видео элемента: ") and "10" in said_ru
     assert "10" in said_en and "11.0" in said_en
+
+
+def test_a_voice_lasts_five_to_thirty_seconds_and_a_video_three_or_more() -> None:
+    step = answer(on_elements(), TextAnswer("dog"), TextAnswer("a corgi"))
+    short = MediaRef(ref="https://e.com/v.mp4", media="video", mime="video/mp4", duration=2)
+    said_ru, said_en = refused(WIZ.answer(step.state, MediaAnswer((short,))))
+    assert said_ru == ("Фото или видео элемента: нужно не короче 3 с, а этот файл длится 2 с.")
+    assert said_en == (
+        "Photos or a video of the element: at least 3 s is needed, this file lasts 2 s."
+    )
+    step = answer(step, MediaAnswer((VIDEO,)))
+    long = MediaRef(ref="https://e.com/a.mp3", media="audio", mime="audio/mpeg", duration=31.5)
+    said_ru, said_en = refused(WIZ.answer(step.state, MediaAnswer((long,))))
+    assert said_ru == "Голос элемента: нужна запись от 5 до 30 с, а эта длится 31.5 с."
+    assert said_en.endswith("a recording of 5 to 30 s is needed, this one lasts 31.5 s.")

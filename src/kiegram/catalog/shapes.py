@@ -55,6 +55,9 @@ def check_shapes(spec: ModelSpec, where: str) -> None:
         for one in (field, *field.item_fields):
             _check_media_counts(one, where)
             _check_pattern(one, where)
+            timed = one.min_seconds is not None or one.max_seconds is not None
+            if timed and not one.is_media:
+                raise CatalogError(f"{where}: {one.name!r}: min/max_seconds are for files")
         if field.as_string and field.kind not in (InputKind.INTEGER, InputKind.NUMBER):
             raise CatalogError(f"{where}: as_string is for integer/number inputs ({field.name!r})")
 

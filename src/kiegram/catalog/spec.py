@@ -215,6 +215,9 @@ class InputSpec(_Frozen):
     # text: the whole answer matches this regular expression; `pattern_hint` says how.
     pattern: str | None = None
     pattern_hint: Label | None = None
+    # media: each file's length in seconds, checked when Telegram reports it (a voice 5-30 s).
+    min_seconds: float | None = None
+    max_seconds: float | None = None
     # object_list item field: no two items may have the same value (an element's name).
     unique: bool = False
     # Asked and sent only while every named input has one of the listed values.

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from kiegram.catalog import InputKind, InputSpec, MediaKind, ModelSpec
 from kiegram.wizard.answers import MediaRef
 from kiegram.wizard.errors import InvalidAnswer
-from kiegram.wizard.parse import is_http_url, listing, param_of
+from kiegram.wizard.parse import is_http_url, listing, param_of, show
 from kiegram.wizard.view import Msg, Text
 
 OPAQUE_PREFIXES = ("tg:", "file:")
@@ -142,9 +142,24 @@ def check_media(field: InputSpec, items: Sequence[MediaRef]) -> Any:
         raise InvalidAnswer("wizard.err_empty", param=param_of(field))
     for ref in items:
         check_ref(field, ref)
+        _check_length(field, ref)
     _check_kinds(field, items)
     refs = [ref.to_json() for ref in items]
     return refs[0] if field.kind is InputKind.MEDIA else refs
+
+
+def _check_length(field: InputSpec, ref: MediaRef) -> None:
+    """A file whose length Telegram reports is as long as the input documents."""
+    low, high, seconds = field.min_seconds, field.max_seconds, ref.duration
+    if seconds is None or (low is None and high is None):
+        return
+    if (low is not None and seconds < low) or (high is not None and seconds > high):
+        key = "h1_elements.err_seconds_range" if low and high else "h1_elements.err_seconds_min"
+        if low is None:
+            key = "h1_elements.err_seconds_max"
+        raise InvalidAnswer(
+            key, param=param_of(field), min=show(low), max=show(high), seconds=f"{seconds:g}"
+        )
 
 
 def _check_kinds(field: InputSpec, items: Sequence[MediaRef]) -> None:
