@@ -35,3 +35,27 @@ async def test_files_of_inputs_and_of_list_items_are_resolved_and_nothing_else()
     ]
     assert resolved["prompt"] == "@dog in @room" and uploads.asked == ["tg:one", "tg:dog"]
     assert payload["image_references"][0]["image_url"] == "tg:dog"  # the job's copy untouched
+
+
+async def test_file_lists_inside_list_items_are_resolved_one_by_one() -> None:
+    uploads = Uploads()
+    payload = {
+        "kling_elements": [
+            {"name": "dog", "element_input_urls": ["tg:a", "https://example.com/b.png"]},
+            {"name": "cat", "element_input_urls": ["tg:v"], "element_input_audio_urls": ["tg:m"]},
+        ],
+    }
+    fields = ["kling_elements.element_input_urls", "kling_elements.element_input_audio_urls"]
+    resolved = await resolve_payload(payload, fields, uploads)
+    assert resolved["kling_elements"] == [
+        {
+            "name": "dog",
+            "element_input_urls": ["https://kie.test/a.png", "https://example.com/b.png"],
+        },
+        {
+            "name": "cat",
+            "element_input_urls": ["https://kie.test/v.png"],
+            "element_input_audio_urls": ["https://kie.test/m.png"],
+        },
+    ]
+    assert uploads.asked == ["tg:a", "tg:v", "tg:m"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -50,6 +51,13 @@ def check_shapes(spec: ModelSpec, where: str) -> None:
         if nested:
             raise CatalogError(f"{where}: {field.name!r}: lists inside items are not asked")
         _check_sum(field, known, where)
+        _check_item_rules(field, where)
+        for one in (field, *field.item_fields):
+            _check_media_counts(one, where)
+            _check_pattern(one, where)
+            timed = one.min_seconds is not None or one.max_seconds is not None
+            if timed and not one.is_media:
+                raise CatalogError(f"{where}: {one.name!r}: min/max_seconds are for files")
         if field.as_string and field.kind not in (InputKind.INTEGER, InputKind.NUMBER):
             raise CatalogError(f"{where}: as_string is for integer/number inputs ({field.name!r})")
 
@@ -66,3 +74,43 @@ def _check_sum(field: InputSpec, known: set[str], where: str) -> None:
         raise CatalogError(
             f"{where}: {field.name!r}: item_sum needs a number item field and one bound"
         )
+
+
+def _check_media_counts(field: InputSpec, where: str) -> None:
+    """Per-kind counts belong to a media list that takes more than one kind."""
+    if not field.media_counts:
+        return
+    if field.kind is not InputKind.MEDIA_LIST or field.media is not None:
+        raise CatalogError(f"{where}: {field.name!r}: media_counts need a media_list of any kind")
+    for kind, count in field.media_counts.items():
+        if count.min < 1 or (count.max is not None and count.max < count.min):
+            raise CatalogError(f"{where}: {field.name!r}: media_counts[{kind}] is no range")
+
+
+def _check_pattern(field: InputSpec, where: str) -> None:
+    if field.pattern is None:
+        return
+    if field.kind is not InputKind.TEXT or field.pattern_hint is None:
+        raise CatalogError(f"{where}: {field.name!r}: a pattern is for text, with a hint")
+    try:
+        re.compile(field.pattern)
+    except re.error as exc:
+        raise CatalogError(f"{where}: {field.name!r}: bad pattern: {exc}") from exc
+
+
+def _check_item_rules(field: InputSpec, where: str) -> None:
+    """`when_media` and `span_from` name another field of the same item, of the right kind;
+    `unique` is for item fields only."""
+    if field.when_media or field.span_from is not None or field.unique:
+        raise CatalogError(f"{where}: {field.name!r}: when_media/span_from/unique are for items")
+    subs = {f.name: f for f in field.item_fields}
+    for sub in field.item_fields:
+        for name in sub.when_media:
+            if name not in subs or not subs[name].is_media or name == sub.name:
+                raise CatalogError(f"{where}: {sub.name!r}: when_media names no media field")
+        if sub.span_from is None:
+            continue
+        other = subs.get(sub.span_from)
+        numbers = (InputKind.INTEGER, InputKind.NUMBER)
+        if other is None or other is sub or other.kind not in numbers or sub.kind not in numbers:
+            raise CatalogError(f"{where}: {sub.name!r}: span_from names no number field")

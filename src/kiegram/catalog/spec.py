@@ -172,6 +172,14 @@ class EndpointSpec(_Frozen):
     repeat: bool = False
 
 
+class MediaCount(_Frozen):
+    """How many files of one kind a media list of mixed kinds takes."""
+
+    min: int = 1
+    max: int | None = None
+    max_file_mb: float | None = None  # tighter than the input's own limit for this kind
+
+
 class LimitRule(_Frozen):
     """A tighter text limit KIE documents while other inputs have certain values."""
 
@@ -201,6 +209,17 @@ class InputSpec(_Frozen):
     file_types: tuple[str, ...] = ()
     max_file_mb: float | None = None
     lowercase: bool = False
+    # media_list of any kind: its files are all of one kind listed here, as many as that
+    # kind allows (Kling's elements: 2-4 photos or 1 video).
+    media_counts: Mapping[MediaKind, MediaCount] = Field(default_factory=dict)
+    # text: the whole answer matches this regular expression; `pattern_hint` says how.
+    pattern: str | None = None
+    pattern_hint: Label | None = None
+    # media: each file's length in seconds, checked when Telegram reports it (a voice 5-30 s).
+    min_seconds: float | None = None
+    max_seconds: float | None = None
+    # object_list item field: no two items may have the same value (an element's name).
+    unique: bool = False
     # Asked and sent only while every named input has one of the listed values.
     when: Mapping[str, tuple[Value, ...]] = Field(default_factory=dict)
     # The first rule whose `when` holds replaces `max_length` (Suno's simple mode: 500).
@@ -209,6 +228,14 @@ class InputSpec(_Frozen):
     parent: ParentRef | None = None
     # object_list: the fields of one item (KIE's names), asked in this order.
     item_fields: tuple[InputSpec, ...] = ()
+    # object_list item field: asked and sent only while the named field of the same item
+    # holds files of this kind (a video element's start and end time).
+    when_media: Mapping[str, MediaKind] = Field(default_factory=dict)
+    # number item field: its value less that of item field `span_from` (or its default)
+    # lies within span_min..span_max (a clip's end after its start, 3-8 s long).
+    span_from: str | None = None
+    span_min: float | None = None
+    span_max: float | None = None
     # object_list: the most characters all items' text fields may hold together.
     max_total_length: int | None = None
     # object_list: the items' `item_sum` field adds up to the value of input `sum_equals`

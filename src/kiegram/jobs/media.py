@@ -43,7 +43,10 @@ async def resolve_payload(
 async def _item(item: Any, field: str, resolver: MediaResolver) -> Any:
     if not isinstance(item, Mapping) or field not in item:
         return item
-    return {**item, field: await _one(item[field], resolver)}
+    value = item[field]
+    if isinstance(value, list | tuple):
+        return {**item, field: [await _one(one, resolver) for one in value]}
+    return {**item, field: await _one(value, resolver)}
 
 
 def result_filename(job_id: str, index: int, url: str, kind: str) -> str:

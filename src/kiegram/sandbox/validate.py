@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from kiegram.catalog.spec import InputKind, InputSpec, ModelSpec
+from kiegram.catalog.spec import InputKind, InputSpec, MediaKind, ModelSpec
+from kiegram.wizard.media import guess_mime, kind_of
 
 
 def _is_number(value: Any) -> bool:
@@ -51,6 +52,21 @@ def _list_problem(spec: InputSpec, value: Any) -> str | None:
         return f"{spec.name} needs at least {spec.min_items} items"
     if spec.max_items is not None and len(value) > spec.max_items:
         return f"{spec.name} takes at most {spec.max_items} items"
+    return _kinds_problem(spec, value)
+
+
+def _kinds_problem(spec: InputSpec, urls: list[str]) -> str | None:
+    """A list of mixed kinds (Kling's element: 2-4 photos or 1 video): files of one kind,
+    as many as it takes; files whose kind their name does not tell are not judged."""
+    found = [kind_of(guess_mime(url)) for url in urls]
+    kinds = {kind for kind in found if kind is not None}
+    if not spec.media_counts or len(kinds) < len(set(found)):
+        return None
+    bound = spec.media_counts.get(MediaKind(kinds.pop())) if len(kinds) == 1 else None
+    if bound is None:
+        return f"{spec.name} mixes kinds of files"
+    if len(urls) < bound.min or (bound.max is not None and len(urls) > bound.max):
+        return f"{spec.name}: {len(urls)} files of that kind is not allowed"
     return None
 
 

@@ -29,7 +29,9 @@ mutate the given state: `Wizard.answer` returns a `Step` (new state + view) or a
 Object lists (`object_list` inputs with `item_fields`, e.g. a dialogue of {text, voice}):
 the item's fields are asked one after another ("item" in the state holds the item being
 filled in), then the list is shown with Add (hidden at max_items), Done (once min_items is
-met) and a remove button per item; typed as JSON in `kiegram try --set`. A model's `modes`
+met) and a remove button per item; typed as JSON in `kiegram try --set`. An item field a
+`when_media` rule makes idle for the item's files (a photo element's clip times) is passed
+over, never asked nor sent. A model's `modes`
 (mutually exclusive groups of inputs) are asked first as the choice `@mode`, which is never
 sent; inputs of the other modes are inactive. Answers a later answer switches off are listed
 under "dropped" and named on the confirm screen.

@@ -9,7 +9,8 @@ from typing import Any
 from kiegram.catalog import InputKind, InputSpec, ModelSpec
 from kiegram.wizard.answers import Answer, TextAnswer
 from kiegram.wizard.errors import InvalidAnswer
-from kiegram.wizard.parse import param_of
+from kiegram.wizard.media import media_word
+from kiegram.wizard.parse import param_of, show
 
 Take = Callable[[ModelSpec, Mapping[str, Any], InputSpec, Answer], Any]
 """The engine's `take`: the value an answer gives an input (passed in: no import cycle)."""
@@ -26,13 +27,72 @@ def is_full(field: InputSpec, items: Sequence[Any]) -> bool:
     return field.max_items is not None and len(items) >= field.max_items
 
 
+def _kind(value: Any) -> str | None:
+    """The media kind of a stored file value (a ref dict or a list of them)."""
+    first = value[0] if isinstance(value, list) and value else value
+    return str(first.get("media")) if isinstance(first, Mapping) else None
+
+
+def applies(sub: InputSpec, item: Mapping[str, Any]) -> bool:
+    """True while the item's files let this item field be asked and sent (`when_media`)."""
+    return all(_kind(item.get(name)) == kind.value for name, kind in sub.when_media.items())
+
+
 def check_item(field: InputSpec, item: Mapping[str, Any], number: int) -> None:
-    """Every required field of one item has a value."""
+    """Every required field of one item has a value; spans between fields are kept."""
     for sub in field.item_fields:
+        if not applies(sub, item):
+            continue
         if sub.required and item.get(sub.name, sub.default) in (None, ""):
             raise InvalidAnswer(
                 "shapes.err_item_missing", param=param_of(field), n=number, field=param_of(sub)
             )
+        _check_span(field, sub, item, number)
+
+
+def _check_span(field: InputSpec, sub: InputSpec, item: Mapping[str, Any], number: int) -> None:
+    """`sub` less its `span_from` field lies within the documented span (when either is set)."""
+    start_name = sub.span_from
+    if start_name is None or (sub.name not in item and start_name not in item):
+        return
+    start = next(f for f in field.item_fields if f.name == start_name)
+    low = _number(item.get(start_name, start.default))
+    high = _number(item.get(sub.name, sub.default))
+    if low is None or high is None:
+        return
+    span = high - low
+    if (sub.span_min is not None and span < sub.span_min) or (
+        sub.span_max is not None and span > sub.span_max
+    ):
+        raise InvalidAnswer(
+            "h1_elements.err_span",
+            param=param_of(field),
+            n=number,
+            field=param_of(sub),
+            other=param_of(start),
+            min=show(sub.span_min),
+            max=show(sub.span_max),
+            span=show(span),
+        )
+
+
+def check_unique(field: InputSpec, items: Sequence[Mapping[str, Any]]) -> None:
+    """Item fields marked `unique` differ from item to item (two elements, two names)."""
+    for sub in field.item_fields:
+        seen: set[str] = set()
+        for number, item in enumerate(items, start=1):
+            value = item.get(sub.name)
+            if not sub.unique or value is None:
+                continue
+            if str(value) in seen:
+                raise InvalidAnswer(
+                    "h1_elements.err_duplicate",
+                    param=param_of(field),
+                    n=number,
+                    field=param_of(sub),
+                    value=str(value),
+                )
+            seen.add(str(value))
 
 
 def total_length(field: InputSpec, items: Sequence[Mapping[str, Any]]) -> int:
@@ -92,15 +152,25 @@ def parse_items(spec: ModelSpec, field: InputSpec, raw: str, take: Take) -> list
             raise InvalidAnswer(
                 "shapes.err_unknown_field", param=param_of(field), n=number, field=unknown[0]
             )
-        item = {
-            name: take(spec, {}, subs[name], _as_answer(subs[name], value))
-            for name, value in raw_item.items()
-            if value is not None
-        }
+        item: dict[str, Any] = {}
+        for name, value in raw_item.items():
+            if value is not None:
+                item[name] = take(spec, item, subs[name], _as_answer(subs[name], value))
+        idle = [name for name in item if not applies(subs[name], item)]
+        if idle:
+            sub = subs[idle[0]]
+            raise InvalidAnswer(
+                "h1_elements.err_not_for_files",
+                param=param_of(field),
+                n=number,
+                field=param_of(sub),
+                media=media_word(next(iter(sub.when_media.values())).value),
+            )
         check_item(field, item, number)
         items.append(item)
     check_count(field, items)
     check_total(field, items)
+    check_unique(field, items)
     return items
 
 

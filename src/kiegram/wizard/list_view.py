@@ -81,9 +81,16 @@ def _item_view(
         step=base.step,
         steps=base.steps,
         current=None if now is None else value_text(sub, now),
+        help=_item_help(field, sub, number == 1 and item["at"] == 0),
         expect=expect_of(sub),
         rows=tuple(rows),
     )
+
+
+def _item_help(field: InputSpec, sub: InputSpec, first: bool) -> Text | None:
+    """The field's help; the list's own (what a good item looks like) opens the first item."""
+    helps = [h for h in (field.help if first else None, sub.help) if h is not None]
+    return _joined(helps, "shapes.join_lines") if helps else None
 
 
 def _overview(state: dict[str, Any], field: InputSpec, base: View) -> View:

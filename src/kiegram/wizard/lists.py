@@ -12,7 +12,15 @@ from typing import Any
 from kiegram.catalog import InputSpec, ModelSpec
 from kiegram.wizard.answers import Action, Answer, Press
 from kiegram.wizard.errors import InvalidAnswer
-from kiegram.wizard.items import Take, check_item, check_total, is_full, least
+from kiegram.wizard.items import (
+    Take,
+    applies,
+    check_item,
+    check_total,
+    check_unique,
+    is_full,
+    least,
+)
 from kiegram.wizard.navigation import back, forward
 
 ITEM = "item"
@@ -68,7 +76,9 @@ def _on_item(
         item["at"] += 1
     else:
         draft[sub.name] = take(spec, draft, sub, answer)
+        check_unique(field, [*items_of(state, field), draft])
         item["at"] += 1
+    _past_idle(field, item, 1)
     state[ITEM] = item
     if item["at"] >= len(field.item_fields):
         _finish_item(state, field, draft)
@@ -90,6 +100,7 @@ def _item_back(
     """Back inside an item: its previous field, else drop the item (leave an empty list)."""
     if item["at"] > 0:
         item["at"] -= 1
+        _past_idle(field, item, -1)
         state[ITEM] = item
         return
     state.pop(ITEM, None)
@@ -97,7 +108,19 @@ def _item_back(
         back(spec, state)
 
 
+def _past_idle(field: InputSpec, item: dict[str, Any], step: int) -> None:
+    """Move the cursor past item fields the item's files make idle (`when_media`), dropping
+    their answers."""
+    subs, draft = field.item_fields, item["draft"]
+    while 0 < item["at"] < len(subs) and not applies(subs[item["at"]], draft):
+        draft.pop(subs[item["at"]].name, None)
+        item["at"] += step
+
+
 def _finish_item(state: dict[str, Any], field: InputSpec, draft: dict[str, Any]) -> None:
+    for sub in field.item_fields:
+        if not applies(sub, draft):
+            draft.pop(sub.name, None)
     items = items_of(state, field)
     check_item(field, draft, len(items) + 1)
     check_total(field, [*items, draft])

@@ -7,11 +7,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from kiegram.catalog import InputKind, InputSpec, ModelSpec
+from kiegram.catalog import InputKind, InputSpec, MediaKind, ModelSpec
 from kiegram.wizard.answers import MediaRef
 from kiegram.wizard.errors import InvalidAnswer
-from kiegram.wizard.parse import is_http_url, listing, param_of
-from kiegram.wizard.view import Msg
+from kiegram.wizard.parse import is_http_url, listing, param_of, show
+from kiegram.wizard.view import Msg, Text
 
 OPAQUE_PREFIXES = ("tg:", "file:")
 # The built-in table only: no system files are read, so results never depend on the host.
@@ -100,13 +100,19 @@ def check_ref(field: InputSpec, ref: MediaRef) -> None:
         )
     if ref.size == 0:
         raise InvalidAnswer("wizard.err_file_empty", param=param_of(field))
-    if field.max_file_mb is not None and ref.size is not None:
-        size_mb = ref.size / (1024 * 1024)
-        if size_mb > field.max_file_mb:
+    if field.max_file_mb is not None:
+        check_size(field, [ref], field.max_file_mb)
+
+
+def check_size(field: InputSpec, items: Sequence[MediaRef], limit_mb: float) -> None:
+    """Every file whose size is known is within `limit_mb`."""
+    for ref in items:
+        size_mb = (ref.size or 0) / (1024 * 1024)
+        if size_mb > limit_mb:
             raise InvalidAnswer(
                 "wizard.err_file_too_big",
                 param=param_of(field),
-                limit=f"{field.max_file_mb:g}",
+                limit=f"{limit_mb:g}",
                 size=f"{size_mb:.1f}",
             )
 
@@ -136,8 +142,58 @@ def check_media(field: InputSpec, items: Sequence[MediaRef]) -> Any:
         raise InvalidAnswer("wizard.err_empty", param=param_of(field))
     for ref in items:
         check_ref(field, ref)
+        _check_length(field, ref)
+    _check_kinds(field, items)
     refs = [ref.to_json() for ref in items]
     return refs[0] if field.kind is InputKind.MEDIA else refs
+
+
+def _check_length(field: InputSpec, ref: MediaRef) -> None:
+    """A file whose length Telegram reports is as long as the input documents."""
+    low, high, seconds = field.min_seconds, field.max_seconds, ref.duration
+    if seconds is None or (low is None and high is None):
+        return
+    if (low is not None and seconds < low) or (high is not None and seconds > high):
+        key = "h1_elements.err_seconds_range" if low and high else "h1_elements.err_seconds_min"
+        if low is None:
+            key = "h1_elements.err_seconds_max"
+        raise InvalidAnswer(
+            key, param=param_of(field), min=show(low), max=show(high), seconds=f"{seconds:g}"
+        )
+
+
+def _check_kinds(field: InputSpec, items: Sequence[MediaRef]) -> None:
+    """A list of mixed kinds: files of one kind, as many as that kind takes."""
+    counts = field.media_counts
+    if not counts:
+        return
+    kinds = sorted({ref.media for ref in items})
+    if len(kinds) > 1 or kinds[0] not in counts:
+        raise InvalidAnswer(
+            "h1_elements.err_media_mixed", param=param_of(field), allowed=media_counts_text(field)
+        )
+    bound = counts[MediaKind(kinds[0])]
+    count = len(items)
+    if count < bound.min or (bound.max is not None and count > bound.max):
+        raise InvalidAnswer(
+            "h1_elements.err_media_count", param=param_of(field), allowed=media_counts_text(field)
+        )
+    if bound.max_file_mb is not None:
+        check_size(field, items, bound.max_file_mb)
+
+
+def media_counts_text(field: InputSpec) -> Text:
+    """What a list of mixed kinds takes: "2–4 photos or 1 video"."""
+    parts: list[Text] = []
+    for kind, bound in field.media_counts.items():
+        low, high = bound.min, bound.max
+        many = f"{low}+" if high is None else f"{low}–{high}"
+        count = str(low) if low == high else many
+        parts.append(Msg(f"h1_elements.count_{kind.value}", {"n": count}))
+    out = parts[-1]
+    for part in reversed(parts[:-1]):
+        out = Msg("shapes.join_alt", {"head": part, "tail": out})
+    return out
 
 
 def check_seconds(spec: ModelSpec, field: InputSpec, items: Sequence[MediaRef]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from urllib.parse import urlsplit
@@ -38,6 +39,10 @@ def parse_text(field: InputSpec, raw: str, exact: bool = False) -> str:
     if field.min_length is not None and len(text) < field.min_length:
         raise InvalidAnswer(
             "wizard.err_too_short", param=param_of(field), limit=field.min_length, length=len(text)
+        )
+    if field.pattern is not None and re.fullmatch(field.pattern, text) is None:
+        raise InvalidAnswer(
+            "h1_elements.err_pattern", param=param_of(field), hint=field.pattern_hint or ""
         )
     return text.lower() if field.lowercase else text
 

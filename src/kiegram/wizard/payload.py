@@ -8,6 +8,7 @@ from typing import Any
 from kiegram.catalog import ApiFamily, InputKind, InputSpec, ModelSpec
 from kiegram.catalog.spec import dump_value
 from kiegram.wizard.errors import MissingInputError, WizardError
+from kiegram.wizard.items import applies
 from kiegram.wizard.parse import normalise_number
 from kiegram.wizard.state import asked, is_active, is_set
 
@@ -70,6 +71,8 @@ def convert_item(field: InputSpec, item: Mapping[str, Any], resolve: Resolve = _
     """One object of an object_list: its set fields (and required defaults), KIE's names."""
     out: dict[str, Any] = {}
     for sub in field.item_fields:
+        if not applies(sub, item):
+            continue
         value = item.get(sub.name)
         if value is None and sub.required:
             value = sub.default
