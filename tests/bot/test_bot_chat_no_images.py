@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from chat_kit import funded, money
 from journey_kit import started
 from kit import FakeTelegram
 
@@ -50,8 +51,7 @@ async def test_a_photo_to_a_model_without_sight_is_refused_and_costs_nothing(
 ) -> None:
     app, telegram = bot
     user = telegram.user(931)
-    await app.desk.users.touch(user.id, None, "ru")
-    await app.desk.ledger.grant(user.id, 100, "grant-931", 999, "test")
+    await funded(app, user, 100)
     await user.send("/start")
     await user.click("💬 Чат")
     section = user.last_text()
@@ -64,8 +64,7 @@ async def test_a_photo_to_a_model_without_sight_is_refused_and_costs_nothing(
     assert "<b>Только текст</b> не умеет смотреть фото" in refusal and "🖼" in refusal
     desk: ChatDesk = app.dp["chat_desk"]
     assert not desk.busy(user.id) and user.id not in desk.finished
-    account = await app.desk.ledger.account(user.id)
-    assert (account.balance, account.held) == (100, 0)
+    assert await money(app, user) == (100, 0)
     assert await SqlChatHistory(app.engine, 200).count(user.id) == 0
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from chat_kit import EDIT_SECONDS, chat_desk, edit_limited, funded, money
 from journey_kit import started
 from kit import FakeTelegram, FakeUser
 from kit.databases import create_pg_database, drop_pg_database
@@ -28,7 +29,6 @@ from kiegram.kie.chat_stream import ChatChunk
 from kiegram.storage.chat_answers import ChatAnswerRow
 from kiegram.storage.chat_history import SqlChatHistory
 
-EDIT_SECONDS = 0.3
 PIECES = ("Жил-был кот. ", "Он любил молоко ", "и долгие прогулки по крышам.")
 
 
@@ -105,11 +105,8 @@ async def database(request: pytest.FixtureRequest) -> AsyncIterator[dict[str, st
 
 @pytest.fixture
 async def telegram() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    server.edit_interval = 0.25
-    await server.start()
-    yield server
-    await server.stop()
+    async with edit_limited() as server:
+        yield server
 
 
 @pytest.fixture
@@ -122,16 +119,11 @@ async def bot(
         yield app
 
 
-def survivor(app: App) -> ChatDesk:
-    desk: ChatDesk = app.dp["chat_desk"]
-    return desk
-
-
 async def dying_desk(
     app: App, chat: HangingChat, owner: str, lease: float
 ) -> tuple[ChatDesk, Death]:
     """Another instance's desk on the same storage and Telegram, that can be killed."""
-    desk = survivor(app)
+    desk = chat_desk(app)
     death = Death()
     dying = dataclasses.replace(
         desk,
@@ -148,22 +140,17 @@ async def dying_desk(
     return dying, death
 
 
-async def funded(app: App, user: FakeUser, amount: int) -> None:
-    await app.desk.users.touch(user.id, None, "ru")
-    await app.desk.ledger.grant(user.id, amount, f"grant-{user.id}", 999, "test")
-
-
-async def money(app: App, user: FakeUser) -> tuple[int, int]:
-    account = await app.desk.ledger.account(user.id)
-    return account.balance, account.held
-
-
-async def shown(app: App, user: FakeUser) -> str:
-    async with app.engine.connect() as conn:
-        found = await conn.execute(
-            select(ChatAnswerRow.shown).where(ChatAnswerRow.user_id == user.id)
-        )
-        return str(found.scalar_one_or_none() or "")
+async def recorded(app: App, user: FakeUser, words: str) -> None:
+    """Wait until the user's answer in flight is recorded as showing `words`."""
+    for _ in range(50):
+        async with app.engine.connect() as conn:
+            found = await conn.execute(
+                select(ChatAnswerRow.shown).where(ChatAnswerRow.user_id == user.id)
+            )
+            if words in str(found.scalar_one_or_none() or ""):
+                return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"{words!r} never recorded as shown")
 
 
 def footer(question: Question, finished: Finished) -> tuple[str, None]:
@@ -177,22 +164,29 @@ async def ask(app: App, desk: ChatDesk, user: FakeUser, text: str) -> None:
     assert isinstance(await desk.ask(question, footer), Started)
 
 
+async def asked_of_a_dying_instance(
+    app: App, user: FakeUser, pieces: Sequence[str], owner: str, lease: float, text: str
+) -> tuple[ChatDesk, Death]:
+    """The user (with 100 credits) asks `text` of another instance's desk, whose model
+    streams `pieces` and then hangs."""
+    await funded(app, user, 100)
+    chat = HangingChat(pieces)
+    dying, death = await dying_desk(app, chat, owner, lease)
+    await ask(app, dying, user, text)
+    await asyncio.wait_for(chat.hanging.wait(), 10)
+    return dying, death
+
+
 async def test_a_killed_answer_is_captured_for_what_was_shown_and_can_be_asked_again(
     bot: App, telegram: FakeTelegram
 ) -> None:
     user = telegram.user(901)
-    await funded(bot, user, 100)
-    chat = HangingChat(PIECES)
-    dying, death = await dying_desk(bot, chat, "dead-host:1", lease=1.5)
-    await ask(bot, dying, user, "Расскажи сказку про кота")
+    question = "Расскажи сказку про кота"
+    dying, death = await asked_of_a_dying_instance(bot, user, PIECES, "dead:1", 1.5, question)
     held = (await money(bot, user))[1]
     assert held > 0
-    await asyncio.wait_for(chat.hanging.wait(), 10)
     await telegram.wait_for(lambda: "по крышам" in user.last_text(), timeout=10)
-    for _ in range(50):  # the last edit recorded
-        if "по крышам" in await shown(bot, user):
-            break
-        await asyncio.sleep(0.1)
+    await recorded(bot, user, "по крышам")  # the last edit recorded
     death.come()  # killed: no settlement, no renewal, no footer
 
     await telegram.wait_for(lambda: "оборвался" in user.last_text(), timeout=20)
@@ -224,12 +218,8 @@ async def test_a_killed_answer_nothing_of_which_was_shown_is_given_back(
     bot: App, telegram: FakeTelegram
 ) -> None:
     user = telegram.user(902)
-    await funded(bot, user, 100)
-    chat = HangingChat(())
-    dying, death = await dying_desk(bot, chat, "dead-host:2", lease=1.5)
-    await ask(bot, dying, user, "Какая сегодня погода?")
+    dying, death = await asked_of_a_dying_instance(bot, user, (), "dead:2", 1.5, "Погода?")
     assert (await money(bot, user))[1] > 0
-    await asyncio.wait_for(chat.hanging.wait(), 10)
     death.come()
 
     await telegram.wait_for(lambda: "не пришёл" in user.last_text(), timeout=20)
@@ -244,19 +234,12 @@ async def test_a_restarted_instance_settles_its_own_answers_at_once(
     bot: App, telegram: FakeTelegram
 ) -> None:
     user = telegram.user(903)
-    await funded(bot, user, 100)
-    chat = HangingChat(PIECES[:1])
-    me = "restarted-host:1"
-    dying, death = await dying_desk(bot, chat, me, lease=600)  # its lease far from over
-    await ask(bot, dying, user, "Привет")
-    await asyncio.wait_for(chat.hanging.wait(), 10)
-    for _ in range(50):
-        if await shown(bot, user):
-            break
-        await asyncio.sleep(0.1)
+    me = "restarted-host:1"  # its lease (600 s) far from over when it dies
+    dying, death = await asked_of_a_dying_instance(bot, user, PIECES[:1], me, 600, "Привет")
+    await recorded(bot, user, PIECES[0].strip())
     death.come()
 
-    desk = survivor(bot)
+    desk = chat_desk(bot)
     recovery = ChatRecovery(
         desk.bot,
         desk.answers,
