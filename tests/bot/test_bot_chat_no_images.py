@@ -13,7 +13,8 @@ from journey_kit import started
 from kit import FakeTelegram
 
 from kiegram.app import App
-from kiegram.bot.chat_desk import ChatDesk, Question
+from kiegram.bot.chat_desk import ChatDesk
+from kiegram.bot.chat_types import Question
 from kiegram.catalog.chat_models import ChatModel, ChatModels, load_chat_models
 from kiegram.storage.chat_history import SqlChatHistory
 

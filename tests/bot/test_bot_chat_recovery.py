@@ -20,8 +20,9 @@ from kit.databases import create_pg_database, drop_pg_database
 from sqlalchemy import select
 
 from kiegram.app import App
-from kiegram.bot.chat_desk import ChatDesk, Finished, Question, Started
+from kiegram.bot.chat_desk import ChatDesk
 from kiegram.bot.chat_recovery import ChatRecovery
+from kiegram.bot.chat_types import Finished, Question, Started
 from kiegram.catalog.chat_models import ChatModels
 from kiegram.i18n.translator import load_translator
 from kiegram.kie.chat import ChatMessage

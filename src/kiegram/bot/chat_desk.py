@@ -19,14 +19,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import AsyncGenerator, Callable, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Protocol
 
 from aiogram import Bot
-from aiogram.types import InlineKeyboardMarkup
 
 from kiegram.billing import FreeQuota, HoldStatus, Ledger, PriceRules
 from kiegram.billing.ports import UserStore
@@ -34,6 +31,14 @@ from kiegram.billing.quota import utc_today
 from kiegram.billing.results import FreeStatus
 from kiegram.bot.chat_cancel import CancelFlags
 from kiegram.bot.chat_live import LiveAnswer
+from kiegram.bot.chat_types import (
+    ChatStreamer,
+    Finished,
+    Footer,
+    Question,
+    Refused,
+    Started,
+)
 from kiegram.catalog.chat_models import ChatModel, count_tokens, message_tokens
 from kiegram.kie.chat import ChatMessage
 from kiegram.kie.chat_stream import ChatChunk
@@ -54,62 +59,6 @@ TYPICAL_IN, TYPICAL_OUT = 1000, 500  # the exchange the section's "≈ N per mes
 ANSWER_LEASE = 9.0
 GIVE_BACK = -1  # the settlement recorded for an answer whose hold goes back
 CANCEL_WAIT = 5.0  # /cancel on another instance waits this long for the answer to stop
-
-
-class ChatStreamer(Protocol):
-    """The part of ``KieChat`` the chat uses."""
-
-    def stream(
-        self, messages: Sequence[ChatMessage], *, model: str = ...
-    ) -> AsyncGenerator[ChatChunk, None]:
-        """The answer's pieces."""
-
-
-@dataclass(frozen=True, slots=True)
-class Question:
-    """What the user asked, in which conversation, of which model."""
-
-    user_id: int
-    username: str | None
-    lang: str
-    model: ChatModel
-    conv: str
-    text: str
-    images: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Started:
-    """The answer is on its way (`hold` units held; 0 when free)."""
-
-    hold: int
-    free: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Refused:
-    """No answer: `why` is short (with the price and balance), blocked, busy or too_long."""
-
-    why: str
-    price: int = 0
-    balance: int = 0
-
-
-@dataclass
-class Finished:
-    """How an answer ended (for the footer and tests)."""
-
-    text: str
-    units: int
-    outcome: str  # done, cancelled, failed, lost (another instance settles it)
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    first_shown_at: float | None = None
-    cut: bool = False  # stopped at the model's longest answer
-
-
-Footer = Callable[[Question, Finished], tuple[str, InlineKeyboardMarkup | None]]
-"""The footer and buttons under a finished answer (or the failure's text when it failed)."""
 
 
 @dataclass

@@ -16,15 +16,8 @@ from aiogram.utils.text_decorations import html_decoration as html
 
 from kiegram.bot import keyboards
 from kiegram.bot.callbacks import ChatAct, Go, Nav
-from kiegram.bot.chat_desk import (
-    TYPICAL_IN,
-    ChatDesk,
-    Finished,
-    Footer,
-    Question,
-    Refused,
-    new_conversation,
-)
+from kiegram.bot.chat_desk import TYPICAL_IN, ChatDesk, new_conversation
+from kiegram.bot.chat_types import Finished, Footer, Question, Refused
 from kiegram.bot.chat_voice import Heard, Transcriber
 from kiegram.bot.deps import Text
 from kiegram.bot.desk import Desk
