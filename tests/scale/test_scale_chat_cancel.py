@@ -4,6 +4,7 @@ instance stops at its next edit and settles what was consumed."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -77,6 +78,10 @@ async def test_cancel_on_another_instance_stops_the_answer(
         await telegram.wait_for(lambda: "остановлено" in str(user.chat()), timeout=10)
         stopped = next(m for m in user.chat() if "остановлено" in str(m.get("text")))
         assert "▌" not in stopped["text"]
+        for _ in range(100):  # the footer is out; the outcome is noted just after it
+            if UID in chat_desk(streaming).finished:
+                break
+            await asyncio.sleep(0.05)
         assert chat_desk(streaming).finished[UID].outcome == "cancelled"
         assert not chat_desk(streaming).busy(UID)
         balance, still_held = await money(streaming)

@@ -265,7 +265,6 @@ class ChatDesk:
         used_out = (reported.completion_tokens if reported else None) or count_tokens(live.text)
         finished = Finished(live.text, 0, outcome, used_prompt, used_out, cut=cut)
         finished.first_shown_at = live.first_shown_at
-        self.finished[question.user_id] = finished
         if outcome == "failed" or (outcome == "cancelled" and not live.started):
             units = GIVE_BACK
         else:
@@ -275,6 +274,7 @@ class ChatDesk:
         ):
             log.warning("chat answer %s: taken over by another instance", charge.key)
             finished.outcome = "lost"
+            self.finished[question.user_id] = finished
             return finished
         await self._apply(charge, units)
         if units != GIVE_BACK:
@@ -289,6 +289,7 @@ class ChatDesk:
                 await live.finish(text, markup)
         except Exception:  # settled already; only the last edit is lost
             log.exception("chat answer's footer for user %s not shown", question.user_id)
+        self.finished[question.user_id] = finished
         return finished
 
     async def _stream(
