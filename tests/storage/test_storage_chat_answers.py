@@ -4,6 +4,7 @@ owner's at once), the question kept for "ask again", and the database's cancel f
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import os
 from datetime import timedelta
@@ -89,3 +90,12 @@ async def test_a_new_question_drops_the_old_retry_and_the_flag_is_seen(
     assert not await answers.raised(f"job:{user}:chat-2")
     await answers.raise_flag(f"job:{user}:chat-2")
     assert await answers.raised(f"job:{user}:chat-2")
+
+
+async def test_two_instances_opening_at_once_start_one_answer(engine: AsyncEngine) -> None:
+    answers = SqlChatAnswers(engine)
+    user = next(_users)
+    opened = await asyncio.gather(
+        *(answers.open(record(user, n), f"host:{n}", LEASE) for n in range(4))
+    )
+    assert sorted(opened) == [False, False, False, True]

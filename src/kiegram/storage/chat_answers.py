@@ -30,9 +30,11 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    text,
     update,
 )
 from sqlalchemy.engine import CursorResult
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -69,6 +71,14 @@ class ChatAnswerRow(Base):
     __table_args__ = (
         Index("ix_chat_answers_user_id", "user_id"),
         Index("ix_chat_answers_lease_until", "lease_until"),
+        # One answer running (or settling) per user, even when two instances race to open.
+        Index(
+            "ux_chat_answers_running",
+            "user_id",
+            unique=True,
+            sqlite_where=text("state != 'retry'"),
+            postgresql_where=text("state != 'retry'"),
+        ),
     )
 
 
@@ -130,6 +140,27 @@ def _record(row: object) -> AnswerRecord:
     )
 
 
+def _row(answer: AnswerRecord, owner: str, lease: timedelta) -> dict[str, object]:
+    now = utcnow()
+    return {
+        "key": answer.key,
+        "user_id": answer.user_id,
+        "lang": answer.lang,
+        "model": answer.model,
+        "conv": answer.conv,
+        "question": answer.question,
+        "images": dumps(list(answer.images)) if answer.images else None,
+        "hold": answer.hold,
+        "prompt_tokens": answer.prompt_tokens,
+        "state": RUNNING,
+        "owner": owner,
+        "lease_until": now + lease,
+        "shown": "",
+        "cancel": False,
+        "created_at": now,
+    }
+
+
 def _changed(result: object) -> bool:
     return cast(CursorResult[object], result).rowcount == 1
 
@@ -143,32 +174,14 @@ class SqlChatAnswers:
     async def open(self, answer: AnswerRecord, owner: str, lease: timedelta) -> bool:
         """Record a new answer leased to `owner` (the user's old retry rows go); False when
         the user has an answer running or settling already (on any instance)."""
-        async with self._engine.begin() as conn:
-            busy = await conn.execute(
-                select(_C.key).where(_C.user_id == answer.user_id, _C.state != RETRY).limit(1)
-            )
-            if busy.first() is not None:
-                return False
-            await conn.execute(delete(_TABLE).where(_C.user_id == answer.user_id))
-            await conn.execute(
-                insert(_TABLE).values(
-                    key=answer.key,
-                    user_id=answer.user_id,
-                    lang=answer.lang,
-                    model=answer.model,
-                    conv=answer.conv,
-                    question=answer.question,
-                    images=dumps(list(answer.images)) if answer.images else None,
-                    hold=answer.hold,
-                    prompt_tokens=answer.prompt_tokens,
-                    state=RUNNING,
-                    owner=owner,
-                    lease_until=utcnow() + lease,
-                    shown="",
-                    cancel=False,
-                    created_at=utcnow(),
+        try:
+            async with self._engine.begin() as conn:
+                await conn.execute(
+                    delete(_TABLE).where(_C.user_id == answer.user_id, _C.state == RETRY)
                 )
-            )
+                await conn.execute(insert(_TABLE).values(**_row(answer, owner, lease)))
+        except IntegrityError:  # the partial unique index: one running answer per user
+            return False
         return True
 
     async def drop(self, key: str) -> None:

@@ -41,10 +41,20 @@ def upgrade() -> None:
     )
     op.create_index("ix_chat_answers_user_id", "chat_answers", ["user_id"])
     op.create_index("ix_chat_answers_lease_until", "chat_answers", ["lease_until"])
+    running = sa.text("state != 'retry'")  # one answer running or settling per user
+    op.create_index(
+        "ux_chat_answers_running",
+        "chat_answers",
+        ["user_id"],
+        unique=True,
+        sqlite_where=running,
+        postgresql_where=running,
+    )
 
 
 def downgrade() -> None:
     """Drop the chat_answers table."""
+    op.drop_index("ux_chat_answers_running", table_name="chat_answers")
     op.drop_index("ix_chat_answers_lease_until", table_name="chat_answers")
     op.drop_index("ix_chat_answers_user_id", table_name="chat_answers")
     op.drop_table("chat_answers")
