@@ -32,7 +32,9 @@ from kiegram.billing.cards import card_checkout
 from kiegram.billing.settlement import LedgerSettlement
 from kiegram.bot.albums import AlbumCollector
 from kiegram.bot.broadcast import Broadcaster
+from kiegram.bot.chat_cancel import CancelFlags, RedisCancelFlags
 from kiegram.bot.chat_desk import ChatDesk
+from kiegram.bot.chat_recovery import ChatRecovery
 from kiegram.bot.chat_voice import STT_MODEL, Transcriber
 from kiegram.bot.delivery import TelegramDelivery
 from kiegram.bot.deps import BotConfig
@@ -86,6 +88,7 @@ from kiegram.scale.instance import InstanceName
 from kiegram.scale.polling import DurablePolling
 from kiegram.settings import Settings
 from kiegram.storage.billing_repo import SqlBillingRepo
+from kiegram.storage.chat_answers import SqlChatAnswers
 from kiegram.storage.chat_history import SqlChatHistory
 from kiegram.storage.conversations import ConversationStore
 from kiegram.storage.db import create_engine, session_factory, upgrade
@@ -259,13 +262,18 @@ async def build_app(settings: Settings) -> App:
         switches=switches,
         packs=packs,
     )
+    scale = build_scale(settings.redis_url, settings.redis_prefix, db, alone=alone)
+    stack.push_async_callback(scale.aclose)
     chat_transport = MeteredTransport(metrics, kie_hosts(base, upload_base))  # its own pool
     chat = await stack.enter_async_context(KieChat(key, base_url=base, transport=chat_transport))
     helper = PromptHelper(chat, ledger, users, rules.units(HELPER_CREDITS), admin_ids)
+    chat_history = SqlChatHistory(engine, settings.chat_history_keep)
+    chat_models = load_chat_models()
+    chat_answers = SqlChatAnswers(engine)  # answers in flight: any instance settles them
     chat_desk = ChatDesk(
         bot,
         chat,
-        SqlChatHistory(engine, settings.chat_history_keep),
+        chat_history,
         ledger,
         quota,
         users,
@@ -274,6 +282,9 @@ async def build_app(settings: Settings) -> App:
         context_tokens=settings.chat_context_tokens,
         edit_seconds=settings.chat_edit_seconds,
         free_chat=settings.chat_free,
+        answers=chat_answers,
+        flags=chat_cancel_flags(scale, chat_answers),
+        owner=instance.name,
     )
     stack.push_async_callback(chat_desk.aclose)  # before the chat client closes
     chat_media = media  # photos and voice sent in chat take the same streamed path
@@ -291,8 +302,6 @@ async def build_app(settings: Settings) -> App:
         credits_per_unit=settings.kie_credits_per_unit,
         markup=settings.markup,
     )
-    scale = build_scale(settings.redis_url, settings.redis_prefix, db, alone=alone)
-    stack.push_async_callback(scale.aclose)
     remember = CONVERSATIONS_IN_MEMORY if alone else 0
     fsm_storage, isolation = _conversations(scale, db, remember)
     lock_owner = process_owner()
@@ -344,7 +353,7 @@ async def build_app(settings: Settings) -> App:
         kept_files=kept,
         helper=helper,
         chat_desk=chat_desk,
-        chat_models=load_chat_models(),
+        chat_models=chat_models,
         chat_media=chat_media,
         transcriber=transcriber,
         switches=switches,
@@ -361,6 +370,19 @@ async def build_app(settings: Settings) -> App:
     scale.guard(dp, active=False)
     guard_texts(dp, translator, metrics.update_refused)  # after the gate, before the conversation
     await progress.resume()
+    recovery = ChatRecovery(
+        bot,
+        chat_answers,
+        chat_history,
+        ledger,
+        quota,
+        rules,
+        chat_models,
+        translator,
+        owner=instance.name,
+    )
+    await recovery.start()  # answers this instance streamed when it died, settled now
+    stack.push_async_callback(recovery.aclose)
     await broadcaster.resume()  # a broadcast a restart interrupted goes on (polling or webhook)
     dp.update.outer_middleware(MetricsMiddleware(metrics))
     # Outermost: an update's conversation is stored before any call shows it (issue #26).
@@ -430,6 +452,14 @@ def _conversations(
     shared = redis_conversations(scale.redis, scale.prefix)
     storage = CachedStorage(shared)
     return storage, storage.create_isolation(shared=shared)
+
+
+def chat_cancel_flags(scale: Scale, answers: SqlChatAnswers) -> CancelFlags:
+    """Where /cancel reaches a chat answer streaming on another instance: Redis when the bot
+    has it, else the answer's database row."""
+    if scale.redis is not None:
+        return RedisCancelFlags(scale.redis, scale.prefix)
+    return answers
 
 
 def _alone(settings: Settings, url: str) -> bool:

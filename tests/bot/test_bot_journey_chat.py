@@ -9,25 +9,22 @@ from pathlib import Path
 
 import pytest
 from aiogram.fsm.storage.base import StorageKey
+from chat_kit import EDIT_SECONDS, edit_limited, funded, money
+from chat_kit import chat_desk as desk
 from journey_kit import ADMIN, calls_to, started
 from kit import FakeTelegram, FakeUser
 
 from kiegram.app import App
-from kiegram.bot.chat_desk import ChatDesk
 from kiegram.storage.chat_history import SqlChatHistory
 
-EDIT_SECONDS = 0.3  # the bot's spacing of edits; the fake refuses edits closer than 0.25 s
 MODEL = "Gemini 2.5 Flash"
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
 
 
 @pytest.fixture
 async def telegram() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    server.edit_interval = 0.25
-    await server.start()
-    yield server
-    await server.stop()
+    async with edit_limited() as server:
+        yield server
 
 
 @pytest.fixture
@@ -36,22 +33,6 @@ async def bot(telegram: FakeTelegram, tmp_path: Path) -> AsyncIterator[App]:
         telegram, tmp_path, free_daily_generations=0, chat_edit_seconds=EDIT_SECONDS
     ) as app:
         yield app
-
-
-def desk(bot: App) -> ChatDesk:
-    found: ChatDesk = bot.dp["chat_desk"]
-    return found
-
-
-async def funded(bot: App, user: FakeUser, amount: int) -> None:
-    await bot.desk.users.touch(user.id, None, "ru")
-    if amount:
-        await bot.desk.ledger.grant(user.id, amount, f"grant-{user.id}", ADMIN, "test")
-
-
-async def money(bot: App, user: FakeUser) -> tuple[int, int]:
-    account = await bot.desk.ledger.account(user.id)
-    return account.balance, account.held
 
 
 async def answer(telegram: FakeTelegram, user: FakeUser, text: str, n: int) -> str:

@@ -62,7 +62,8 @@ class Improve(CallbackData, prefix="pi"):
 
 
 class ChatAct(CallbackData, prefix="ch"):
-    """The chat section: `a` is m (pick the model at index `i`) or new (a new chat)."""
+    """The chat section: `a` is m (pick the model at index `i`), new (a new chat) or again
+    (ask once more what a bot restart cut short)."""
 
     a: str
     i: int = -1

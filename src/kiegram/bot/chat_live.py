@@ -45,6 +45,7 @@ class LiveAnswer:
         self._shown: list[str] = []
         self._last_edit = -interval
         self.first_shown_at: float | None = None
+        self.shown = ""  # the text on screen (recorded so another instance can settle it)
 
     @property
     def started(self) -> bool:
@@ -81,6 +82,7 @@ class LiveAnswer:
             if last:
                 rendered += footer if final else CURSOR
             await self._put(index, rendered, markup if last and final else None, last)
+        self.shown = self.text
 
     async def _put(
         self, index: int, rendered: str, markup: InlineKeyboardMarkup | None, last: bool

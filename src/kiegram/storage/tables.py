@@ -1,6 +1,7 @@
 """Imports every table module so Base.metadata knows them all (Alembic, tests)."""
 
 import kiegram.storage.billing_tables
+import kiegram.storage.chat_answers
 import kiegram.storage.chat_history
 import kiegram.storage.conversations
 import kiegram.storage.job_messages

@@ -16,15 +16,8 @@ from aiogram.utils.text_decorations import html_decoration as html
 
 from kiegram.bot import keyboards
 from kiegram.bot.callbacks import ChatAct, Go, Nav
-from kiegram.bot.chat_desk import (
-    TYPICAL_IN,
-    ChatDesk,
-    Finished,
-    Footer,
-    Question,
-    Refused,
-    new_conversation,
-)
+from kiegram.bot.chat_desk import TYPICAL_IN, ChatDesk, new_conversation
+from kiegram.bot.chat_types import Finished, Footer, Question, Refused
 from kiegram.bot.chat_voice import Heard, Transcriber
 from kiegram.bot.deps import Text
 from kiegram.bot.desk import Desk
@@ -97,6 +90,14 @@ def _new_button(_: Text) -> InlineKeyboardButton:
     return InlineKeyboardButton(text=_("chat.btn.new"), callback_data=ChatAct(a="new").pack())
 
 
+async def _show_section(
+    state: FSMContext, chat_desk: ChatDesk, chat_models: ChatModels, _: Text, lang: str
+) -> tuple[str, InlineKeyboardMarkup]:
+    await state.set_state(ChatMode.on)
+    model, _conv = await _session(state, chat_models)
+    return section(chat_desk, chat_models, model, _, lang)
+
+
 async def open_section(
     query: CallbackQuery,
     state: FSMContext,
@@ -106,9 +107,7 @@ async def open_section(
     lang: str,
 ) -> None:
     """💬 Chat from the menu."""
-    await state.set_state(ChatMode.on)
-    model, _conv = await _session(state, chat_models)
-    await edit_or_send(query, *section(chat_desk, chat_models, model, _, lang))
+    await edit_or_send(query, *await _show_section(state, chat_desk, chat_models, _, lang))
 
 
 async def chat_command(
@@ -120,9 +119,7 @@ async def chat_command(
     lang: str,
 ) -> None:
     """/chat: the section."""
-    await state.set_state(ChatMode.on)
-    model, _conv = await _session(state, chat_models)
-    text, markup = section(chat_desk, chat_models, model, _, lang)
+    text, markup = await _show_section(state, chat_desk, chat_models, _, lang)
     await message.answer(text, reply_markup=markup)
 
 
@@ -181,17 +178,46 @@ async def _ask(
     if user is None:
         return
     question = Question(user.id, user.username, lang, model, conv, text, images)
+    await _pose(question, chat_desk, desk, _)
+
+
+async def _pose(question: Question, chat_desk: ChatDesk, desk: Desk, _: Text) -> None:
+    """Ask the model; a refusal is told (with the top-up packs when credits are short)."""
     outcome = await chat_desk.ask(question, _footer(_))
     if not isinstance(outcome, Refused):
         return
+    send = chat_desk.bot.send_message
     if outcome.why == "short":
         short = _(
             "chat.short", price=_amount(_, outcome.price), balance=_amount(_, outcome.balance)
         )
         rows = desk.pack_rows(_, outcome.price - outcome.balance)
-        await message.answer(short, reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+        await send(question.user_id, short, reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
         return
-    await message.answer(_(REFUSALS.get(outcome.why, "chat.blocked")))
+    await send(question.user_id, _(REFUSALS.get(outcome.why, "chat.blocked")))
+
+
+async def ask_again(
+    query: CallbackQuery,
+    state: FSMContext,
+    chat_desk: ChatDesk,
+    chat_models: ChatModels,
+    desk: Desk,
+    _: Text,
+    lang: str,
+) -> None:
+    """🔁 Ask again: the question an instance's death cut short, asked once more."""
+    await state.set_state(ChatMode.on)
+    user = query.from_user
+    record = await chat_desk.answers.retry(user.id)
+    if record is None:
+        await chat_desk.bot.send_message(user.id, _("h6_chat.again_gone"))
+        return
+    model = chat_models.get(record.model) or (await _session(state, chat_models))[0]
+    await state.update_data(chat={"m": model.id, "c": record.conv})
+    images = record.images if model.images else ()
+    question = Question(user.id, user.username, lang, model, record.conv, record.question, images)
+    await _pose(question, chat_desk, desk, _)
 
 
 async def text_in(
@@ -278,10 +304,12 @@ async def voice_in(
 
 
 async def cancel_answer(message: Message, chat_desk: ChatDesk, _: Text) -> None:
-    """/cancel while an answer streams: stop it (what was consumed is paid)."""
-    if message.from_user is None or not await chat_desk.cancel(message.from_user.id):
+    """/cancel while an answer streams, on this instance or another: stop it (what was
+    consumed is paid)."""
+    stopped = None if message.from_user is None else await chat_desk.cancel(message.from_user.id)
+    if stopped is None:
         raise SkipHandler  # nothing streaming: /cancel as everywhere else
-    await message.answer(_("chat.stopped"))
+    await message.answer(_("chat.stopped" if stopped == "stopped" else "h6_chat.stopping"))
 
 
 async def leave(event: Any, state: FSMContext) -> None:
@@ -295,6 +323,7 @@ def build_router() -> Router:
     router = Router(name="chat")
     router.callback_query.register(open_section, Nav.filter(F.to == "chat"))
     router.message.register(chat_command, Command("chat"))
+    router.callback_query.register(ask_again, ChatAct.filter(F.a == "again"))
     router.callback_query.register(act, ChatAct.filter())
     router.message.register(cancel_answer, Command("cancel"), IN_CHAT)
     router.message.register(leave, Command("model"), IN_CHAT)
