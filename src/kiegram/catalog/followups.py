@@ -97,11 +97,13 @@ def filled(spec: ModelSpec, parent: ParentResult, item: int) -> dict[str, Any]:
 
 
 def applies(spec: ModelSpec, parent: ParentResult) -> bool:
-    """True when every reference's `when` holds for the parent's own inputs."""
+    """True when every reference's `when` holds for the parent's own inputs and none of its
+    `unless` values is among them."""
+    refs = [i.parent for i in spec.task_refs if i.parent is not None]
     return all(
-        holds(i.parent.when, lambda name: parent.payload.get(name))
-        for i in spec.task_refs
-        if i.parent is not None
+        holds(ref.when, parent.payload.get)
+        and not any(parent.payload.get(name) in barred for name, barred in ref.unless.items())
+        for ref in refs
     )
 
 
