@@ -531,8 +531,11 @@ async def test_a_section_of_a_track_is_replaced_between_a_start_and_an_end_that_
     user = await funded(app, telegram, 8125)
     song = await generate(app, telegram, user, "suno", {"instrumental": 0})
     before = await balance(app, user)
+    assert song.result_seconds == (100.0, 100.0)  # the sandbox's tracks, as record-info says
     await user.click("✂️ Заменить участок 1")
     assert "Suno · замена участка" in user.last_text()
+    await user.send("120")  # beyond the track
+    assert "трек длится 100 секунд, а сейчас 120" in refusal(user)
     await user.send("30")
     await user.send("20")  # before the start
     assert "хотя бы на 6 секунд" in refusal(user) and "сейчас 20" in refusal(user)
@@ -540,6 +543,8 @@ async def test_a_section_of_a_track_is_replaced_between_a_start_and_an_end_that_
     assert "хотя бы на 6 секунд, а сейчас 33" in refusal(user)
     await user.send("95.5")  # too long a section
     assert "не длиннее 60 секунд" in refusal(user) and "95.5" in refusal(user)
+    await user.send("85")  # over half the track (KIE: at most 50% of its length)
+    assert "не больше 50% трека (100 с) — участок до 50 с" in refusal(user)
     await user.send("45.25")
     await answer_rest(app, user)
     await telegram.wait_for(lambda: done_count(user) == 2, timeout=30)

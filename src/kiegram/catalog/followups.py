@@ -7,7 +7,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from kiegram.catalog.catalog import Catalog
-from kiegram.catalog.spec import InputKind, ModelSpec, ParentPart, ParentRef, holds
+from kiegram.catalog.spec import (
+    PARENT_SECONDS,
+    InputKind,
+    ModelSpec,
+    ParentPart,
+    ParentRef,
+    holds,
+)
 from kiegram.errors import CatalogError
 
 
@@ -53,12 +60,14 @@ class ParentResult:
         ids: Sequence[str],
         payload: Mapping[str, Any],
         names: Sequence[str] = (),
+        seconds: Sequence[float] = (),
     ) -> None:
         self.task_id = task_id
         self.urls = tuple(urls)
         self.ids = tuple(ids)
         self.payload = payload
         self.names = tuple(names)  # what KIE called each item (a segment map's regions)
+        self.seconds = tuple(seconds)  # each item's length, where KIE gave it (Suno tracks)
 
     @property
     def items(self) -> int:
@@ -93,6 +102,8 @@ def filled(spec: ModelSpec, parent: ParentResult, item: int) -> dict[str, Any]:
         value = taken(field.parent, parent, item)
         if value is not None:
             values[field.name] = value
+    if per_item(spec) and 0 <= item < len(parent.seconds):
+        values[PARENT_SECONDS] = parent.seconds[item]
     return values
 
 

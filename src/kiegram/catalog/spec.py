@@ -189,6 +189,9 @@ class Above(_Frozen):
     input: str
     min_gap: float = 0
     max_gap: float | None = None
+    # The gap is at most this share of the parent result's length, when it is known (Suno:
+    # "should not exceed 50% of the original music's total duration").
+    max_parent_share: float | None = None
 
     def problem(self, value: float, other: float) -> tuple[str, float] | None:
         """("min"|"max", the bound) when `value` is not far enough above `other`, else None."""
@@ -228,6 +231,9 @@ class InputSpec(_Frozen):
     limits: tuple[LimitRule, ...] = ()
     # integer/number: must be above another input's value (a cross-field rule, see Above).
     above: Above | None = None
+    # integer/number of seconds: at most the length of the parent's result item, when KIE
+    # gave it (`PARENT_SECONDS`; a section within its track).
+    within_parent: bool = False
     # A task-reference input: filled from an earlier generation, never asked.
     parent: ParentRef | None = None
     # object_list: the fields of one item (KIE's names), asked in this order.
@@ -300,6 +306,10 @@ class CostExtra(_Frozen):
     when: Mapping[str, tuple[Value, ...]] = Field(default_factory=dict)
     note: str = ""
 
+
+PARENT_SECONDS = "@parent_seconds"
+"""Among a follow-up's wizard values: the length in seconds of the parent's result item it
+takes, when KIE gave one (a Suno track's); never sent, read by `within_parent` and `Above`."""
 
 MODE_INPUT = "@mode"
 """The name of the input the loader adds to a model with `modes` (not a KIE field)."""

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from kiegram.catalog.spec import ApiFamily, InputKind, InputSpec, ModelSpec, ParentPart
-from kiegram.sandbox.tasks import SEGMENT_MAP, SEGMENT_NAMES, SandboxTask
+from kiegram.sandbox.tasks import SEGMENT_MAP, SEGMENT_NAMES, TRACK_SECONDS, SandboxTask
 
 NOT_FOUND = "The parent task does not exist or is not finished"
 PROCESSING = "4k is processing. It should be ready in 5-10 minutes. Please check back shortly."
@@ -105,6 +105,25 @@ def parent_problem(tasks: Tasks, spec: ModelSpec, payload: Mapping[str, Any]) ->
         problem = _item_problem(field, value, task)
         if problem is not None:
             return problem
+    return _length_problem(spec, payload, task)
+
+
+def _length_problem(spec: ModelSpec, payload: Mapping[str, Any], task: SandboxTask) -> str | None:
+    """Seconds beyond the parent track, or a section over its share of it (Suno replace)."""
+    if task.family is not ApiFamily.SUNO:
+        return None
+    for field in spec.inputs:
+        value = payload.get(field.name)
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            continue
+        if field.within_parent and value > TRACK_SECONDS:
+            return f"{field.name} is beyond the track's {TRACK_SECONDS:g} s"
+        rule = field.above
+        other = payload.get(rule.input) if rule is not None else None
+        if rule is None or rule.max_parent_share is None or not isinstance(other, int | float):
+            continue
+        if value - other > rule.max_parent_share * TRACK_SECONDS + 1e-9:
+            return f"the section exceeds {rule.max_parent_share:.0%} of the track"
     return None
 
 
