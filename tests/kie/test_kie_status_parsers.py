@@ -323,6 +323,13 @@ def test_suno_success_returns_every_track() -> None:
     assert status.result_urls == ("https://file.example/a.mp3", "https://file.example/b.mp3")
 
 
+def test_suno_track_lengths_are_kept_only_when_every_track_has_one() -> None:
+    both = [TRACKS[0], {**TRACKS[1], "duration": "61.5"}]
+    status = parse_status(ApiFamily.SUNO, suno("SUCCESS", both))
+    assert status.result_seconds == (198.44, 61.5)
+    assert parse_status(ApiFamily.SUNO, suno("SUCCESS", TRACKS)).result_seconds == ()
+
+
 @pytest.mark.parametrize("name", ["PENDING", "TEXT_SUCCESS", "FIRST_SUCCESS"])
 def test_suno_intermediate_states_are_running(name: str) -> None:
     partial = [{"id": "a", "audioUrl": "", "streamAudioUrl": "https://stream.example/a"}]
