@@ -558,3 +558,24 @@ async def test_a_section_of_a_track_is_replaced_between_a_start_and_an_end_that_
     price = app.desk.rules.price_for(load_catalog().get("suno-replace-section"), job.payload)  # type: ignore[arg-type]
     assert price and job.cost == Decimal(price) and before - await balance(app, user) == price
     assert sent(telegram, user, "sendaudio")
+
+
+async def test_a_suno_track_gets_free_cover_art_as_two_pictures(
+    bot: tuple[App, FakeTelegram],
+) -> None:
+    app, telegram = bot
+    user = await funded(app, telegram, 8126)
+    song = await generate(app, telegram, user, "suno")
+    before = await balance(app, user)
+    photos = len(sent(telegram, user, "sendphoto")) + len(sent(telegram, user, "sendmediagroup"))
+    assert "🖼 Обложка" in user.buttons()  # one for the whole task, not one per track
+    await user.click("🖼 Обложка")
+    assert "Suno · обложка трека" in user.last_text() and "бесплатно" in user.last_text().lower()
+    await confirm_wizard(app, user)
+    await telegram.wait_for(lambda: done_count(user) == 2, timeout=30)
+    art = (await finished(app, user, 2))[0]
+    assert art.model_id == "suno-cover-image" and art.state is JobState.DELIVERED
+    assert art.payload == {"taskId": song.task_id} and len(art.result_urls) == 2
+    assert await balance(app, user) == before  # KIE's feed: 0 credits
+    shown = len(sent(telegram, user, "sendphoto")) + len(sent(telegram, user, "sendmediagroup"))
+    assert shown > photos

@@ -149,6 +149,8 @@ def result_count(spec: ModelSpec) -> int:
     if spec.api is ApiFamily.SUNO:
         if endpoint is not None and endpoint.result == "suno-stems":
             return 4 if "stem" in spec.id else 2
+        if endpoint is not None and endpoint.result == "suno-cover":
+            return 2  # "usually generates 2 different style images"
         return 1 if endpoint is not None and endpoint.result else 2
     return 1
 
@@ -191,6 +193,19 @@ def _mp4(task: SandboxTask, done: bool) -> dict[str, Any]:
     url = task.result_urls[0] if task.result_urls else None
     response = {"videoUrl": url} if data["successFlag"] == "SUCCESS" else None
     return {**data, "successFlag": flag or data["successFlag"], "response": response}
+
+
+def _cover(task: SandboxTask, done: bool) -> dict[str, Any]:
+    """suno/cover/record-info: successFlag 0 pending, 1 success, 3 failed; two images."""
+    flag = 0 if not done else 3 if task.fail else 1
+    return {
+        "taskId": task.task_id,
+        "parentTaskId": task.request.get("taskId"),
+        "response": {"images": list(task.result_urls)} if flag == 1 else None,
+        "successFlag": flag,
+        "errorCode": 501 if flag == 3 else 200,
+        "errorMessage": "Generation failed" if flag == 3 else "",
+    }
 
 
 def lyrics_variants(task: SandboxTask) -> list[dict[str, str]]:
@@ -243,5 +258,6 @@ FOLLOWUP_STATUS: dict[str, Callable[[SandboxTask, bool], dict[str, Any]]] = {
     "suno-wav": _wav,
     "suno-stems": _stems,
     "suno-mp4": _mp4,
+    "suno-cover": _cover,
     "suno-lyrics": _lyrics,
 }
