@@ -579,3 +579,29 @@ async def test_a_suno_track_gets_free_cover_art_as_two_pictures(
     assert await balance(app, user) == before  # KIE's feed: 0 credits
     shown = len(sent(telegram, user, "sendphoto")) + len(sent(telegram, user, "sendmediagroup"))
     assert shown > photos
+
+
+async def test_a_persona_is_made_from_a_track_for_free_and_its_id_comes_as_text(
+    bot: tuple[App, FakeTelegram],
+) -> None:
+    app, telegram = bot
+    user = await funded(app, telegram, 8127)
+    song = await generate(app, telegram, user, "suno", {"instrumental": 0})
+    before = await balance(app, user)
+    await user.click("🎭 Персона 2")
+    assert "Suno · персона из трека" in user.last_text()
+    await user.send("Night pop vocals")
+    await user.send("soft female vocals, electropop, synths")
+    await answer_rest(app, user)
+    await telegram.wait_for(lambda: done_count(user) == 2, timeout=30)
+    job = (await finished(app, user, 2))[0]
+    assert job.model_id == "suno-persona" and job.state is JobState.DELIVERED, job.error_message
+    assert job.payload == {
+        "taskId": song.task_id,
+        "audioId": song.result_ids[1],
+        "name": "Night pop vocals",
+        "description": "soft female vocals, electropop, synths",
+    }
+    said = next(t for t in texts(user) if t.startswith("🎭 "))
+    assert said == f"🎭 Night pop vocals\npersonaId: persona-{song.result_ids[1]}"
+    assert await balance(app, user) == before  # KIE's feed: 0 credits

@@ -1,5 +1,5 @@
-"""The request example of Suno's replace-section page (the generate/* API, as KIE's Chinese
-copy at dog-test.kie.ai/cn/suno-api/replace-section-cn shows it), typed into `kiegram try
+"""The request examples of Suno's replace-section, cover-art and generate-persona pages (the
+generate/* API, as KIE's copies at dog-test.kie.ai show them), typed into `kiegram try
 --dry-run` with the parent task and track named, the printed body compared byte for byte; and
 an end that does not follow the start by 6-60 s is refused with the reason."""
 
@@ -25,9 +25,23 @@ EXAMPLE = {
 }
 
 
-@pytest.mark.parametrize(
-    ("model", "body"), [case("suno-api/replace-section", "suno-replace-section", EXAMPLE)]
-)
+CASES = [
+    case("suno-api/replace-section", "suno-replace-section", EXAMPLE),
+    case("suno-api/cover-suno", "suno-cover-image", {"taskId": "73d6128b3523a0079df10da9471017c8"}),
+    case(
+        "suno-api/generate-persona",
+        "suno-persona",
+        {
+            "taskId": "5c79****be8e",
+            "audioId": "e231****-****-****-****-****8cadc7dc",
+            "name": "电子流行歌手",
+            "description": "具有现代电子音乐风格的流行歌手,擅长动感节奏和合成器音色",
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(("model", "body"), CASES)
 def test_the_docs_example_is_the_printed_body(
     model: str, body: dict[str, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -88,6 +88,18 @@ def parse_suno_cover(data: Mapping[str, Any]) -> TaskStatus:
     )
 
 
+def parse_suno_persona(data: Mapping[str, Any]) -> TaskStatus:
+    """``generate-persona`` data (answered at once): the new persona's id and name, as a text
+    to copy into a later Suno request's personaId."""
+    if not isinstance(data, Mapping):
+        return not_an_object(data)
+    persona = f.text(data.get("personaId"))
+    if persona is None:
+        return build(data, TaskState.FAILED, fail_message="KIE returned no persona id")
+    name = f.text(data.get("name")) or ""
+    return build(data, TaskState.SUCCEEDED, result_text=f"🎭 {name}\npersonaId: {persona}")
+
+
 # The stems of vocal-removal/record-info, in the docs' order (originUrl is the input mix).
 STEMS = (
     "vocalUrl",
@@ -129,6 +141,7 @@ FOLLOWUP_PARSERS: Mapping[str, StatusParser] = MappingProxyType(
         "suno-stems": parse_suno_stems,
         "suno-mp4": parse_suno_mp4,
         "suno-cover": parse_suno_cover,
+        "suno-persona": parse_suno_persona,
         "suno-lyrics": parse_suno_lyrics,
         "suno-timestamps": parse_suno_timestamps,
     }

@@ -253,6 +253,23 @@ def timestamps(tasks: Tasks, payload: Mapping[str, Any]) -> dict[str, Any]:
     return {"alignedWords": words, "waveformData": waveform, "hootCer": 0.38, "isStreamed": False}
 
 
+def persona(tasks: Tasks, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """generate-persona's answer for a checked parent: the new persona's id, name and
+    description, at once (KIE: one persona per audio id)."""
+    return {
+        "personaId": f"persona-{payload.get('audioId')}",
+        "name": payload.get("name"),
+        "description": payload.get("description"),
+    }
+
+
+# Follow-ups KIE answers in the create request itself (no task): their answer's builder.
+ANSWERED_AT_ONCE: dict[str, Callable[[Tasks, Mapping[str, Any]], dict[str, Any]]] = {
+    "suno-timestamps": timestamps,
+    "suno-persona": persona,
+}
+
+
 # Status bodies of follow-up record-info paths that differ from their family's.
 FOLLOWUP_STATUS: dict[str, Callable[[SandboxTask, bool], dict[str, Any]]] = {
     "suno-wav": _wav,
