@@ -1,47 +1,28 @@
 """The request examples of Suno's replace-section, cover-art and generate-persona pages (the
-generate/* API, as KIE's copies at dog-test.kie.ai show them), typed into `kiegram try
---dry-run` with the parent task and track named, the printed body compared byte for byte; and
-an end that does not follow the start by 6-60 s is refused with the reason."""
+generate/* API, as KIE's copies at dog-test.kie.ai show them; `docs_examples/suno_h3.json`),
+typed into `kiegram try --dry-run` with the parent task and track named, the printed body
+compared byte for byte; and an end that does not follow the start by 6-60 s is refused with
+the reason."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
-from docs_examples_kit import case, expected, printed_body, same
+from docs_examples_kit import expected, printed_body, same
 
 from kiegram.cli.main import main
 
-EXAMPLE = {
-    "taskId": "2fac****9f72",
-    "audioId": "e231****-****-****-****-****8cadc7dc",
-    "prompt": "A calm and relaxing piano track.",
-    "tags": "Jazz",
-    "title": "Relaxing Piano",
-    "negativeTags": "Rock",
-    "infillStartS": 10.5,
-    "infillEndS": 20.75,
-    "fullLyrics": "[主歌1]\n原始歌词内容\n[副歌]\n此部分的修改歌词\n[主歌2]\n更多原始歌词",
-}
+CASES: list[dict[str, Any]] = json.loads(
+    (Path(__file__).with_name("docs_examples") / "suno_h3.json").read_text("utf-8")
+)
 
 
-CASES = [
-    case("suno-api/replace-section", "suno-replace-section", EXAMPLE),
-    case("suno-api/cover-suno", "suno-cover-image", {"taskId": "73d6128b3523a0079df10da9471017c8"}),
-    case(
-        "suno-api/generate-persona",
-        "suno-persona",
-        {
-            "taskId": "5c79****be8e",
-            "audioId": "e231****-****-****-****-****8cadc7dc",
-            "name": "电子流行歌手",
-            "description": "具有现代电子音乐风格的流行歌手,擅长动感节奏和合成器音色",
-        },
-    ),
-]
-
-
-@pytest.mark.parametrize(("model", "body"), CASES)
+@pytest.mark.parametrize(
+    ("model", "body"), [pytest.param(c["model"], c["body"], id=c["page"]) for c in CASES]
+)
 def test_the_docs_example_is_the_printed_body(
     model: str, body: dict[str, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -53,7 +34,7 @@ def test_the_docs_example_is_the_printed_body(
 def test_an_end_too_close_to_or_too_far_from_the_start_is_refused(
     end: str, reason: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    sets = {**EXAMPLE, "infillEndS": end}
+    sets = {**CASES[0]["body"], "infillEndS": end}
     args = [f"--set={k}={v}" for k, v in sets.items()]
     code = main(["try", "suno-replace-section", *args, "--dry-run", "--json", "--lang", "en"])
     captured = capsys.readouterr()
