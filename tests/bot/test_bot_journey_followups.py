@@ -27,6 +27,7 @@ from kiegram.bot.callbacks import JobAct, Wz
 from kiegram.catalog import ModelSpec, load_catalog
 from kiegram.catalog.followups import is_followup, parents_of
 from kiegram.jobs import Job, JobState
+from kiegram.sandbox.media import tiny_mp3
 from kiegram.settings import Settings
 from kiegram.wizard import Action, ExpectKind, ScreenKind, View, Wizard
 
@@ -55,6 +56,9 @@ def _chain(spec: ModelSpec) -> list[str]:
 CHAIN_OF = {s.id: _chain(s) for s in FOLLOWUPS}
 # Parent answers a follow-up needs (the first answers make a Suno instrumental, which has no
 # lyrics, and a Midjourney grid, not a video).
+# Numbers typed where the smallest allowed one does not fit (a section's end comes 6-60 s
+# after its start, which is answered with its minimum, 0).
+NUMBERS = {"infillEndS": "20"}
 PARENT_ANSWERS: dict[str, dict[str, int | str]] = {
     "suno-timestamped-lyrics": {"instrumental": 0},
     "mj-video-extend": {"taskType": 4},  # a Midjourney video (option 4: mj_video)
@@ -130,8 +134,10 @@ async def answer(
         return
     expect = view.expect
     first = view.rows[0][0] if view.rows and view.rows[0] else None
-    if expect.kind is ExpectKind.MEDIA:
-        await press(user, sid, Action.SKIP)  # the parents are made from text alone
+    if expect.kind is ExpectKind.MEDIA and view.field == "uploadUrl":
+        await user.send_file("audio", tiny_mp3(), "audio/mpeg")  # Suno on the user's track
+    elif expect.kind is ExpectKind.MEDIA:
+        await press(user, sid, Action.SKIP)  # the other parents are made from text alone
     elif expect.kind is ExpectKind.TEXT:
         text = "a red fox in the snow at dawn, soft light"
         await user.send(text[: expect.max_length or len(text)])
@@ -139,7 +145,7 @@ async def answer(
         chosen = (prefer or {}).get(view.field, first.arg)
         await press(user, sid, first.action, chosen)
     else:
-        await user.send(str(int(expect.minimum or 1)))
+        await user.send(NUMBERS.get(view.field, str(int(expect.minimum or 1))))
 
 
 async def confirm_wizard(
@@ -432,21 +438,19 @@ async def test_timed_lyrics_of_a_sung_track_come_line_by_line(
     ]
 
 
-async def test_timed_lyrics_of_an_instrumental_fail_and_the_money_comes_back(
+async def test_an_instrumental_offers_no_timed_lyrics_but_the_other_suno_actions(
     bot: tuple[App, FakeTelegram],
 ) -> None:
     app, telegram = bot
     user = await funded(app, telegram, 8110)
     song = await generate(app, telegram, user, "suno")  # the first answers: an instrumental
     assert song.payload["instrumental"] is True
-    before = await balance(app, user)
-    await user.click("🕒 Текст по секундам 1")
-    await confirm_wizard(app, user)
-    jobs = await finished(app, user, 2)
-    assert jobs[0].model_id == "suno-timestamped-lyrics" and jobs[0].state is JobState.FAILED
-    await telegram.wait_for(lambda: "instrumental has none" in user.last_text(), timeout=10)
-    assert "Деньги вернулись" in user.last_text()
-    assert await balance(app, user) == before
+    buttons = user.buttons()
+    assert not [b for b in buttons if b.startswith("🕒")], buttons
+    assert {"➕ Продлить 1", "💾 WAV 1", "✂️ Заменить участок 1"} <= set(buttons)
+    # Nor from the menu's pick of the user's own results: the instrumental is not listed.
+    await user.send("/model suno-timestamps")
+    assert "Сначала создайте его" in user.last_text()
 
 
 @pytest.mark.parametrize("spec", FOLLOWUPS, ids=[s.id for s in FOLLOWUPS])
@@ -471,3 +475,133 @@ async def test_every_followup_is_delivered_and_charged_its_price_once(
     price = app.desk.rules.price_for(spec, job.payload)
     assert price is not None and job.cost == Decimal(price)
     assert before - await balance(app, user) == price
+
+
+def refusal(user: FakeUser) -> str:
+    """The newest refusal the bot sent."""
+    return next(t for t in reversed(texts(user)) if t.startswith("⚠️"))
+
+
+async def answer_rest(app: App, user: FakeUser) -> None:
+    """Answer the open wizard to its confirm press (refusals seen before are allowed)."""
+    wizard: Wizard = app.dp["wizard"]
+    for _ in range(30):
+        state, sid = await wizard_of(app, user)
+        if state is None:
+            return
+        await answer(user, wizard.view(state), sid)
+    raise AssertionError("the wizard never ended")
+
+
+UPLOADS = ["suno-upload-cover", "suno-upload-extend"]
+
+
+@pytest.mark.parametrize("model", UPLOADS)
+async def test_a_track_made_from_the_users_audio_offers_the_suno_actions(
+    bot: tuple[App, FakeTelegram], model: str
+) -> None:
+    app, telegram = bot
+    user = await funded(
+        app, telegram, 8120 + ["suno-upload-cover", "suno-upload-extend"].index(model)
+    )
+    track = await generate(app, telegram, user, model, {"instrumental": 0})
+    assert track.payload["instrumental"] is False and len(track.result_ids) == 2
+    wanted = {
+        "➕ Продлить 2",
+        "🎤 Кавер 2",
+        "💾 WAV 2",
+        "🎚 Разделить 2",
+        "🎬 Видео 2",
+        "🕒 Текст по секундам 2",
+        "✂️ Заменить участок 2",
+    }
+    assert wanted <= set(user.buttons()), user.buttons()
+    await user.click("💾 WAV 2")
+    await confirm_wizard(app, user)
+    await telegram.wait_for(lambda: done_count(user) == 2, timeout=30)
+    wav = (await finished(app, user, 2))[0]
+    assert wav.model_id == "suno-wav" and wav.state is JobState.DELIVERED, wav.error_message
+    assert wav.payload == {"taskId": track.task_id, "audioId": track.result_ids[1]}
+
+
+async def test_a_section_of_a_track_is_replaced_between_a_start_and_an_end_that_fit(
+    bot: tuple[App, FakeTelegram],
+) -> None:
+    app, telegram = bot
+    user = await funded(app, telegram, 8125)
+    song = await generate(app, telegram, user, "suno", {"instrumental": 0})
+    before = await balance(app, user)
+    assert song.result_seconds == (100.0, 100.0)  # the sandbox's tracks, as record-info says
+    await user.click("✂️ Заменить участок 1")
+    assert "Suno · замена участка" in user.last_text()
+    await user.send("120")  # beyond the track
+    assert "трек длится 100 секунд, а сейчас 120" in refusal(user)
+    await user.send("30")
+    await user.send("20")  # before the start
+    assert "хотя бы на 6 секунд" in refusal(user) and "сейчас 20" in refusal(user)
+    await user.send("33")  # too short a section
+    assert "хотя бы на 6 секунд, а сейчас 33" in refusal(user)
+    await user.send("95.5")  # too long a section
+    assert "не длиннее 60 секунд" in refusal(user) and "95.5" in refusal(user)
+    await user.send("85")  # over half the track (KIE: at most 50% of its length)
+    assert "не больше 50% трека (100 с) — участок до 50 с" in refusal(user)
+    await user.send("45.25")
+    await answer_rest(app, user)
+    await telegram.wait_for(lambda: done_count(user) == 2, timeout=30)
+    job = (await finished(app, user, 2))[0]
+    assert job.model_id == "suno-replace-section" and job.state is JobState.DELIVERED, (
+        job.error_message
+    )
+    assert job.payload["taskId"] == song.task_id and job.payload["audioId"] == song.result_ids[0]
+    assert (job.payload["infillStartS"], job.payload["infillEndS"]) == (30, 45.25)
+    # KIE's feed: 'Suno, Replace Music Section' 5 credits a request, quoted like any price.
+    price = app.desk.rules.price_for(load_catalog().get("suno-replace-section"), job.payload)  # type: ignore[arg-type]
+    assert price and job.cost == Decimal(price) and before - await balance(app, user) == price
+    assert sent(telegram, user, "sendaudio")
+
+
+async def test_a_suno_track_gets_free_cover_art_as_two_pictures(
+    bot: tuple[App, FakeTelegram],
+) -> None:
+    app, telegram = bot
+    user = await funded(app, telegram, 8126)
+    song = await generate(app, telegram, user, "suno")
+    before = await balance(app, user)
+    photos = len(sent(telegram, user, "sendphoto")) + len(sent(telegram, user, "sendmediagroup"))
+    assert "🖼 Обложка" in user.buttons()  # one for the whole task, not one per track
+    await user.click("🖼 Обложка")
+    assert "Suno · обложка трека" in user.last_text() and "бесплатно" in user.last_text().lower()
+    await confirm_wizard(app, user)
+    await telegram.wait_for(lambda: done_count(user) == 2, timeout=30)
+    art = (await finished(app, user, 2))[0]
+    assert art.model_id == "suno-cover-image" and art.state is JobState.DELIVERED
+    assert art.payload == {"taskId": song.task_id} and len(art.result_urls) == 2
+    assert await balance(app, user) == before  # KIE's feed: 0 credits
+    shown = len(sent(telegram, user, "sendphoto")) + len(sent(telegram, user, "sendmediagroup"))
+    assert shown > photos
+
+
+async def test_a_persona_is_made_from_a_track_for_free_and_its_id_comes_as_text(
+    bot: tuple[App, FakeTelegram],
+) -> None:
+    app, telegram = bot
+    user = await funded(app, telegram, 8127)
+    song = await generate(app, telegram, user, "suno", {"instrumental": 0})
+    before = await balance(app, user)
+    await user.click("🎭 Персона 2")
+    assert "Suno · персона из трека" in user.last_text()
+    await user.send("Night pop vocals")
+    await user.send("soft female vocals, electropop, synths")
+    await answer_rest(app, user)
+    await telegram.wait_for(lambda: done_count(user) == 2, timeout=30)
+    job = (await finished(app, user, 2))[0]
+    assert job.model_id == "suno-persona" and job.state is JobState.DELIVERED, job.error_message
+    assert job.payload == {
+        "taskId": song.task_id,
+        "audioId": song.result_ids[1],
+        "name": "Night pop vocals",
+        "description": "soft female vocals, electropop, synths",
+    }
+    said = next(t for t in texts(user) if t.startswith("🎭 "))
+    assert said == f"🎭 Night pop vocals\npersonaId: persona-{song.result_ids[1]}"
+    assert await balance(app, user) == before  # KIE's feed: 0 credits

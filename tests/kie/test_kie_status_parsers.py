@@ -323,6 +323,13 @@ def test_suno_success_returns_every_track() -> None:
     assert status.result_urls == ("https://file.example/a.mp3", "https://file.example/b.mp3")
 
 
+def test_suno_track_lengths_are_kept_only_when_every_track_has_one() -> None:
+    both = [TRACKS[0], {**TRACKS[1], "duration": "61.5"}]
+    status = parse_status(ApiFamily.SUNO, suno("SUCCESS", both))
+    assert status.result_seconds == (198.44, 61.5)
+    assert parse_status(ApiFamily.SUNO, suno("SUCCESS", TRACKS)).result_seconds == ()
+
+
 @pytest.mark.parametrize("name", ["PENDING", "TEXT_SUCCESS", "FIRST_SUCCESS"])
 def test_suno_intermediate_states_are_running(name: str) -> None:
     partial = [{"id": "a", "audioUrl": "", "streamAudioUrl": "https://stream.example/a"}]
@@ -492,3 +499,29 @@ def test_a_result_object_without_segments_has_no_ids() -> None:
     result = {"resultObject": {"mask_urls": ["https://x.example/mask-1.png"]}}
     status = parse_status(ApiFamily.MARKET, {**MARKET_SUCCESS, "resultJson": json.dumps(result)})
     assert status.result_ids == () and segment_names(status.result_text) == ()
+
+
+# -- Suno cover art (suno/cover/record-info) -----------------------------------------------
+
+
+def test_suno_cover_art_as_the_page_answers_it() -> None:
+    from kiegram.kie.followup_status import parse_suno_cover
+
+    images = [
+        "https://tempfile.aiquickdraw.com/s/1753958521_6c1b3015141849d1a9bf17b738ce9347.png",
+        "https://tempfile.aiquickdraw.com/s/1753958524_c153143acc6340908431cf0e90cbce9e.png",
+    ]
+    data = {
+        "taskId": "21aee3c3c2a01fa5e030b3799fa4dd56",
+        "parentTaskId": "73d6128b3523a0079df10da9471017c8",
+        "response": {"images": images},
+        "successFlag": 1,
+        "errorCode": 200,
+        "errorMessage": "",
+    }
+    done = parse_suno_cover(data)
+    assert done.state is TaskState.SUCCEEDED and done.result_urls == tuple(images)
+    waiting = parse_suno_cover({**data, "successFlag": 2, "response": None})
+    assert waiting.state is TaskState.RUNNING
+    failed = parse_suno_cover({**data, "successFlag": "GENERATE_COVER_FAILED", "errorCode": 501})
+    assert failed.state is TaskState.FAILED and failed.fail_code == "501"

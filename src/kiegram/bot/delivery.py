@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Callable, Coroutine
 from contextlib import AsyncExitStack
 from typing import Any, Protocol
@@ -44,6 +45,7 @@ from kiegram.storage.result_files import KeptFile, SqlResultFiles
 from kiegram.wizard.display import value_text
 
 log = logging.getLogger(__name__)
+KIE_CODE = re.compile(r"\[([a-z_]+)\]")  # the fail code the finisher puts first
 MediaItem = (
     InputMediaAudio | InputMediaDocument | InputMediaLivePhoto | InputMediaPhoto | InputMediaVideo
 )
@@ -200,8 +202,16 @@ class TelegramDelivery:
     async def fail(self, job: Job) -> None:
         """Explain the failure in the user's language; the money came back."""
         code = job.error_code or "generation_failed"
-        # A failure after a crash or restart (`recovery.*`) is told apart from KIE's own.
-        keys = (f"recovery.{code}", f"delivery.error.{code}", "delivery.error.generation_failed")
+        # A failure after a crash or restart (`recovery.*`) is told apart from KIE's own; a
+        # KIE reason we can explain better (`[no_lyrics] ...`) has its own message.
+        known = KIE_CODE.match(job.error_message or "")
+        kie = f"h3_suno.kie.{known.group(1)}" if known else "h3_suno.kie.none"
+        keys = (
+            f"recovery.{code}",
+            kie,
+            f"delivery.error.{code}",
+            "delivery.error.generation_failed",
+        )
         key = next(k for k in keys if self.translator.has(k) or k == keys[-1])
         text = self._t(job, key, reason=html.quote(job.error_message or ""))
         try:

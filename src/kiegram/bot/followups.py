@@ -45,7 +45,9 @@ def parent_result(catalog: Catalog, job: Job) -> ParentResult | None:
     defaults = {} if spec is None else {i.name: i.default for i in spec.inputs}
     values = {k: v for k, v in defaults.items() if v is not None} | dict(job.payload)
     names = segment_names(job.result_text)
-    return ParentResult(job.task_id, job.result_urls, job.result_ids, values, names)
+    return ParentResult(
+        job.task_id, job.result_urls, job.result_ids, values, names, job.result_seconds
+    )
 
 
 def offered(catalog: Catalog, job: Job) -> list[ModelSpec]:

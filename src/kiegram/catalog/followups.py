@@ -7,7 +7,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from kiegram.catalog.catalog import Catalog
-from kiegram.catalog.spec import InputKind, ModelSpec, ParentPart, ParentRef, holds
+from kiegram.catalog.spec import (
+    PARENT_SECONDS,
+    InputKind,
+    ModelSpec,
+    ParentPart,
+    ParentRef,
+    holds,
+)
 from kiegram.errors import CatalogError
 
 
@@ -53,12 +60,14 @@ class ParentResult:
         ids: Sequence[str],
         payload: Mapping[str, Any],
         names: Sequence[str] = (),
+        seconds: Sequence[float] = (),
     ) -> None:
         self.task_id = task_id
         self.urls = tuple(urls)
         self.ids = tuple(ids)
         self.payload = payload
         self.names = tuple(names)  # what KIE called each item (a segment map's regions)
+        self.seconds = tuple(seconds)  # each item's length, where KIE gave it (Suno tracks)
 
     @property
     def items(self) -> int:
@@ -93,15 +102,19 @@ def filled(spec: ModelSpec, parent: ParentResult, item: int) -> dict[str, Any]:
         value = taken(field.parent, parent, item)
         if value is not None:
             values[field.name] = value
+    if per_item(spec) and 0 <= item < len(parent.seconds):
+        values[PARENT_SECONDS] = parent.seconds[item]
     return values
 
 
 def applies(spec: ModelSpec, parent: ParentResult) -> bool:
-    """True when every reference's `when` holds for the parent's own inputs."""
+    """True when every reference's `when` holds for the parent's own inputs and none of its
+    `unless` values is among them."""
+    refs = [i.parent for i in spec.task_refs if i.parent is not None]
     return all(
-        holds(i.parent.when, lambda name: parent.payload.get(name))
-        for i in spec.task_refs
-        if i.parent is not None
+        holds(ref.when, parent.payload.get)
+        and not any(parent.payload.get(name) in barred for name, barred in ref.unless.items())
+        for ref in refs
     )
 
 

@@ -142,6 +142,7 @@ def _check(spec: ModelSpec, where: str) -> None:
         _require_known(field.when, known, where, f"{field.name}.when")
         for rule in field.limits:
             _require_known(rule.when, known, where, f"{field.name}.limits.when")
+        _check_above(spec, field, where)
         _check_default(field, where)
     check_shapes(spec, where)
 
@@ -185,6 +186,16 @@ def _check_present_and_extras(spec: ModelSpec, where: str) -> None:
         _require_known([*counted, *extra.when], set(by_name), where, "cost.extras")
         if extra.per_media_seconds is not None and not by_name[counted[0]].is_media:
             raise CatalogError(f"{where}: cost.extras per_media_seconds names no media input")
+
+
+def _check_above(spec: ModelSpec, field: InputSpec, where: str) -> None:
+    """`above` joins two number inputs of the model (a section's end and its start)."""
+    if field.above is None:
+        return
+    numbers = (InputKind.INTEGER, InputKind.NUMBER)
+    other = spec.inputs_by_name().get(field.above.input)
+    if field.kind not in numbers or other is None or other.kind not in numbers:
+        raise CatalogError(f"{where}: {field.name}.above joins two number inputs")
 
 
 def _require_known(names: Iterable[str], known: set[str], where: str, what: str) -> None:

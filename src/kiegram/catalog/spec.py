@@ -144,6 +144,9 @@ class ParentRef(_Frozen):
     input: str = ""  # the parent input copied when `take` is "input"
     # Offered only for a parent whose inputs had these values (Veo 1080p: a 720p video).
     when: Mapping[str, tuple[Value, ...]] = Field(default_factory=dict)
+    # Not offered for a parent whose inputs had any of these values (Suno timed lyrics: an
+    # instrumental has none); a parent without the input is offered.
+    unless: Mapping[str, tuple[Value, ...]] = Field(default_factory=dict)
 
     @property
     def per_item(self) -> bool:
@@ -187,6 +190,27 @@ class LimitRule(_Frozen):
     max_length: int
 
 
+class Above(_Frozen):
+    """A number that must exceed another input's by `min_gap` up to `max_gap` (a section's
+    end after its start: Suno replace-section's 6-60 s)."""
+
+    input: str
+    min_gap: float = 0
+    max_gap: float | None = None
+    # The gap is at most this share of the parent result's length, when it is known (Suno:
+    # "should not exceed 50% of the original music's total duration").
+    max_parent_share: float | None = None
+
+    def problem(self, value: float, other: float) -> tuple[str, float] | None:
+        """("min"|"max", the bound) when `value` is not far enough above `other`, else None."""
+        gap = value - other
+        if gap <= 0 or gap < self.min_gap:
+            return ("min", self.min_gap)
+        if self.max_gap is not None and gap > self.max_gap:
+            return ("max", self.max_gap)
+        return None
+
+
 class InputSpec(_Frozen):
     """One field of KIE's `input` object, with KIE's exact name."""
 
@@ -224,6 +248,11 @@ class InputSpec(_Frozen):
     when: Mapping[str, tuple[Value, ...]] = Field(default_factory=dict)
     # The first rule whose `when` holds replaces `max_length` (Suno's simple mode: 500).
     limits: tuple[LimitRule, ...] = ()
+    # integer/number: must be above another input's value (a cross-field rule, see Above).
+    above: Above | None = None
+    # integer/number of seconds: at most the length of the parent's result item, when KIE
+    # gave it (`PARENT_SECONDS`; a section within its track).
+    within_parent: bool = False
     # A task-reference input: filled from an earlier generation, never asked.
     parent: ParentRef | None = None
     # object_list: the fields of one item (KIE's names), asked in this order.
@@ -304,6 +333,10 @@ class CostExtra(_Frozen):
     when: Mapping[str, tuple[Value, ...]] = Field(default_factory=dict)
     note: str = ""
 
+
+PARENT_SECONDS = "@parent_seconds"
+"""Among a follow-up's wizard values: the length in seconds of the parent's result item it
+takes, when KIE gave one (a Suno track's); never sent, read by `within_parent` and `Above`."""
 
 MODE_INPUT = "@mode"
 """The name of the input the loader adds to a model with `modes` (not a KIE field)."""

@@ -64,6 +64,7 @@ class Finisher:
             JobState.SUCCEEDED,
             result_urls=tuple(status.result_urls),
             result_ids=tuple(status.result_ids),
+            result_seconds=tuple(status.result_seconds),
             result_text=status.result_text,
             kie_credits=_credits(status),
             error_code=None,  # no longer waiting at KIE (see JobService._reschedule)

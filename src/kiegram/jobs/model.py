@@ -73,6 +73,7 @@ class Job:
     task_id: str | None = None
     result_urls: tuple[str, ...] = ()
     result_ids: tuple[str, ...] = ()  # per-item ids KIE gave the results (Suno's audioId)
+    result_seconds: tuple[float, ...] = ()  # per-item lengths KIE gave (a Suno track's)
     result_text: str | None = None
     error_code: str | None = None
     error_message: str | None = None

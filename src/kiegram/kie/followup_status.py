@@ -64,6 +64,42 @@ def parse_suno_mp4(data: Mapping[str, Any]) -> TaskStatus:
     )
 
 
+def _cover_state(flag: object) -> TaskState:
+    """``successFlag`` of suno/cover/record-info: 0 pending, 1 success, 2 generating, 3 failed
+    (the page's numbers), or a Suno status name (SUCCESS, GENERATE_COVER_FAILED...)."""
+    number = f.integer(flag) if not isinstance(flag, str) else None
+    if number is None:
+        return suno_state(flag)
+    return {1: TaskState.SUCCEEDED, 3: TaskState.FAILED}.get(number, TaskState.RUNNING)
+
+
+def parse_suno_cover(data: Mapping[str, Any]) -> TaskStatus:
+    """``suno/cover/record-info`` data: the cover images at ``response.images``."""
+    if not isinstance(data, Mapping):
+        return not_an_object(data)
+    state = _cover_state(data.get("successFlag"))
+    failed = state is TaskState.FAILED
+    return build(
+        data,
+        state,
+        f.urls(f.mapping(data.get("response")).get("images")),
+        fail_code=f.text(data.get("errorCode")) if failed else None,
+        fail_message=f.first_text(data, "errorMessage", "msg", "message") if failed else None,
+    )
+
+
+def parse_suno_persona(data: Mapping[str, Any]) -> TaskStatus:
+    """``generate-persona`` data (answered at once): the new persona's id and name, as a text
+    to copy into a later Suno request's personaId."""
+    if not isinstance(data, Mapping):
+        return not_an_object(data)
+    persona = f.text(data.get("personaId"))
+    if persona is None:
+        return build(data, TaskState.FAILED, fail_message="KIE returned no persona id")
+    name = f.text(data.get("name")) or ""
+    return build(data, TaskState.SUCCEEDED, result_text=f"🎭 {name}\npersonaId: {persona}")
+
+
 # The stems of vocal-removal/record-info, in the docs' order (originUrl is the input mix).
 STEMS = (
     "vocalUrl",
@@ -104,6 +140,8 @@ FOLLOWUP_PARSERS: Mapping[str, StatusParser] = MappingProxyType(
         "suno-wav": parse_suno_wav,
         "suno-stems": parse_suno_stems,
         "suno-mp4": parse_suno_mp4,
+        "suno-cover": parse_suno_cover,
+        "suno-persona": parse_suno_persona,
         "suno-lyrics": parse_suno_lyrics,
         "suno-timestamps": parse_suno_timestamps,
     }

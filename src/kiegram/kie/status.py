@@ -45,6 +45,7 @@ class TaskStatus:
     result_urls: tuple[str, ...] = ()
     result_text: str | None = None
     result_ids: tuple[str, ...] = ()  # per-item ids, in result order (Suno's track ids)
+    result_seconds: tuple[float, ...] = ()  # per-item lengths, where KIE gives them (Suno)
     fail_code: str | None = None
     fail_message: str | None = None
     credits_consumed: float | None = None
@@ -67,6 +68,7 @@ def build(
     progress: int | None = None,
     task_id: str | None = None,
     result_ids: tuple[str, ...] = (),
+    result_seconds: tuple[float, ...] = (),
 ) -> TaskStatus:
     """Assemble a TaskStatus, turning a success without results into a protocol failure."""
     if state is TaskState.SUCCEEDED and not result_urls and result_text is None:
@@ -81,6 +83,7 @@ def build(
         result_urls=result_urls,
         result_text=result_text,
         result_ids=result_ids if state is TaskState.SUCCEEDED else (),
+        result_seconds=result_seconds if state is TaskState.SUCCEEDED else (),
         fail_code=fail_code,
         fail_message=fail_message,
         credits_consumed=credits_consumed,
@@ -284,6 +287,7 @@ def parse_suno(data: Mapping[str, Any]) -> TaskStatus:
     playable = [t for t in tracks if f.urls(t.get("audioUrl"))]
     found = f.urls([t.get("audioUrl") for t in playable])
     ids = tuple(f.text(t.get("id")) or "" for t in playable)
+    seconds = tuple(f.number(t.get("duration")) or 0.0 for t in playable)
     return build(
         data,
         suno_state(data.get("status")),
@@ -291,6 +295,7 @@ def parse_suno(data: Mapping[str, Any]) -> TaskStatus:
         fail_code=f.text(data.get("errorCode")),
         fail_message=f.first_text(data, "errorMessage", "msg", "message"),
         result_ids=ids if all(ids) and len(ids) == len(found) else (),
+        result_seconds=seconds if all(seconds) and len(seconds) == len(found) else (),
     )
 
 

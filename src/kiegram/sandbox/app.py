@@ -22,12 +22,12 @@ from kiegram.sandbox.chat import chat_completion
 from kiegram.sandbox.faults import Faults, first_time, markers_in
 from kiegram.sandbox.feed import PRICE_FEED_PATH, feed_rows
 from kiegram.sandbox.followups import (
+    ANSWERED_AT_ONCE,
     FOLLOWUP_STATUS,
     PROCESSING,
     parent_problem,
     result_count,
     sharing_spec,
-    timestamps,
 )
 from kiegram.sandbox.media import CONTENT_TYPES, EXTENSIONS, FileStore, result_bytes
 from kiegram.sandbox.tasks import SandboxTask, callback_body, status_data
@@ -220,11 +220,12 @@ class SandboxKie:
         index = payload.get("index", 0)
         if isinstance(index, str) and index.isdigit():
             payload["index"] = index = int(index)
-        if spec.endpoint is not None and spec.endpoint.result == "suno-timestamps":
+        answered = ANSWERED_AT_ONCE.get(spec.endpoint.result if spec.endpoint else "")
+        if answered is not None:
             problem = validate_input(spec, payload) or parent_problem(self.tasks, spec, payload)
             if problem is not None:
                 return envelope(422, problem)
-            return envelope(200, "success", timestamps(self.tasks, payload))
+            return envelope(200, "success", answered(self.tasks, payload))
         problem = parent_problem(self.tasks, spec, payload)
         if problem is not None:
             return envelope(422, problem)

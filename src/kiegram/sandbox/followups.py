@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from kiegram.catalog.spec import ApiFamily, InputKind, InputSpec, ModelSpec, ParentPart
-from kiegram.sandbox.tasks import SEGMENT_MAP, SEGMENT_NAMES, SandboxTask
+from kiegram.sandbox.tasks import SEGMENT_MAP, SEGMENT_NAMES, TRACK_SECONDS, SandboxTask
 
 NOT_FOUND = "The parent task does not exist or is not finished"
 PROCESSING = "4k is processing. It should be ready in 5-10 minutes. Please check back shortly."
@@ -105,6 +105,25 @@ def parent_problem(tasks: Tasks, spec: ModelSpec, payload: Mapping[str, Any]) ->
         problem = _item_problem(field, value, task)
         if problem is not None:
             return problem
+    return _length_problem(spec, payload, task)
+
+
+def _length_problem(spec: ModelSpec, payload: Mapping[str, Any], task: SandboxTask) -> str | None:
+    """Seconds beyond the parent track, or a section over its share of it (Suno replace)."""
+    if task.family is not ApiFamily.SUNO:
+        return None
+    for field in spec.inputs:
+        value = payload.get(field.name)
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            continue
+        if field.within_parent and value > TRACK_SECONDS:
+            return f"{field.name} is beyond the track's {TRACK_SECONDS:g} s"
+        rule = field.above
+        other = payload.get(rule.input) if rule is not None else None
+        if rule is None or rule.max_parent_share is None or not isinstance(other, int | float):
+            continue
+        if value - other > rule.max_parent_share * TRACK_SECONDS + 1e-9:
+            return f"the section exceeds {rule.max_parent_share:.0%} of the track"
     return None
 
 
@@ -130,6 +149,8 @@ def result_count(spec: ModelSpec) -> int:
     if spec.api is ApiFamily.SUNO:
         if endpoint is not None and endpoint.result == "suno-stems":
             return 4 if "stem" in spec.id else 2
+        if endpoint is not None and endpoint.result == "suno-cover":
+            return 2  # "usually generates 2 different style images"
         return 1 if endpoint is not None and endpoint.result else 2
     return 1
 
@@ -172,6 +193,19 @@ def _mp4(task: SandboxTask, done: bool) -> dict[str, Any]:
     url = task.result_urls[0] if task.result_urls else None
     response = {"videoUrl": url} if data["successFlag"] == "SUCCESS" else None
     return {**data, "successFlag": flag or data["successFlag"], "response": response}
+
+
+def _cover(task: SandboxTask, done: bool) -> dict[str, Any]:
+    """suno/cover/record-info: successFlag 0 pending, 1 success, 3 failed; two images."""
+    flag = 0 if not done else 3 if task.fail else 1
+    return {
+        "taskId": task.task_id,
+        "parentTaskId": task.request.get("taskId"),
+        "response": {"images": list(task.result_urls)} if flag == 1 else None,
+        "successFlag": flag,
+        "errorCode": 501 if flag == 3 else 200,
+        "errorMessage": "Generation failed" if flag == 3 else "",
+    }
 
 
 def lyrics_variants(task: SandboxTask) -> list[dict[str, str]]:
@@ -219,10 +253,28 @@ def timestamps(tasks: Tasks, payload: Mapping[str, Any]) -> dict[str, Any]:
     return {"alignedWords": words, "waveformData": waveform, "hootCer": 0.38, "isStreamed": False}
 
 
+def persona(tasks: Tasks, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """generate-persona's answer for a checked parent: the new persona's id, name and
+    description, at once (KIE: one persona per audio id)."""
+    return {
+        "personaId": f"persona-{payload.get('audioId')}",
+        "name": payload.get("name"),
+        "description": payload.get("description"),
+    }
+
+
+# Follow-ups KIE answers in the create request itself (no task): their answer's builder.
+ANSWERED_AT_ONCE: dict[str, Callable[[Tasks, Mapping[str, Any]], dict[str, Any]]] = {
+    "suno-timestamps": timestamps,
+    "suno-persona": persona,
+}
+
+
 # Status bodies of follow-up record-info paths that differ from their family's.
 FOLLOWUP_STATUS: dict[str, Callable[[SandboxTask, bool], dict[str, Any]]] = {
     "suno-wav": _wav,
     "suno-stems": _stems,
     "suno-mp4": _mp4,
+    "suno-cover": _cover,
     "suno-lyrics": _lyrics,
 }

@@ -132,9 +132,15 @@ def _runway(task: SandboxTask, done: bool) -> dict[str, Any]:
     }
 
 
+TRACK_SECONDS = 100.0  # the length of every sandbox Suno track, as record-info gives it
+
+
 def _suno(task: SandboxTask, done: bool) -> dict[str, Any]:
     status = "PENDING" if not done else "GENERATE_AUDIO_FAILED" if task.fail else "SUCCESS"
-    tracks = [{"id": f"{task.task_id}-{i}", "audioUrl": u} for i, u in enumerate(task.result_urls)]
+    tracks = [
+        {"id": f"{task.task_id}-{i}", "audioUrl": u, "duration": TRACK_SECONDS}
+        for i, u in enumerate(task.result_urls)
+    ]
     return {
         "taskId": task.task_id,
         "paramJson": task.param,

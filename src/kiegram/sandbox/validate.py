@@ -152,7 +152,27 @@ def validate_input(spec: ModelSpec, payload: Mapping[str, Any]) -> str | None:
         problem = value_problem(item.under(spec.current(payload)), value)
         if problem is not None:
             return problem
-    return _sums_problem(spec, payload)
+    return _sums_problem(spec, payload) or _above_problem(spec, payload)
+
+
+def _above_problem(spec: ModelSpec, payload: Mapping[str, Any]) -> str | None:
+    """A number not far enough above the one it must follow (a section's end and start)."""
+    for item in spec.inputs:
+        rule, value, other = item.above, payload.get(item.name), None
+        if rule is not None:
+            other = payload.get(rule.input)
+        if rule is None or not _numbers(value, other):
+            continue
+        found = rule.problem(float(value), float(other))  # type: ignore[arg-type]
+        if found is not None:
+            side, gap = found
+            less = "at least" if side == "min" else "at most"
+            return f"{item.name} must be {less} {gap:g} above {rule.input}"
+    return None
+
+
+def _numbers(*values: Any) -> bool:
+    return all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
 
 
 def _mode_needs(spec: ModelSpec, item: InputSpec, payload: Mapping[str, Any]) -> bool:

@@ -29,7 +29,7 @@ def _to_columns(fields: dict[str, Any]) -> dict[str, Any]:
     if unknown:
         raise TypeError(f"not job fields: {sorted(unknown)}")
     values = dict(fields)
-    for name in ("result_urls", "result_ids"):
+    for name in ("result_urls", "result_ids", "result_seconds"):
         if name in values:
             values[name] = list(values[name])
     if "state" in values:
@@ -43,6 +43,7 @@ def to_job(row: Any) -> Job:
     values["state"] = JobState(row.state)
     values["result_urls"] = tuple(row.result_urls or ())
     values["result_ids"] = tuple(row.result_ids or ())
+    values["result_seconds"] = tuple(row.result_seconds or ())
     values["payload"] = dict(row.payload or {})
     return Job(**values)
 

@@ -63,6 +63,8 @@ class JobRow(Base):
     result_urls: Mapped[list[str]] = mapped_column(JSON)
     # Follow-ups (Suno extend, WAV...) name one result by its id (migration 0006_h4).
     result_ids: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+    # The results' lengths in seconds where KIE gives them (Suno's tracks, migration 0014).
+    result_seconds: Mapped[list[float] | None] = mapped_column(JSON, nullable=True)
     result_text: Mapped[str | None] = mapped_column(Text)
     error_code: Mapped[str | None] = mapped_column(String(32))
     error_message: Mapped[str | None] = mapped_column(Text)

@@ -7,6 +7,7 @@ from typing import Any
 
 from kiegram.catalog import Catalog, InputKind, InputSpec, ModelSpec
 from kiegram.catalog.cost import offered
+from kiegram.wizard.above import check_above
 from kiegram.wizard.answers import Action, Answer, MediaAnswer, Press, TextAnswer
 from kiegram.wizard.display import presets
 from kiegram.wizard.errors import InvalidAnswer, UnknownModelError
@@ -178,6 +179,7 @@ class Wizard:
                 raise InvalidAnswer("wizard.not_available")
             _check_limits(spec, values)
             check_sums(spec, values)
+            check_above(spec, values)
             go(state, ScreenKind.CONFIRMED)
         else:
             raise InvalidAnswer("wizard.err_use_buttons")
@@ -231,7 +233,9 @@ def typed(spec: ModelSpec, values: Mapping[str, Any], field: InputSpec, answer: 
             raise InvalidAnswer("wizard.err_empty", param=param_of(field))
         return check_media(field, refs_from_text(field, answer.text))
     if kind in (InputKind.INTEGER, InputKind.NUMBER):
-        return parse_number(field, answer.text)
+        number = parse_number(field, answer.text)
+        check_above(spec, {**values, field.name: number}, field.name)
+        return number
     if kind is InputKind.BOOLEAN:
         return parse_boolean(field, answer.text)
     if kind is InputKind.CHOICE:
@@ -254,5 +258,6 @@ def _pressed(spec: ModelSpec, values: Mapping[str, Any], field: InputSpec, press
     if press.action is Action.NUMBER and field.kind in (InputKind.INTEGER, InputKind.NUMBER):
         found = presets(field)
         if isinstance(arg, int) and 0 <= arg < len(found):
+            check_above(spec, {**values, field.name: found[arg]}, field.name)
             return found[arg]
     raise InvalidAnswer("wizard.err_stale")
