@@ -1,8 +1,8 @@
 """jobs.result_seconds: the lengths of a job's results where KIE gives them (Suno's tracks),
 so a follow-up can keep a section within the track (Suno replace-section).
 
-Revision ID: 0014_result_seconds
-Revises: 0013_chat
+Revision ID: 0015_result_seconds
+Revises: 0014_chat_answers
 Create Date: 2026-12-07
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014_result_seconds"
-down_revision = "0013_chat"
+revision = "0015_result_seconds"
+down_revision = "0014_chat_answers"
 branch_labels = None
 depends_on = None
 
