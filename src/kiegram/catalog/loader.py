@@ -143,6 +143,8 @@ def _check(spec: ModelSpec, where: str) -> None:
         for rule in field.limits:
             _require_known(rule.when, known, where, f"{field.name}.limits.when")
         _check_default(field, where)
+    for output in spec.outputs:
+        _require_known(output.when, known, where, "outputs.when")
     check_shapes(spec, where)
 
 

@@ -221,6 +221,8 @@ class InputSpec(_Frozen):
     # False: documented by KIE but never asked nor sent (deprecated, or priced in a way the
     # cost formula cannot express); `kiegram try` refuses it with that reason.
     offered: bool = True
+    # Why a documented input is not offered: shown by the audit and by `kiegram try`.
+    withheld: str = ""
 
     def title(self, lang: str) -> str:
         """The parameter's display name (its KIE name when it has no label)."""
@@ -325,6 +327,13 @@ class CostSpec(_Frozen):
         return self.per_media_seconds is not None
 
 
+class OutputRule(_Frozen):
+    """The output kind a model delivers while other inputs have certain values."""
+
+    when: Mapping[str, tuple[Value, ...]]
+    kind: OutputKind
+
+
 class ModelStatus(StrEnum):
     """Whether users can see and run a model."""
 
@@ -340,6 +349,8 @@ class ModelSpec(_Frozen):
     family: str
     category: Category
     output: OutputKind
+    # The first rule whose `when` holds replaces `output` (Midjourney's mj_video: a video).
+    outputs: tuple[OutputRule, ...] = ()
     api: ApiFamily = ApiFamily.MARKET
     name: Label
     description: Label
@@ -374,6 +385,16 @@ class ModelSpec(_Frozen):
         """An input's value by name: the one in `values`, else its documented default."""
         by_name = self.inputs_by_name()
         return lambda name: values.get(name, by_name[name].default)
+
+    def output_for(self, values: Mapping[str, Any]) -> OutputKind:
+        """What a generation with these input `values` delivers."""
+        current = self.current(values)
+        return next((r.kind for r in self.outputs if holds(r.when, current)), self.output)
+
+    @property
+    def output_kinds(self) -> tuple[OutputKind, ...]:
+        """Every kind the model can deliver, its default first."""
+        return tuple(dict.fromkeys((self.output, *(r.kind for r in self.outputs))))
 
     def mode_of(self, name: str) -> Mode | None:
         """The mode an input belongs to (None: it is shared by every mode)."""

@@ -96,8 +96,9 @@ def _field(spec: ModelSpec, name: str, tr: Translator, lang: str) -> InputSpec:
     if field.kind is InputKind.TASK_REF:
         return field  # a terminal names the earlier task itself (the chat offers a button)
     if not field.askable:
-        # Documented by KIE, but never sent: say so rather than drop it.
-        why = Msg("shapes.pruned_never")
+        # Documented by KIE, but never sent: say so (and why, when the catalog says) rather
+        # than drop it.
+        why: Msg | str = field.withheld or Msg("shapes.pruned_never")
         raise Refused(text(tr, lang, Msg("shapes.err_pruned", {"param": name, "reason": why})))
     return field
 

@@ -290,7 +290,7 @@ class SandboxKie:
             "455" in marks and first_time(faults, "455", payload)
         ):
             return envelope(455, "Service unavailable: system maintenance")
-        task = self._new_task(family, spec, body, marks)
+        task = self._new_task(family, spec, body, payload, marks)
         if faults.take("server_error_creates") or (
             "500" in marks and first_time(faults, "500", payload)
         ):
@@ -298,7 +298,12 @@ class SandboxKie:
         return envelope(200, "success", {"taskId": task.task_id})
 
     def _new_task(
-        self, family: ApiFamily, spec: ModelSpec, body: dict[str, Any], marks: set[str]
+        self,
+        family: ApiFamily,
+        spec: ModelSpec,
+        body: dict[str, Any],
+        payload: dict[str, Any],
+        marks: set[str],
     ) -> SandboxTask:
         faults = self.faults
         task = SandboxTask(
@@ -306,7 +311,7 @@ class SandboxKie:
             family=family,
             model=spec.id,
             request=body,
-            output=spec.output.value,
+            output=spec.output_for(payload).value,
             created=time.monotonic(),
             delay=faults.slow_delay if "slow" in marks else faults.delay,
             fail=faults.fail_all or "fail" in marks,
@@ -315,7 +320,7 @@ class SandboxKie:
             credits=_consumed(spec, body, "overcharge" in marks),
             queued="queued" in marks,
         )
-        self._make_results(task, result_count(spec))
+        self._make_results(task, result_count(spec, payload))
         self.tasks[task.task_id] = task
         url = body.get("callBackUrl")
         if isinstance(url, str) and url and not task.lost_callback:

@@ -11,7 +11,14 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from kiegram.catalog.spec import ApiFamily, InputKind, InputSpec, ModelSpec, ParentPart
+from kiegram.catalog.spec import (
+    ApiFamily,
+    InputKind,
+    InputSpec,
+    ModelSpec,
+    OutputKind,
+    ParentPart,
+)
 from kiegram.sandbox.tasks import SEGMENT_MAP, SEGMENT_NAMES, SandboxTask
 
 NOT_FOUND = "The parent task does not exist or is not finished"
@@ -119,11 +126,15 @@ def sharing_spec(
     return next((s for s in specs if not s.task_refs), specs[0])
 
 
-def result_count(spec: ModelSpec) -> int:
-    """How many results a task of the model gives: a Midjourney grid 4, a Suno song 2."""
+def result_count(spec: ModelSpec, payload: Mapping[str, Any]) -> int:
+    """How many results a task of the model gives: a Midjourney grid 4, a Suno song 2, a
+    Midjourney video `videoBatchSize` (KIE's default 1)."""
     endpoint = spec.endpoint
     if spec.id == SEGMENT_MAP:
         return len(SEGMENT_NAMES)
+    if spec.api is ApiFamily.MIDJOURNEY and spec.output_for(payload) is OutputKind.VIDEO:
+        batch = payload.get("videoBatchSize", 1)
+        return min(batch, 4) if isinstance(batch, int) and batch > 0 else 1
     if spec.api is ApiFamily.MIDJOURNEY:
         one = endpoint is not None and ("Upscale" in endpoint.create or "Video" in endpoint.create)
         return 1 if one else 4
