@@ -277,11 +277,6 @@ EXAMPLES = [
             ],
             "duration": "4",
         },
-        xfail=(
-            "catalog: audio_ids are ids of KIE's separate Omni audio endpoint, which the "
-            "catalog has no model for (no earlier task can give one); video_list is offered "
-            "(test_gemini_omni_video_list.py)"
-        ),
     ),
     case(
         "market/grok-imagine/extend",

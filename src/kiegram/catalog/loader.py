@@ -145,6 +145,8 @@ def _check(spec: ModelSpec, where: str) -> None:
         _check_default(field, where)
     for output in spec.outputs:
         _require_known(output.when, known, where, "outputs.when")
+    if spec.slots is not None:
+        _require_known(spec.slots.costs, known, where, "slots.costs")
     check_shapes(spec, where)
 
 

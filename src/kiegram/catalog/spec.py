@@ -40,7 +40,9 @@ class InputKind(StrEnum):
     MEDIA_LIST = "media_list"  # a list of file URLs
     TEXT_LIST = "text_list"  # a list of ids (e.g. earlier task ids): never asked
     STRUCT = "struct"  # object[] / nested arrays: never asked, never sent
-    TASK_REF = "task_ref"  # from an earlier generation (`parent`): never typed, always sent
+    # From an earlier generation (`parent`): never typed; sent when required, or when the
+    # model was started from that generation's result (an optional one: Omni's voice ids).
+    TASK_REF = "task_ref"
     OBJECT_LIST = "object_list"  # object[] whose items are `item_fields`, asked one by one
 
 
@@ -127,6 +129,8 @@ class ParentPart(StrEnum):
 
     TASK_ID = "task_id"  # the parent's KIE task id
     ITEM_ID = "item_id"  # the id of one result item (Suno's audioId)
+    # The id of one result item, sent as a one-item list (an Omni voice -> audio_ids).
+    ITEM_IDS = "item_ids"
     INDEX = "index"  # the position of one result item, from 0 (Midjourney's 0-3 grid)
     NUMBER = "number"  # the position of one result item, from 1 (Midjourney vary: 1-4)
     URL = "url"  # the URL of one result item (an upload-based follow-up)
@@ -150,6 +154,7 @@ class ParentRef(_Frozen):
         """True when the value names one result item of the parent, not the whole task."""
         return self.take in (
             ParentPart.ITEM_ID,
+            ParentPart.ITEM_IDS,
             ParentPart.INDEX,
             ParentPart.NUMBER,
             ParentPart.URL,
@@ -334,6 +339,24 @@ class OutputRule(_Frozen):
     kind: OutputKind
 
 
+class SlotBudget(_Frozen):
+    """Places several file inputs share: each item given for an input of `costs` takes that
+    many of `limit` (Gemini Omni: 7 reference places, a source video takes 2 of them)."""
+
+    limit: int
+    costs: Mapping[str, int]
+
+    def used(self, values: Mapping[str, Any]) -> int:
+        """The places the given `values` take."""
+        return sum(cost * _count(values.get(name)) for name, cost in self.costs.items())
+
+
+def _count(value: Any) -> int:
+    if isinstance(value, list | tuple):
+        return len(value)
+    return 0 if value in (None, "") else 1
+
+
 class ModelStatus(StrEnum):
     """Whether users can see and run a model."""
 
@@ -370,6 +393,8 @@ class ModelSpec(_Frozen):
     # followups.btn, or a whole message key when it has a dot (see `button_key`).
     endpoint: EndpointSpec | None = None
     button: str = ""
+    # Places several file inputs share, checked before the confirm like a list's sum.
+    slots: SlotBudget | None = None
     # Mutually exclusive groups of inputs: the wizard asks which first (`MODE_INPUT`).
     modes: tuple[Mode, ...] = ()
     mode_label: Label | None = None

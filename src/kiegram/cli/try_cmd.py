@@ -132,6 +132,8 @@ def given_values(spec: ModelSpec, tr: Translator, args: argparse.Namespace) -> d
                 if ref is None:
                     key = "wizard.err_not_number" if raw.strip() else "wizard.err_empty"
                     raise InvalidAnswer(key, param=param_of(field))
+                if isinstance(ref, list):
+                    ref = [*values.get(name, []), *ref]  # each --set adds one id
                 values[name] = ref
                 continue
             if raw == "" and not field.required and field.kind in EMPTY_VALUES:
@@ -166,12 +168,14 @@ EMPTY_VALUES: dict[InputKind, Callable[[], Any]] = {
 }
 
 
-def task_ref_value(field: InputSpec, raw: str) -> str | int | None:
+def task_ref_value(field: InputSpec, raw: str) -> str | int | list[str] | None:
     """An earlier task's reference as typed: a result's position as a number (None when it is
-    not one), an id or URL as it is."""
+    not one), an id or URL as it is (in a one-item list for a list of ids)."""
     word = raw.strip()
     if field.parent is not None and field.parent.take in (ParentPart.INDEX, ParentPart.NUMBER):
         return int(word) if word.isdigit() else None
+    if field.parent is not None and field.parent.take is ParentPart.ITEM_IDS:
+        return [word] if word else None
     return word or None
 
 

@@ -30,6 +30,7 @@ from kiegram.sandbox.followups import (
     timestamps,
 )
 from kiegram.sandbox.media import CONTENT_TYPES, EXTENSIONS, FileStore, result_bytes
+from kiegram.sandbox.omni import OMNI_AUDIO, create_voice
 from kiegram.sandbox.tasks import SandboxTask, callback_body, status_data
 from kiegram.sandbox.validate import validate_input
 
@@ -220,6 +221,11 @@ class SandboxKie:
         index = payload.get("index", 0)
         if isinstance(index, str) and index.isdigit():
             payload["index"] = index = int(index)
+        if spec.endpoint is not None and spec.endpoint.result == OMNI_AUDIO:
+            problem = validate_input(spec, payload)
+            if problem is not None:
+                return envelope(422, problem)
+            return envelope(200, "success", create_voice(self.tasks, spec, payload))
         if spec.endpoint is not None and spec.endpoint.result == "suno-timestamps":
             problem = validate_input(spec, payload) or parent_problem(self.tasks, spec, payload)
             if problem is not None:
