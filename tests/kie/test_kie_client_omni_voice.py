@@ -14,7 +14,7 @@ from kiegram.kie.endpoint import Endpoint
 from kiegram.kie.followup_status import parse_omni_audio
 from kiegram.kie.retry import RetryPolicy
 
-VOICE = Endpoint("/api/v1/omni/audio/create", repeat=True, result="omni-audio")
+VOICE = Endpoint("/api/v1/omni/audio/create", repeat=True, once=True, result="omni-audio")
 BODY = {"audio_id": "kore", "name": "Narrator", "voice_description": "warm and calm"}
 
 
@@ -42,11 +42,12 @@ async def test_a_voice_is_posted_flat_and_its_audio_id_is_the_result() -> None:
         task = await kie.create_task(ApiFamily.MARKET, "gemini-omni-audio", BODY, None, VOICE)
         status = await kie.get_status(ApiFamily.MARKET, task, VOICE, BODY)
     assert task.startswith("repeat-")
+    assert len(requests) == 1  # one voice registered: the create sent nothing
     for request in requests:
         assert (request.method, request.url.path) == ("POST", "/api/v1/omni/audio/create")
         assert json.loads(request.content) == BODY  # flat: no {"model", "input"} around it
     assert status.state is TaskState.SUCCEEDED and status.task_id == task
-    assert status.result_ids == ("audio_2",) and status.result_text == "Narrator · audio_2"
+    assert status.result_ids == ("audio_1",) and status.result_text == "Narrator · audio_1"
 
 
 @pytest.mark.parametrize(

@@ -168,6 +168,8 @@ class EndpointSpec(_Frozen):
     `repeat`: KIE has no task for it; the same request is sent again until it answers with
     the result (Veo 1080p/4K), so the status read is the create request itself.
     `result`: which status parser reads it (a family name, or a parser of a follow-up).
+    `once`: a repeat request answered at once that does something each time it is sent (the
+    Omni voice registers a voice): nothing is sent at create, the status read sends it.
     """
 
     create: str
@@ -175,6 +177,7 @@ class EndpointSpec(_Frozen):
     status: str = ""  # "" = the family's record-info
     result: str = ""  # "" = the family's parser
     repeat: bool = False
+    once: bool = False
 
 
 class LimitRule(_Frozen):
