@@ -98,7 +98,9 @@ def _field(spec: ModelSpec, name: str, tr: Translator, lang: str) -> InputSpec:
     if not field.askable:
         # Documented by KIE, but never sent: say so (and why, when the catalog says) rather
         # than drop it.
-        why: Msg | str = field.withheld or Msg("shapes.pruned_never")
+        why = Msg("shapes.pruned_never")
+        if field.withheld:
+            why = Msg("h2_withheld.never_because", {"reason": field.withheld})
         raise Refused(text(tr, lang, Msg("shapes.err_pruned", {"param": name, "reason": why})))
     return field
 
