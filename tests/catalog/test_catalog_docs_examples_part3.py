@@ -12,7 +12,7 @@ A case marked xfail(strict) names why it is not reproduced: "example:" when the 
 contradicts its own page (the catalog follows the page), "catalog:" for a documented field the
 chat does not offer yet. A strict xfail fails once the reason is gone.
 
-Offered models with no example collected (37): their pages are newer than the zh-CN copy (or,
+Offered models with no example collected (38): their pages are newer than the zh-CN copy (or,
 for the Suno music video, the copy holds no request example), and the search corpora gave
 no request example for them. Each still has a docs page; its example is to be added when found.
 
@@ -22,6 +22,7 @@ no request example for them. Each still has a docs page; its example is to be ad
 | nano-banana-2-1 | market/google/nanobanana-2-1 |
 | minimax-h3/reference-to-video | market/minimax-h3/reference-to-video |
 | ideogram/v3-reframe | market/ideogram/v3-reframe |
+| gemini-omni-audio | market/gemini-omni-audio (the corpora cut its OpenAPI short) |
 | kling-3.0-omni/text-to-video | market/kling/v3-omni-text-to-video |
 | kling-3.0-omni/image-to-video | market/kling/v3-omni-image-to-video |
 | kling-3.0-omni/reference-to-video | market/kling/v3-omni-reference-to-video |
