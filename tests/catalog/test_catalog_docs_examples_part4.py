@@ -57,7 +57,8 @@ EXAMPLES = [
         },
         xfail=(
             "catalog: enableFallback is deprecated on the page and the backup model's price is"
-            " not documented (kie.ai/billing; no row in the price feed): left out, not offered"
+            " not documented (kie.ai/billing; no row in the price feed): left out, not offered;"
+            " `kiegram catalog audit` names it with this reason (test_catalog_output_rules.py)"
         ),
     ),
     # A GET endpoint: the page gives its query parameters' examples, not a body.
