@@ -192,10 +192,11 @@ def test_the_real_catalog_report_is_consistent() -> None:
     for entry in report.models:
         if entry.usable:
             assert entry.menu is not None
-            # The notes a usable model carries: its price is per second of a file, and it is
-            # off until switched on in /admin.
+            # The notes a usable model carries: its price is per second of a file, it is off
+            # until switched on in /admin, and a documented input is withheld (with why).
             infos = [p.code for p in entry.problems if p.severity is Severity.INFO]
-            assert set(infos) <= {ProblemCode.PER_SECOND, ProblemCode.OFF_BY_DEFAULT}
+            notes = {ProblemCode.PER_SECOND, ProblemCode.OFF_BY_DEFAULT, ProblemCode.NOT_OFFERED}
+            assert set(infos) <= notes
             off = catalog.get(entry.id).off_by_default  # type: ignore[union-attr]
             assert (ProblemCode.OFF_BY_DEFAULT in infos) == off
         else:

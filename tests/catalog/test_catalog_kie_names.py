@@ -19,7 +19,7 @@ COMPATIBLE: dict[str, set[InputKind]] = {
     "number": {InputKind.NUMBER, InputKind.INTEGER, InputKind.CHOICE},
     "url": {InputKind.MEDIA},
     "url[]": {InputKind.MEDIA_LIST},
-    "string[]": {InputKind.TEXT_LIST, InputKind.STRUCT},
+    "string[]": {InputKind.TEXT_LIST, InputKind.STRUCT, InputKind.TASK_REF},  # Omni voice ids
     "integer[]": {InputKind.TEXT_LIST, InputKind.STRUCT, InputKind.TASK_REF},  # segment indexes
     "object[]": {InputKind.STRUCT, InputKind.OBJECT_LIST},
     "array": {InputKind.STRUCT},

@@ -38,8 +38,10 @@ DONE_STATES = frozenset({JobState.SUCCEEDED, JobState.DELIVERED})
 
 
 def parent_result(catalog: Catalog, job: Job) -> ParentResult | None:
-    """What a follow-up can take of a job: none unless it succeeded with results."""
-    if job.task_id is None or not job.result_urls or job.state not in DONE_STATES:
+    """What a follow-up can take of a job: none unless it succeeded with results (files, or
+    ids only: an Omni voice)."""
+    results = job.result_urls or job.result_ids
+    if job.task_id is None or not results or job.state not in DONE_STATES:
         return None
     spec = catalog.get(job.model_id)
     defaults = {} if spec is None else {i.name: i.default for i in spec.inputs}

@@ -48,6 +48,9 @@ def problems(spec: ModelSpec, menu: Mapping[Category, str]) -> tuple[Problem, ..
 
 def _input_problems(spec: ModelSpec, field: InputSpec) -> list[Problem]:
     found: list[Problem] = []
+    if not field.offered:
+        why = (field.withheld or "?",)
+        found.append(Problem(Severity.INFO, ProblemCode.NOT_OFFERED, field.name, why))
     if field.kind is InputKind.TASK_REF:
         pass  # filled from the parent generation, never asked
     elif field.required and not field.askable:

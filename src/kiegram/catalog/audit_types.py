@@ -29,6 +29,7 @@ class ProblemCode(StrEnum):
     HELD = "held"
     PER_SECOND = "per_second"
     OFF_BY_DEFAULT = "off_by_default"
+    NOT_OFFERED = "not_offered"
 
 
 class ConversionKind(StrEnum):

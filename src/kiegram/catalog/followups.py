@@ -19,8 +19,10 @@ from kiegram.errors import CatalogError
 
 
 def is_followup(spec: ModelSpec) -> bool:
-    """True when the model takes an earlier generation (it is never started empty)."""
-    return bool(spec.task_refs)
+    """True when the model needs an earlier generation (it is never started empty); a model
+    with only optional task references is started from the menu too, and from their results
+    with them filled in."""
+    return any(i.required for i in spec.task_refs)
 
 
 def parents_of(spec: ModelSpec) -> frozenset[str]:
@@ -71,8 +73,8 @@ class ParentResult:
 
     @property
     def items(self) -> int:
-        """How many result items (images of a grid, tracks) the generation has."""
-        return len(self.urls)
+        """How many result items (images of a grid, tracks, ids) the generation has."""
+        return max(len(self.urls), len(self.ids))
 
 
 def taken(ref: ParentRef, parent: ParentResult, item: int) -> Any:
@@ -88,6 +90,8 @@ def taken(ref: ParentRef, parent: ParentResult, item: int) -> Any:
         return parent.urls[item]
     if part is ParentPart.ITEM_ID:
         return parent.ids[item]
+    if part is ParentPart.ITEM_IDS:
+        return [parent.ids[item]]
     if part is ParentPart.SEGMENT:
         return [int(parent.ids[item])]
     return parent.payload.get(ref.input)
@@ -123,7 +127,8 @@ def usable_item(spec: ModelSpec, parent: ParentResult, item: int) -> bool:
     if not 0 <= item < max(parent.items, 1):
         return False
     needs_id = any(
-        i.parent is not None and i.parent.take in (ParentPart.ITEM_ID, ParentPart.SEGMENT)
+        i.parent is not None
+        and i.parent.take in (ParentPart.ITEM_ID, ParentPart.ITEM_IDS, ParentPart.SEGMENT)
         for i in spec.task_refs
     )
     if not needs_id:

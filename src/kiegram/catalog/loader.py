@@ -144,6 +144,10 @@ def _check(spec: ModelSpec, where: str) -> None:
             _require_known(rule.when, known, where, f"{field.name}.limits.when")
         _check_above(spec, field, where)
         _check_default(field, where)
+    for output in spec.outputs:
+        _require_known(output.when, known, where, "outputs.when")
+    if spec.slots is not None:
+        _require_known(spec.slots.costs, known, where, "slots.costs")
     check_shapes(spec, where)
 
 

@@ -40,7 +40,9 @@ class InputKind(StrEnum):
     MEDIA_LIST = "media_list"  # a list of file URLs
     TEXT_LIST = "text_list"  # a list of ids (e.g. earlier task ids): never asked
     STRUCT = "struct"  # object[] / nested arrays: never asked, never sent
-    TASK_REF = "task_ref"  # from an earlier generation (`parent`): never typed, always sent
+    # From an earlier generation (`parent`): never typed; sent when required, or when the
+    # model was started from that generation's result (an optional one: Omni's voice ids).
+    TASK_REF = "task_ref"
     OBJECT_LIST = "object_list"  # object[] whose items are `item_fields`, asked one by one
 
 
@@ -127,6 +129,8 @@ class ParentPart(StrEnum):
 
     TASK_ID = "task_id"  # the parent's KIE task id
     ITEM_ID = "item_id"  # the id of one result item (Suno's audioId)
+    # The id of one result item, sent as a one-item list (an Omni voice -> audio_ids).
+    ITEM_IDS = "item_ids"
     INDEX = "index"  # the position of one result item, from 0 (Midjourney's 0-3 grid)
     NUMBER = "number"  # the position of one result item, from 1 (Midjourney vary: 1-4)
     URL = "url"  # the URL of one result item (an upload-based follow-up)
@@ -153,6 +157,7 @@ class ParentRef(_Frozen):
         """True when the value names one result item of the parent, not the whole task."""
         return self.take in (
             ParentPart.ITEM_ID,
+            ParentPart.ITEM_IDS,
             ParentPart.INDEX,
             ParentPart.NUMBER,
             ParentPart.URL,
@@ -166,6 +171,8 @@ class EndpointSpec(_Frozen):
     `repeat`: KIE has no task for it; the same request is sent again until it answers with
     the result (Veo 1080p/4K), so the status read is the create request itself.
     `result`: which status parser reads it (a family name, or a parser of a follow-up).
+    `once`: a repeat request answered at once that does something each time it is sent (the
+    Omni voice registers a voice): nothing is sent at create, the status read sends it.
     """
 
     create: str
@@ -173,6 +180,7 @@ class EndpointSpec(_Frozen):
     status: str = ""  # "" = the family's record-info
     result: str = ""  # "" = the family's parser
     repeat: bool = False
+    once: bool = False
 
 
 class MediaCount(_Frozen):
@@ -277,6 +285,8 @@ class InputSpec(_Frozen):
     # False: documented by KIE but never asked nor sent (deprecated, or priced in a way the
     # cost formula cannot express); `kiegram try` refuses it with that reason.
     offered: bool = True
+    # Why a documented input is not offered: shown by the audit and by `kiegram try`.
+    withheld: str = ""
 
     def title(self, lang: str) -> str:
         """The parameter's display name (its KIE name when it has no label)."""
@@ -385,6 +395,31 @@ class CostSpec(_Frozen):
         return self.per_media_seconds is not None
 
 
+class OutputRule(_Frozen):
+    """The output kind a model delivers while other inputs have certain values."""
+
+    when: Mapping[str, tuple[Value, ...]]
+    kind: OutputKind
+
+
+class SlotBudget(_Frozen):
+    """Places several file inputs share: each item given for an input of `costs` takes that
+    many of `limit` (Gemini Omni: 7 reference places, a source video takes 2 of them)."""
+
+    limit: int
+    costs: Mapping[str, int]
+
+    def used(self, values: Mapping[str, Any]) -> int:
+        """The places the given `values` take."""
+        return sum(cost * _count(values.get(name)) for name, cost in self.costs.items())
+
+
+def _count(value: Any) -> int:
+    if isinstance(value, list | tuple):
+        return len(value)
+    return 0 if value in (None, "") else 1
+
+
 class ModelStatus(StrEnum):
     """Whether users can see and run a model."""
 
@@ -400,6 +435,8 @@ class ModelSpec(_Frozen):
     family: str
     category: Category
     output: OutputKind
+    # The first rule whose `when` holds replaces `output` (Midjourney's mj_video: a video).
+    outputs: tuple[OutputRule, ...] = ()
     api: ApiFamily = ApiFamily.MARKET
     name: Label
     description: Label
@@ -419,6 +456,8 @@ class ModelSpec(_Frozen):
     # followups.btn, or a whole message key when it has a dot (see `button_key`).
     endpoint: EndpointSpec | None = None
     button: str = ""
+    # Places several file inputs share, checked before the confirm like a list's sum.
+    slots: SlotBudget | None = None
     # Mutually exclusive groups of inputs: the wizard asks which first (`MODE_INPUT`).
     modes: tuple[Mode, ...] = ()
     mode_label: Label | None = None
@@ -434,6 +473,16 @@ class ModelSpec(_Frozen):
         """An input's value by name: the one in `values`, else its documented default."""
         by_name = self.inputs_by_name()
         return lambda name: values.get(name, by_name[name].default)
+
+    def output_for(self, values: Mapping[str, Any]) -> OutputKind:
+        """What a generation with these input `values` delivers."""
+        current = self.current(values)
+        return next((r.kind for r in self.outputs if holds(r.when, current)), self.output)
+
+    @property
+    def output_kinds(self) -> tuple[OutputKind, ...]:
+        """Every kind the model can deliver, its default first."""
+        return tuple(dict.fromkeys((self.output, *(r.kind for r in self.outputs))))
 
     def mode_of(self, name: str) -> Mode | None:
         """The mode an input belongs to (None: it is shared by every mode)."""

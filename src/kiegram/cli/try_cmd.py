@@ -96,8 +96,11 @@ def _field(spec: ModelSpec, name: str, tr: Translator, lang: str) -> InputSpec:
     if field.kind is InputKind.TASK_REF:
         return field  # a terminal names the earlier task itself (the chat offers a button)
     if not field.askable:
-        # Documented by KIE, but never sent: say so rather than drop it.
+        # Documented by KIE, but never sent: say so (and why, when the catalog says) rather
+        # than drop it.
         why = Msg("shapes.pruned_never")
+        if field.withheld:
+            why = Msg("h2_withheld.never_because", {"reason": field.withheld})
         raise Refused(text(tr, lang, Msg("shapes.err_pruned", {"param": name, "reason": why})))
     return field
 
@@ -131,6 +134,8 @@ def given_values(spec: ModelSpec, tr: Translator, args: argparse.Namespace) -> d
                 if ref is None:
                     key = "wizard.err_not_number" if raw.strip() else "wizard.err_empty"
                     raise InvalidAnswer(key, param=param_of(field))
+                if isinstance(ref, list):
+                    ref = [*values.get(name, []), *ref]  # each --set adds one id
                 values[name] = ref
                 continue
             if raw == "" and not field.required and field.kind in EMPTY_VALUES:
@@ -165,12 +170,14 @@ EMPTY_VALUES: dict[InputKind, Callable[[], Any]] = {
 }
 
 
-def task_ref_value(field: InputSpec, raw: str) -> str | int | None:
+def task_ref_value(field: InputSpec, raw: str) -> str | int | list[str] | None:
     """An earlier task's reference as typed: a result's position as a number (None when it is
-    not one), an id or URL as it is."""
+    not one), an id or URL as it is (in a one-item list for a list of ids)."""
     word = raw.strip()
     if field.parent is not None and field.parent.take in (ParentPart.INDEX, ParentPart.NUMBER):
         return int(word) if word.isdigit() else None
+    if field.parent is not None and field.parent.take is ParentPart.ITEM_IDS:
+        return [word] if word else None
     return word or None
 
 

@@ -19,6 +19,7 @@ def endpoint_of(spec: ModelSpec | None) -> Endpoint | None:
         status_path=own.status or None,
         result=own.result or None,
         repeat=own.repeat,
+        once=own.once,
     )
 
 

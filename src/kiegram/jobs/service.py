@@ -155,17 +155,18 @@ class JobService:
         if spec is None:
             raise JobError(f"unknown model {model_id!r}")
         now = self.clock()
+        output = spec.output_for(payload).value
         job = Job(
             user_id=user_id,
             chat_id=chat_id,
             model_id=spec.id,
             api=spec.api.value,
-            output=spec.output.value,
+            output=output,
             payload=dict(payload),
             cost=cost,
             hold_key=hold_key,
             lang=lang,
-            deadline_at=now + deadline_for(spec.output.value),
+            deadline_at=now + deadline_for(output),
             created_at=now,
             updated_at=now,
             next_poll_at=now,

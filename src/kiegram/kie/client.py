@@ -161,7 +161,8 @@ class KieClient:
         """
         family = ApiFamily(family)
         if endpoint is not None and endpoint.repeat:
-            await self._repeat(endpoint, payload, self._create_policy, may_resend_create)
+            if not endpoint.once:
+                await self._repeat(endpoint, payload, self._create_policy, may_resend_create)
             return f"repeat-{uuid.uuid4().hex}"
         body = create_body(family, model, payload, callback_url)
         path = endpoint.create_path if endpoint is not None else endpoints(family).create_path

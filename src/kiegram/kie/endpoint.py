@@ -15,6 +15,8 @@ class Endpoint:
     ``repeat``: KIE keeps no task of its own for it; the same request is sent again until it
     answers with the result, so reading the status is sending the create again.
     ``result``: the status parser (a family name or a follow-up parser); None = the family's.
+    ``once``: a ``repeat`` request that acts each time it is sent (registers an Omni voice):
+    the create sends nothing, the first status read sends it and gets the result.
     """
 
     create_path: str
@@ -22,6 +24,7 @@ class Endpoint:
     status_path: str | None = None
     result: str | None = None
     repeat: bool = False
+    once: bool = False
 
 
 def still_pending(message: str) -> bool:

@@ -37,6 +37,19 @@ def parse_veo_4k(data: Mapping[str, Any]) -> TaskStatus:
     return build(data, TaskState.SUCCEEDED if found else TaskState.RUNNING, found)
 
 
+def parse_omni_audio(data: Mapping[str, Any]) -> TaskStatus:
+    """``omni/audio/create`` data (answered at once): the voice's ``audioId`` and its name."""
+    if not isinstance(data, Mapping):
+        return not_an_object(data)
+    # The page says data.audioId; some integrations read kieAudioId, so both are taken.
+    audio_id = f.first_text(data, "audioId", "kieAudioId", "audio_id")
+    if audio_id is None:
+        return build(data, TaskState.FAILED, fail_message="KIE returned no audioId")
+    name = f.text(data.get("name"))
+    shown = f"{name} · {audio_id}" if name else audio_id
+    return build(data, TaskState.SUCCEEDED, result_text=shown, result_ids=(audio_id,))
+
+
 def parse_suno_wav(data: Mapping[str, Any]) -> TaskStatus:
     """``wav/record-info`` data: ``successFlag`` as a Suno status, ``response.audioWavUrl``."""
     if not isinstance(data, Mapping):
@@ -144,6 +157,7 @@ FOLLOWUP_PARSERS: Mapping[str, StatusParser] = MappingProxyType(
         "suno-persona": parse_suno_persona,
         "suno-lyrics": parse_suno_lyrics,
         "suno-timestamps": parse_suno_timestamps,
+        "omni-audio": parse_omni_audio,
     }
 )
 

@@ -30,6 +30,7 @@ from kiegram.sandbox.followups import (
     sharing_spec,
 )
 from kiegram.sandbox.media import CONTENT_TYPES, EXTENSIONS, FileStore, result_bytes
+from kiegram.sandbox.omni import OMNI_AUDIO, create_voice
 from kiegram.sandbox.tasks import SandboxTask, callback_body, status_data
 from kiegram.sandbox.validate import validate_input
 
@@ -220,6 +221,11 @@ class SandboxKie:
         index = payload.get("index", 0)
         if isinstance(index, str) and index.isdigit():
             payload["index"] = index = int(index)
+        if spec.endpoint is not None and spec.endpoint.result == OMNI_AUDIO:
+            problem = validate_input(spec, payload)
+            if problem is not None:
+                return envelope(422, problem)
+            return envelope(200, "success", create_voice(self.tasks, spec, payload))
         answered = ANSWERED_AT_ONCE.get(spec.endpoint.result if spec.endpoint else "")
         if answered is not None:
             problem = validate_input(spec, payload) or parent_problem(self.tasks, spec, payload)
@@ -291,7 +297,7 @@ class SandboxKie:
             "455" in marks and first_time(faults, "455", payload)
         ):
             return envelope(455, "Service unavailable: system maintenance")
-        task = self._new_task(family, spec, body, marks)
+        task = self._new_task(family, spec, body, payload, marks)
         if faults.take("server_error_creates") or (
             "500" in marks and first_time(faults, "500", payload)
         ):
@@ -299,7 +305,12 @@ class SandboxKie:
         return envelope(200, "success", {"taskId": task.task_id})
 
     def _new_task(
-        self, family: ApiFamily, spec: ModelSpec, body: dict[str, Any], marks: set[str]
+        self,
+        family: ApiFamily,
+        spec: ModelSpec,
+        body: dict[str, Any],
+        payload: dict[str, Any],
+        marks: set[str],
     ) -> SandboxTask:
         faults = self.faults
         task = SandboxTask(
@@ -307,7 +318,7 @@ class SandboxKie:
             family=family,
             model=spec.id,
             request=body,
-            output=spec.output.value,
+            output=spec.output_for(payload).value,
             created=time.monotonic(),
             delay=faults.slow_delay if "slow" in marks else faults.delay,
             fail=faults.fail_all or "fail" in marks,
@@ -316,7 +327,7 @@ class SandboxKie:
             credits=_consumed(spec, body, "overcharge" in marks),
             queued="queued" in marks,
         )
-        self._make_results(task, result_count(spec))
+        self._make_results(task, result_count(spec, payload))
         self.tasks[task.task_id] = task
         url = body.get("callBackUrl")
         if isinstance(url, str) and url and not task.lost_callback:

@@ -11,7 +11,14 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from kiegram.catalog.spec import ApiFamily, InputKind, InputSpec, ModelSpec, ParentPart
+from kiegram.catalog.spec import (
+    ApiFamily,
+    InputKind,
+    InputSpec,
+    ModelSpec,
+    OutputKind,
+    ParentPart,
+)
 from kiegram.sandbox.tasks import SEGMENT_MAP, SEGMENT_NAMES, TRACK_SECONDS, SandboxTask
 
 NOT_FOUND = "The parent task does not exist or is not finished"
@@ -45,6 +52,8 @@ def _parent_task(tasks: Tasks, spec: ModelSpec, payload: Mapping[str, Any]) -> S
             return tasks.get(str(value))
         if ref.take is ParentPart.ITEM_ID:
             return next((t for t in tasks.values() if value in item_ids(t)), None)
+        if ref.take is ParentPart.ITEM_IDS and isinstance(value, list) and value:
+            return next((t for t in tasks.values() if value[0] in item_ids(t)), None)
         if ref.take is ParentPart.URL:
             return next((t for t in tasks.values() if value in t.result_urls), None)
     for field in spec.task_refs:
@@ -65,7 +74,19 @@ def _input_of(task: SandboxTask, name: str) -> Any:
     return (body if isinstance(body, Mapping) else task.request).get(name)
 
 
-def _item_problem(field: InputSpec, value: Any, task: SandboxTask) -> str | None:
+def _known_ids(field: InputSpec, value: Any, tasks: Tasks) -> bool:
+    """A list of 1 to `max_items` ids, each an item of a finished task of the parent models."""
+    ref = field.parent
+    if ref is None or not isinstance(value, list) or not value:
+        return False
+    if field.max_items is not None and len(value) > field.max_items:
+        return False
+    return all(
+        any(v in item_ids(t) and _finished(t, ref.models) for t in tasks.values()) for v in value
+    )
+
+
+def _item_problem(field: InputSpec, value: Any, task: SandboxTask, tasks: Tasks) -> str | None:
     ref = field.parent
     if ref is None:
         return None
@@ -76,6 +97,8 @@ def _item_problem(field: InputSpec, value: Any, task: SandboxTask) -> str | None
         return f"{field.name} must be 1-{count}"
     if ref.take is ParentPart.ITEM_ID and value not in item_ids(task):
         return f"{field.name} is not an audio of the task"
+    if ref.take is ParentPart.ITEM_IDS and not _known_ids(field, value, tasks):
+        return f"{field.name} must list ids of {', '.join(ref.models)} results"
     if ref.take is ParentPart.URL and value not in task.result_urls:
         return f"{field.name} is not a result of the task"
     if ref.take is ParentPart.SEGMENT and not (
@@ -88,8 +111,10 @@ def _item_problem(field: InputSpec, value: Any, task: SandboxTask) -> str | None
 
 
 def parent_problem(tasks: Tasks, spec: ModelSpec, payload: Mapping[str, Any]) -> str | None:
-    """Why KIE would refuse a follow-up's parent references, or None."""
-    if not spec.task_refs:
+    """Why KIE would refuse a follow-up's parent references, or None (also when a model's
+    only references are optional and none is given: Gemini Omni without a voice)."""
+    given = [i for i in spec.task_refs if payload.get(i.name) is not None]
+    if not given and not any(i.required for i in spec.task_refs):
         return None
     models = next(i.parent.models for i in spec.task_refs if i.parent is not None)
     task = _parent_task(tasks, spec, payload)
@@ -102,7 +127,7 @@ def parent_problem(tasks: Tasks, spec: ModelSpec, payload: Mapping[str, Any]) ->
             if field.required:
                 return f"{field.name} is required"
             continue
-        problem = _item_problem(field, value, task)
+        problem = _item_problem(field, value, task, tasks)
         if problem is not None:
             return problem
     return _length_problem(spec, payload, task)
@@ -138,11 +163,15 @@ def sharing_spec(
     return next((s for s in specs if not s.task_refs), specs[0])
 
 
-def result_count(spec: ModelSpec) -> int:
-    """How many results a task of the model gives: a Midjourney grid 4, a Suno song 2."""
+def result_count(spec: ModelSpec, payload: Mapping[str, Any]) -> int:
+    """How many results a task of the model gives: a Midjourney grid 4, a Suno song 2, a
+    Midjourney video `videoBatchSize` (KIE's default 1)."""
     endpoint = spec.endpoint
     if spec.id == SEGMENT_MAP:
         return len(SEGMENT_NAMES)
+    if spec.api is ApiFamily.MIDJOURNEY and spec.output_for(payload) is OutputKind.VIDEO:
+        batch = payload.get("videoBatchSize", 1)
+        return min(batch, 4) if isinstance(batch, int) and batch > 0 else 1
     if spec.api is ApiFamily.MIDJOURNEY:
         one = endpoint is not None and ("Upscale" in endpoint.create or "Video" in endpoint.create)
         return 1 if one else 4

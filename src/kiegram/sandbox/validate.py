@@ -195,7 +195,11 @@ def _modes_problem(spec: ModelSpec, payload: Mapping[str, Any]) -> str | None:
 
 
 def _sums_problem(spec: ModelSpec, payload: Mapping[str, Any]) -> str | None:
-    """A list's lengths that do not add up to the input they make up (Kling's duration)."""
+    """A list's lengths that do not add up to the input they make up (Kling's duration), or
+    files over the places several inputs share (Gemini Omni's 7)."""
+    if spec.slots is not None and spec.slots.used(payload) > spec.slots.limit:
+        names = ", ".join(spec.slots.costs)
+        return f"{names}: the files take {spec.slots.used(payload)} of {spec.slots.limit} places"
     for item in spec.inputs:
         items = payload.get(item.name)
         bound_name = item.sum_equals or item.sum_at_most

@@ -182,7 +182,9 @@ def _number(value: Any) -> float | None:
 
 
 def check_sums(spec: ModelSpec, values: Mapping[str, Any]) -> None:
-    """Lists whose items' lengths must add up to (or stay within) another input's value."""
+    """Lists whose items' lengths must add up to (or stay within) another input's value, and
+    files that must fit the places several inputs share."""
+    _check_slots(spec, values)
     current = spec.current(values)
     for field in spec.inputs:
         items = values.get(field.name)
@@ -205,3 +207,22 @@ def check_sums(spec: ModelSpec, values: Mapping[str, Any]) -> None:
             raise InvalidAnswer("shapes.err_sum_equal", **shown)
         if field.sum_at_most is not None and total > bound + 1e-9:
             raise InvalidAnswer("shapes.err_sum_above", **shown)
+
+
+def _check_slots(spec: ModelSpec, values: Mapping[str, Any]) -> None:
+    """The files given fit the model's shared places (a source video takes two of seven)."""
+    budget = spec.slots
+    if budget is None:
+        return
+    used = budget.used(values)
+    if used <= budget.limit:
+        return
+    given = [n for n in budget.costs if values.get(n) not in (None, "", [])]
+    costly = max(given, key=lambda n: budget.costs[n])
+    raise InvalidAnswer(
+        "h2_omni.err_slots",
+        used=used,
+        limit=budget.limit,
+        param=param_of(spec.input(costly)),
+        cost=budget.costs[costly],
+    )

@@ -94,9 +94,11 @@ def build_payload(
 def request_body(
     spec: ModelSpec, payload: Mapping[str, Any], callback_url: str | None = None
 ) -> dict[str, Any]:
-    """The create-task body: {"model", "input"} for the Market API, flat for dedicated ones."""
+    """The create-task body: {"model", "input"} for the Market API, flat for dedicated ones
+    and for a request that is its own status read (a repeat endpoint: the Omni voice)."""
     body: dict[str, Any]
-    if spec.api is ApiFamily.MARKET:
+    repeat = spec.endpoint is not None and spec.endpoint.repeat
+    if spec.api is ApiFamily.MARKET and not repeat:
         body = {"model": spec.id, "input": dict(payload)}
     else:
         body = dict(payload)

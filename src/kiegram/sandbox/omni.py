@@ -1,0 +1,34 @@
+"""Gemini Omni's voice presets in the sandbox: answered at once, each one a finished task whose
+one item id is the voice's `audioId` (what gemini-omni-video's `audio_ids` name)."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from kiegram.catalog.spec import ModelSpec
+from kiegram.sandbox.followups import item_ids
+from kiegram.sandbox.tasks import SandboxTask
+
+OMNI_AUDIO = "omni-audio"  # the catalog's result parser name of the voice endpoint
+
+
+def create_voice(
+    tasks: dict[str, SandboxTask], spec: ModelSpec, payload: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Register a voice as KIE does (a new one per request) and answer its data."""
+    task = SandboxTask(
+        task_id=f"sandbox_voice_{uuid.uuid4().hex}",
+        family=spec.api,
+        model=spec.id,
+        request=dict(payload),
+        output=spec.output.value,
+        created=time.monotonic(),
+        delay=0.0,
+        credits=0.0,
+    )
+    task.result_urls.append(f"voice:{task.task_id}")  # no file: the item only carries the id
+    tasks[task.task_id] = task
+    return {"audioId": item_ids(task)[0], "name": payload.get("name")}
