@@ -54,6 +54,7 @@ from kiegram.catalog.chat_models import load_chat_models
 from kiegram.errors import ConfigError
 from kiegram.fsm.base import CachedStorage, ConversationScope
 from kiegram.fsm.redis import redis_conversations
+from kiegram.fsm.replay import mark_updates
 from kiegram.fsm.save_first import SaveFirst
 from kiegram.fsm.sql import SqlStorage
 from kiegram.i18n import load_translator
@@ -359,6 +360,7 @@ async def build_app(settings: Settings) -> App:
     # Only webhooks get an update twice (Telegram's retries, several instances): the gate
     # stays off while long polling until `mount_webhook` turns it on.
     scale.guard(dp, active=False)
+    mark_updates(dp)  # a re-sent update whose step is stored is shown again, not re-applied
     guard_texts(dp, translator, metrics.update_refused)  # after the gate, before the conversation
     await progress.resume()
     await broadcaster.resume()  # a broadcast a restart interrupted goes on (polling or webhook)

@@ -265,6 +265,33 @@ class Drill:
         succeeded and is not delivered yet); one duplicate message each is allowed."""
         wave.cut = {user for user, state, _id in await self.jobs() if state == "succeeded"}
 
+    def timeline(self, wave: Wave) -> str:
+        """Where the time after the kill went (seconds after it): Telegram's re-sends, the
+        confirms answered, the creates at KIE, the results delivered."""
+        killed = wave.killed_at
+        calls = self.telegram.calls[wave.since :]
+        queued = [c.at for c in calls if any(q in str(c.params.get("text") or "") for q in QUEUED)]
+        done = [c.at for c in calls if DONE in str(c.params.get("text") or "")]
+        creates = [t.created for t in self.sandbox.kie.tasks.values() if t.created >= killed]
+        parts = [
+            f"confirms answered {_seconds([q for q in queued if q >= killed], killed)}",
+            f"{len(creates)} creates {_seconds(creates, killed)}",
+            f"done {_seconds([d for d in done if d >= killed], killed)}",
+        ]
+        deliveries = getattr(self.telegram, "deliveries", None)
+        if deliveries is not None:
+            tries: dict[int, list[float]] = {}
+            failed: set[int] = set()
+            for d in deliveries:
+                if d.at >= killed - 0.5:
+                    tries.setdefault(d.update_id, []).append(d.at)
+                    if d.status != 200:
+                        failed.add(d.update_id)
+            waits = sorted(max(tries[u]) - min(tries[u]) for u in failed)
+            longest = f"{waits[-1]:.1f}" if waits else "-"
+            parts.insert(0, f"{len(failed)} updates re-sent (longest {longest} s to accepted)")
+        return "; ".join(parts)
+
     def _told(self, wave: Wave, user: FakeUser, jobs: list[tuple[int, str, str]]) -> bool:
         photos, documents, done, refunded = self.sends(wave, user)
         return min(photos, documents, done) >= 1 or refunded >= 1
@@ -291,10 +318,17 @@ class Drill:
         held = await self.held()
         assert all(held[u.id] == 0 for u in self.users), held
         assert len(self.sandbox.kie.tasks) <= len(jobs)  # no job sent to KIE twice
-        report = wave.report(duplicates, refunded)
+        report = f"{wave.report(duplicates, refunded)}\n    {self.timeline(wave)}"
         self.reports.append(report)
         assert wave.settled_at - wave.killed_at <= wave.limit(), report
         return report
+
+
+def _seconds(times: list[float], since: float) -> str:
+    """First and last of `times`, in seconds after `since` ("-" when there are none)."""
+    if not times:
+        return "-"
+    return f"{min(times) - since:.1f}..{max(times) - since:.1f} s"
 
 
 async def until(predicate: Callable[[], bool], timeout: float, what: str) -> None:

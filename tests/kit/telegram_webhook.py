@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
@@ -20,6 +21,7 @@ class Delivery:
     update_id: int
     url: str
     status: int | None
+    at: float = field(default_factory=time.monotonic)  # when the answer came
 
 
 class WebhookTelegram(FakeTelegram):
