@@ -85,6 +85,7 @@ from kiegram.scale import (
 )
 from kiegram.scale.instance import InstanceName
 from kiegram.scale.polling import DurablePolling
+from kiegram.scale.rate_limit import creates_limiter
 from kiegram.settings import Settings
 from kiegram.storage.billing_repo import SqlBillingRepo
 from kiegram.storage.chat_history import SqlChatHistory
@@ -188,7 +189,10 @@ async def build_app(settings: Settings) -> App:
     base, upload_base, key = await _kie_base(settings, catalog, stack)
     metrics = Metrics()
     metered = MeteredTransport(metrics, kie_hosts(base, upload_base))
-    kie_limiter = SlidingWindowLimiter(settings.kie_creates_per_10s, 10.0)
+    # With Redis, every instance counts in one window: KIE's budget is the account's.
+    kie_limiter = creates_limiter(
+        settings.redis_url, settings.redis_prefix, settings.kie_creates_per_10s, stack
+    )
     kie = await stack.enter_async_context(
         KieClient(
             key,
