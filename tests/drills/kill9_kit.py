@@ -29,6 +29,7 @@ USERS = 40
 LATENCY = 0.3  # seconds Telegram takes to answer each call
 RESTART_AFTER = 2.0  # seconds between the kill and the restart (the issue: 5 s or sooner)
 SETTLE = 30.0  # everything settled within this many seconds of the kill
+RESENT = 5.0  # an update Telegram re-sends after the kill is handled within this many seconds
 QUIET = 2.0  # seconds after settling in which a second delivery or refund would show
 DONE = "Что дальше?"
 REFUNDED = "Связь с сервисом генерации прервалась"
@@ -162,7 +163,11 @@ class Wave:
         slower than 5 s; a start slower than 20 s means a machine too loaded to time anything
         (each process gets a fraction of a core), and the limit grows with it."""
         start = self.up_at - self.killed_at - RESTART_AFTER
-        return max(0.0, start - 5.0) + SETTLE * max(1.0, start / 20.0)
+        return max(0.0, start - 5.0) + SETTLE * self.load()
+
+    def load(self) -> float:
+        """1, or more on a machine so loaded that a start takes over 20 s (`limit`)."""
+        return max(1.0, (self.up_at - self.killed_at - RESTART_AFTER) / 20.0)
 
     def report(self, duplicates: int, refunded: int) -> str:
         took = self.settled_at - self.killed_at
@@ -282,25 +287,28 @@ class Drill:
             f"{len(creates)} creates {_seconds(creates, killed)}",
             f"done {_seconds([d for d in done if d >= killed], killed)}",
         ]
-        deliveries = getattr(self.telegram, "deliveries", None)
-        if deliveries is not None:
-            tries: dict[int, list[float]] = {}
-            failed: set[int] = set()
-            handled: list[float] = []
-            for d in deliveries:
-                if d.at >= killed - 0.5:
-                    tries.setdefault(d.update_id, []).append(d.at)
-                    if d.status != 200:
-                        failed.add(d.update_id)
-                    else:
-                        handled.append(d.took)
-            waits = sorted(max(tries[u]) - min(tries[u]) for u in failed)
-            handled.sort()
+        if hasattr(self.telegram, "deliveries"):
+            waits, handled = self.resent(wave)
             parts[:0] = [
-                f"{len(failed)} updates re-sent (longest {_at(waits, 1.0)} s to accepted)",
+                f"{len(waits)} updates re-sent (longest {_at(waits, 1.0)} s to accepted)",
                 f"updates answered in {_at(handled, 0.5)} s (median), {_at(handled, 1.0)} s (max)",
             ]
         return "; ".join(parts)
+
+    def resent(self, wave: Wave) -> tuple[list[float], list[float]]:
+        """By webhook, after the kill: for each update not accepted at once, the seconds from
+        its first failed POST to the one answered 200; the seconds each 200 POST took."""
+        tries: dict[int, list[float]] = {}
+        failed: set[int] = set()
+        handled: list[float] = []
+        for d in getattr(self.telegram, "deliveries", ()):
+            if d.at >= wave.killed_at - 0.5:
+                tries.setdefault(d.update_id, []).append(d.at)
+                if d.status != 200:
+                    failed.add(d.update_id)
+                else:
+                    handled.append(d.took)
+        return sorted(max(tries[u]) - min(tries[u]) for u in failed), sorted(handled)
 
     def _told(self, wave: Wave, user: FakeUser, jobs: list[tuple[int, str, str]]) -> bool:
         photos, documents, done, refunded = self.sends(wave, user)
@@ -331,6 +339,8 @@ class Drill:
         report = f"{wave.report(duplicates, refunded)}\n    {self.timeline(wave)}"
         self.reports.append(report)
         assert wave.settled_at - wave.killed_at <= wave.limit(), report
+        waits, _handled = self.resent(wave)
+        assert not waits or waits[-1] <= RESENT * wave.load(), report
         return report
 
 

@@ -13,8 +13,12 @@ mid-delivery (originals are slow to upload). After each kill, per user: exactly 
 confirm, one photo + one original + one "Done" per delivered job (one duplicate at most where
 the kill cut a delivery), a job whose create may have reached KIE refunded with a word, every
 hold settled, no job open, all within 30 s of the kill (plus a restart slower than 5 s; on
-a machine so loaded that a start takes over 20 s the limit grows with it: `Wave.limit`). The
-figures are printed (`-s`).
+a machine so loaded that a start takes over 20 s the limit grows with it: `Wave.limit`), and
+behind the webhook every update Telegram re-sends accepted within 5 s of its first failed
+delivery. The figures are printed (`-s`), with a timeline of each wave (`Drill.timeline`).
+
+The webhook instances share KIE's create budget through Redis (`scale.rate_limit`): given
+the account's 20 per 10 s, the survivor of a kill may use all of it.
 
 A confirm is never refused as a stale button: an update's conversation state is stored
 before any screen it sends (`fsm.save_first`), so a kill cannot leave the user a confirm
