@@ -162,8 +162,9 @@ async def _shown_again(conv: Conversation) -> bool:
     if not await conv.replayed():
         return False
     current, sid = await conv.load()
-    if current is not None:
-        await conv.resend(sid)
+    if current is None:  # it closed the wizard: the handler says so (and shows the menu)
+        return False
+    await conv.resend(sid)
     return True
 
 
