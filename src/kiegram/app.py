@@ -56,6 +56,7 @@ from kiegram.catalog.chat_models import load_chat_models
 from kiegram.errors import ConfigError
 from kiegram.fsm.base import CachedStorage, ConversationScope
 from kiegram.fsm.redis import redis_conversations
+from kiegram.fsm.replay import mark_updates
 from kiegram.fsm.save_first import SaveFirst
 from kiegram.fsm.sql import SqlStorage
 from kiegram.i18n import load_translator
@@ -86,6 +87,7 @@ from kiegram.scale import (
 )
 from kiegram.scale.instance import InstanceName
 from kiegram.scale.polling import DurablePolling
+from kiegram.scale.rate_limit import creates_limiter
 from kiegram.settings import Settings
 from kiegram.storage.billing_repo import SqlBillingRepo
 from kiegram.storage.chat_answers import SqlChatAnswers
@@ -190,7 +192,10 @@ async def build_app(settings: Settings) -> App:
     base, upload_base, key = await _kie_base(settings, catalog, stack)
     metrics = Metrics()
     metered = MeteredTransport(metrics, kie_hosts(base, upload_base))
-    kie_limiter = SlidingWindowLimiter(settings.kie_creates_per_10s, 10.0)
+    # With Redis, every instance counts in one window: KIE's budget is the account's.
+    kie_limiter = creates_limiter(
+        settings.redis_url, settings.redis_prefix, settings.kie_creates_per_10s, stack
+    )
     kie = await stack.enter_async_context(
         KieClient(
             key,
@@ -368,6 +373,7 @@ async def build_app(settings: Settings) -> App:
     # Only webhooks get an update twice (Telegram's retries, several instances): the gate
     # stays off while long polling until `mount_webhook` turns it on.
     scale.guard(dp, active=False)
+    mark_updates(dp)  # a re-sent update whose step is stored is shown again, not re-applied
     guard_texts(dp, translator, metrics.update_refused)  # after the gate, before the conversation
     await progress.resume()
     recovery = ChatRecovery(

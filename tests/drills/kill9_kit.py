@@ -29,6 +29,8 @@ USERS = 40
 LATENCY = 0.3  # seconds Telegram takes to answer each call
 RESTART_AFTER = 2.0  # seconds between the kill and the restart (the issue: 5 s or sooner)
 SETTLE = 30.0  # everything settled within this many seconds of the kill
+RESENT = 5.0  # an update Telegram re-sends after the kill is handled within this many seconds
+QUIET = 2.0  # seconds after settling in which a second delivery or refund would show
 DONE = "Что дальше?"
 REFUNDED = "Связь с сервисом генерации прервалась"
 FINAL = {"delivered", "failed", "cancelled"}
@@ -155,14 +157,17 @@ class Wave:
     up_at: float = 0.0  # the restarted process answers again
     settled_at: float = 0.0
     cut: set[int] = field(default_factory=set)  # users whose delivery the kill cut
-    settle: float = SETTLE  # this wave's seconds after the kill (SETTLE unless a known gap)
 
     def limit(self) -> float:
         """Seconds from the kill by which everything must be settled: `SETTLE`, plus a start
         slower than 5 s; a start slower than 20 s means a machine too loaded to time anything
         (each process gets a fraction of a core), and the limit grows with it."""
         start = self.up_at - self.killed_at - RESTART_AFTER
-        return max(0.0, start - 5.0) + self.settle * max(1.0, start / 20.0)
+        return max(0.0, start - 5.0) + SETTLE * self.load()
+
+    def load(self) -> float:
+        """1, or more on a machine so loaded that a start takes over 20 s (`limit`)."""
+        return max(1.0, (self.up_at - self.killed_at - RESTART_AFTER) / 20.0)
 
     def report(self, duplicates: int, refunded: int) -> str:
         took = self.settled_at - self.killed_at
@@ -187,10 +192,9 @@ class Drill:
         self.users = users
         self.waves: list[Wave] = []
         self.reports: list[str] = []
-        self.mid_update_settle = SETTLE  # a topology's known gap may widen it (see its test)
 
-    def begin(self, name: str, settle: float = SETTLE) -> Wave:
-        wave = Wave(name, len(self.telegram.calls), settle=settle)
+    def begin(self, name: str) -> Wave:
+        wave = Wave(name, len(self.telegram.calls))
         self.waves.append(wave)
         return wave
 
@@ -265,14 +269,55 @@ class Drill:
         succeeded and is not delivered yet); one duplicate message each is allowed."""
         wave.cut = {user for user, state, _id in await self.jobs() if state == "succeeded"}
 
+    def timeline(self, wave: Wave) -> str:
+        """Where the time after the kill went (seconds after it): Telegram's re-sends, the
+        confirms answered, the creates at KIE, the results delivered."""
+        killed = wave.killed_at
+        calls = self.telegram.calls[wave.since :]
+        queued = [
+            c.at
+            for c in calls
+            if c.method == "sendmessage"
+            and any(q in str(c.params.get("text") or "") for q in QUEUED)
+        ]
+        done = [c.at for c in calls if DONE in str(c.params.get("text") or "")]
+        creates = [t.created for t in self.sandbox.kie.tasks.values() if t.created >= killed]
+        parts = [
+            f"confirms answered {_seconds([q for q in queued if q >= killed], killed)}",
+            f"{len(creates)} creates {_seconds(creates, killed)}",
+            f"done {_seconds([d for d in done if d >= killed], killed)}",
+        ]
+        if hasattr(self.telegram, "deliveries"):
+            waits, handled = self.resent(wave)
+            parts[:0] = [
+                f"{len(waits)} updates re-sent (longest {_at(waits, 1.0)} s to accepted)",
+                f"updates answered in {_at(handled, 0.5)} s (median), {_at(handled, 1.0)} s (max)",
+            ]
+        return "; ".join(parts)
+
+    def resent(self, wave: Wave) -> tuple[list[float], list[float]]:
+        """By webhook, after the kill: for each update not accepted at once, the seconds from
+        its first failed POST to the one answered 200; the seconds each 200 POST took."""
+        tries: dict[int, list[float]] = {}
+        failed: set[int] = set()
+        handled: list[float] = []
+        for d in getattr(self.telegram, "deliveries", ()):
+            if d.at >= wave.killed_at - 0.5:
+                tries.setdefault(d.update_id, []).append(d.at)
+                if d.status != 200:
+                    failed.add(d.update_id)
+                else:
+                    handled.append(d.took)
+        return sorted(max(tries[u]) - min(tries[u]) for u in failed), sorted(handled)
+
     def _told(self, wave: Wave, user: FakeUser, jobs: list[tuple[int, str, str]]) -> bool:
         photos, documents, done, refunded = self.sends(wave, user)
         return min(photos, documents, done) >= 1 or refunded >= 1
 
     async def check(self, wave: Wave, waves_done: int) -> str:
         """Per user: one job per confirm, one photo + document + "Done" per delivered job (one
-        duplicate at most where the kill cut a delivery), holds settled; the figures."""
-        await asyncio.sleep(2.0)  # a second delivery or refund would show by now
+        duplicate at most where the kill cut a delivery), holds settled; the figures. Called
+        `QUIET` seconds after settling at least: a second delivery or refund shows by then."""
         jobs = await self.jobs()
         duplicates = refunded = 0
         for user in self.users:
@@ -291,10 +336,26 @@ class Drill:
         held = await self.held()
         assert all(held[u.id] == 0 for u in self.users), held
         assert len(self.sandbox.kie.tasks) <= len(jobs)  # no job sent to KIE twice
-        report = wave.report(duplicates, refunded)
+        report = f"{wave.report(duplicates, refunded)}\n    {self.timeline(wave)}"
         self.reports.append(report)
         assert wave.settled_at - wave.killed_at <= wave.limit(), report
+        waits, _handled = self.resent(wave)
+        assert not waits or waits[-1] <= RESENT * wave.load(), report
         return report
+
+
+def _seconds(times: list[float], since: float) -> str:
+    """First and last of `times`, in seconds after `since` ("-" when there are none)."""
+    if not times:
+        return "-"
+    return f"{min(times) - since:.1f}..{max(times) - since:.1f} s"
+
+
+def _at(ordered: list[float], share: float) -> str:
+    """The value at `share` of the sorted `ordered` ("-" when empty)."""
+    if not ordered:
+        return "-"
+    return f"{ordered[min(len(ordered) - 1, int(share * len(ordered)))]:.1f}"
 
 
 async def until(predicate: Callable[[], bool], timeout: float, what: str) -> None:

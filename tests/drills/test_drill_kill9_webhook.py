@@ -1,7 +1,7 @@
 """kill -9 mid-update behind a webhook: two `kiegram run` processes on PostgreSQL + Redis;
 the one handling a user's update is SIGKILLed; Telegram re-sends the update to the other,
-which handles it within seconds (the dead one's claim and the user's conversation lock run
-out: they are short and were renewed only while it lived)."""
+which handles it within seconds of its arrival (the dead one's claim and the user's
+conversation lock run out: they are short and were renewed only while it lived)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from kit.ports import free_port
 from kiegram.storage.db import upgrade
 
 SECRET = "drill-secret"
-HANDLED_WITHIN = 7.0  # the claim (4.5 s) runs out, then Telegram's next retry is handled
+HANDLED_WITHIN = 5.0  # the issue's target: the claim (3 s) runs out while the re-send waits
 
 
 @pytest.fixture
@@ -98,7 +98,9 @@ async def test_an_update_whose_instance_was_killed_is_handled_by_the_other_in_se
         statuses = [d.status for d in telegram.deliveries if d.update_id == update_id]
         assert telegram.handled_by(update_id).startswith(f"http://127.0.0.1:{ports[1]}")
         assert took < HANDLED_WITHIN, (took, statuses)
-        assert 409 in statuses  # the survivor saw the dead one's claim, and waited it out
+        # The survivor met the dead one's claim and waited it out, then handled the re-send
+        # on arrival (no 409: Telegram's re-send pacing does not matter).
+        assert statuses == [None, 200], statuses
         await telegram.wait_for(
             lambda: sum("Привет" in str(m.get("text")) for m in user.chat()) > greetings, 5
         )

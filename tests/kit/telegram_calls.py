@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,3 +18,4 @@ class Call:
     sizes: dict[str, int] = field(default_factory=dict)  # every uploaded or fetched file
     urls: dict[str, str] = field(default_factory=dict)  # files Telegram fetched from a URL
     streamed: bool = False  # the body came chunked (no Content-Length): a streamed upload
+    at: float = field(default_factory=time.monotonic)  # when it arrived (for timelines)

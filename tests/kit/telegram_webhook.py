@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
@@ -20,6 +21,8 @@ class Delivery:
     update_id: int
     url: str
     status: int | None
+    at: float = field(default_factory=time.monotonic)  # when the answer came
+    took: float = 0.0  # seconds the POST took
 
 
 class WebhookTelegram(FakeTelegram):
@@ -95,6 +98,7 @@ class WebhookTelegram(FakeTelegram):
             connector = aiohttp.TCPConnector(force_close=True)
             self._http = aiohttp.ClientSession(connector=connector, timeout=self._timeout)
         headers = {SECRET_HEADER: self.secret} if self.secret else {}
+        began = time.monotonic()
         try:
             async with self._http.post(url, json=update, headers=headers) as reply:
                 answer = await reply.read()
@@ -103,7 +107,8 @@ class WebhookTelegram(FakeTelegram):
                     await self.run_webhook_reply(answer, reply.headers)
         except (aiohttp.ClientError, TimeoutError):
             status = None
-        self.deliveries.append(Delivery(update["update_id"], url, status))
+        took = time.monotonic() - began
+        self.deliveries.append(Delivery(update["update_id"], url, status, took=took))
         return status
 
     def _first_target(self, update: dict[str, Any]) -> int:

@@ -18,6 +18,7 @@ from kiegram.bot.prefill import skip_filled
 from kiegram.bot.prices import PriceBook
 from kiegram.bot.prompt_helper import HELPER_CREDITS
 from kiegram.bot.render import Renderer
+from kiegram.fsm.replay import replayed
 from kiegram.i18n import Translator
 from kiegram.wizard import Wizard
 from kiegram.wizard.answers import Answer
@@ -63,6 +64,10 @@ class Conversation:
         """The stored wizard state and session id (None when no wizard is open)."""
         data = await self.state.get_data()
         return data.get("wz"), str(data.get("sid", ""))
+
+    async def replayed(self) -> bool:
+        """True when this update is Telegram's re-send of one already applied (`fsm.replay`)."""
+        return await replayed(self.state)
 
     async def start(self, model_id: str) -> View:
         """Open the wizard for a model in a new session."""

@@ -15,6 +15,10 @@ Where the conversations are kept is a `ConversationRows`: the `conversations` ta
 instances the scope then takes too (`shared`): taking it reads the conversation, giving it
 back stores the update's writes.
 
+Each write an update makes also stores that update's id in the data (`MARK`, hidden from
+`get_data`), in the same round trip as the state: Telegram re-sending an update whose effect
+was stored before its instance died is told apart (`replayed`; `fsm.replay`).
+
 With `remember` > 0 the storage also keeps the last that many conversations between
 updates, so a user's next press reads nothing at all. That is only right while this process
 is the only one handling the bot's updates (long polling, or one webhook instance): the
@@ -38,6 +42,10 @@ from kiegram.jsontext import dumps, loads
 # One conversation as this update sees it: the state name and the data as JSON text (decoded
 # afresh on every read, so a caller mutating what it got cannot change what the next read sees).
 Entry = tuple[str | None, str]
+# The key in the stored data holding the id of the update that last changed the conversation.
+MARK = "_update"
+# The id of the update being handled in this context (set by `fsm.replay.MarkUpdates`).
+updating: ContextVar[int | None] = ContextVar("kiegram_fsm_update", default=None)
 
 
 class ConversationRows(Protocol):
@@ -58,6 +66,9 @@ class _Cache:
     def __init__(self, owner: CachedStorage) -> None:
         self.owner = owner
         self.rows: dict[StorageKey, Entry] = {}
+        self.update = updating.get()
+        # Per conversation: the update id stored with it when this update first read it.
+        self.found: dict[StorageKey, int | None] = {}
         self.pending: dict[StorageKey, dict[str, Any]] = {}
         self.open = True
         # Stores of these writes, one at a time: a task the handler started (its sends save
@@ -134,6 +145,7 @@ class ConversationScope(BaseEventIsolation):
         cache = _Cache(self._storage)
         if held is not None:
             cache.rows[key] = held.entry
+            cache.found[key] = _mark(held.entry[1])
         token = _current.set(cache)
         try:
             yield
@@ -180,7 +192,19 @@ class CachedStorage(BaseStorage):
         """The stored data dict."""
         _state, text = await self._load(key)
         data: dict[str, Any] = loads(text)
+        data.pop(MARK, None)
         return data
+
+    async def replayed(self, key: StorageKey) -> bool:
+        """True when the running update already changed this conversation and its changes
+        were stored: Telegram re-sent it after the instance handling it died (or its answer
+        was lost). False outside an update and for an update seen the first time."""
+        cache = _active(self)
+        if cache is None or cache.update is None:
+            return False
+        if key not in cache.found:
+            await self._load(key)
+        return cache.found.get(key) == cache.update
 
     async def close(self) -> None:
         """Nothing to close: the engine and the Redis client belong to the composition root."""
@@ -212,14 +236,21 @@ class CachedStorage(BaseStorage):
         if cache is None:
             await self.rows.put(key, {field: value})
             if key in self._memory:
-                self._keep(key, _replace(self._memory[key], field, value))
+                # Stored without a mark (no update): so is what is remembered.
+                self._keep(key, _replace(self._memory[key], field, value, mark=False))
             return
         before = await self._load(key)
         entry = _replace(before, field, value)
         if entry == before:  # as stored (or pending) already: /start's state reset, mostly
             return
+        pending = cache.pending.setdefault(key, {})
+        if field == "state":
+            pending["state"] = value
+        if cache.update is not None and _mark(entry[1]) != cache.update:
+            entry = _marked(entry, cache.update)  # the update's id, in the same write
+        if field == "data" or entry[1] != before[1]:
+            pending["data"] = loads(entry[1])
         cache.rows[key] = entry
-        cache.pending.setdefault(key, {})[field] = value
         self._keep(key, entry)
 
     async def _load(self, key: StorageKey) -> Entry:
@@ -232,6 +263,7 @@ class CachedStorage(BaseStorage):
         self._keep(key, entry)
         if cache is not None:
             cache.rows[key] = entry
+            cache.found.setdefault(key, _mark(entry[1]))
         return entry
 
     def _keep(self, key: StorageKey, entry: Entry) -> None:
@@ -243,5 +275,27 @@ class CachedStorage(BaseStorage):
             self._memory.popitem(last=False)
 
 
-def _replace(entry: Entry, field: str, value: Any) -> Entry:
-    return (value, entry[1]) if field == "state" else (entry[0], dumps(value))
+def _replace(entry: Entry, field: str, value: Any, mark: bool = True) -> Entry:
+    """`entry` with `field` set; new data keeps the stored update mark (`MARK`) if `mark`."""
+    if field == "state":
+        return (value, entry[1])
+    stored = _mark(entry[1]) if mark else None
+    data = dict(value)
+    data.pop(MARK, None)
+    if stored is not None:
+        data[MARK] = stored
+    return (entry[0], dumps(data))
+
+
+def _mark(text: str) -> int | None:
+    """The update id stored in a conversation's data text (None when there is none)."""
+    if MARK not in text:  # most data has none: no decoding
+        return None
+    mark = loads(text).get(MARK)
+    return mark if isinstance(mark, int) else None
+
+
+def _marked(entry: Entry, update: int) -> Entry:
+    data = loads(entry[1])
+    data[MARK] = update
+    return (entry[0], dumps(data))

@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 # A user's conversation lock, as aiogram's Redis event isolation takes it (`RedisConversations`):
 # short, and renewed every third of it while its update runs (`scale.heartbeat`), so a dead
 # instance's lock holds the user's next updates up for seconds, not a minute.
-LOCK_SECONDS = 4.5
+LOCK_SECONDS = 3.0
 LOCK_POLL = 0.1
 
 

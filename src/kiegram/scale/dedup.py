@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -17,10 +18,13 @@ Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
 # In the data of an update that came by webhook: a list the gate appends to when another
-# instance is handling the update right now. The webhook then answers 409, so Telegram sends
-# it again (`scale.webhook`); should that instance be dead, its claim runs out within
-# `CLAIM_SECONDS` and the retry is handled.
+# instance is handling the update right now. The gate first waits for that claim a little
+# longer than a claim lives: an instance that died holding it is passed over within
+# `CLAIM_SECONDS` of its death and the update handled here and now, whatever Telegram's
+# re-send pacing; only a claim still renewed after that (a live instance on a long update)
+# is answered 409, so Telegram sends it again (`scale.webhook`).
 BUSY = "webhook_update_busy"
+BUSY_POLL = 0.1  # seconds between looks at a claim held elsewhere
 
 
 def update_key(bot_id: int, update_id: int) -> str:
@@ -48,7 +52,7 @@ class UpdateDedup(BaseMiddleware):
             return await handler(event, data)
         bot = data.get("bot")
         key = update_key(bot.id if isinstance(bot, Bot) else 0, event.update_id)
-        if not await self.gate.claim(key):
+        if not await self._claim(key, waiting=isinstance(data.get(BUSY), list)):
             if not await self.gate.handled(key):
                 self.busy += 1
                 log.info("update %s being handled elsewhere; Telegram will send it again", key)
@@ -69,3 +73,21 @@ class UpdateDedup(BaseMiddleware):
             raise
         await self.gate.done(key)
         return result
+
+    async def _claim(self, key: str, waiting: bool) -> bool:
+        """Claim `key`; `waiting` (a webhook update), wait up to a claim's life (and a poll)
+        for a claim held elsewhere to end: False once it is handled or still held."""
+        if await self.gate.claim(key):
+            return True
+        if not waiting:
+            return False
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.claim_seconds + BUSY_POLL
+        while loop.time() < deadline:
+            if await self.gate.handled(key):
+                return False
+            await asyncio.sleep(BUSY_POLL)
+            if await self.gate.claim(key):
+                log.info("update %s: the claim held elsewhere ran out; handled here", key)
+                return True
+        return False

@@ -38,6 +38,8 @@ async def go(
     _: Text,
 ) -> None:
     """Start a model's wizard from a card, the menu or a deep link."""
+    if await _shown_again(conv):
+        return
     spec = catalog.get(callback_data.code)
     if spec is None or not spec.usable:
         await edit_or_send(query, _("bot.model_gone"), keyboards.menu_only(_))
@@ -54,6 +56,8 @@ async def model_command(
     _: Text,
 ) -> None:
     """/model <id or code>: start a model directly."""
+    if await _shown_again(conv):
+        return
     spec = catalog.get((command.args or "").strip())
     if spec is None or not spec.usable:
         await message.answer(_("bot.model_gone"), reply_markup=keyboards.menu_only(_))
@@ -76,6 +80,9 @@ async def press(
     query: CallbackQuery, callback_data: Wz, conv: Conversation, menus: Menus, desk: Desk, _: Text
 ) -> None:
     """A wizard button; buttons of an earlier session explain themselves."""
+    # A re-sent confirm goes on: the desk finds its job stored and announces it.
+    if callback_data.a != Action.CONFIRM and await _shown_again(conv):
+        return
     current, sid = await conv.load()
     if current is None:
         await edit_or_send(query, _("bot.wizard.no_wizard"), keyboards.menu_only(_))
@@ -118,6 +125,8 @@ async def typed(
     _: Text,
 ) -> None:
     """Text, photos, files, video, audio and voice while a wizard is open."""
+    if await _shown_again(conv):
+        return
     current, sid = await conv.load()
     if current is None:
         await message.answer(_("bot.unexpected_input"), reply_markup=keyboards.menu_only(_))
@@ -145,6 +154,18 @@ async def typed(
             _,
             new=True,
         )
+
+
+async def _shown_again(conv: Conversation) -> bool:
+    """Telegram re-sent an update whose step was stored before its instance died (or its
+    answer was lost): the current screen is shown again, the answer not applied twice."""
+    if not await conv.replayed():
+        return False
+    current, sid = await conv.load()
+    if current is None:  # it closed the wizard: the handler says so (and shows the menu)
+        return False
+    await conv.resend(sid)
+    return True
 
 
 async def _after(
