@@ -43,9 +43,9 @@ DYNAMIC_PREFIXES = (
     "wizard.btn_",  # f"wizard.btn_{action.name.lower()}"
     "wizard.media_",  # f"wizard.media_{kind}"
     "wizard.many_",  # f"wizard.many_{kind}"
-    "h1_elements.count_",  # f"h1_elements.count_{kind.value}" (wizard.media)
-    "h3_suno.above.",  # f"h3_suno.above.{side}" (wizard.above)
-    "h3_suno.kie.",  # f"h3_suno.kie.{reason}" (bot.delivery: KIE's Suno reasons)
+    "elements.count_",  # f"elements.count_{kind.value}" (wizard.media)
+    "suno.above.",  # f"suno.above.{side}" (wizard.above)
+    "suno.kie.",  # f"suno.kie.{reason}" (bot.delivery: KIE's Suno reasons)
 )
 # f"wizard.{screen.value}" for the screens that end a wizard.
 SCREEN_KEYS = {

@@ -42,12 +42,12 @@ def test_the_confirm_says_too_many_and_offers_no_confirm() -> None:
     assert SPEC is not None
     wizard = Wizard(CATALOG)
     view = wizard.view(state_at(SPEC, _values(6, True), None))
-    assert view.text.key == "h2_omni.err_slots"
+    assert view.text.key == "omni.err_slots"
     assert view.text.values["used"] == 8 and view.text.values["limit"] == 7
     assert view.text.values["cost"] == 2  # the source video's places are named
     assert not [b for row in view.rows for b in row if b.action is Action.CONFIRM]
     fits = wizard.view(state_at(SPEC, _values(5, True), None))
-    assert fits.text.key != "h2_omni.err_slots"
+    assert fits.text.key != "omni.err_slots"
     assert [b for row in fits.rows for b in row if b.action is Action.CONFIRM]
 
 

@@ -39,7 +39,7 @@ RECOVER_EVERY = 3.0  # seconds between looks for answers whose owner's lease ran
 def again_markup(_: Text) -> InlineKeyboardMarkup:
     """ "🔁 Ask again" and "🆕 New chat"."""
     again = InlineKeyboardButton(
-        text=_("h6_chat.btn.again"), callback_data=ChatAct(a="again").pack()
+        text=_("chat_recovery.btn.again"), callback_data=ChatAct(a="again").pack()
     )
     new = InlineKeyboardButton(text=_("chat.btn.new"), callback_data=ChatAct(a="new").pack())
     return InlineKeyboardMarkup(inline_keyboard=[[again], [new]])
@@ -114,10 +114,14 @@ class ChatRecovery:
             charged = captured.amount if captured.status is SettleStatus.CAPTURED else 0
             await self._store(record, charged)
             await self._uncursor(record)
-            text = _("h6_chat.cut_shown", units=charged) if charged else _("h6_chat.cut_free")
+            text = (
+                _("chat_recovery.cut_shown", units=charged)
+                if charged
+                else _("chat_recovery.cut_free")
+            )
         else:
             await self._apply(record.key, GIVE_BACK)
-            text = _("h6_chat.lost")
+            text = _("chat_recovery.lost")
         log.warning(
             "chat answer %s of user %s settled after its instance died (%d chars shown)",
             record.key,

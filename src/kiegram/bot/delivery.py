@@ -205,7 +205,7 @@ class TelegramDelivery:
         # A failure after a crash or restart (`recovery.*`) is told apart from KIE's own; a
         # KIE reason we can explain better (`[no_lyrics] ...`) has its own message.
         known = KIE_CODE.match(job.error_message or "")
-        kie = f"h3_suno.kie.{known.group(1)}" if known else "h3_suno.kie.none"
+        kie = f"suno.kie.{known.group(1)}" if known else "suno.kie.none"
         keys = (
             f"recovery.{code}",
             kie,

@@ -100,7 +100,7 @@ def _field(spec: ModelSpec, name: str, tr: Translator, lang: str) -> InputSpec:
         # than drop it.
         why = Msg("shapes.pruned_never")
         if field.withheld:
-            why = Msg("h2_withheld.never_because", {"reason": field.withheld})
+            why = Msg("withheld.never_because", {"reason": field.withheld})
         raise Refused(text(tr, lang, Msg("shapes.err_pruned", {"param": name, "reason": why})))
     return field
 

@@ -28,7 +28,7 @@ def check_above(spec: ModelSpec, values: Mapping[str, Any], name: str | None = N
         mine = name in (None, field.name)
         if field.within_parent and length and value is not None and value > length and mine:
             shown = {"param": param_of(field), "value": f"{value:g}", "length": f"{length:g}"}
-            raise InvalidAnswer("h3_suno.above.track", **shown)
+            raise InvalidAnswer("suno.above.track", **shown)
         rule = field.above
         if rule is None or (name is not None and name not in (field.name, rule.input)):
             continue
@@ -51,12 +51,12 @@ def _check_gap(
     found = rule.problem(value, other)
     if found is not None:
         side, gap = found
-        key = f"h3_suno.above.{side}" if gap else "h3_suno.above.after"
+        key = f"suno.above.{side}" if gap else "suno.above.after"
         raise InvalidAnswer(key, gap=f"{gap:g}", **shown)
     share = rule.max_parent_share
     if share is not None and length and value - other > share * length + 1e-9:
         limit = f"{share * length:.2f}".rstrip("0").rstrip(".")
         raise InvalidAnswer(
-            "h3_suno.above.share", share=f"{share * 100:g}", limit=limit,
+            "suno.above.share", share=f"{share * 100:g}", limit=limit,
             length=f"{length:g}", **shown,
         )  # fmt: skip

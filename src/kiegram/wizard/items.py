@@ -65,7 +65,7 @@ def _check_span(field: InputSpec, sub: InputSpec, item: Mapping[str, Any], numbe
         sub.span_max is not None and span > sub.span_max
     ):
         raise InvalidAnswer(
-            "h1_elements.err_span",
+            "elements.err_span",
             param=param_of(field),
             n=number,
             field=param_of(sub),
@@ -86,7 +86,7 @@ def check_unique(field: InputSpec, items: Sequence[Mapping[str, Any]]) -> None:
                 continue
             if str(value) in seen:
                 raise InvalidAnswer(
-                    "h1_elements.err_duplicate",
+                    "elements.err_duplicate",
                     param=param_of(field),
                     n=number,
                     field=param_of(sub),
@@ -160,7 +160,7 @@ def parse_items(spec: ModelSpec, field: InputSpec, raw: str, take: Take) -> list
         if idle:
             sub = subs[idle[0]]
             raise InvalidAnswer(
-                "h1_elements.err_not_for_files",
+                "elements.err_not_for_files",
                 param=param_of(field),
                 n=number,
                 field=param_of(sub),
@@ -220,7 +220,7 @@ def _check_slots(spec: ModelSpec, values: Mapping[str, Any]) -> None:
     given = [n for n in budget.costs if values.get(n) not in (None, "", [])]
     costly = max(given, key=lambda n: budget.costs[n])
     raise InvalidAnswer(
-        "h2_omni.err_slots",
+        "omni.err_slots",
         used=used,
         limit=budget.limit,
         param=param_of(spec.input(costly)),

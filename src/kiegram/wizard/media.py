@@ -154,9 +154,9 @@ def _check_length(field: InputSpec, ref: MediaRef) -> None:
     if seconds is None or (low is None and high is None):
         return
     if (low is not None and seconds < low) or (high is not None and seconds > high):
-        key = "h1_elements.err_seconds_range" if low and high else "h1_elements.err_seconds_min"
+        key = "elements.err_seconds_range" if low and high else "elements.err_seconds_min"
         if low is None:
-            key = "h1_elements.err_seconds_max"
+            key = "elements.err_seconds_max"
         raise InvalidAnswer(
             key, param=param_of(field), min=show(low), max=show(high), seconds=f"{seconds:g}"
         )
@@ -170,13 +170,13 @@ def _check_kinds(field: InputSpec, items: Sequence[MediaRef]) -> None:
     kinds = sorted({ref.media for ref in items})
     if len(kinds) > 1 or kinds[0] not in counts:
         raise InvalidAnswer(
-            "h1_elements.err_media_mixed", param=param_of(field), allowed=media_counts_text(field)
+            "elements.err_media_mixed", param=param_of(field), allowed=media_counts_text(field)
         )
     bound = counts[MediaKind(kinds[0])]
     count = len(items)
     if count < bound.min or (bound.max is not None and count > bound.max):
         raise InvalidAnswer(
-            "h1_elements.err_media_count", param=param_of(field), allowed=media_counts_text(field)
+            "elements.err_media_count", param=param_of(field), allowed=media_counts_text(field)
         )
     if bound.max_file_mb is not None:
         check_size(field, items, bound.max_file_mb)
@@ -189,7 +189,7 @@ def media_counts_text(field: InputSpec) -> Text:
         low, high = bound.min, bound.max
         many = f"{low}+" if high is None else f"{low}–{high}"
         count = str(low) if low == high else many
-        parts.append(Msg(f"h1_elements.count_{kind.value}", {"n": count}))
+        parts.append(Msg(f"elements.count_{kind.value}", {"n": count}))
     out = parts[-1]
     for part in reversed(parts[:-1]):
         out = Msg("shapes.join_alt", {"head": part, "tail": out})

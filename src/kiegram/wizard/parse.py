@@ -42,7 +42,7 @@ def parse_text(field: InputSpec, raw: str, exact: bool = False) -> str:
         )
     if field.pattern is not None and re.fullmatch(field.pattern, text) is None:
         raise InvalidAnswer(
-            "h1_elements.err_pattern", param=param_of(field), hint=field.pattern_hint or ""
+            "elements.err_pattern", param=param_of(field), hint=field.pattern_hint or ""
         )
     return text.lower() if field.lowercase else text
 

@@ -211,7 +211,7 @@ async def ask_again(
     user = query.from_user
     record = await chat_desk.answers.retry(user.id)
     if record is None:
-        await chat_desk.bot.send_message(user.id, _("h6_chat.again_gone"))
+        await chat_desk.bot.send_message(user.id, _("chat_recovery.again_gone"))
         return
     model = chat_models.get(record.model) or (await _session(state, chat_models))[0]
     await state.update_data(chat={"m": model.id, "c": record.conv})
@@ -309,7 +309,7 @@ async def cancel_answer(message: Message, chat_desk: ChatDesk, _: Text) -> None:
     stopped = None if message.from_user is None else await chat_desk.cancel(message.from_user.id)
     if stopped is None:
         raise SkipHandler  # nothing streaming: /cancel as everywhere else
-    await message.answer(_("chat.stopped" if stopped == "stopped" else "h6_chat.stopping"))
+    await message.answer(_("chat.stopped" if stopped == "stopped" else "chat_recovery.stopping"))
 
 
 async def leave(event: Any, state: FSMContext) -> None:
