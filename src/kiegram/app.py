@@ -125,6 +125,7 @@ class App:
     stack: AsyncExitStack
     metrics: Metrics
     readiness: Readiness
+    inbox: SqlPolledUpdates  # where long polling keeps fetched updates until handled
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
     alerter: Alerter | None = None
@@ -235,7 +236,7 @@ async def build_app(settings: Settings) -> App:
         AlertingDelivery(
             TelegramDelivery(bot, translator, catalog, progress, sends, kept, transfers),
             alerter,
-            settings.kie_credits_per_unit,
+            rules,
         ),
         LedgerSettlement(ledger, quota, referrals),
         callback_url=callback,
@@ -265,7 +266,7 @@ async def build_app(settings: Settings) -> App:
     chat_desk = ChatDesk(
         bot,
         chat,
-        SqlChatHistory(engine, settings.chat_history_keep),
+        SqlChatHistory(db, settings.chat_history_keep),
         ledger,
         quota,
         users,
@@ -390,6 +391,7 @@ async def build_app(settings: Settings) -> App:
         stack,
         metrics,
         readiness,
+        SqlPolledUpdates(db, bot.id),
         alerter=alerter,
         kie_credits=None if settings.sandbox else kie.get_credits,
         kie_limiter=kie_limiter,
@@ -517,5 +519,5 @@ async def serve(app: App) -> None:
         return
     # Not aiogram's `start_polling`: it confirms updates before they are handled, so a
     # killed process lost the one it was handling (`scale.polling`).
-    app.polling = DurablePolling(app.dp, app.bot, SqlPolledUpdates(app.engine, app.bot.id))
+    app.polling = DurablePolling(app.dp, app.bot, app.inbox)
     await app.polling.run()
