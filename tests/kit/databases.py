@@ -132,9 +132,20 @@ async def migrated_sqlite(path: Path) -> str:
 
 
 async def migrated_data_dir(data_dir: Path) -> Path:
-    """`data_dir` holding the migrated SQLite file the app uses when DATABASE_URL is unset (its
-    own upgrade at start then finds nothing to do)."""
+    """`data_dir` as the app leaves it after a first start: the migrated SQLite file it uses
+    when DATABASE_URL is unset, and the catalog's cache (`cache/catalog.pickle`). The app's
+    own start then finds no migration to run and reads the catalog without parsing its files."""
     await migrated_sqlite(data_dir / SQLITE_NAME)
+    cached = _templates.get("catalog")
+    if cached is None:
+        from kiegram.catalog import load_catalog
+        from kiegram.catalog.cache import CACHE_FILE
+
+        folder = (await _sqlite_template()).parent / "cache"
+        load_catalog(cache_dir=folder)
+        _templates["catalog"] = cached = str(folder / CACHE_FILE)
+    (data_dir / "cache").mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(cached, data_dir / "cache" / Path(cached).name)
     return data_dir
 
 
