@@ -134,8 +134,10 @@ async def migrated_sqlite(path: Path) -> str:
 async def migrated_data_dir(data_dir: Path) -> Path:
     """`data_dir` as the app leaves it after a first start: the migrated SQLite file it uses
     when DATABASE_URL is unset, and the catalog's cache (`cache/catalog.pickle`). The app's
-    own start then finds no migration to run and reads the catalog without parsing its files."""
-    await migrated_sqlite(data_dir / SQLITE_NAME)
+    own start then finds no migration to run and reads the catalog without parsing its files.
+    What is there already stays (a restart in a test keeps its database)."""
+    if not (data_dir / SQLITE_NAME).exists():
+        await migrated_sqlite(data_dir / SQLITE_NAME)
     cached = _templates.get("catalog")
     if cached is None:
         from kiegram.catalog import load_catalog
