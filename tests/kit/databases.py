@@ -1,4 +1,5 @@
-"""Throw-away PostgreSQL databases and Redis key prefixes for tests (never skipped: CI has both)."""
+"""Throw-away databases (migrated copies of a per-process template) and Redis key prefixes for
+tests (never skipped: CI has PostgreSQL and Redis)."""
 
 from __future__ import annotations
 
