@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from kit import FakeTelegram
+from kit.databases import migrated_data_dir
 
 from kiegram.app import App, build_app
 from kiegram.settings import Settings
@@ -30,7 +31,7 @@ async def running(
     settings = Settings(
         bot_token=telegram.token,
         telegram_api_base=telegram.base_url,
-        data_dir=tmp_path,
+        data_dir=await migrated_data_dir(tmp_path),
         **values,
     )
     app = await build_app(settings)

@@ -130,6 +130,7 @@ class App:
     stack: AsyncExitStack
     metrics: Metrics
     readiness: Readiness
+    inbox: SqlPolledUpdates  # where long polling keeps fetched updates until handled
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
     alerter: Alerter | None = None
@@ -243,7 +244,7 @@ async def build_app(settings: Settings) -> App:
         AlertingDelivery(
             TelegramDelivery(bot, translator, catalog, progress, sends, kept, transfers),
             alerter,
-            settings.kie_credits_per_unit,
+            rules,
         ),
         LedgerSettlement(ledger, quota, referrals),
         callback_url=callback,
@@ -272,7 +273,7 @@ async def build_app(settings: Settings) -> App:
     chat_transport = MeteredTransport(metrics, kie_hosts(base, upload_base))  # its own pool
     chat = await stack.enter_async_context(KieChat(key, base_url=base, transport=chat_transport))
     helper = PromptHelper(chat, ledger, users, rules.units(HELPER_CREDITS), admin_ids)
-    chat_history = SqlChatHistory(engine, settings.chat_history_keep)
+    chat_history = SqlChatHistory(db, settings.chat_history_keep)
     chat_models = load_chat_models()
     chat_answers = SqlChatAnswers(engine)  # answers in flight: any instance settles them
     chat_desk = ChatDesk(
@@ -418,6 +419,7 @@ async def build_app(settings: Settings) -> App:
         stack,
         metrics,
         readiness,
+        SqlPolledUpdates(db, bot.id),
         alerter=alerter,
         kie_credits=None if settings.sandbox else kie.get_credits,
         kie_limiter=kie_limiter,
@@ -553,5 +555,5 @@ async def serve(app: App) -> None:
         return
     # Not aiogram's `start_polling`: it confirms updates before they are handled, so a
     # killed process lost the one it was handling (`scale.polling`).
-    app.polling = DurablePolling(app.dp, app.bot, SqlPolledUpdates(app.engine, app.bot.id))
+    app.polling = DurablePolling(app.dp, app.bot, app.inbox)
     await app.polling.run()

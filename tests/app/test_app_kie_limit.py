@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from kit import FakeTelegram, FakeUser
+from kit.databases import migrated_data_dir
 
 from kiegram.app import App, build_app
 from kiegram.errors import ConfigError
@@ -68,7 +69,7 @@ async def test_a_shutdown_parks_creates_still_waiting_and_the_next_start_sends_t
     values: dict[str, Any] = {
         "bot_token": telegram.token,
         "telegram_api_base": telegram.base_url,
-        "data_dir": tmp_path,
+        "data_dir": await migrated_data_dir(tmp_path),
         "http_port": 0,
         "admin_ids": (999,),
     }

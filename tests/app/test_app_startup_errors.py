@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from kit import FakeTelegram
-from kit.databases import pg_admin_url
+from kit.databases import migrated_data_dir, pg_admin_url
 from sqlalchemy import make_url
 
 TOKEN = "123456:" + "a" * 35
@@ -145,6 +145,7 @@ async def test_a_database_nobody_listens_for(tmp_path: Path) -> None:
 async def test_a_refused_bot_token_names_bot_token(tmp_path: Path) -> None:
     telegram = FakeTelegram()  # answers 401 to any token but its own
     await telegram.start()
+    await migrated_data_dir(tmp_path / "data")  # start-up gets as far as Telegram sooner
     try:
         output = await _run(tmp_path, "--skip-checks", TELEGRAM_API_BASE=telegram.base_url)
     finally:
@@ -156,6 +157,7 @@ async def test_a_refused_bot_token_names_bot_token(tmp_path: Path) -> None:
 
 async def test_an_unreachable_telegram_names_telegram_api_base(tmp_path: Path) -> None:
     base = f"http://127.0.0.1:{_free_port()}"
+    await migrated_data_dir(tmp_path / "data")  # start-up gets as far as Telegram sooner
     output = await _run(tmp_path, "--skip-checks", TELEGRAM_API_BASE=base)
     last = output.strip().splitlines()[-1]
     assert last.startswith(f"kiegram: TELEGRAM_API_BASE: cannot reach Telegram at {base}")

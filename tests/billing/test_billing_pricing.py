@@ -115,3 +115,9 @@ def test_billing_imports_no_framework() -> None:
                     root = name.split(".")[0]
                     assert root != "kiegram" or name.startswith(allowed), (path.name, name)
                     assert root not in ("aiogram", "httpx", "sqlalchemy"), (path.name, name)
+
+
+def test_units_paid_stand_for_kie_credits_at_the_unit_rate_before_the_markup() -> None:
+    rules = PriceRules(markup=Decimal("1.5"), kie_credits_per_unit=Decimal(2), step=5)
+    assert rules.paid_credits(10) == Decimal(20)
+    assert rules.paid_credits(Decimal("2.5")) == Decimal(5)

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 from kit import FakeTelegram
-from kit.databases import create_pg_database, drop_pg_database
+from kit.databases import drop_pg_database_later, migrated_pg_database, migrated_sqlite
 
 from kiegram.app import App
-from kiegram.storage.db import upgrade
 
 
 @pytest.fixture
@@ -22,13 +21,10 @@ async def menu_bot(running: tuple[App, FakeTelegram]) -> FakeTelegram:
 async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
     """A migrated, empty database: an SQLite file, or a fresh PostgreSQL database."""
     if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
-        await upgrade(url)
-        yield url
+        yield await migrated_sqlite(tmp_path / "bot.sqlite3")
         return
-    url = await create_pg_database("kiegram_bot")
+    url = await migrated_pg_database("kiegram_bot")
     try:
-        await upgrade(url)
         yield url
     finally:
-        await drop_pg_database(url)
+        drop_pg_database_later(url)

@@ -11,6 +11,7 @@ from typing import Any
 
 from aiohttp import web
 from kit import FakeTelegram, FakeUser
+from kit.databases import migrated_data_dir
 from kit.ports import free_port
 
 from kiegram.app import App, build_app
@@ -29,7 +30,7 @@ async def started(telegram: FakeTelegram, data_dir: Path, **overrides: Any) -> A
     settings = Settings(
         bot_token=telegram.token,
         telegram_api_base=telegram.base_url,
-        data_dir=data_dir,
+        data_dir=await migrated_data_dir(data_dir),
         http_host="127.0.0.1",
         http_port=port,
         public_url=f"http://127.0.0.1:{port}",

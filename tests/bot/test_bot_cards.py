@@ -40,7 +40,7 @@ async def _balance(app: App, user_id: int) -> int:
 
 async def _card_invoice(telegram: FakeTelegram, user: FakeUser) -> Call:
     await user.send("/balance")
-    await user.click("500 кр. — 899.50 RUB")
+    await user.click("500 кр. — 899,50 RUB")
     return _calls(telegram, "sendinvoice")[-1]
 
 
@@ -53,7 +53,7 @@ async def test_a_card_invoice_paid_credits_once_and_a_replay_credits_nothing(
     await user.send("/balance")
     assert "Или картой 💳:" in user.last_text()
     assert "100 кр. — 50 ⭐" in user.buttons()  # Stars stay next to cards
-    assert "100 кр. — 199.00 RUB" in user.buttons()
+    assert "100 кр. — 199,00 RUB" in user.buttons()
 
     invoice = await _card_invoice(telegram, user)
     assert invoice.params["currency"] == "RUB"
@@ -121,7 +121,7 @@ async def test_the_admin_sees_card_top_ups_and_takes_a_refunded_ones_units_back(
     assert "⭐ 0" in admin.last_text()  # card money is not counted as Stars
 
     await admin.send("/refund card-8104")
-    assert "899.50 RUB" in admin.last_text() and "списано с баланса 500 кр." in admin.last_text()
+    assert "899,50 RUB" in admin.last_text() and "списано с баланса 500 кр." in admin.last_text()
     assert not _calls(telegram, "refundstarpayment")  # the Bot API cannot refund a card
     assert await _balance(app, user.id) == 0
     await admin.send("/refund card-8104")

@@ -16,6 +16,7 @@ import pytest
 from aiogram.fsm.storage.base import StorageKey
 from aiohttp import web
 from kit import FakeTelegram, FakeUser
+from kit.databases import migrated_data_dir
 from kit.ports import free_port
 
 from kiegram.app import App, build_app
@@ -37,7 +38,7 @@ async def started(telegram: FakeTelegram, data_dir: Path, **overrides: Any) -> A
     settings = Settings(
         bot_token=telegram.token,
         telegram_api_base=telegram.base_url,
-        data_dir=data_dir,
+        data_dir=await migrated_data_dir(data_dir),
         http_host="127.0.0.1",
         http_port=port,
         public_url=f"http://127.0.0.1:{port}",

@@ -75,7 +75,7 @@ async def test_kies_cost_is_kept_alerted_when_over_the_quote_and_reported(
     admin = telegram.user(999)
     await admin.send("/admin")
     await admin.click("💹 Маржа по моделям")
-    assert "⚠️ <code>z-image</code>: 2 шт., 4.00 → 8.80, -4.80" in admin.last_text()
+    assert "⚠️ <code>z-image</code>: 2 шт., 4,00 → 8,80, -4,80" in admin.last_text()
 
     monkeypatch.chdir(tmp_path)  # no .env of the checkout
     monkeypatch.setenv("BOT_TOKEN", telegram.token)

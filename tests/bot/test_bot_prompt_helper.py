@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from kit.databases import migrated_sqlite
 
 from kiegram.billing import FreeQuota, Ledger
 from kiegram.bot.prompt_helper import Improved, PromptHelper, Refused, instructions
@@ -15,7 +16,7 @@ from kiegram.catalog import load_catalog
 from kiegram.jobs.sweeper import HoldSweeper
 from kiegram.kie.chat import ChatMessage, ChatReply
 from kiegram.kie.errors import KieServerError
-from kiegram.storage.db import create_engine, session_factory, upgrade
+from kiegram.storage.db import create_engine, session_factory
 from kiegram.storage.ledger_store import SqlLedgerStore
 from kiegram.storage.orphans import SqlOrphanHolds
 from kiegram.storage.users_store import SqlUserStore
@@ -53,8 +54,7 @@ Parts = tuple[Ledger, SqlUserStore, HoldSweeper, Clock]
 
 @pytest.fixture
 async def parts(tmp_path: Path) -> AsyncIterator[Parts]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'helper.sqlite3'}"
-    await upgrade(url)
+    url = await migrated_sqlite(tmp_path / "helper.sqlite3")
     engine = create_engine(url)
     store = SqlLedgerStore(engine)
     ledger, users, clock = Ledger(store), SqlUserStore(engine, ()), Clock()

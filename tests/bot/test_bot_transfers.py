@@ -19,6 +19,7 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramNetworkError
 from kit import FakeTelegram
+from kit.databases import migrated_sqlite
 
 from kiegram.bot.delivery import TelegramDelivery
 from kiegram.bot.inputs import TelegramMedia
@@ -35,7 +36,7 @@ from kiegram.kie import KieClient
 from kiegram.kie.errors import KieTransportError
 from kiegram.sandbox import SANDBOX_KEY, SandboxServer, start_sandbox, tiny_png
 from kiegram.settings import Settings
-from kiegram.storage.db import create_engine, upgrade
+from kiegram.storage.db import create_engine
 from kiegram.storage.job_sends import SqlJobSends
 
 MB = 1024 * 1024
@@ -185,8 +186,7 @@ async def test_the_limit_holds_when_the_server_does_not_declare_a_size(kit: Kit)
 
 
 async def test_a_crash_mid_send_resumes_without_sending_twice(kit: Kit, tmp_path: Path) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'sends.sqlite3'}"
-    await upgrade(url)
+    url = await migrated_sqlite(tmp_path / "sends.sqlite3")
     engine = create_engine(url)
     sends = SqlJobSends(engine)
     job = image_job(kit.result("a", "image", 0), kit.result("b", "image", 0))

@@ -64,7 +64,10 @@ def test_locale_files_live_where_the_translator_reads_them() -> None:
     [
         ("8", "8 кредитов в секунду", "8 credits per second"),
         ("21", "21 кредит в секунду", "21 credits per second"),
-        ("0.2", "0.2 кредита в секунду", "0.2 credits per second"),
+        # Russian writes decimals with a comma, English with a point.
+        ("0.2", "0,2 кредита в секунду", "0.2 credits per second"),
+        ("3.24", "3,24 кредита в секунду", "3.24 credits per second"),
+        ("0.06–0.5", "0,06–0,5 кредита в секунду", "0.06–0.5 credits per second"),
         # A range agrees with its last number, as Russian says it: "16–24 кредита".
         ("16–24", "16–24 кредита в секунду", "16–24 credits per second"),
         ("28–48", "28–48 кредитов в секунду", "28–48 credits per second"),

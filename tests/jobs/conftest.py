@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from jobs_fakes import Harness, make_harness, sandbox_client
-from kit.databases import temporary_pg_database
+from kit.databases import migrated_sqlite, temporary_pg_database
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -16,7 +16,7 @@ from kiegram.catalog.catalog import Catalog
 from kiegram.catalog.loader import load_catalog
 from kiegram.kie.client import KieClient
 from kiegram.sandbox import SandboxServer, start_sandbox
-from kiegram.storage.db import create_engine, upgrade
+from kiegram.storage.db import create_engine
 from kiegram.storage.jobs_repo import SqlJobStore
 
 PG_URL = os.environ.get("KIEGRAM_TEST_PG", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
@@ -33,9 +33,7 @@ def pg_database() -> Iterator[str]:
 async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
     """A migrated, empty database of each kind."""
     if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'jobs.sqlite3'}"
-        await upgrade(url)
-        yield url
+        yield await migrated_sqlite(tmp_path / "jobs.sqlite3")
         return
     url = request.getfixturevalue("pg_database")
     yield url

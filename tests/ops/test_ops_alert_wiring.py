@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from kit import FakeTelegram
 
 from kiegram.app import App
+from kiegram.billing import PriceRules
+from kiegram.i18n import load_translator
 from kiegram.jobs import Job, ResultFile
 from kiegram.ops.alerting import AlertingDelivery, admin_chat_sender
 from kiegram.ops.alerts import Alerter
@@ -29,6 +32,44 @@ class CountingDelivery:
 
     async def fail(self, job: Job) -> None:
         self.failed.append(job.id)
+
+
+class Delivered:
+    async def deliver(self, job: Job, files: list[ResultFile]) -> None:
+        pass
+
+    async def fail(self, job: Job) -> None:
+        raise AssertionError("not used")
+
+
+async def test_kie_charging_more_than_the_user_paid_alerts_through_the_price_rules() -> None:
+    sent: list[str] = []
+
+    async def send(text: str) -> None:
+        sent.append(text)
+
+    # A unit stands for 2 KIE credits: 10 units paid are 20 credits, whatever the markup.
+    rules = PriceRules(markup=Decimal(3), kie_credits_per_unit=Decimal(2))
+    delivery = AlertingDelivery(Delivered(), Alerter(send, load_translator()), rules)
+
+    def job(charged: str) -> Job:
+        return Job(
+            user_id=1,
+            chat_id=1,
+            model_id="z-image",
+            api="market",
+            output="image",
+            payload={},
+            cost=Decimal(10),
+            deadline_at=None,
+            kie_credits=Decimal(charged),
+        )
+
+    await delivery.deliver(job("20"), [])
+    assert sent == []  # KIE took what the user paid
+    await delivery.deliver(job("20.5"), [])
+    assert len(sent) == 1 and "z-image" in sent[0]
+    assert "20,5 кр. за задачу, пользователь заплатил 20 кр." in sent[0]  # ru: a decimal comma
 
 
 async def test_a_burst_of_failures_for_one_model_alerts_once(

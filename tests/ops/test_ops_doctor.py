@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 from kit import FakeTelegram
+from kit.databases import migrated_sqlite
 
 from kiegram.errors import ConfigError
 from kiegram.ops.doctor import fatal, preflight, report, run_checks
@@ -58,8 +59,7 @@ async def kie() -> AsyncIterator[str]:
 
 @pytest.fixture
 async def migrated(tmp_path: Path) -> str:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'doctor.sqlite3'}"
-    await upgrade(url)
+    url = await migrated_sqlite(tmp_path / "doctor.sqlite3")
     return url
 
 

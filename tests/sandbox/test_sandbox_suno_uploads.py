@@ -6,39 +6,10 @@ body (a URL of one of its own results is the follow-up; any other file is an upl
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
+from sandbox_kit import endpoint
 
-from kiegram.catalog.loader import load_catalog
-from kiegram.jobs.endpoints import endpoint_of
 from kiegram.kie import ApiFamily, KieClient, KieInvalidInput, TaskState
-from kiegram.kie.endpoint import Endpoint
-from kiegram.kie.retry import RetryPolicy
-from kiegram.sandbox import SandboxServer, start_sandbox
-
-ONCE = RetryPolicy(attempts=1)
-CATALOG = load_catalog()
-
-
-def endpoint(model: str) -> Endpoint:
-    found = endpoint_of(CATALOG.get(model))
-    assert found is not None
-    return found
-
-
-@pytest.fixture
-async def kie() -> AsyncIterator[KieClient]:
-    server: SandboxServer = await start_sandbox(catalog=CATALOG)
-    async with KieClient(
-        "key",
-        base_url=server.base_url,
-        upload_base_url=server.base_url,
-        create_policy=ONCE,
-        read_policy=ONCE,
-    ) as client:
-        yield client
-    await server.close()
 
 
 async def uploaded(kie: KieClient) -> str:

@@ -7,24 +7,22 @@ from collections.abc import AsyncIterator
 import pytest
 from kit import WebhookTelegram
 from kit.databases import (
-    create_pg_database,
     delete_prefix,
-    drop_pg_database,
+    drop_pg_database_later,
+    migrated_pg_database,
     redis_url,
     unique_prefix,
 )
 from scale_kit import SECRET, Balancer
 
 from kiegram.sandbox import SandboxServer, start_sandbox
-from kiegram.storage.db import upgrade
 
 
 @pytest.fixture
 async def pg_url() -> AsyncIterator[str]:
-    url = await create_pg_database("kiegram_scale")
-    await upgrade(url)
+    url = await migrated_pg_database("kiegram_scale")
     yield url
-    await drop_pg_database(url)
+    drop_pg_database_later(url)
 
 
 @pytest.fixture

@@ -14,9 +14,10 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import Message
 from kit import FakeTelegram
+from kit.databases import migrated_sqlite
 
 from kiegram.scale.polling import DurablePolling
-from kiegram.storage.db import create_engine, upgrade
+from kiegram.storage.db import create_engine
 from kiegram.storage.polled_updates import SqlPolledUpdates
 
 
@@ -54,8 +55,7 @@ async def _run(polling: DurablePolling) -> asyncio.Task[None]:
 async def test_a_killed_instance_loses_no_update_and_handles_none_twice(
     telegram: FakeTelegram, tmp_path: Path
 ) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
-    await upgrade(url)
+    url = await migrated_sqlite(tmp_path / "bot.sqlite3")
     engine = create_engine(url)
     user = telegram.user(7)
     first: list[str] = []
@@ -98,8 +98,7 @@ async def test_a_killed_instance_loses_no_update_and_handles_none_twice(
 async def test_updates_are_stored_before_they_are_confirmed(
     telegram: FakeTelegram, tmp_path: Path
 ) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
-    await upgrade(url)
+    url = await migrated_sqlite(tmp_path / "bot.sqlite3")
     engine = create_engine(url)
     bot = _bot(telegram)
     inbox = SqlPolledUpdates(engine, bot.id)

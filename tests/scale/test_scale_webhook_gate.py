@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from kit import WebhookTelegram
+from kit.databases import migrated_sqlite
 from scale_kit import Instance, free_port
 from sqlalchemy import text
 
@@ -17,7 +18,6 @@ from kiegram.app import App
 from kiegram.fsm.base import CachedStorage
 from kiegram.scale import LocalUpdateGate, UpdateDedup
 from kiegram.settings import Settings
-from kiegram.storage.db import upgrade
 from kiegram.storage.scale_store import SqlUpdateGate
 
 
@@ -106,8 +106,7 @@ async def test_a_sqlite_instance_lets_a_re_sent_update_through_once_without_the_
     tmp_path: Path,
 ) -> None:
     """SQLite is one instance: the gate and conversations are this process's memory's."""
-    url = f"sqlite+aiosqlite:///{tmp_path / 'alone.sqlite3'}"
-    await upgrade(url)
+    url = await migrated_sqlite(tmp_path / "alone.sqlite3")
     await _alone_lets_a_re_sent_update_through_once(tmp_path, url, single_instance=False)
 
 

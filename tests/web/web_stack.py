@@ -13,10 +13,11 @@ from aiohttp import web
 sys.path.insert(0, str(Path(__file__).parents[1] / "jobs"))  # the shared job fakes
 
 from jobs_fakes import Harness, make_harness, minimal_payload, sandbox_client
+from kit.databases import migrated_sqlite
 
 from kiegram.catalog.loader import load_catalog
 from kiegram.sandbox import SandboxServer, start_sandbox
-from kiegram.storage.db import create_engine, upgrade
+from kiegram.storage.db import create_engine
 from kiegram.storage.jobs_repo import SqlJobStore
 from kiegram.web import CALLBACKS, KieCallbacks, build_web_app
 
@@ -38,8 +39,7 @@ __all__ = ["WEBHOOK_KEY", "Stack", "minimal_payload", "stack_fixture"]
 
 @pytest.fixture(name="stack")
 async def stack_fixture(tmp_path: Path) -> AsyncIterator[Stack]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'web.sqlite3'}"
-    await upgrade(url)
+    url = await migrated_sqlite(tmp_path / "web.sqlite3")
     engine = create_engine(url)
     catalog = load_catalog()
     sandbox = await start_sandbox(catalog=catalog, webhook_key=WEBHOOK_KEY)

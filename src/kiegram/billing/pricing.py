@@ -29,6 +29,10 @@ class PriceRules:
         steps = (raw / self.step).to_integral_value(rounding=ROUND_CEILING)
         return int(steps) * self.step
 
+    def paid_credits(self, units: Decimal | int) -> Decimal:
+        """The KIE credits `units` paid by a user stand for (before the markup comes off)."""
+        return units * self.kie_credits_per_unit
+
     def price_for(self, spec: ModelSpec, values: Mapping[str, Any]) -> int | None:
         """The price of these answers, or None when the cost is unknown."""
         credits = credits_for(spec, values)

@@ -75,7 +75,7 @@ def card_matches(parsed: CardPayload | None, user_id: int, currency: str, total:
 
 
 def pack_label(pack: CardPack, _: Text) -> str:
-    """A card pack's button: "100 кр. — 199.00 RUB"."""
+    """A card pack's button: "100 кр. — 199,00 RUB" (in Russian)."""
     return _(
         "cards.pack",
         units=pack.units,

@@ -22,6 +22,12 @@ EXAMPLE_WORD = "Например"  # a help line with an example says so
 EXAMPLES_FILE = "_examples.toml"  # example prompts by model id: [["<id>"]] ru = "..." en = "..."
 
 
+_PARSED: dict[str, tuple[ModelSpec, ...]] = {}
+"""Validated specs by `cache_key`: a process that reads the same data again (a test run, a
+command after the bot's start) parses and validates it once. The specs are frozen."""
+MAX_PARSED = 16
+
+
 def load_catalog(data_dir: Path = DATA_DIR, cache_dir: Path | None = None) -> Catalog:
     """Read every family file under `data_dir` into a validated Catalog.
 
@@ -29,15 +35,25 @@ def load_catalog(data_dir: Path = DATA_DIR, cache_dir: Path | None = None) -> Ca
     files nor the package version change.
     """
     files = {path.name: path.read_bytes() for path in sorted(data_dir.glob("*.toml"))}
-    if cache_dir is None:
-        return Catalog(_validate(files))
     key = cache_key(files, package_version())
+    if cache_dir is None:
+        return Catalog(_validated(files, key))
     cache_file = cache_dir / CACHE_FILE
     specs = read_cached(cache_file, key)
     if specs is None:
-        specs = _validate(files)
+        specs = _validated(files, key)
         write_cached(cache_file, key, specs)
     return Catalog(specs)
+
+
+def _validated(files: Mapping[str, bytes], key: str) -> tuple[ModelSpec, ...]:
+    specs = _PARSED.get(key)
+    if specs is None:
+        specs = _validate(files)
+        if len(_PARSED) >= MAX_PARSED:
+            _PARSED.clear()
+        _PARSED[key] = specs
+    return specs
 
 
 def _validate(files: Mapping[str, bytes]) -> tuple[ModelSpec, ...]:

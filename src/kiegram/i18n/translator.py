@@ -3,6 +3,9 @@
 Plurals: a number's format spec may list the word's forms, `{n:кредит|кредита|кредитов}`
 (Russian: one, few, many) or `{n:credit|credits}`; the form fitting the number in the
 message's language is put in its place (the number itself is written as `{n}`).
+
+Numbers: a number (or a range of numbers) given as a value is written as the message's
+language writes it: Russian puts a comma before the decimals (`3,24 кредита`), English a point.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from kiegram.errors import KiegramError
 LANGS = ("ru", "en")
 DEFAULT_LANG = "ru"
 LOCALE_DIR = Path(__file__).parent
+DECIMAL_MARK = {"ru": ","}  # the languages that do not write decimals with a point
 
 
 NUMBER = re.compile(r"-?\d+([.,]\d+)?")
@@ -58,7 +62,9 @@ class Counted:
         if "|" in spec:
             forms = spec.split("|")
             return forms[plural_form(self.lang, self.number, len(forms))]
-        return format(self.value, spec)
+        shown = format(self.value, spec)
+        mark = DECIMAL_MARK.get(self.lang)
+        return shown if mark is None else shown.replace(".", mark)
 
     def __str__(self) -> str:
         return str(self.value)

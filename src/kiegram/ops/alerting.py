@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from decimal import Decimal
 from typing import Any
 
+from kiegram.billing import PriceRules
 from kiegram.jobs import Delivery, Job, ResultFile
 from kiegram.ops.alerts import Alerter
 
@@ -14,17 +14,17 @@ class AlertingDelivery:
     """A Delivery that also counts failed generations per model for burst alerts."""
 
     def __init__(
-        self, inner: Delivery, alerter: Alerter | None, credits_per_unit: Decimal = Decimal(1)
+        self, inner: Delivery, alerter: Alerter | None, rules: PriceRules | None = None
     ) -> None:
         self.inner = inner
         self.alerter = alerter
-        self.credits_per_unit = credits_per_unit
+        self.rules = rules or PriceRules()
 
     async def deliver(self, job: Job, files: list[ResultFile]) -> None:
         """Deliver as the wrapped delivery does; tell the admin when KIE charged more for the
         task than the user paid for it (`job.cost` units, in KIE credits)."""
         await self.inner.deliver(job, files)
-        price = job.cost * self.credits_per_unit
+        price = self.rules.paid_credits(job.cost)
         if self.alerter is not None and job.kie_credits is not None and job.kie_credits > price:
             await self.alerter.cost_over_price(job.model_id, job.kie_credits, price)
 

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from kiegram.jsontext import dumps, loads
 from kiegram.storage.billing_tables import BigId, utcnow
 from kiegram.storage.db import Base
+from kiegram.storage.direct import Direct, fast_path
 
 
 class ChatMessageRow(Base):
@@ -86,8 +87,8 @@ _COUNT = select(func.count()).select_from(_TABLE).where(_C.user_id == bindparam(
 class SqlChatHistory:
     """Chat messages per user and conversation, at most `keep` per user."""
 
-    def __init__(self, engine: AsyncEngine, keep: int) -> None:
-        self._engine = engine
+    def __init__(self, db: Direct | AsyncEngine, keep: int) -> None:
+        self._direct = fast_path(db)
         self.keep = keep
 
     async def add(
@@ -114,14 +115,14 @@ class SqlChatHistory:
             }
             for role, content, images, tokens, units in messages
         ]
-        async with self._engine.begin() as conn:
+        async with self._direct.begin() as conn:
             for row in rows:  # one by one: the ids keep the order
                 await conn.execute(_ADD, row)
             await conn.execute(_TRIM, {"user_id": user_id, "keep": self.keep})
 
     async def recent(self, user_id: int, conv: str, rows: int) -> list[StoredMessage]:
         """The conversation's last `rows` messages, oldest first."""
-        async with self._engine.connect() as conn:
+        async with self._direct.connect() as conn:
             found = await conn.execute(_RECENT, {"user_id": user_id, "conv": conv, "rows": rows})
             out = [
                 StoredMessage(
@@ -134,5 +135,5 @@ class SqlChatHistory:
 
     async def count(self, user_id: int) -> int:
         """How many messages the user has stored."""
-        async with self._engine.connect() as conn:
+        async with self._direct.connect() as conn:
             return int((await conn.execute(_COUNT, {"user_id": user_id})).scalar_one())
