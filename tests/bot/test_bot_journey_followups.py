@@ -542,7 +542,7 @@ async def test_a_section_of_a_track_is_replaced_between_a_start_and_an_end_that_
     await user.send("33")  # too short a section
     assert "хотя бы на 6 секунд, а сейчас 33" in refusal(user)
     await user.send("95.5")  # too long a section
-    assert "не длиннее 60 секунд" in refusal(user) and "95.5" in refusal(user)
+    assert "не длиннее 60 секунд" in refusal(user) and "95,5" in refusal(user)
     await user.send("85")  # over half the track (KIE: at most 50% of its length)
     assert "не больше 50% трека (100 с) — участок до 50 с" in refusal(user)
     await user.send("45.25")

@@ -250,5 +250,5 @@ def test_a_voice_lasts_five_to_thirty_seconds_and_a_video_three_or_more() -> Non
     step = answer(step, MediaAnswer((VIDEO,)))
     long = MediaRef(ref="https://e.com/a.mp3", media="audio", mime="audio/mpeg", duration=31.5)
     said_ru, said_en = refused(WIZ.answer(step.state, MediaAnswer((long,))))
-    assert said_ru == "Голос элемента: нужна запись от 5 до 30 с, а эта длится 31.5 с."
+    assert said_ru == "Голос элемента: нужна запись от 5 до 30 с, а эта длится 31,5 с."
     assert said_en.endswith("a recording of 5 to 30 s is needed, this one lasts 31.5 s.")
