@@ -44,10 +44,10 @@ def read_update(raw: bytes) -> Body:
     update_id = value.get("update_id")
     if type(update_id) is not int:
         return Body(None, "not_update")
+    lean_pressed(value)  # before the walk: the keyboard is most of a press's containers
     # Nesting cannot pass the count of opening brackets: a body with few needs no walk.
     if raw.count(b"{") + raw.count(b"[") > MAX_DEPTH and too_deep(value, MAX_DEPTH):
         return Body(None, "too_deep", update_id)
-    lean_pressed(value)
     return Body(value, "", update_id)
 
 
@@ -74,8 +74,7 @@ def too_deep(value: Any, limit: int) -> bool:
         item, depth = stack.pop()
         if depth > limit:
             return True
-        if isinstance(item, dict):
-            stack.extend((v, depth + 1) for v in item.values() if isinstance(v, dict | list))
-        elif isinstance(item, list):
-            stack.extend((v, depth + 1) for v in item if isinstance(v, dict | list))
+        for child in item.values() if type(item) is dict else item:
+            if type(child) is dict or type(child) is list:
+                stack.append((child, depth + 1))
     return False
