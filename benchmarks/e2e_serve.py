@@ -7,17 +7,22 @@ every message and button press, behind aiogram's own webhook handler answering a
 handler, as kiegram's does. Both answer each webhook request with the process CPU it took
 (`kit.load.cpu_header_middleware`) and serve a few routes for the harness under
 `/bench/`: the process CPU so far, and for kiegram funding accounts, unfinished jobs and
-failed updates. SIGTERM stops either.
+failed updates. SIGTERM stops either. With `BENCH_PROFILE=PATH` in the environment each
+bot profiles its webhook requests (cProfile, enabled only while one is handled) and writes
+the statistics to `PATH.NAME` when it stops (`bench_interleaved.py --profile PATH`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import cProfile
 import logging
 import os
 import signal
 import sys
 import time
+from pathlib import Path
+from typing import Any
 
 import kit_path  # noqa: F401  (puts tests/ on the path for `kit`)
 from aiogram import Bot, Dispatcher
@@ -33,6 +38,36 @@ from kiegram.ops.logging import setup_logging
 from kiegram.scale import WEBHOOK_PATH
 from kiegram.settings import load_settings
 from kiegram.storage.db import upgrade
+
+PROFILE = cProfile.Profile(time.process_time)  # CPU, not wall: waits are not work
+PROFILED = [0]  # webhook requests profiled
+
+
+@web.middleware
+async def profile_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
+    """Profile this request's handling (one request at a time: the sequential flows)."""
+    if not request.path.startswith(WEBHOOK_PATH):
+        return await handler(request)  # type: ignore[no-any-return]
+    PROFILED[0] += 1
+    PROFILE.enable()
+    try:
+        return await handler(request)  # type: ignore[no-any-return]
+    finally:
+        PROFILE.disable()
+
+
+def profiled(web_app: web.Application) -> None:
+    """With `BENCH_PROFILE` set, profile the webhook requests (module doc)."""
+    if os.environ.get("BENCH_PROFILE"):
+        web_app.middlewares.append(profile_middleware)
+
+
+def dump_profile(name: str) -> None:
+    """Write the requests' profile to `BENCH_PROFILE.NAME` and their count to
+    `BENCH_PROFILE.NAME.count`, when profiling."""
+    if path := os.environ.get("BENCH_PROFILE"):
+        PROFILE.dump_stats(f"{path}.{name}")
+        Path(f"{path}.{name}.count").write_text(str(PROFILED[0]))
 
 
 async def process_cpu(_request: web.Request) -> web.Response:
@@ -76,12 +111,14 @@ async def run_kiegram() -> None:
     await upgrade(settings.effective_database_url)
     app = await build_app(settings)
     app.web_app.middlewares.append(cpu_header_middleware)
+    profiled(app.web_app)
     app.web_app.add_routes([web.get("/bench/cpu", process_cpu), *kiegram_routes(app)])
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, app.begin_shutdown)
     try:
         await serve(app)
     finally:
         await app.aclose()
+        dump_profile("kiegram")
 
 
 async def run_echo() -> None:
@@ -102,6 +139,7 @@ async def run_echo() -> None:
         await bot.send_message(query.from_user.id, query.data or "…")
 
     web_app = web.Application(middlewares=[cpu_header_middleware])
+    profiled(web_app)
     web_app.add_routes([web.get("/bench/cpu", process_cpu)])
     SimpleRequestHandler(dp, bot, secret_token=secret, handle_in_background=False).register(
         web_app, path=WEBHOOK_PATH
@@ -119,6 +157,7 @@ async def run_echo() -> None:
     finally:
         await runner.cleanup()
         await bot.session.close()
+        dump_profile("echo")
 
 
 def main() -> None:

@@ -26,6 +26,20 @@ class Wz(CallbackData, prefix="w"):
     s: str = ""
 
 
+MAX_DATA_BYTES = 64  # Telegram's limit on a button's callback data
+
+
+def wz_data(a: str, i: str = "", s: str = "") -> str:
+    """`Wz(a=a, i=i, s=s).pack()` without building the model (a keyboard packs dozens);
+    data aiogram would refuse (a separator in a value, over 64 bytes) goes through it, so
+    it raises as aiogram does."""
+    sep = Wz.__separator__
+    data = sep.join((Wz.__prefix__, a, i, s))
+    if data.count(sep) != 3 or len(data.encode()) > MAX_DATA_BYTES:
+        return Wz(a=a, i=i, s=s).pack()
+    return data
+
+
 class JobAct(CallbackData, prefix="j"):
     """An action on a generation: cancel, repeat, vary, reuse the result."""
 

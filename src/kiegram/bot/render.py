@@ -9,7 +9,7 @@ from typing import Any
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.text_decorations import html_decoration as html
 
-from kiegram.bot.callbacks import Wz
+from kiegram.bot.callbacks import wz_data
 from kiegram.catalog import Label
 from kiegram.i18n import Translator
 from kiegram.wizard.view import Button, Msg, ScreenKind, Text, View
@@ -78,5 +78,5 @@ class Renderer:
         if cost:
             label = f"{label} · {cost}"
         arg = "" if button.arg is None else str(button.arg)
-        data = Wz(a=button.action.value, i=arg, s=session).pack()
+        data = wz_data(button.action.value, arg, session)
         return InlineKeyboardButton(text=label, callback_data=data)

@@ -7,7 +7,7 @@ method; multipart/urlencoded form building is aiogram's slowest step), and a rep
 one of our own messages loses its `reply_markup` before aiogram validates it (we sent that
 keyboard; rebuilding it as ~20 pydantic objects per reply was half the call, and nothing
 reads it back). The same goes for the pressed message in a button's update, by `getUpdates`
-or webhook (aiogram's webhook handler parses with the session's `json_loads`): a 20-button
+or webhook (`scale.update_body.read_update` drops it there): a 20-button
 keyboard tripled the update's validation (~245 against ~75 µs). Uploads keep aiogram's
 multipart form. Request middlewares: `RetryAfter` waits out flood control;
 `PinResponseModels` keeps aiogram's reply models built.
@@ -30,6 +30,7 @@ from aiogram.methods.base import Response, TelegramType
 from aiohttp import ClientConnectionResetError, ClientError, ClientTimeout
 
 from kiegram.jsontext import dumps, dumps_bytes, loads
+from kiegram.scale.update_body import lean_pressed
 
 log = logging.getLogger(__name__)
 Sleep = Callable[[float], Awaitable[Any]]
@@ -58,10 +59,7 @@ def _lean(item: dict[str, Any]) -> None:
     if "message_id" in item:
         item.pop("reply_markup", None)
     elif "update_id" in item:
-        query = item.get("callback_query")
-        message = query.get("message") if isinstance(query, dict) else None
-        if isinstance(message, dict):
-            message.pop("reply_markup", None)
+        lean_pressed(item)
 
 
 class BotApiSession(AiohttpSession):
@@ -79,10 +77,26 @@ class BotApiSession(AiohttpSession):
         files: dict[str, Any] = {}
         body: dict[str, Any] = {}
         for key, value in method.model_dump(warnings=False, exclude_none=True).items():
-            prepared = self.prepare_value(value, bot=bot, files=files, _dumps_json=False)
+            prepared = self._plain(value, bot, files)
             if prepared is not None and prepared != "":  # what aiogram's form leaves out
                 body[key] = prepared
         return None if files else dumps_bytes(body)
+
+    def _plain(self, value: Any, bot: Bot, files: dict[str, Any]) -> Any:
+        """`prepare_value(value, _dumps_json=False)`, JSON's own types passed through as they
+        are: a keyboard's hundred strings skip aiogram's ten type checks each."""
+        kind = type(value)
+        if kind is str or kind is int or kind is bool or kind is float:
+            return value
+        if kind is dict:
+            return {
+                key: item
+                for key, raw in value.items()
+                if (item := self._plain(raw, bot, files)) is not None
+            }
+        if kind is list:
+            return [item for raw in value if (item := self._plain(raw, bot, files)) is not None]
+        return self.prepare_value(value, bot=bot, files=files, _dumps_json=False)
 
     async def make_request(
         self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None

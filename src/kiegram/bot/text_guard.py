@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot, Dispatcher
@@ -35,14 +35,25 @@ def unstorable(value: object) -> bool:
     return isinstance(value, str) and UNSTORABLE.search(value) is not None
 
 
-def _strings(event: object) -> Iterator[object]:
+def carries_unstorable(event: object) -> bool:
+    """Whether a text, caption, button data, file name or sender name of `event` is
+    `unstorable` (a plain loop: this runs for every update)."""
+    search = UNSTORABLE.search
     for name in TEXT_FIELDS:
-        yield getattr(event, name, None)
+        value = getattr(event, name, None)
+        if value.__class__ is str and search(value) is not None:
+            return True
     for name in FILE_FIELDS:
-        yield getattr(getattr(event, name, None), "file_name", None)
+        file = getattr(event, name, None)
+        if file is not None and unstorable(getattr(file, "file_name", None)):
+            return True
     user = getattr(event, "from_user", None)
-    for name in NAME_FIELDS:
-        yield getattr(user, name, None)
+    if user is not None:
+        for name in NAME_FIELDS:
+            value = getattr(user, name, None)
+            if value.__class__ is str and search(value) is not None:
+                return True
+    return False
 
 
 class TextGuard(BaseMiddleware):
@@ -60,7 +71,7 @@ class TextGuard(BaseMiddleware):
             inner = event.event
         except LookupError:  # an update type this aiogram does not know: nothing to check
             return await handler(event, data)
-        if not any(unstorable(value) for value in _strings(inner)):
+        if not carries_unstorable(inner):
             return await handler(event, data)
         self.refused += 1
         log.warning("update %s refused: a NUL or lone surrogate in its text", event.update_id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -53,11 +55,21 @@ class Metrics:
         self.telegram_errors = Counter(
             "kiegram_telegram_errors", "Telegram Bot API errors", ["method", "error"], registry=r
         )
+        # The labelled children of the per-update metrics, looked up once per label set
+        # (`labels()` checks and locks on every call; this runs for every update).
+        self._updates: dict[tuple[str, str], Any] = {}
+        self._handler_seconds: dict[str, Any] = {}
 
     def update_handled(self, kind: str, outcome: str, seconds: float) -> None:
         """One update of `kind` (message, callback_query, ...) ended with `outcome`."""
-        self.updates.labels(type=kind, outcome=outcome).inc()
-        self.handler_seconds.labels(type=kind).observe(max(seconds, 0.0))
+        count = self._updates.get((kind, outcome))
+        if count is None:
+            count = self._updates[kind, outcome] = self.updates.labels(type=kind, outcome=outcome)
+        timing = self._handler_seconds.get(kind)
+        if timing is None:
+            timing = self._handler_seconds[kind] = self.handler_seconds.labels(type=kind)
+        count.inc()
+        timing.observe(max(seconds, 0.0))
 
     def kie_call(self, endpoint: str, code: int | str) -> None:
         """One KIE request to `endpoint` answered with `code` (envelope code or HTTP status)."""

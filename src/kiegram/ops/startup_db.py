@@ -38,6 +38,12 @@ async def check_database(url: str, setting: str, timeout: float = CONNECT_TIMEOU
                 await engine.dispose()
     except (SQLAlchemyError, OSError) as exc:  # OSError includes TimeoutError
         raise _problem(exc, make_url(url), setting, timeout) from exc
+    except Exception as exc:
+        # The server's refusal as the driver raised it: older SQLAlchemy 2.0 releases (the
+        # lowest declared, 2.0.20) let asyncpg's errors at connect through unwrapped.
+        if getattr(exc, "sqlstate", None) is None:
+            raise
+        raise _problem(exc, make_url(url), setting, timeout) from exc
 
 
 def _problem(exc: BaseException, url: URL, setting: str, timeout: float) -> ConfigError:
@@ -51,7 +57,7 @@ def _problem(exc: BaseException, url: URL, setting: str, timeout: float) -> Conf
         return ConfigError(say("startup.db_timeout", **where, seconds=f"{timeout:g}"))
     if isinstance(exc, OSError) and exc.errno == errno.ECONNREFUSED:
         return ConfigError(say("startup.db_refused", **where))
-    state = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    state = getattr(getattr(exc, "orig", None), "sqlstate", None) or getattr(exc, "sqlstate", None)
     if state == MISSING_DATABASE:
         return ConfigError(say("startup.db_missing", **where, database=url.database))
     if state in LOGIN_REFUSED:

@@ -24,6 +24,12 @@ from kiegram.storage.jobs_table import JobRow
 _FIELDS = frozenset(f.name for f in dataclasses.fields(Job))
 
 
+def _job_columns(job: Job) -> dict[str, Any]:
+    """A job's fields as columns, shallow (`dataclasses.asdict` deep-copies the payload, a
+    copy the statement never needs: the job is frozen and the payload stored as JSON)."""
+    return _to_columns({name: getattr(job, name) for name in _FIELDS})
+
+
 def _to_columns(fields: dict[str, Any]) -> dict[str, Any]:
     unknown = set(fields) - _FIELDS
     if unknown:
@@ -120,12 +126,12 @@ class SqlJobStore:
     async def add(self, job: Job) -> None:
         """Store a new job."""
         async with self._direct.connect() as conn:
-            await conn.execute(_INSERT, _to_columns(dataclasses.asdict(job)))
+            await conn.execute(_INSERT, _job_columns(job))
 
     async def add_new(self, job: Job) -> bool:
         """Store a new job unless its id is stored already (ON CONFLICT DO NOTHING)."""
         async with self._direct.connect() as conn:
-            result = await conn.execute(self._insert_new, _to_columns(dataclasses.asdict(job)))
+            result = await conn.execute(self._insert_new, _job_columns(job))
         return result.rowcount == 1
 
     async def get(self, job_id: str) -> Job | None:

@@ -43,7 +43,7 @@ from kiegram.bot.cards import (
     send_card_invoice,
 )
 from kiegram.bot.deps import BotConfig, Text
-from kiegram.bot.filters import When
+from kiegram.bot.filters import Presses, When
 from kiegram.bot.screens import edit_or_send
 from kiegram.ops.alerts import Alerter
 
@@ -310,6 +310,7 @@ async def paysupport(message: Message, _: Text, cards: CardCheckout | None = Non
 def build_router() -> Router:
     """A fresh router with this feature's handlers (one per dispatcher)."""
     router = Router(name="balance")
+    router.callback_query.filter(Presses(Nav, Buy, BuyCard))  # others' presses skip it
     router.message.register(balance_command, Command("balance"))
     router.message.register(paysupport, Command("paysupport"))
     router.message.register(paid, When(F.successful_payment))

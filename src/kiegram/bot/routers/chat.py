@@ -21,7 +21,7 @@ from kiegram.bot.chat_types import Finished, Footer, Question, Refused
 from kiegram.bot.chat_voice import Heard, Transcriber
 from kiegram.bot.deps import Text
 from kiegram.bot.desk import Desk
-from kiegram.bot.filters import When
+from kiegram.bot.filters import Presses, When
 from kiegram.bot.inputs import TelegramMedia
 from kiegram.bot.screens import edit_or_send
 from kiegram.catalog.chat_models import ChatModel, ChatModels
@@ -321,6 +321,7 @@ async def leave(event: Any, state: FSMContext) -> None:
 def build_router() -> Router:
     """A fresh router with the chat's handlers (before the helper's and the wizard's)."""
     router = Router(name="chat")
+    router.callback_query.filter(Presses(Nav, ChatAct, Go))  # others' presses skip it
     router.callback_query.register(open_section, Nav.filter(F.to == "chat"))
     router.message.register(chat_command, Command("chat"))
     router.callback_query.register(ask_again, ChatAct.filter(F.a == "again"))

@@ -16,6 +16,7 @@ from kiegram.bot.callbacks import Improve, Nav
 from kiegram.bot.conversation import Conversation
 from kiegram.bot.deps import Text
 from kiegram.bot.desk import Desk, Outlook
+from kiegram.bot.filters import Presses
 from kiegram.bot.helper_button import improvable
 from kiegram.bot.prompt_helper import Improved, PromptHelper
 from kiegram.bot.screens import edit_or_send
@@ -167,6 +168,7 @@ async def _pick(
 def build_router() -> Router:
     """A fresh router with the helper's handlers (before the wizard's: it takes the draft)."""
     router = Router(name="helper")
+    router.callback_query.filter(Presses(Improve))  # others' presses skip this router
     router.callback_query.register(improve, Improve.filter())
     router.message.register(draft_typed, AwaitingDraft())
     return router

@@ -10,6 +10,7 @@ from aiogram.utils.text_decorations import html_decoration as html
 from kiegram.bot import followups, keyboards
 from kiegram.bot.callbacks import JobAct, Nav
 from kiegram.bot.deps import Text
+from kiegram.bot.filters import Presses
 from kiegram.bot.routers.past import show_buttons
 from kiegram.bot.screens import edit_or_send
 from kiegram.catalog import Catalog
@@ -108,6 +109,7 @@ async def nav_history(
 def build_router() -> Router:
     """A fresh router with the history handlers."""
     router = Router(name="history")
+    router.callback_query.filter(Presses(Nav))  # others' presses skip this router
     router.message.register(history_command, Command("history"))
     router.callback_query.register(nav_history, Nav.filter(F.to == "hist"))
     return router

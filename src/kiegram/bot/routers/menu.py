@@ -11,6 +11,7 @@ from kiegram.billing.ports import UserStore
 from kiegram.bot import keyboards
 from kiegram.bot.callbacks import LangPick, Nav
 from kiegram.bot.deps import BotConfig, Text, bind
+from kiegram.bot.filters import Presses
 from kiegram.bot.menus import Menus
 from kiegram.bot.screens import edit_or_send
 from kiegram.i18n import Translator
@@ -114,6 +115,7 @@ async def nav_card(
 def build_router() -> Router:
     """A fresh router with this feature's handlers (one per dispatcher)."""
     router = Router(name="menu")
+    router.callback_query.filter(Presses(LangPick, Nav))  # others' presses skip this router
     router.message.register(start, CommandStart())
     router.message.register(menu_command, Command("menu"))
     router.message.register(help_command, Command("help"))

@@ -13,6 +13,7 @@ from kiegram.bot.callbacks import Past, Reuse
 from kiegram.bot.conversation import Conversation
 from kiegram.bot.delivery import caption, result_buttons
 from kiegram.bot.deps import Text
+from kiegram.bot.filters import Presses
 from kiegram.bot.kept import resend
 from kiegram.bot.render import Renderer
 from kiegram.bot.reuse_files import reuse_state, targets_for
@@ -121,6 +122,7 @@ async def _offer(
 def build_router() -> Router:
     """A fresh router with the past-result handlers."""
     router = Router(name="past")
+    router.callback_query.filter(Presses(Past, Reuse))  # others' presses skip this router
     router.callback_query.register(show_past, Past.filter())
     router.callback_query.register(reuse_file, Reuse.filter())
     return router

@@ -13,6 +13,7 @@ from kiegram.bot.callbacks import JobAct
 from kiegram.bot.conversation import Conversation
 from kiegram.bot.deps import Text
 from kiegram.bot.desk import Desk, Outlook
+from kiegram.bot.filters import Presses
 from kiegram.bot.prefill import (
     first_unfilled,
     media_value,
@@ -127,5 +128,6 @@ async def _send(conv: Conversation, text: str, _: Text) -> None:
 def build_router() -> Router:
     """A fresh router with the job buttons' handler."""
     router = Router(name="results")
+    router.callback_query.filter(Presses(JobAct))  # others' presses skip this router
     router.callback_query.register(job_action, JobAct.filter())
     return router

@@ -15,7 +15,7 @@ from kiegram.bot.callbacks import Go, Wz
 from kiegram.bot.conversation import Conversation, terminal
 from kiegram.bot.deps import Text
 from kiegram.bot.desk import Desk, Outlook
-from kiegram.bot.filters import When
+from kiegram.bot.filters import Presses, When
 from kiegram.bot.media import media_refs
 from kiegram.bot.menus import Menus
 from kiegram.bot.screens import edit_or_send
@@ -215,6 +215,7 @@ async def cancel_command(
 def build_router() -> Router:
     """A fresh router with the wizard's handlers."""
     router = Router(name="wizard")
+    router.callback_query.filter(Presses(Go, Wz))  # others' presses skip this router
     router.message.register(cancel_command, Command("cancel"))
     router.message.register(model_command, Command("model"))
     router.callback_query.register(go, Go.filter())
