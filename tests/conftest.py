@@ -16,6 +16,15 @@ from kiegram.settings import Settings
 
 
 @pytest.fixture
+async def telegram() -> AsyncIterator[FakeTelegram]:
+    """The Bot API stand-in, started for one test."""
+    server = FakeTelegram()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
 def bot_settings() -> dict[str, Any]:
     """Settings overrides for `running`; a test module overrides this fixture to change them."""
     return {}

@@ -66,14 +66,6 @@ async def started(telegram: FakeTelegram, data_dir: Path, **overrides: Any) -> A
 
 
 @pytest.fixture
-async def telegram() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
 async def bot(telegram: FakeTelegram, tmp_path: Path) -> AsyncIterator[App]:
     async with started(telegram, tmp_path, free_daily_generations=0) as app:
         yield app

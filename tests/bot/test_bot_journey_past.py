@@ -20,14 +20,6 @@ CONFIRM = "Запустить генерацию"
 
 
 @pytest.fixture
-async def telegram() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
 async def bot(telegram: FakeTelegram, tmp_path: Path) -> AsyncIterator[App]:
     async with started(telegram, tmp_path, free_daily_generations=0) as app:
         yield app

@@ -32,14 +32,6 @@ class Clock:
 
 
 @pytest.fixture
-async def telegram() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
 async def bot(telegram: FakeTelegram, tmp_path: Path) -> AsyncIterator[App]:
     async with started(telegram, tmp_path, free_daily_generations=0) as app:
         assert app.desk.progress is not None

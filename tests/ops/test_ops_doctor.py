@@ -30,14 +30,6 @@ def closed_port() -> int:
 
 
 @pytest.fixture
-async def telegram() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
 async def kie() -> AsyncIterator[str]:
     """A KIE stand-in: the right key has 1234.5 credits, any other gets 401."""
 
