@@ -11,7 +11,7 @@ import pytest
 from chat_kit import EDIT_SECONDS, edit_limited, funded, money
 from journey_kit import ADMIN, calls_to, settled, started
 from kit import FakeTelegram, FakeUser
-from resend_kit import DONE, message, press, twice
+from kit.telegram_resend import DONE, message, press, twice
 
 from kiegram.app import App
 from kiegram.wizard import build_payload

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from kit import FakeTelegram
-from resend_kit import DONE, message, twice
+from kit.telegram_resend import DONE, message, twice
 
 from kiegram.app import App
 from kiegram.billing import Ledger, PromoCode, Promos
