@@ -206,6 +206,21 @@ class CachedStorage(BaseStorage):
             await self._load(key)
         return cache.found.get(key) == cache.update
 
+    async def mark(self, key: StorageKey) -> None:
+        """Record the running update as the last to change this conversation, even when it
+        changes nothing else (a chat question, a promo code): stored like any write, before
+        the update's next Bot API call, so its re-send is told apart (`fsm.replay.Once`)."""
+        cache = _active(self)
+        if cache is None or cache.update is None:
+            return
+        entry = await self._load(key)
+        if _mark(entry[1]) == cache.update:
+            return
+        entry = _marked(entry, cache.update)
+        cache.pending.setdefault(key, {})["data"] = loads(entry[1])
+        cache.rows[key] = entry
+        self._keep(key, entry)
+
     async def close(self) -> None:
         """Nothing to close: the engine and the Redis client belong to the composition root."""
 

@@ -28,11 +28,13 @@ from kiegram.bot.deps import BotConfig, Text
 from kiegram.bot.filters import When
 from kiegram.bot.screens import edit_or_send
 from kiegram.catalog import Catalog
+from kiegram.fsm.replay import ONCE, Resent, done_already, guard
 from kiegram.i18n import Translator
 
 STATS_DAYS = 7
 CHART_DAYS = 30
 MARGIN_ROWS = 15  # the worst models; `kiegram report margin` prints them all
+ONCE_FLAG = {ONCE: True}  # a re-sent admin input is not applied twice (fsm.replay)
 MAX_BROADCAST = 4000  # Telegram's 4096 minus room for markup
 
 
@@ -328,30 +330,36 @@ async def margin(
 
 
 def _panel() -> Router:
-    router = Router(name="admin_panel")
+    router = guard(Router(name="admin_panel"))
     router.message.filter(IsAdmin())
     router.callback_query.filter(IsAdmin())
+    # A re-sent input the panel stopped waiting for (an amount, a user): done already.
+    router.message.register(done_already, Resent(unless="wz"))
     router.message.register(admin_command, Command("admin"))
-    router.message.register(refund_command, Command("refund"))
+    router.message.register(refund_command, Command("refund"), flags=ONCE_FLAG)
     router.message.register(cancel, Command("cancel"), StateFilter(AdminInput))
     router.message.register(leave_input, StateFilter(AdminInput), When(F.text.startswith("/")))
     router.callback_query.register(leave_input, StateFilter(AdminInput), ~Adm.filter())
     text = (When(F.text), When(~F.text.startswith("/")))
-    router.message.register(got_user, StateFilter(AdminInput.user), *text)
-    router.message.register(got_amount, StateFilter(AdminInput.amount), *text)
-    router.message.register(got_switch, StateFilter(AdminInput.switch), *text)
-    router.message.register(got_broadcast, StateFilter(AdminInput.broadcast), *text)
-    router.message.register(got_refund, StateFilter(AdminInput.refund), *text)
-    router.message.register(promos.got_promo, StateFilter(AdminInput.promo), *text)
+    router.message.register(got_user, StateFilter(AdminInput.user), *text, flags=ONCE_FLAG)
+    router.message.register(got_amount, StateFilter(AdminInput.amount), *text, flags=ONCE_FLAG)
+    router.message.register(got_switch, StateFilter(AdminInput.switch), *text, flags=ONCE_FLAG)
+    router.message.register(
+        got_broadcast, StateFilter(AdminInput.broadcast), *text, flags=ONCE_FLAG
+    )
+    router.message.register(got_refund, StateFilter(AdminInput.refund), *text, flags=ONCE_FLAG)
+    router.message.register(promos.got_promo, StateFilter(AdminInput.promo), *text, flags=ONCE_FLAG)
     router.callback_query.register(home, Adm.filter(F.a == "home"))
     router.callback_query.register(ask, Adm.filter(F.a.in_({"user", "refund", "bc"})))
     router.callback_query.register(ask_amount, Adm.filter(F.a.in_({"grant", "deduct"})))
     router.callback_query.register(switches_screen, Adm.filter(F.a == "sw"))
-    router.callback_query.register(switch_on, Adm.filter(F.a == "on"))
-    router.callback_query.register(broadcast_go, Adm.filter(F.a == "bcgo"))
+    router.callback_query.register(switch_on, Adm.filter(F.a == "on"), flags=ONCE_FLAG)
+    router.callback_query.register(broadcast_go, Adm.filter(F.a == "bcgo"), flags=ONCE_FLAG)
     router.callback_query.register(chart, Adm.filter(F.a == "chart"))
     router.callback_query.register(margin, Adm.filter(F.a == "margin"))
-    router.callback_query.register(bans.ban_button, Adm.filter(F.a.in_({"ban", "unban"})))
+    router.callback_query.register(
+        bans.ban_button, Adm.filter(F.a.in_({"ban", "unban"})), flags=ONCE_FLAG
+    )
     router.callback_query.register(promos.promo_screen, Adm.filter(F.a == "promo"))
     return router
 

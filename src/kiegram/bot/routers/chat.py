@@ -25,6 +25,7 @@ from kiegram.bot.filters import Presses, When
 from kiegram.bot.inputs import TelegramMedia
 from kiegram.bot.screens import edit_or_send
 from kiegram.catalog.chat_models import ChatModel, ChatModels
+from kiegram.fsm.replay import ONCE, guard
 from kiegram.jobs.errors import MediaUnavailable
 
 
@@ -35,6 +36,7 @@ class ChatMode(StatesGroup):
 
 
 IN_CHAT = StateFilter(ChatMode.on)
+ONCE_FLAG = {ONCE: True}  # a re-sent question is not asked (nor charged) twice
 REFUSALS = {"busy": "chat.busy", "too_long": "chat.too_long", "blocked": "chat.blocked"}
 
 
@@ -320,16 +322,18 @@ async def leave(event: Any, state: FSMContext) -> None:
 
 def build_router() -> Router:
     """A fresh router with the chat's handlers (before the helper's and the wizard's)."""
-    router = Router(name="chat")
+    router = guard(Router(name="chat"))
     router.callback_query.filter(Presses(Nav, ChatAct, Go))  # others' presses skip it
     router.callback_query.register(open_section, Nav.filter(F.to == "chat"))
     router.message.register(chat_command, Command("chat"))
-    router.callback_query.register(ask_again, ChatAct.filter(F.a == "again"))
-    router.callback_query.register(act, ChatAct.filter())
+    router.callback_query.register(ask_again, ChatAct.filter(F.a == "again"), flags=ONCE_FLAG)
+    router.callback_query.register(act, ChatAct.filter(), flags=ONCE_FLAG)
     router.message.register(cancel_answer, Command("cancel"), IN_CHAT)
     router.message.register(leave, Command("model"), IN_CHAT)
     router.callback_query.register(leave, Go.filter(), IN_CHAT)
-    router.message.register(text_in, IN_CHAT, When(F.text & ~F.text.startswith("/")))
-    router.message.register(photo_in, IN_CHAT, When(F.photo))
-    router.message.register(voice_in, IN_CHAT, When(F.voice))
+    router.message.register(
+        text_in, IN_CHAT, When(F.text & ~F.text.startswith("/")), flags=ONCE_FLAG
+    )
+    router.message.register(photo_in, IN_CHAT, When(F.photo), flags=ONCE_FLAG)
+    router.message.register(voice_in, IN_CHAT, When(F.voice), flags=ONCE_FLAG)
     return router

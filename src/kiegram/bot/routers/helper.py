@@ -20,6 +20,7 @@ from kiegram.bot.filters import Presses
 from kiegram.bot.helper_button import improvable
 from kiegram.bot.prompt_helper import Improved, PromptHelper
 from kiegram.bot.screens import edit_or_send
+from kiegram.fsm.replay import ONCE, guard
 from kiegram.wizard import TextAnswer
 from kiegram.wizard.view import ScreenKind, Step
 
@@ -167,8 +168,8 @@ async def _pick(
 
 def build_router() -> Router:
     """A fresh router with the helper's handlers (before the wizard's: it takes the draft)."""
-    router = Router(name="helper")
+    router = guard(Router(name="helper"))
     router.callback_query.filter(Presses(Improve))  # others' presses skip this router
-    router.callback_query.register(improve, Improve.filter())
-    router.message.register(draft_typed, AwaitingDraft())
+    router.callback_query.register(improve, Improve.filter(), flags={ONCE: True})
+    router.message.register(draft_typed, AwaitingDraft(), flags={ONCE: True})
     return router

@@ -19,6 +19,7 @@ from kiegram.bot.render import Renderer
 from kiegram.bot.reuse_files import reuse_state, targets_for
 from kiegram.bot.text_parts import text_parts
 from kiegram.catalog import Catalog
+from kiegram.fsm.replay import ONCE, guard
 from kiegram.i18n import Translator
 from kiegram.jobs import Job, JobService, JobState
 from kiegram.storage.result_files import SqlResultFiles
@@ -121,8 +122,8 @@ async def _offer(
 
 def build_router() -> Router:
     """A fresh router with the past-result handlers."""
-    router = Router(name="past")
+    router = guard(Router(name="past"))
     router.callback_query.filter(Presses(Past, Reuse))  # others' presses skip this router
-    router.callback_query.register(show_past, Past.filter())
-    router.callback_query.register(reuse_file, Reuse.filter())
+    router.callback_query.register(show_past, Past.filter(), flags={ONCE: True})
+    router.callback_query.register(reuse_file, Reuse.filter(), flags={ONCE: True})
     return router

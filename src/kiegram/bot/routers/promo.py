@@ -14,6 +14,7 @@ from kiegram.billing import PromoResult, Promos, PromoStatus
 from kiegram.billing.ports import UserStore
 from kiegram.bot import keyboards
 from kiegram.bot.deps import Text
+from kiegram.fsm.replay import ONCE, guard
 
 DEEP_LINK = "p_"  # /start p_<CODE>
 # Each outcome's answer.
@@ -73,9 +74,11 @@ async def _answer(
 
 def build_router() -> Router:
     """/promo and the promo deep link (before the menu's own /start)."""
-    router = Router(name="promo")
+    router = guard(Router(name="promo"))
     router.message.register(
-        promo_link, CommandStart(deep_link=True, magic=F.args.startswith(DEEP_LINK))
+        promo_link,
+        CommandStart(deep_link=True, magic=F.args.startswith(DEEP_LINK)),
+        flags={ONCE: True},
     )
-    router.message.register(promo_command, Command("promo"))
+    router.message.register(promo_command, Command("promo"), flags={ONCE: True})
     return router

@@ -24,6 +24,7 @@ from kiegram.bot.prefill import (
 )
 from kiegram.bot.progress import Progress, Stage
 from kiegram.catalog import Catalog
+from kiegram.fsm.replay import ONCE, guard
 from kiegram.jobs import Job, JobService
 
 
@@ -127,7 +128,7 @@ async def _send(conv: Conversation, text: str, _: Text) -> None:
 
 def build_router() -> Router:
     """A fresh router with the job buttons' handler."""
-    router = Router(name="results")
+    router = guard(Router(name="results"))
     router.callback_query.filter(Presses(JobAct))  # others' presses skip this router
-    router.callback_query.register(job_action, JobAct.filter())
+    router.callback_query.register(job_action, JobAct.filter(), flags={ONCE: True})
     return router
