@@ -35,7 +35,7 @@ from kiegram.scale.middleware_order import before_conversation
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 # The handler flag (`flags={ONCE: True}`) of a handler whose effect must not happen twice.
 ONCE = "once"
-DONE = "h11_replay.done"
+DONE = "replay.done"
 
 
 class MarkUpdates(BaseMiddleware):
