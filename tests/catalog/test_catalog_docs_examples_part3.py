@@ -13,8 +13,8 @@ A case marked xfail(strict) names why it is not reproduced: "example:" when the 
 contradicts its own page (the catalog follows the page), "catalog:" for a documented field the
 chat does not offer yet. A strict xfail fails once the reason is gone.
 
-Offered models with no example reproduced (30), checked against the catalog by the test below:
-24 of the first list of 37 (parts 4 and 5 now hold the other 13), 4 added to the catalog since,
+Offered models with no example reproduced (31), checked against the catalog by the test below:
+24 of the first list of 37 (parts 4 and 5 now hold the other 13), 5 added to the catalog since,
 and 2 whose example contradicts its page (note 2). The pages of the first 27 are newer than the
 zh-CN copy and than KIE's staging copy (dog-test.kie.ai); the search corpora hold their
 docs.kie.ai pages only as far as the opening of their OpenAPI schema (the example stands at its
@@ -27,6 +27,7 @@ example is to be added when found.
 | nano-banana-2-1 | market/google/nanobanana-2-1 | |
 | minimax-h3/reference-to-video | market/minimax-h3/reference-to-video | |
 | gemini-omni-audio | market/gemini-omni-audio (the corpora cut its OpenAPI short) | |
+| gemini-omni-character | market/gemini-omni-character (the corpora cut its OpenAPI short) | |
 | kling-3.0-omni/text-to-video | market/kling/v3-omni-text-to-video | |
 | kling-3.0-omni/image-to-video | market/kling/v3-omni-image-to-video | |
 | kling-3.0-omni/reference-to-video | market/kling/v3-omni-reference-to-video | |

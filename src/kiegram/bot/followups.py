@@ -25,6 +25,7 @@ from kiegram.catalog.followups import (
     followups_of,
     parents_of,
     per_item,
+    refs_for,
     usable_item,
 )
 from kiegram.jobs import Job, JobState
@@ -48,7 +49,13 @@ def parent_result(catalog: Catalog, job: Job) -> ParentResult | None:
     values = {k: v for k, v in defaults.items() if v is not None} | dict(job.payload)
     names = segment_names(job.result_text)
     return ParentResult(
-        job.task_id, job.result_urls, job.result_ids, values, names, job.result_seconds
+        job.task_id,
+        job.result_urls,
+        job.result_ids,
+        values,
+        names,
+        job.result_seconds,
+        model=job.model_id,
     )
 
 
@@ -60,8 +67,11 @@ def offered(catalog: Catalog, job: Job) -> list[ModelSpec]:
     return [s for s in followups_of(catalog, job.model_id) if applies(s, parent)]
 
 
-def _label(spec: ModelSpec, t: Callable[..., str], lang_name: str, number: str) -> str:
-    key = spec.button_key
+def _label(
+    spec: ModelSpec, parent: ParentResult, t: Callable[..., str], lang_name: str, number: str
+) -> str:
+    own = next((r.button for r in refs_for(spec, parent.model) if r.button), "")
+    key = own or spec.button_key
     return t(key, n=number).strip() if key else f"{lang_name} {number}".strip()
 
 
@@ -88,7 +98,7 @@ def rows(
         items = range(parent.items) if per_item(spec) else range(1)
         row = [
             _button(
-                _named(_label(spec, t, name, str(i + 1) if many else ""), parent, i),
+                _named(_label(spec, parent, t, name, str(i + 1) if many else ""), parent, i),
                 f"f{spec.code}.{i}",
                 job,
             )

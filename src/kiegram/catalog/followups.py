@@ -26,11 +26,18 @@ def is_followup(spec: ModelSpec) -> bool:
 
 
 def parents_of(spec: ModelSpec) -> frozenset[str]:
-    """The models whose results this follow-up takes (every reference must accept them)."""
-    refs = [i.parent for i in spec.task_refs if i.parent is not None]
-    if not refs:
-        return frozenset()
-    return frozenset.intersection(*(frozenset(r.models) for r in refs))
+    """The models whose results this follow-up takes: those every required reference accepts,
+    or, when all are optional, those any one accepts (Gemini Omni: a voice, or a character)."""
+    required = [i.parent for i in spec.task_refs if i.parent is not None and i.required]
+    if required:
+        return frozenset.intersection(*(frozenset(r.models) for r in required))
+    return frozenset(m for i in spec.task_refs if i.parent is not None for m in i.parent.models)
+
+
+def refs_for(spec: ModelSpec, parent_model: str) -> tuple[ParentRef, ...]:
+    """The references a result of `parent_model` fills (all of them when it is unknown)."""
+    refs = (i.parent for i in spec.task_refs if i.parent is not None)
+    return tuple(r for r in refs if not parent_model or parent_model in r.models)
 
 
 def per_item(spec: ModelSpec) -> bool:
@@ -63,6 +70,7 @@ class ParentResult:
         payload: Mapping[str, Any],
         names: Sequence[str] = (),
         seconds: Sequence[float] = (),
+        model: str = "",
     ) -> None:
         self.task_id = task_id
         self.urls = tuple(urls)
@@ -70,6 +78,7 @@ class ParentResult:
         self.payload = payload
         self.names = tuple(names)  # what KIE called each item (a segment map's regions)
         self.seconds = tuple(seconds)  # each item's length, where KIE gave it (Suno tracks)
+        self.model = model  # the parent's model id ("" when unknown: every reference applies)
 
     @property
     def items(self) -> int:
@@ -98,10 +107,11 @@ def taken(ref: ParentRef, parent: ParentResult, item: int) -> Any:
 
 
 def filled(spec: ModelSpec, parent: ParentResult, item: int) -> dict[str, Any]:
-    """Every task-reference value of a follow-up (absent parent inputs are left out)."""
+    """Every task-reference value of a follow-up (absent parent inputs, and references of other
+    parent models, are left out)."""
     values: dict[str, Any] = {}
     for field in spec.task_refs:
-        if field.parent is None:
+        if field.parent is None or field.parent not in refs_for(spec, parent.model):
             continue
         value = taken(field.parent, parent, item)
         if value is not None:
@@ -114,7 +124,7 @@ def filled(spec: ModelSpec, parent: ParentResult, item: int) -> dict[str, Any]:
 def applies(spec: ModelSpec, parent: ParentResult) -> bool:
     """True when every reference's `when` holds for the parent's own inputs and none of its
     `unless` values is among them."""
-    refs = [i.parent for i in spec.task_refs if i.parent is not None]
+    refs = refs_for(spec, parent.model)
     return all(
         holds(ref.when, parent.payload.get)
         and not any(parent.payload.get(name) in barred for name, barred in ref.unless.items())
@@ -127,9 +137,8 @@ def usable_item(spec: ModelSpec, parent: ParentResult, item: int) -> bool:
     if not 0 <= item < max(parent.items, 1):
         return False
     needs_id = any(
-        i.parent is not None
-        and i.parent.take in (ParentPart.ITEM_ID, ParentPart.ITEM_IDS, ParentPart.SEGMENT)
-        for i in spec.task_refs
+        r.take in (ParentPart.ITEM_ID, ParentPart.ITEM_IDS, ParentPart.SEGMENT)
+        for r in refs_for(spec, parent.model)
     )
     if not needs_id:
         return True

@@ -151,6 +151,9 @@ class ParentRef(_Frozen):
     # Not offered for a parent whose inputs had any of these values (Suno timed lyrics: an
     # instrumental has none); a parent without the input is offered.
     unless: Mapping[str, tuple[Value, ...]] = Field(default_factory=dict)
+    # The result button's message key under a parent of this reference, where a model has
+    # several optional ones (Gemini Omni: a voice's button, a character's); "" for the model's.
+    button: str = ""
 
     @property
     def per_item(self) -> bool:

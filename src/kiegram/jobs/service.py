@@ -394,9 +394,18 @@ class JobService:
         return None if job.task_id is None else await self._read_task(job, job.task_id)
 
     async def _read_task(self, job: Job, task_id: str) -> TaskStatus | None:
-        own = endpoint_args(endpoint_of(self._catalog.get(job.model_id)), payload=job.payload)
+        endpoint = endpoint_of(self._catalog.get(job.model_id))
         try:
+            payload = job.payload
+            if endpoint is not None and endpoint.repeat and self._media_fields(job):
+                # A repeat request's status read is the request itself: its files go as URLs
+                # (the Omni character's photos, sent only there since the endpoint acts once).
+                payload = await resolve_payload(payload, self._media_fields(job), self._media)
+            own = endpoint_args(endpoint, payload=payload)
             return await self._api.get_status(ApiFamily(job.api), task_id, **own)
+        except MediaUnavailable as exc:
+            log.warning("job %s: files of task %s unavailable: %s", job.id, task_id, exc)
+            return None
         except KieError as exc:
             log.warning("job %s: status of task %s unavailable: %s", job.id, task_id, exc)
             return None

@@ -50,6 +50,18 @@ def parse_omni_audio(data: Mapping[str, Any]) -> TaskStatus:
     return build(data, TaskState.SUCCEEDED, result_text=shown, result_ids=(audio_id,))
 
 
+def parse_omni_character(data: Mapping[str, Any]) -> TaskStatus:
+    """``omni/character/create`` data (answered at once): the ``characterId`` and its name."""
+    if not isinstance(data, Mapping):
+        return not_an_object(data)
+    character_id = f.first_text(data, "characterId", "character_id")
+    if character_id is None:
+        return build(data, TaskState.FAILED, fail_message="KIE returned no characterId")
+    name = f.text(data.get("characterName"))
+    shown = f"{name} · {character_id}" if name else character_id
+    return build(data, TaskState.SUCCEEDED, result_text=shown, result_ids=(character_id,))
+
+
 def parse_suno_wav(data: Mapping[str, Any]) -> TaskStatus:
     """``wav/record-info`` data: ``successFlag`` as a Suno status, ``response.audioWavUrl``."""
     if not isinstance(data, Mapping):
@@ -158,6 +170,7 @@ FOLLOWUP_PARSERS: Mapping[str, StatusParser] = MappingProxyType(
         "suno-lyrics": parse_suno_lyrics,
         "suno-timestamps": parse_suno_timestamps,
         "omni-audio": parse_omni_audio,
+        "omni-character": parse_omni_character,
     }
 )
 

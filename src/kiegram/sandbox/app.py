@@ -30,7 +30,7 @@ from kiegram.sandbox.followups import (
     sharing_spec,
 )
 from kiegram.sandbox.media import CONTENT_TYPES, EXTENSIONS, FileStore, result_bytes
-from kiegram.sandbox.omni import OMNI_AUDIO, create_voice
+from kiegram.sandbox.omni import OMNI_AUDIO, OMNI_CHARACTER, create_character, create_voice
 from kiegram.sandbox.tasks import SandboxTask, callback_body, status_data
 from kiegram.sandbox.validate import validate_input
 
@@ -226,6 +226,11 @@ class SandboxKie:
             if problem is not None:
                 return envelope(422, problem)
             return envelope(200, "success", create_voice(self.tasks, spec, payload))
+        if spec.endpoint is not None and spec.endpoint.result == OMNI_CHARACTER:
+            problem = validate_input(spec, payload) or parent_problem(self.tasks, spec, payload)
+            if problem is not None:
+                return envelope(422, problem)
+            return envelope(200, "success", create_character(self.tasks, spec, payload))
         answered = ANSWERED_AT_ONCE.get(spec.endpoint.result if spec.endpoint else "")
         if answered is not None:
             problem = validate_input(spec, payload) or parent_problem(self.tasks, spec, payload)

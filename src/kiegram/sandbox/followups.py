@@ -116,7 +116,9 @@ def parent_problem(tasks: Tasks, spec: ModelSpec, payload: Mapping[str, Any]) ->
     given = [i for i in spec.task_refs if payload.get(i.name) is not None]
     if not given and not any(i.required for i in spec.task_refs):
         return None
-    models = next(i.parent.models for i in spec.task_refs if i.parent is not None)
+    # The parent is the one the first given reference names (_parent_task's order).
+    first = given[0] if given else spec.task_refs[0]
+    models = first.parent.models if first.parent is not None else ()
     task = _parent_task(tasks, spec, payload)
     if not _finished(task, models):
         return NOT_FOUND
