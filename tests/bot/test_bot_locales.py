@@ -93,8 +93,11 @@ def test_placeholders_match_between_languages() -> None:
         assert names == set(re.findall(r"{(\w+)}", en[key])), key
 
 
-# A follow-up names its result button in the catalog data (`ModelSpec.button_key`).
-BUTTONS = {s.button_key for s in load_catalog() if s.button}
+# A follow-up names its result button in the catalog data (`ModelSpec.button_key`), and so
+# may each of its parent references (`ParentRef.button`: Gemini Omni's voice and character).
+BUTTONS = {s.button_key for s in load_catalog() if s.button} | {
+    f.parent.button for s in load_catalog() for f in s.inputs if f.parent and f.parent.button
+}
 
 
 def _used(key: str) -> bool:
