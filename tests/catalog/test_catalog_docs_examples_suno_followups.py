@@ -1,5 +1,5 @@
 """The request examples of Suno's replace-section, cover-art and generate-persona pages (the
-generate/* API, as KIE's copies at dog-test.kie.ai show them; `docs_examples/suno_h3.json`),
+generate/* API, as KIE's copies at dog-test.kie.ai show them; `docs_examples/suno_followups.json`),
 typed into `kiegram try --dry-run` with the parent task and track named, the printed body
 compared byte for byte; and an end that does not follow the start by 6-60 s is refused with
 the reason."""
@@ -11,23 +11,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from docs_examples_kit import expected, printed_body, same
+from docs_examples_kit import docs_example_test
 
 from kiegram.cli.main import main
 
 CASES: list[dict[str, Any]] = json.loads(
-    (Path(__file__).with_name("docs_examples") / "suno_h3.json").read_text("utf-8")
+    (Path(__file__).with_name("docs_examples") / "suno_followups.json").read_text("utf-8")
 )
 
 
-@pytest.mark.parametrize(
-    ("model", "body"), [pytest.param(c["model"], c["body"], id=c["page"]) for c in CASES]
-)
-def test_the_docs_example_is_the_printed_body(
-    model: str, body: dict[str, Any], capsys: pytest.CaptureFixture[str]
-) -> None:
-    printed = printed_body(model, body, capsys)
-    assert same(printed, expected(model, body)), printed
+test_the_docs_example_is_the_printed_body = docs_example_test("suno_followups")
 
 
 @pytest.mark.parametrize(("end", "reason"), [("12", "at least 6"), ("75", "60 seconds long")])
