@@ -17,7 +17,8 @@ from redis.asyncio.client import Pipeline
 
 from kiegram.jsontext import dumps
 from kiegram.scale.heartbeat import renewed
-from kiegram.scale.redis_store import RELEASE_SCRIPT, RENEW_SCRIPT, millis
+from kiegram.scale.ports import LateDone, late_done
+from kiegram.scale.redis_store import RELEASE_SCRIPT, RENEW_SCRIPT, RedisUpdateGate, millis, put
 from kiegram.scale.singleton import process_owner
 
 log = logging.getLogger(__name__)
@@ -78,7 +79,7 @@ class RedisConversations:
         writes = [self._write(key, field, value) for field, value in fields.items()]
         if len(writes) == 1:
             redis_key, text = writes[0]
-            await (self._redis.set(redis_key, text) if text else self._redis.delete(redis_key))
+            await (put(self._redis, redis_key, text) if text else self._redis.delete(redis_key))
             return
         async with self._redis.pipeline(transaction=False) as pipe:
             self._queue(pipe, writes)
@@ -93,7 +94,7 @@ class RedisConversations:
         while True:
             try:
                 async with self._redis.pipeline(transaction=False) as pipe:
-                    pipe.set(lock, token, nx=True, px=millis(LOCK_SECONDS))
+                    put(pipe, lock, token, millis(LOCK_SECONDS), nx=True)
                     pipe.mget(*self._fields(key))
                     taken, stored = await pipe.execute()
             except asyncio.CancelledError:
@@ -106,17 +107,31 @@ class RedisConversations:
                 break
             await asyncio.sleep(LOCK_POLL)
         held = Held(_entry(*stored))
+        ended = False
         try:
             async with renewed(LOCK_SECONDS, lambda: self._renew(lock, token)):
                 yield held
+            ended = True
         finally:
             writes = [self._write(key, field, value) for field, value in held.writes.items()]
+            # An update that ended well is marked handled in the same round trip.
+            late = late_done.get() if ended else None
             async with self._redis.pipeline(transaction=False) as pipe:
                 self._queue(pipe, writes)
                 pipe.eval(RELEASE_SCRIPT, 1, lock, token)
+                marking = self._mark_done(pipe, late)
                 answers = await pipe.execute()
-            if not answers[-1]:
+            if late is not None and marking:
+                late.marked = True
+            if not answers[len(writes)]:
                 log.warning("the conversation lock %s ran out before its update ended", lock)
+
+    def _mark_done(self, pipe: Pipeline, late: LateDone | None) -> bool:
+        """Queue the running update's "handled" mark (`LateDone`) if its gate is here."""
+        if late is None or late.marked or late.task is not asyncio.current_task():
+            return False
+        gate = late.gate
+        return isinstance(gate, RedisUpdateGate) and gate.queue_done(pipe, self._redis, late.key)
 
     async def _renew(self, lock: str, token: str) -> None:
         await self._redis.eval(RENEW_SCRIPT, 1, lock, token, millis(LOCK_SECONDS))
@@ -136,7 +151,7 @@ class RedisConversations:
     def _queue(pipe: Pipeline, writes: list[tuple[str, str | None]]) -> None:
         for redis_key, text in writes:
             if text:
-                pipe.set(redis_key, text)
+                put(pipe, redis_key, text)
             else:
                 pipe.delete(redis_key)
 

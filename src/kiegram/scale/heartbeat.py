@@ -26,7 +26,7 @@ Renew = Callable[[], Awaitable[object]]
 class _Held:
     """One block's claim: its renewal, when last renewed (or entered), a renewal running."""
 
-    __slots__ = ("renew", "since", "running")
+    __slots__ = ("renew", "running", "since")
 
     def __init__(self, renew: Renew, since: float) -> None:
         self.renew = renew
