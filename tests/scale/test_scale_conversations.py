@@ -250,3 +250,39 @@ async def test_an_update_cancelled_while_taking_the_lock_gives_it_back() -> None
     await client.aclose()
     server.close()
     await server.wait_closed()
+
+
+async def test_an_update_is_marked_handled_with_its_lock_given_back(prefix: str) -> None:
+    """Claim, lock and read, then store, release and mark handled: three round trips."""
+    from aiogram.types import Update
+
+    from kiegram.scale.dedup import UpdateDedup
+    from kiegram.scale.redis_store import RedisUpdateGate
+
+    CountingConnection.sent = []
+    pool = ConnectionPool.from_url(redis_url(), connection_class=CountingConnection)
+    client = Redis(connection_pool=pool)
+    storage, scope = instance(client, prefix)
+    gate = RedisUpdateGate(client, prefix, 3.0, 60.0)
+    dedup = UpdateDedup(gate)
+    await client.ping()  # the connection opened
+
+    async def handler(event: Any, data: dict[str, Any]) -> str:
+        async with scope.lock(KEY):
+            await storage.set_state(KEY, "Wizard:step")
+            if event.update_id == 2:
+                raise RuntimeError("the handler failed")
+        return "handled"
+
+    CountingConnection.sent.clear()
+    assert await dedup(handler, Update(update_id=1), {}) == "handled"
+    assert len(CountingConnection.sent) == 3
+    assert await gate.handled("0:1")
+    assert await dedup(handler, Update(update_id=1), {}) is None  # a re-send: dropped
+
+    # A failed update is not marked: its claim is given back, so a re-send is handled.
+    with pytest.raises(RuntimeError):
+        await dedup(handler, Update(update_id=2), {})
+    assert not await gate.handled("0:2")
+    assert await gate.claim("0:2")
+    await client.aclose()
