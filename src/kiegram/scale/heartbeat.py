@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import logging
 import weakref
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 log = logging.getLogger(__name__)
 BEATS_PER_LIFE = 3
@@ -88,15 +88,27 @@ def _beats(life: float) -> _Beats:
     return beats
 
 
-@contextlib.asynccontextmanager
-async def renewed(life: float, renew: Renew) -> AsyncIterator[None]:
-    """Call `renew` every sixth to third of `life` while the block runs (never after it ends)."""
-    beats = _beats(life)
-    held = beats.enter(renew)
-    try:
-        yield
-    finally:
-        del beats.held[id(held)]
+class renewed:  # used as a function: `async with renewed(...)`
+    """Call `renew` every sixth to third of `life` while the block runs (never after it ends).
+
+    A class, not a generator context manager: entered on every update (~10 calls fewer)."""
+
+    __slots__ = ("_beats", "_held", "_renew")
+
+    def __init__(self, life: float, renew: Renew) -> None:
+        self._beats = _beats(life)
+        self._renew = renew
+        self._held: _Held | None = None
+
+    async def __aenter__(self) -> None:
+        self._held = self._beats.enter(self._renew)
+
+    async def __aexit__(self, *exc: object) -> None:
+        held = self._held
+        if held is None:
+            return
+        self._held = None
+        del self._beats.held[id(held)]
         running = held.running
         if running is not None:
             running.cancel()
