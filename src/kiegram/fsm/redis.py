@@ -27,6 +27,14 @@ log = logging.getLogger(__name__)
 # instance's lock holds the user's next updates up for seconds, not a minute.
 LOCK_SECONDS = 3.0
 LOCK_POLL = 0.1
+# The lock taken (SET NX PX) and, when taken, the conversation read (MGET), in one command:
+# a script costs redis-py ~50 Python calls fewer than a pipeline of the two (#23).
+TAKE_SCRIPT = """
+if redis.call('set', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  return redis.call('mget', KEYS[2], KEYS[3])
+end
+return false
+"""
 
 
 def redis_conversations(redis: Redis, prefix: str) -> RedisConversations:
@@ -93,17 +101,16 @@ class RedisConversations:
         token = f"{self._owner}:{next(self._tokens)}"
         while True:
             try:
-                async with self._redis.pipeline(transaction=False) as pipe:
-                    put(pipe, lock, token, millis(LOCK_SECONDS), nx=True)
-                    pipe.mget(*self._fields(key))
-                    taken, stored = await pipe.execute()
+                stored = await self._redis.eval(
+                    TAKE_SCRIPT, 3, lock, *self._fields(key), token, millis(LOCK_SECONDS)
+                )
             except asyncio.CancelledError:
                 # Cancelled with the SET perhaps done: give back what may be ours, or the
                 # user's next updates would wait for it to run out (LOCK_SECONDS).
                 with contextlib.suppress(Exception):
                     await self._redis.eval(RELEASE_SCRIPT, 1, lock, token)
                 raise
-            if taken:
+            if stored is not None:
                 break
             await asyncio.sleep(LOCK_POLL)
         held = Held(_entry(*stored))
