@@ -184,10 +184,12 @@ async def test_a_lock_that_ran_out_is_not_taken_from_its_new_holder(
     await client.aclose()
 
 
-async def fake_redis(silent: bytes) -> tuple[asyncio.Server, int, list[list[bytes]]]:
-    """A Redis stand-in that answers every command but `silent` (never) with +OK, and
-    HELLO as Redis 7 does (redis-py 8 opens each connection with `HELLO 3`); it records the
-    commands it got."""
+async def fake_redis(
+    silent: bytes, silent_script: bytes = b"\0"
+) -> tuple[asyncio.Server, int, list[list[bytes]]]:
+    """A Redis stand-in that answers every command but `silent` (never) with +OK, nor an
+    EVAL whose script holds `silent_script`, and HELLO as Redis 7 does (redis-py 8 opens
+    each connection with `HELLO 3`); it records the commands it got."""
     commands: list[list[bytes]] = []
 
     async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -202,7 +204,9 @@ async def fake_redis(silent: bytes) -> tuple[asyncio.Server, int, list[list[byte
             if parts[0].upper() == b"HELLO":
                 writer.write(b"%1\r\n$5\r\nproto\r\n:" + parts[1] + b"\r\n")
                 await writer.drain()
-            elif parts[0].upper() != silent:
+            elif parts[0].upper() != silent and not (
+                parts[0].upper() == b"EVAL" and silent_script in parts[1]
+            ):
                 writer.write(b"+OK\r\n")
                 await writer.drain()
 
@@ -227,7 +231,8 @@ async def test_a_redis_that_stops_answering_still_fails_the_command_in_time() ->
 
 async def test_an_update_cancelled_while_taking_the_lock_gives_it_back() -> None:
     """Else the user's next updates would wait a minute for the lock to run out."""
-    server, port, commands = await fake_redis(silent=b"MGET")  # SET NX done, the read hangs
+    # The take (SET NX, then the read, in one script) sent, its answer never comes.
+    server, port, commands = await fake_redis(silent=b"", silent_script=b"mget")
     client = connect(f"redis://127.0.0.1:{port}/0")
     _storage, scope = instance(client, "cancelled")
 
@@ -237,16 +242,53 @@ async def test_an_update_cancelled_while_taking_the_lock_gives_it_back() -> None
 
     task = asyncio.create_task(update())
     for _ in range(100):
-        if any(c[0] == b"MGET" for c in commands):
+        if any(c[0] == b"EVAL" and b"mget" in c[1] for c in commands):
             break
         await asyncio.sleep(0.01)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
-    taken = next(c for c in commands if c[0] == b"SET")
-    released = [c for c in commands if c[0] == b"EVAL"]
-    assert taken[1] == keys("cancelled").build(KEY, "lock").encode()
-    assert released and released[-1][3:] == [taken[1], taken[2]]  # the key and our token
+    taken = next(c for c in commands if c[0] == b"EVAL" and b"mget" in c[1])
+    released = [c for c in commands if c[0] == b"EVAL" and b"del" in c[1]]
+    lock, token = taken[3], taken[6]
+    assert lock == keys("cancelled").build(KEY, "lock").encode()
+    assert released and released[-1][3:] == [lock, token]  # the key and our token
     await client.aclose()
     server.close()
     await server.wait_closed()
+
+
+async def test_an_update_is_marked_handled_with_its_lock_given_back(prefix: str) -> None:
+    """Claim, lock and read, then store, release and mark handled: three round trips."""
+    from aiogram.types import Update
+
+    from kiegram.scale.dedup import UpdateDedup
+    from kiegram.scale.redis_store import RedisUpdateGate
+
+    CountingConnection.sent = []
+    pool = ConnectionPool.from_url(redis_url(), connection_class=CountingConnection)
+    client = Redis(connection_pool=pool)
+    storage, scope = instance(client, prefix)
+    gate = RedisUpdateGate(client, prefix, 3.0, 60.0)
+    dedup = UpdateDedup(gate)
+    await client.ping()  # the connection opened
+
+    async def handler(event: Any, data: dict[str, Any]) -> str:
+        async with scope.lock(KEY):
+            await storage.set_state(KEY, "Wizard:step")
+            if event.update_id == 2:
+                raise RuntimeError("the handler failed")
+        return "handled"
+
+    CountingConnection.sent.clear()
+    assert await dedup(handler, Update(update_id=1), {}) == "handled"
+    assert len(CountingConnection.sent) == 3
+    assert await gate.handled("0:1")
+    assert await dedup(handler, Update(update_id=1), {}) is None  # a re-send: dropped
+
+    # A failed update is not marked: its claim is given back, so a re-send is handled.
+    with pytest.raises(RuntimeError):
+        await dedup(handler, Update(update_id=2), {})
+    assert not await gate.handled("0:2")
+    assert await gate.claim("0:2")
+    await client.aclose()

@@ -11,7 +11,7 @@ from aiogram import BaseMiddleware, Bot
 from aiogram.types import TelegramObject, Update
 
 from kiegram.scale.heartbeat import renewed
-from kiegram.scale.ports import CLAIM_SECONDS, UpdateGate
+from kiegram.scale.ports import CLAIM_SECONDS, LateDone, UpdateGate, late_done
 
 log = logging.getLogger(__name__)
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -63,15 +63,21 @@ class UpdateDedup(BaseMiddleware):
             self.dropped += 1
             log.info("update %s already handled elsewhere; dropped", key)
             return None
+        late = LateDone(self.gate, key, asyncio.current_task())
+        token = late_done.set(late)
         try:
             # The claim is short and renewed while the handler runs: a death shows in seconds.
             async with renewed(self.claim_seconds, lambda: self.gate.renew(key)):
                 result = await handler(event, data)
         except BaseException:
             # Failed or cancelled: let Telegram's retry be handled (here or elsewhere).
-            await self.gate.release(key)
+            if not late.marked:
+                await self.gate.release(key)
             raise
-        await self.gate.done(key)
+        finally:
+            late_done.reset(token)
+        if not late.marked:  # else marked with the conversation lock's release (`LateDone`)
+            await self.gate.done(key)
         return result
 
     async def _claim(self, key: str, waiting: bool) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Protocol
 
 # An update being handled stays claimed this long, renewed every third of it while its handler
@@ -41,3 +42,21 @@ class Locks(Protocol):
 
     async def release(self, name: str, owner: str) -> bool:
         """Let `name` go if we hold it."""
+
+
+class LateDone:
+    """An update's "handled" mark that its conversation lock's release may carry (issue #23):
+    `scale.dedup` sets it for the update it claimed; a back-end giving the user's lock back
+    in the same store (`fsm.redis`) sends the mark in that round trip and sets `marked`, so
+    the gate's own `done` is skipped. Only the task that set it may do that (`task`)."""
+
+    __slots__ = ("gate", "key", "marked", "task")
+
+    def __init__(self, gate: UpdateGate, key: str, task: object) -> None:
+        self.gate = gate
+        self.key = key
+        self.task = task
+        self.marked = False
+
+
+late_done: ContextVar[LateDone | None] = ContextVar("kiegram_late_done", default=None)

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from redis.asyncio import ConnectionPool, Redis
+from redis.asyncio.client import Pipeline
 from redis.asyncio.connection import Connection
 
 from kiegram.jsontext import dumps, loads
@@ -66,6 +67,17 @@ def connect(url: str) -> Redis:
     return Redis(connection_pool=ConnectionPool.from_url(url, connection_class=_Connection))
 
 
+def put(client: Redis | Pipeline, key: str, value: str, px: int = 0, nx: bool = False) -> Any:
+    """SET `key` (with PX, NX when given) as a plain command: redis-py's `set` checks its
+    dozen keyword options on every call, ~45 Python calls of ~160 per round trip (#23)."""
+    args: list[Any] = [key, value]
+    if px:
+        args += ("PX", px)
+    if nx:
+        args.append("NX")
+    return client.execute_command("SET", *args)
+
+
 def millis(seconds: float) -> int:
     """A TTL in milliseconds for PX (at least 1)."""
     return max(1, int(seconds * 1000))
@@ -87,13 +99,19 @@ class RedisUpdateGate:
 
     async def claim(self, key: str) -> bool:
         """SET NX: only the first claimer (or one after the claim ran out) gets True."""
-        return bool(
-            await self._redis.set(self._key(key), "claimed", nx=True, px=millis(self._claim))
-        )
+        return bool(await put(self._redis, self._key(key), "claimed", millis(self._claim), nx=True))
 
     async def done(self, key: str) -> None:
         """Keep the key, now marked handled, for the done period."""
-        await self._redis.set(self._key(key), "done", px=millis(self._done))
+        await put(self._redis, self._key(key), "done", millis(self._done))
+
+    def queue_done(self, pipe: Pipeline, redis: Redis, key: str) -> bool:
+        """Queue `done` on `pipe` (a pipeline of `redis`) when this gate keeps its claims
+        there (one round trip fewer per update: `ports.LateDone`); False when it does not."""
+        if redis is not self._redis:
+            return False
+        put(pipe, self._key(key), "done", millis(self._done))
+        return True
 
     async def release(self, key: str) -> None:
         """Delete an unfinished claim."""
@@ -120,7 +138,7 @@ class RedisLocks:
 
     async def acquire(self, name: str, owner: str, ttl: float) -> bool:
         """SET NX, or extend when the lock is already ours."""
-        if await self._redis.set(self._key(name), owner, nx=True, px=millis(ttl)):
+        if await put(self._redis, self._key(name), owner, millis(ttl), nx=True):
             return True
         return await self.renew(name, owner, ttl)
 
