@@ -5,9 +5,9 @@ from __future__ import annotations
 from contextvars import ContextVar
 from typing import Protocol
 
-# An update being handled stays claimed this long, renewed every sixth to third of it while its handler
-# runs (`scale.heartbeat`): a dead instance's claim runs out within seconds and Telegram's
-# retry is handled elsewhere. A handled one is remembered for Telegram's retry span.
+# An update being handled stays claimed this long, renewed every sixth to third of it while
+# its handler runs (`scale.heartbeat`): a dead instance's claim runs out within seconds and
+# Telegram's retry is handled elsewhere. A handled one is remembered for Telegram's retry span.
 CLAIM_SECONDS = 3.0
 DONE_SECONDS = 24 * 3600.0
 
