@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from kiegram.catalog.audit import ConversionKind, ProblemCode, Severity
+from kiegram.catalog.kinds import MediaKind
 from kiegram.catalog.menu import MENU_SECTIONS
-from kiegram.catalog.spec import MediaKind
 from kiegram.i18n import load_translator
 from kiegram.i18n.translator import LOCALE_DIR
 

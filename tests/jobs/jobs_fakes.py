@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from kiegram.catalog.catalog import Catalog
-from kiegram.catalog.spec import InputKind, InputSpec, MediaKind, ModelSpec, dump_value
+from kiegram.catalog.kinds import InputKind, MediaKind
+from kiegram.catalog.spec import InputSpec, ModelSpec, dump_value
 from kiegram.jobs.errors import DeliveryFailed
 from kiegram.jobs.model import Job, ResultFile
 from kiegram.jobs.poller import Poller

@@ -9,8 +9,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from kiegram.catalog.kinds import InputKind
 from kiegram.catalog.loader import load_catalog
-from kiegram.catalog.spec import InputKind, ModelSpec
+from kiegram.catalog.spec import ModelSpec
 from kiegram.kie import (
     ApiFamily,
     KieAuthError,

@@ -2,23 +2,25 @@
 
 from kiegram.catalog.catalog import Catalog
 from kiegram.catalog.cost import credit_range, credits_for
-from kiegram.catalog.loader import DATA_DIR, load_catalog
-from kiegram.catalog.spec import (
+from kiegram.catalog.kinds import (
     ApiFamily,
     Category,
     Confidence,
+    InputKind,
+    MediaKind,
+    ModelStatus,
+    OutputKind,
+)
+from kiegram.catalog.loader import DATA_DIR, load_catalog
+from kiegram.catalog.spec import (
     CostExtra,
     CostSpec,
-    InputKind,
     InputSpec,
     Label,
     LimitRule,
     MediaCount,
-    MediaKind,
     ModelSpec,
-    ModelStatus,
     Option,
-    OutputKind,
     Value,
 )
 

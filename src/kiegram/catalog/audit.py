@@ -17,8 +17,9 @@ from kiegram.catalog.audit_types import (
     Severity,
 )
 from kiegram.catalog.catalog import Catalog
+from kiegram.catalog.kinds import Category
 from kiegram.catalog.menu import SECTION_OF
-from kiegram.catalog.spec import Category, ModelSpec
+from kiegram.catalog.spec import ModelSpec
 
 
 def audit_catalog(catalog: Catalog, menu: Mapping[Category, str] = SECTION_OF) -> AuditReport:

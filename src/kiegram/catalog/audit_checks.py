@@ -7,7 +7,8 @@ from collections.abc import Mapping
 
 from kiegram.catalog.audit_types import Conversion, ConversionKind, Problem, ProblemCode, Severity
 from kiegram.catalog.cost import PRESENT, combinations, credit_range, credits_for
-from kiegram.catalog.spec import Category, InputKind, InputSpec, ModelSpec, Value, dump_value
+from kiegram.catalog.kinds import Category, InputKind
+from kiegram.catalog.spec import InputSpec, ModelSpec, Value, dump_value
 
 # Values a button can show as they are: ratios, resolutions, sizes, numbers, durations.
 _SELF_EXPLANATORY = re.compile(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from kiegram.catalog.spec import Category, ModelSpec
+from kiegram.catalog.kinds import Category
+from kiegram.catalog.spec import ModelSpec
 
 
 class Catalog:

@@ -11,16 +11,8 @@ from decimal import Decimal
 from itertools import islice, product
 from typing import Any
 
-from kiegram.catalog.spec import (
-    CostExtra,
-    CostSpec,
-    InputKind,
-    InputSpec,
-    ModelSpec,
-    Value,
-    dump_value,
-    holds,
-)
+from kiegram.catalog.kinds import InputKind
+from kiegram.catalog.spec import CostExtra, CostSpec, InputSpec, ModelSpec, Value, dump_value, holds
 
 PRESENT, ABSENT = "present", "absent"
 """The key parts of an input named in `CostSpec.present`: a file or list given or not."""

@@ -7,14 +7,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from kiegram.catalog.catalog import Catalog
-from kiegram.catalog.spec import (
-    PARENT_SECONDS,
-    InputKind,
-    ModelSpec,
-    ParentPart,
-    ParentRef,
-    holds,
-)
+from kiegram.catalog.kinds import InputKind, ParentPart
+from kiegram.catalog.spec import PARENT_SECONDS, ModelSpec, ParentRef, holds
 from kiegram.errors import CatalogError
 
 

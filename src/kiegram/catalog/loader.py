@@ -12,8 +12,9 @@ from pydantic import ValidationError
 from kiegram.catalog.cache import CACHE_FILE, cache_key, package_version, read_cached, write_cached
 from kiegram.catalog.catalog import Catalog
 from kiegram.catalog.followups import check_parents
+from kiegram.catalog.kinds import InputKind
 from kiegram.catalog.shapes import check_shapes, with_mode_input
-from kiegram.catalog.spec import InputKind, InputSpec, Label, ModelSpec, Option
+from kiegram.catalog.spec import InputSpec, Label, ModelSpec, Option
 from kiegram.errors import CatalogError
 
 DATA_DIR = Path(__file__).parent / "data"

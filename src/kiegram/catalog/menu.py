@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from kiegram.catalog.spec import Category
+from kiegram.catalog.kinds import Category
 
 MENU_SECTIONS: Mapping[str, tuple[Category, ...]] = MappingProxyType(
     {

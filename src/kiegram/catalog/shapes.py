@@ -6,7 +6,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from kiegram.catalog.spec import MODE_INPUT, InputKind, InputSpec, ModelSpec
+from kiegram.catalog.kinds import InputKind
+from kiegram.catalog.spec import MODE_INPUT, InputSpec, ModelSpec
 from kiegram.errors import CatalogError
 
 

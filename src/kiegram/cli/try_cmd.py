@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from kiegram.catalog import InputKind, InputSpec, ModelSpec, load_catalog
-from kiegram.catalog.spec import ParentPart
+from kiegram.catalog.kinds import ParentPart
 from kiegram.i18n import Translator, load_translator
 from kiegram.wizard import (
     Answer,

@@ -17,7 +17,8 @@ from aiohttp import web
 
 from kiegram.catalog.catalog import Catalog
 from kiegram.catalog.cost import credits_for
-from kiegram.catalog.spec import ApiFamily, ModelSpec
+from kiegram.catalog.kinds import ApiFamily
+from kiegram.catalog.spec import ModelSpec
 from kiegram.sandbox.chat import chat_completion
 from kiegram.sandbox.faults import Faults, first_time, markers_in
 from kiegram.sandbox.feed import PRICE_FEED_PATH, feed_rows

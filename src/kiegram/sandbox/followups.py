@@ -11,14 +11,8 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from kiegram.catalog.spec import (
-    ApiFamily,
-    InputKind,
-    InputSpec,
-    ModelSpec,
-    OutputKind,
-    ParentPart,
-)
+from kiegram.catalog.kinds import ApiFamily, InputKind, OutputKind, ParentPart
+from kiegram.catalog.spec import InputSpec, ModelSpec
 from kiegram.sandbox.tasks import SEGMENT_MAP, SEGMENT_NAMES, TRACK_SECONDS, SandboxTask
 
 NOT_FOUND = "The parent task does not exist or is not finished"

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from kiegram.catalog.spec import ApiFamily
+from kiegram.catalog.kinds import ApiFamily
 
 
 @dataclass(slots=True)

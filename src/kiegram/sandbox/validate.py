@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from kiegram.catalog.spec import InputKind, InputSpec, MediaKind, ModelSpec
+from kiegram.catalog.kinds import InputKind, MediaKind
+from kiegram.catalog.spec import InputSpec, ModelSpec
 from kiegram.wizard.media import guess_mime, kind_of
 
 
