@@ -4,21 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import StrEnum
 from types import MappingProxyType
 
-
-class ApiFamily(StrEnum):
-    """One KIE API family: the shared Market jobs API or a dedicated API."""
-
-    MARKET = "market"
-    VEO = "veo"
-    RUNWAY = "runway"
-    LUMA = "luma"
-    SUNO = "suno"
-    MIDJOURNEY = "midjourney"
-    GPT4O_IMAGE = "gpt4o-image"
-    FLUX_KONTEXT = "flux-kontext"
+from kiegram.catalog.kinds import ApiFamily as ApiFamily  # the catalog's, re-exported
 
 
 @dataclass(frozen=True, slots=True)
